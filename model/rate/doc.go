@@ -1,0 +1,42 @@
+// Package rate simulates the recurrent rate network of Pereira & Brunel
+// (Neuron 2018):
+//
+//	τ dr_i/dt = −r_i + φ(I_i(t) + Σ_j W_ij r_j),
+//	W_ij = (A / K) c_ij Σ_μ f(φ(ξ_i^μ)) g(φ(ξ_j^μ)),   K = cN,
+//
+// with φ, f, g from package ratefn (f postsynaptic, only g centred), c_ij a
+// sparse random mask (package conn; the normalisation is the mean in-degree
+// K, not the actual one) and ξ^μ the stored pattern currents (package stim).
+//
+// # Building
+//
+// Factors computes F = f(φ(ξ)) and G = g(φ(ξ)) once; BuildWeights fills the
+// mask's weights in parallel as per-row dot products of length p (cost
+// ∝ nnz·p; 12.5 M synapses × p = 140 takes a few seconds). BuildOnline
+// accumulates pattern by pattern with an optional decay (palimpsest); with
+// decay 0 it equals BuildWeights up to float32 rounding.
+//
+// # Integrating
+//
+// Sim holds float32 struct-of-arrays state and advances it with forward
+// Euler (the paper: dt = 0.5 ms, τ = 20 ms), exponential Euler
+// (r ← φ + (r − φ) e^{−dt/τ}, exact for frozen input) or Heun's RK2 (two
+// matvecs per step). The Euler and exponential steps are a single fused
+// pass: each row's recurrent input is computed from the previous state and
+// the new rate written to a second buffer, so one barrier per step; every
+// row is computed by exactly one goroutine with a fixed summation order, so
+// results are bit-identical for any worker count. Optional input noise of
+// SD NoiseSD (dimensionless current, fresh each step) comes from keyed
+// streams per block of 4096 neurons.
+//
+// Sim.Lyapunov tracks a perturbed twin trajectory (Benettin's method) to
+// estimate the largest Lyapunov exponent; it doubles the cost.
+//
+//	m, _ := rate.NewModel(tf, mask)          // mask.W filled by BuildWeights
+//	s := rate.NewSim(m, rate.DefaultDynamics(), rate.SimOptions{Workers: 2, Seed: 1})
+//	defer s.Close()
+//	copy(s.Ext, cue)                          // external current I(t)
+//	for k := 0; k < 1000; k++ { s.Step() }
+//
+// Units: time in ms, rates in Hz, currents dimensionless.
+package rate
