@@ -1,0 +1,440 @@
+package branching
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/dsp/fourier"
+
+	"github.com/engramsim/engram/progress"
+)
+
+// Method selects how the correlation coefficients r_k are pooled over trials.
+type Method string
+
+const (
+	// TrialSeparated ("ts") computes r_k per trial with window means taken
+	// separately over the shifted windows and averages over trials. Biased
+	// low when trials are short compared with τ.
+	TrialSeparated Method = "ts"
+	// StationaryMean ("sm") pools over trials around the trial-averaged
+	// window means; unbiased for short trials if activity is stationary
+	// across trials.
+	StationaryMean Method = "sm"
+)
+
+// DefaultCoefficientSeed is mrestimator's bootstrap seed in coefficients().
+const DefaultCoefficientSeed = 5330
+
+// Errors returned for degenerate input. Use errors.Is to test for them.
+var (
+	ErrNoData       = errors.New("branching: no data (zero trials or empty trials)")
+	ErrRagged       = errors.New("branching: trials have different lengths")
+	ErrTooShort     = errors.New("branching: trials too short for the requested steps k")
+	ErrConstant     = errors.New("branching: activity is constant (zero variance), coefficients undefined")
+	ErrTooFewTrials = errors.New("branching: bootstrap needs at least 2 trials")
+	ErrNonFinite    = errors.New("branching: data contain NaN or Inf")
+)
+
+// CoefficientOptions configures Coefficients. The zero value (or nil) gives
+// the documented defaults.
+type CoefficientOptions struct {
+	// Method is TrialSeparated or StationaryMean. Empty means TrialSeparated
+	// (mrestimator's coefficients() default).
+	Method Method
+	// Steps lists the lags k (in bins, each ≥ 1) explicitly. If nil, the
+	// lags KMin, KMin+KStep, …, ≤ KMax are used.
+	Steps []int
+	// KMin is the first lag (default 1).
+	KMin int
+	// KMax is the last lag (default ⌊L/10⌋, silently capped at L/2).
+	KMax int
+	// KStep is the lag stride (default 1).
+	KStep int
+	// KnownMean, if non-nil, replaces every mean by this value (events/bin).
+	KnownMean *float64
+	// NumBoot is the number of trial-bootstrap replicas. 0 means none;
+	// bootstrapping requires ≥ 2 trials.
+	NumBoot int
+	// Seed seeds the bootstrap when Rand is nil; 0 means 5330
+	// (mrestimator). The stream is rand.NewPCG(Seed, 0).
+	Seed uint64
+	// Rand, if non-nil, is used for the bootstrap instead of Seed.
+	Rand *rand.Rand
+	// Dt is the bin width in DtUnit (default 1).
+	Dt float64
+	// DtUnit names the unit of Dt (default "ms").
+	DtUnit string
+	// Progress, if non-nil, receives (trials processed + replicas done, total).
+	Progress progress.Reporter
+}
+
+// CoefficientResult holds the lagged regression coefficients r_k and how they
+// were obtained (mirrors mrestimator's CoefficientResult).
+type CoefficientResult struct {
+	// Steps are the lags k in bins; Coefficients[i] = r_{Steps[i]}.
+	Steps        []int
+	Coefficients []float64
+	// StdErr[i] is the SD of r_k over bootstrap replicas (population SD,
+	// as numpy.std); nil without bootstrap.
+	StdErr []float64
+	// TrialCoefficients[j][i] is r_k of trial j alone (method ts only).
+	TrialCoefficients [][]float64
+	// Bootstrap[b][i] is replica b's r_k; nil without bootstrap.
+	Bootstrap [][]float64
+	// TrialMeans[j] is the mean activity of trial j (events/bin).
+	TrialMeans []float64
+
+	Method    Method
+	KnownMean *float64
+	NumBoot   int
+	Seed      uint64 // bootstrap seed (0 when an external Rand was used)
+	Trials    int
+	Length    int // bins per trial
+	Dt        float64
+	DtUnit    string
+}
+
+// trialStats are the per-trial, per-lag moments from which every estimate
+// (and every bootstrap replica) is computed in O(steps).
+type trialStats struct {
+	mx, my, xy, xx []float64 // window means, ⟨xy⟩, ⟨x²⟩, all centred by c
+}
+
+func resolveSteps(o *CoefficientOptions, length int) ([]int, error) {
+	if o.Steps != nil {
+		if len(o.Steps) == 0 {
+			return nil, fmt.Errorf("branching: empty Steps")
+		}
+		out := make([]int, len(o.Steps))
+		for i, k := range o.Steps {
+			if k < 1 {
+				return nil, fmt.Errorf("branching: step k = %d must be ≥ 1", k)
+			}
+			if k > length-2 {
+				return nil, fmt.Errorf("%w: k = %d with trial length %d (need k ≤ L−2)", ErrTooShort, k, length)
+			}
+			out[i] = k
+		}
+		return out, nil
+	}
+	kmin, kmax, kstep := o.KMin, o.KMax, o.KStep
+	if kmin == 0 {
+		kmin = 1
+	}
+	if kstep == 0 {
+		kstep = 1
+	}
+	if kmin < 1 || kstep < 1 {
+		return nil, fmt.Errorf("branching: KMin = %d and KStep = %d must be ≥ 1", kmin, kstep)
+	}
+	if kmax == 0 {
+		kmax = min(length/10, length/2)
+	}
+	if kmax > length-2 {
+		return nil, fmt.Errorf("%w: KMax = %d with trial length %d (need k ≤ L−2)", ErrTooShort, kmax, length)
+	}
+	if kmax < kmin {
+		return nil, fmt.Errorf("%w: no lag in [%d, %d] for trial length %d", ErrTooShort, kmin, kmax, length)
+	}
+	var out []int
+	for k := kmin; k <= kmax; k += kstep {
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+func checkData(data [][]float64) (trials, length int, err error) {
+	if len(data) == 0 || len(data[0]) == 0 {
+		return 0, 0, ErrNoData
+	}
+	length = len(data[0])
+	for i, tr := range data {
+		if len(tr) != length {
+			return 0, 0, fmt.Errorf("%w: trial 0 has %d bins, trial %d has %d", ErrRagged, length, i, len(tr))
+		}
+		for t, v := range tr {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return 0, 0, fmt.Errorf("%w: trial %d bin %d", ErrNonFinite, i, t)
+			}
+		}
+	}
+	return len(data), length, nil
+}
+
+// Coefficients computes the multistep-regression coefficients r_k of
+// data[trial][bin] (criticality.md §3.2). Lagged cross-products are computed
+// by FFT (gonum dsp/fourier) when many lags are requested, so 10 trials ×
+// 10⁵ bins with k ≤ 2500 take well under a second.
+func Coefficients(data [][]float64, opts *CoefficientOptions) (*CoefficientResult, error) {
+	var o CoefficientOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Method == "" {
+		o.Method = TrialSeparated
+	}
+	if o.Method != TrialSeparated && o.Method != StationaryMean {
+		return nil, fmt.Errorf("branching: unknown method %q (want ts or sm)", o.Method)
+	}
+	if o.Dt == 0 {
+		o.Dt = 1
+	}
+	if !(o.Dt > 0) {
+		return nil, fmt.Errorf("branching: Dt = %v must be positive", o.Dt)
+	}
+	if o.DtUnit == "" {
+		o.DtUnit = "ms"
+	}
+	if o.NumBoot < 0 {
+		return nil, fmt.Errorf("branching: NumBoot = %d must be ≥ 0", o.NumBoot)
+	}
+	trials, length, err := checkData(data)
+	if err != nil {
+		return nil, err
+	}
+	steps, err := resolveSteps(&o, length)
+	if err != nil {
+		return nil, err
+	}
+	if o.NumBoot > 0 && trials < 2 {
+		return nil, fmt.Errorf("%w (got %d trial, NumBoot = %d)", ErrTooFewTrials, trials, o.NumBoot)
+	}
+
+	// Centre everything by one constant: every r_k formula is invariant to a
+	// common shift, and centring keeps the raw moments well conditioned.
+	var c float64
+	means := make([]float64, trials)
+	for i, tr := range data {
+		s := 0.0
+		for _, v := range tr {
+			s += v
+		}
+		means[i] = s / float64(length)
+		c += means[i]
+	}
+	c /= float64(trials)
+	if o.KnownMean != nil {
+		c = *o.KnownMean
+	}
+
+	total := int64(trials + o.NumBoot)
+	stats := make([]trialStats, trials)
+	kmax := 0
+	for _, k := range steps {
+		kmax = max(kmax, k)
+	}
+	useFFT := len(steps) > 48
+	var fft *fourier.FFT
+	var buf []float64
+	var coef []complex128
+	var nfft int
+	if useFFT {
+		nfft = fastLen(length + kmax)
+		fft = fourier.NewFFT(nfft)
+		buf = make([]float64, nfft)
+		coef = make([]complex128, nfft/2+1)
+	}
+	x := make([]float64, length)
+	prefix := make([]float64, length+1)
+	prefix2 := make([]float64, length+1)
+	for i, tr := range data {
+		for t, v := range tr {
+			x[t] = v - c
+			prefix[t+1] = prefix[t] + x[t]
+			prefix2[t+1] = prefix2[t] + x[t]*x[t]
+		}
+		st := trialStats{
+			mx: make([]float64, len(steps)), my: make([]float64, len(steps)),
+			xy: make([]float64, len(steps)), xx: make([]float64, len(steps)),
+		}
+		var acf []float64
+		if useFFT {
+			copy(buf, x)
+			clear(buf[length:])
+			fft.Coefficients(coef, buf)
+			for j, z := range coef {
+				coef[j] = complex(real(z)*real(z)+imag(z)*imag(z), 0)
+			}
+			acf = fft.Sequence(buf, coef)
+			inv := 1 / float64(nfft)
+			for j := range acf[:kmax+1] {
+				acf[j] *= inv
+			}
+		}
+		for s, k := range steps {
+			n := float64(length - k)
+			var sxy float64
+			if useFFT {
+				sxy = acf[k]
+			} else {
+				for t := 0; t < length-k; t++ {
+					sxy += x[t] * x[t+k]
+				}
+			}
+			st.mx[s] = prefix[length-k] / n
+			st.my[s] = (prefix[length] - prefix[k]) / n
+			st.xy[s] = sxy / n
+			st.xx[s] = prefix2[length-k] / n
+		}
+		stats[i] = st
+		progress.Report(o.Progress, int64(i+1), total)
+	}
+
+	res := &CoefficientResult{
+		Steps:      steps,
+		TrialMeans: means,
+		Method:     o.Method,
+		KnownMean:  o.KnownMean,
+		NumBoot:    o.NumBoot,
+		Trials:     trials,
+		Length:     length,
+		Dt:         o.Dt,
+		DtUnit:     o.DtUnit,
+	}
+	known := o.KnownMean != nil
+	all := make([]int, trials)
+	for i := range all {
+		all[i] = i
+	}
+	if o.Method == TrialSeparated {
+		res.TrialCoefficients = make([][]float64, trials)
+		for i := range stats {
+			res.TrialCoefficients[i] = tsTrial(&stats[i], known)
+		}
+	}
+	res.Coefficients = pooled(o.Method, stats, res.TrialCoefficients, all, known)
+	finite := false
+	for _, r := range res.Coefficients {
+		if !math.IsNaN(r) {
+			finite = true
+			break
+		}
+	}
+	if !finite {
+		return nil, ErrConstant
+	}
+
+	if o.NumBoot > 0 {
+		rng := o.Rand
+		if rng == nil {
+			seed := o.Seed
+			if seed == 0 {
+				seed = DefaultCoefficientSeed
+			}
+			res.Seed = seed
+			rng = rand.New(rand.NewPCG(seed, 0))
+		}
+		res.Bootstrap = make([][]float64, o.NumBoot)
+		idx := make([]int, trials)
+		for b := range res.Bootstrap {
+			for j := range idx {
+				idx[j] = rng.IntN(trials)
+			}
+			res.Bootstrap[b] = pooled(o.Method, stats, res.TrialCoefficients, idx, known)
+			progress.Report(o.Progress, int64(trials+b+1), total)
+		}
+		res.StdErr = make([]float64, len(steps))
+		for s := range steps {
+			var m, m2 float64
+			var n int
+			for _, rep := range res.Bootstrap {
+				if v := rep[s]; !math.IsNaN(v) {
+					m += v
+					m2 += v * v
+					n++
+				}
+			}
+			if n == 0 {
+				res.StdErr[s] = math.NaN()
+				continue
+			}
+			m /= float64(n)
+			res.StdErr[s] = math.Sqrt(math.Max(m2/float64(n)-m*m, 0))
+		}
+	}
+	return res, nil
+}
+
+func tsTrial(st *trialStats, known bool) []float64 {
+	r := make([]float64, len(st.xy))
+	for s := range r {
+		var cov, v float64
+		if known {
+			cov, v = st.xy[s], st.xx[s]
+		} else {
+			cov = st.xy[s] - st.mx[s]*st.my[s]
+			v = st.xx[s] - st.mx[s]*st.mx[s]
+		}
+		if v <= 0 {
+			r[s] = math.NaN()
+			continue
+		}
+		r[s] = cov / v
+	}
+	return r
+}
+
+// pooled combines the trials listed in idx (with repetition) into r_k.
+func pooled(method Method, stats []trialStats, trialR [][]float64, idx []int, known bool) []float64 {
+	ns := len(stats[0].xy)
+	out := make([]float64, ns)
+	fn := float64(len(idx))
+	for s := range out {
+		if method == TrialSeparated {
+			// Trials with zero variance (NaN) are skipped, as numpy.nanmean.
+			sum, n := 0.0, 0
+			for _, i := range idx {
+				if v := trialR[i][s]; !math.IsNaN(v) {
+					sum += v
+					n++
+				}
+			}
+			out[s] = math.NaN()
+			if n > 0 {
+				out[s] = sum / float64(n)
+			}
+			continue
+		}
+		var mbx, mby float64
+		if !known {
+			for _, i := range idx {
+				mbx += stats[i].mx[s]
+				mby += stats[i].my[s]
+			}
+			mbx /= fn
+			mby /= fn
+		}
+		var num, den float64
+		for _, i := range idx {
+			st := &stats[i]
+			num += st.xy[s] - st.my[s]*mbx - st.mx[s]*mby
+			den += st.xx[s] - 2*st.mx[s]*mbx + mbx*mbx
+		}
+		num = num/fn + mbx*mby
+		den /= fn
+		if den <= 0 {
+			out[s] = math.NaN()
+			continue
+		}
+		out[s] = num / den
+	}
+	return out
+}
+
+// fastLen returns the smallest n ≥ min of the form 2^a 3^b 5^c.
+func fastLen(minN int) int {
+	best := math.MaxInt
+	for p2 := 1; p2 < 2*minN; p2 *= 2 {
+		for p3 := p2; p3 < 2*minN; p3 *= 3 {
+			for p5 := p3; p5 < 2*minN; p5 *= 5 {
+				if p5 >= minN && p5 < best {
+					best = p5
+				}
+			}
+		}
+	}
+	return best
+}

@@ -1,0 +1,201 @@
+package plot
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+
+	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/engramsim/engram/store"
+)
+
+// Figure geometry: 600×375 pt, which is 800×500 px at 96 dpi.
+const (
+	figWidth  = 600 * vg.Length(1)
+	figHeight = 375 * vg.Length(1)
+	figDPI    = 96
+
+	// PNGWidth and PNGHeight are the pixel size of every PNG written.
+	PNGWidth  = 800
+	PNGHeight = 500
+)
+
+// Font sizes in points.
+const (
+	titleSize  = 14
+	labelSize  = 12
+	tickSize   = 10
+	legendSize = 10
+)
+
+// Okabe, M. & Ito, K. (2008) "Color Universal Design": a palette that
+// stays distinguishable under the common colour-vision deficiencies.
+// Ordered so that the first colours contrast best on white.
+func okabeIto() [8]color.NRGBA {
+	return [8]color.NRGBA{
+		{0x00, 0x72, 0xB2, 0xff}, // blue
+		{0xD5, 0x5E, 0x00, 0xff}, // vermillion
+		{0x00, 0x9E, 0x73, 0xff}, // bluish green
+		{0xE6, 0x9F, 0x00, 0xff}, // orange
+		{0xCC, 0x79, 0xA7, 0xff}, // reddish purple
+		{0x56, 0xB4, 0xE9, 0xff}, // sky blue
+		{0xF0, 0xE4, 0x42, 0xff}, // yellow
+		{0x00, 0x00, 0x00, 0xff}, // black
+	}
+}
+
+// PaletteSize is the number of colours in the fixed palette; Series.Color
+// values are taken modulo PaletteSize.
+const PaletteSize = 8
+
+// PaletteColor returns colour i (mod PaletteSize) of the Okabe–Ito palette.
+func PaletteColor(i int) color.NRGBA {
+	i %= PaletteSize
+	if i < 0 {
+		i += PaletteSize
+	}
+	return okabeIto()[i]
+}
+
+// background is the colour for unlabelled context series (Color == -2).
+func background() color.NRGBA { return color.NRGBA{0x99, 0x99, 0x99, 0xff} }
+
+// newPlot returns a plot with the package's fonts and labels.
+func newPlot(title, xLabel, yLabel string) *gplot.Plot {
+	p := gplot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font.Size = titleSize
+	p.X.Label.Text = xLabel
+	p.Y.Label.Text = yLabel
+	for _, a := range []*gplot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font.Size = labelSize
+		a.Tick.Label.Font.Size = tickSize
+	}
+	p.Legend.TextStyle.Font.Size = legendSize
+	p.Legend.Top = true
+	return p
+}
+
+// drawFunc draws a complete figure onto a canvas.
+type drawFunc func(dc draw.Canvas)
+
+// writeFigure renders fig as base.png and base.svg, atomically, and
+// returns the paths written. Panics from the plotting library (e.g.
+// impossible axis ranges) are returned as errors naming the file.
+func writeFigure(base string, fig drawFunc) (files []string, err error) {
+	png := vgimg.NewWith(vgimg.UseWH(figWidth, figHeight), vgimg.UseDPI(figDPI))
+	svg := vgsvg.NewWith(vgsvg.UseWH(figWidth, figHeight))
+	if err := safeDraw(base, func() {
+		fig(draw.New(png))
+		fig(draw.New(svg))
+	}); err != nil {
+		return nil, err
+	}
+	if err := writeAtomic(base+".png", func(af *store.AtomicFile) error {
+		_, err := vgimg.PngCanvas{Canvas: png}.WriteTo(af.W)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	files = append(files, base+".png")
+	if err := writeAtomic(base+".svg", func(af *store.AtomicFile) error {
+		_, err := svg.WriteTo(af.W)
+		return err
+	}); err != nil {
+		return files, err
+	}
+	return append(files, base+".svg"), nil
+}
+
+func safeDraw(base string, f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("plot: %s: drawing failed: %v", base, r)
+		}
+	}()
+	f()
+	return nil
+}
+
+// writeAtomic writes path through an AtomicFile.
+func writeAtomic(path string, write func(af *store.AtomicFile) error) error {
+	af, err := store.CreateAtomic(path)
+	if err != nil {
+		return err
+	}
+	if err := write(af); err != nil {
+		af.Abort()
+		return fmt.Errorf("plot: write %s: %w", path, err)
+	}
+	return af.Commit()
+}
+
+// prepare checks that the directory of base exists.
+func prepare(base string) error {
+	if base == "" {
+		return fmt.Errorf("plot: empty base path")
+	}
+	dir := filepath.Dir(base)
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("plot: %s: output directory: %w", base, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("plot: %s: %s is not a directory", base, dir)
+	}
+	return nil
+}
+
+// seriesName is the name used in TSV files: the given name, or "series<i>"
+// for unnamed series.
+func seriesName(name string, i int) string {
+	if name != "" {
+		return name
+	}
+	return fmt.Sprintf("series%d", i)
+}
+
+// Margins around every figure (points): left, right, bottom, top.
+const (
+	marginL, marginR, marginB, marginT = 4, 16, 4, 6
+	legendGap                          = 10
+)
+
+// drawPlot draws p onto dc inside the figure margins. A non-empty legend
+// is drawn in a strip right of the axes (thumbnails left, labels right),
+// so it never hides data.
+func drawPlot(p *gplot.Plot, dc draw.Canvas) {
+	dc = draw.Crop(dc, marginL, -marginR, marginB, -marginT)
+	leg := p.Legend
+	r := leg.Rectangle(dc)
+	w := r.Max.X - r.Min.X
+	if w <= 0 {
+		p.Draw(dc)
+		return
+	}
+	w = min(w, figWidth*0.4)
+	p.Legend = gplot.NewLegend()
+	p.Draw(draw.Crop(dc, 0, -(w + legendGap), 0, 0))
+	p.Legend = leg
+	var titleH vg.Length
+	if p.Title.Text != "" {
+		titleH = p.Title.TextStyle.Rectangle(p.Title.Text).Size().Y + p.Title.Padding
+	}
+	leg.Left, leg.Top = true, true
+	leg.Draw(draw.Crop(dc, dc.Max.X-dc.Min.X-w, 0, 0, -titleH))
+}
+
+// fixLogAxis gives a log axis without any positive data the range [1, 10]
+// instead of letting the plotting library fail on it.
+func fixLogAxis(a *gplot.Axis) {
+	if !(a.Min > 0) || math.IsInf(a.Min, 0) || math.IsInf(a.Max, 0) || a.Max < a.Min {
+		a.Min, a.Max = 1, 10
+	}
+}

@@ -1,0 +1,355 @@
+package plot
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot/palette"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/engramsim/engram/store"
+)
+
+// ImageSpec describes a matrix drawn as an image (heatmap, binned raster).
+type ImageSpec struct {
+	Title, XLabel, YLabel string
+	CLabel                string    // colour-bar label (e.g. "rate (Hz)")
+	Rows, Cols            int       // matrix shape
+	Data                  []float64 // row-major, len Rows*Cols; NaN is drawn white
+	// Extent in data units: columns span [X0, X1] left to right, rows span
+	// [Y0, Y1] bottom to top (row 0 at the bottom, like imshow's
+	// origin="lower"). X0 == X1 means [0, Cols]; Y0 == Y1 means [0, Rows];
+	// X0 > X1 or Y0 > Y1 is an error.
+	X0, X1, Y0, Y1 float64
+	Gray           bool // white (low) to black (high) instead of viridis
+}
+
+// maxDrawCells bounds the number of matrix cells per axis that are drawn;
+// larger matrices are block-averaged for display (the .npy keeps them all).
+const maxDrawCells = 2048
+
+// Image draws im as base.png and base.svg with a colour bar, writes the
+// full matrix to base.npy (float64, shape (Rows, Cols)) and a one-row
+// base.tsv with the shape, extent and colour range (rows, cols, x0, x1,
+// y0, y1, vmin, vmax) whose comment names the .npy. Colours are scaled
+// between the minimum and maximum finite values.
+func Image(base string, im ImageSpec) ([]string, error) {
+	if err := prepare(base); err != nil {
+		return nil, err
+	}
+	if im.Rows <= 0 || im.Cols <= 0 || len(im.Data) != im.Rows*im.Cols {
+		return nil, fmt.Errorf("plot: %s: %d×%d image with %d values", base, im.Rows, im.Cols, len(im.Data))
+	}
+	if im.X0 > im.X1 || im.Y0 > im.Y1 {
+		return nil, fmt.Errorf("plot: %s: reversed extent x [%g, %g], y [%g, %g]", base, im.X0, im.X1, im.Y0, im.Y1)
+	}
+	return drawImage(base, im, nil)
+}
+
+// drawImage implements Image; extra comment lines go into the TSV.
+func drawImage(base string, im ImageSpec, comments []string) ([]string, error) {
+	if im.X0 == im.X1 {
+		im.X0, im.X1 = 0, float64(im.Cols)
+	}
+	if im.Y0 == im.Y1 {
+		im.Y0, im.Y1 = 0, float64(im.Rows)
+	}
+	vmin, vmax := math.Inf(1), math.Inf(-1)
+	for _, v := range im.Data {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			vmin, vmax = math.Min(vmin, v), math.Max(vmax, v)
+		}
+	}
+	if vmin > vmax {
+		vmin, vmax = 0, 1
+	}
+	cm := &colorMap{gray: im.Gray, min: vmin, max: vmax, alpha: 1}
+	if cm.max == cm.min {
+		cm.max = cm.min + 1
+	}
+	img := matrixImage(im, cm)
+
+	fig := func(dc draw.Canvas) {
+		const barWidth = 90
+		main := draw.Crop(dc, 0, -barWidth, 0, 0)
+		bar := draw.Crop(dc, figWidth-barWidth, 0, 0, -vg.Length(titleSize+8))
+		p := newPlot(im.Title, im.XLabel, im.YLabel)
+		p.Add(plotter.NewImage(img, im.X0, im.Y0, im.X1, im.Y1))
+		p.X.Min, p.X.Max = math.Min(im.X0, im.X1), math.Max(im.X0, im.X1)
+		p.Y.Min, p.Y.Max = math.Min(im.Y0, im.Y1), math.Max(im.Y0, im.Y1)
+		drawPlot(p, main)
+
+		cb := newPlot("", "", im.CLabel)
+		cb.HideX()
+		cb.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true, Colors: 256})
+		cb.Draw(draw.Crop(bar, marginL, -marginR, marginB, -marginT))
+	}
+	files, err := writeFigure(base, fig)
+	if err != nil {
+		return files, err
+	}
+	if err := store.WriteNPY(base+".npy", im.Data, im.Rows, im.Cols); err != nil {
+		return files, err
+	}
+	files = append(files, base+".npy")
+	err = writeTable(base+".tsv", []string{"rows", "cols", "x0", "x1", "y0", "y1", "vmin", "vmax"}, func(w *store.TSVWriter) error {
+		notes := append([]string{
+			"matrix in " + baseName(base) + ".npy: float64, shape (rows, cols), row-major;",
+			"columns span [x0, x1], row 0 is at y0 (bottom); colours scale from vmin to vmax",
+		}, comments...)
+		for _, c := range notes {
+			if err := w.Comment(c); err != nil {
+				return err
+			}
+		}
+		return w.Row(im.Rows, im.Cols, im.X0, im.X1, im.Y0, im.Y1, vmin, vmax)
+	})
+	if err != nil {
+		return files, err
+	}
+	return append(files, base+".tsv"), nil
+}
+
+func baseName(base string) string {
+	for i := len(base) - 1; i >= 0; i-- {
+		if base[i] == '/' || base[i] == '\\' {
+			return base[i+1:]
+		}
+	}
+	return base
+}
+
+// matrixImage renders the matrix (block-averaged if larger than
+// maxDrawCells per axis) and enlarges it by whole pixels so that the
+// renderer's interpolation does not blur cell edges.
+func matrixImage(im ImageSpec, cm *colorMap) image.Image {
+	by := (im.Rows + maxDrawCells - 1) / maxDrawCells
+	bx := (im.Cols + maxDrawCells - 1) / maxDrawCells
+	rows, cols := (im.Rows+by-1)/by, (im.Cols+bx-1)/bx
+	fy := max(1, PNGHeight/rows)
+	fx := max(1, PNGWidth/cols)
+	img := image.NewNRGBA(image.Rect(0, 0, cols*fx, rows*fy))
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cols; c++ {
+			sum, n := 0.0, 0
+			for i := r * by; i < min((r+1)*by, im.Rows); i++ {
+				for j := c * bx; j < min((c+1)*bx, im.Cols); j++ {
+					if v := im.Data[i*im.Cols+j]; !math.IsNaN(v) {
+						sum += v
+						n++
+					}
+				}
+			}
+			col := color.NRGBA{0xff, 0xff, 0xff, 0xff}
+			if n > 0 {
+				col = cm.color(sum / float64(n))
+			}
+			y0 := (rows - 1 - r) * fy // row 0 at the bottom
+			for y := y0; y < y0+fy; y++ {
+				for x := c * fx; x < (c+1)*fx; x++ {
+					img.SetNRGBA(x, y, col)
+				}
+			}
+		}
+	}
+	return img
+}
+
+// colorMap maps values to viridis (or white-to-black gray) colours; it
+// implements palette.ColorMap for the colour bar.
+type colorMap struct {
+	gray     bool
+	min, max float64
+	alpha    float64
+}
+
+// viridisAnchors samples matplotlib's viridis at t = 0, 1/8, …, 1.
+func viridisAnchors() [9][3]uint8 {
+	return [9][3]uint8{
+		{0x44, 0x01, 0x54}, {0x48, 0x28, 0x78}, {0x3E, 0x4A, 0x89}, {0x31, 0x68, 0x8E}, {0x26, 0x82, 0x8E},
+		{0x1F, 0x9E, 0x89}, {0x35, 0xB7, 0x79}, {0x6D, 0xCD, 0x59}, {0xFD, 0xE7, 0x25},
+	}
+}
+
+func (m *colorMap) color(v float64) color.NRGBA {
+	t := (v - m.min) / (m.max - m.min)
+	t = math.Min(math.Max(t, 0), 1)
+	a := uint8(math.Round(255 * m.alpha))
+	if m.gray {
+		g := uint8(math.Round(255 * (1 - t)))
+		return color.NRGBA{g, g, g, a}
+	}
+	anch := viridisAnchors()
+	x := t * 8
+	k := min(int(x), 7)
+	f := x - float64(k)
+	var c [3]uint8
+	for i := range c {
+		c[i] = uint8(math.Round(float64(anch[k][i])*(1-f) + float64(anch[k+1][i])*f))
+	}
+	return color.NRGBA{c[0], c[1], c[2], a}
+}
+
+func (m *colorMap) At(v float64) (color.Color, error) {
+	tol := 1e-9 * (m.max - m.min)
+	if v < m.min-tol || v > m.max+tol || math.IsNaN(v) {
+		return nil, palette.ErrOverflow
+	}
+	return m.color(v), nil
+}
+func (m *colorMap) Max() float64       { return m.max }
+func (m *colorMap) SetMax(v float64)   { m.max = v }
+func (m *colorMap) Min() float64       { return m.min }
+func (m *colorMap) SetMin(v float64)   { m.min = v }
+func (m *colorMap) Alpha() float64     { return m.alpha }
+func (m *colorMap) SetAlpha(a float64) { m.alpha = a }
+func (m *colorMap) Palette(n int) palette.Palette {
+	cs := make([]color.Color, n)
+	for i := range cs {
+		cs[i] = m.color(m.min + (m.max-m.min)*float64(i)/float64(max(n-1, 1)))
+	}
+	return colors(cs)
+}
+
+type colors []color.Color
+
+func (c colors) Colors() []color.Color { return c }
+
+// RasterSpec describes a spike raster.
+type RasterSpec struct {
+	Title, XLabel, YLabel string
+	// T0, T1 is the time window; spikes outside it are dropped. T1 <= T0
+	// means the range of the data.
+	T0, T1 float64
+	// NIDs is the number of neurons (rows); ids >= NIDs are dropped. 0 means
+	// max id + 1.
+	NIDs int
+	// MaxDots is the largest number of spikes drawn as individual dots;
+	// above it the raster is binned into an image. 0 means DefaultMaxDots.
+	MaxDots int
+	// Bins is the number of time bins in image mode; 0 means 1000.
+	Bins int
+}
+
+// DefaultMaxDots is the dot/image threshold used when RasterSpec.MaxDots is 0.
+const DefaultMaxDots = 50000
+
+// maxRasterRows bounds the rows of a binned raster; above it consecutive
+// ids are pooled into one row.
+const maxRasterRows = 2000
+
+// Raster draws spikes (times[k], ids[k]). With at most MaxDots spikes in
+// the window it draws one dot per spike and base.tsv lists the plotted
+// (time, id) pairs. Otherwise it counts spikes in Bins time bins × ids
+// (pooling ceil(NIDs/2000) consecutive ids per row when NIDs > 2000) and
+// draws that matrix with Image (gray scale): base.npy then holds the
+// counts and base.tsv the extent, as for Image.
+func Raster(base string, times []float64, ids []int32, spec RasterSpec) ([]string, error) {
+	if err := prepare(base); err != nil {
+		return nil, err
+	}
+	if len(times) != len(ids) {
+		return nil, fmt.Errorf("plot: %s: %d times but %d ids", base, len(times), len(ids))
+	}
+	nIDs := spec.NIDs
+	for k, id := range ids {
+		if id < 0 {
+			return nil, fmt.Errorf("plot: %s: spike %d has negative id %d", base, k, id)
+		}
+		if spec.NIDs == 0 {
+			nIDs = max(nIDs, int(id)+1)
+		}
+	}
+	nIDs = max(nIDs, 1)
+	t0, t1 := spec.T0, spec.T1
+	if t1 <= t0 {
+		t0, t1 = math.Inf(1), math.Inf(-1)
+		for _, t := range times {
+			if !math.IsNaN(t) && !math.IsInf(t, 0) {
+				t0, t1 = math.Min(t0, t), math.Max(t1, t)
+			}
+		}
+		switch {
+		case t0 > t1:
+			t0, t1 = 0, 1
+		case t0 == t1:
+			t0, t1 = t0-0.5, t1+0.5
+		}
+	}
+	keep := func(k int) bool { return times[k] >= t0 && times[k] <= t1 && int(ids[k]) < nIDs }
+	n := 0
+	for k := range times {
+		if keep(k) {
+			n++
+		}
+	}
+	maxDots := spec.MaxDots
+	if maxDots == 0 {
+		maxDots = DefaultMaxDots
+	}
+	if n > maxDots {
+		bins := spec.Bins
+		if bins <= 0 {
+			bins = 1000
+		}
+		per := (nIDs + maxRasterRows - 1) / maxRasterRows
+		rows := (nIDs + per - 1) / per
+		counts := make([]float64, rows*bins)
+		for k := range times {
+			if !keep(k) {
+				continue
+			}
+			b := min(int((times[k]-t0)/(t1-t0)*float64(bins)), bins-1)
+			counts[int(ids[k])/per*bins+b]++
+		}
+		im := ImageSpec{
+			Title: spec.Title, XLabel: spec.XLabel, YLabel: spec.YLabel, CLabel: "spikes per bin",
+			Rows: rows, Cols: bins, Data: counts,
+			X0: t0, X1: t1, Y0: -0.5, Y1: float64(rows*per) - 0.5, Gray: true,
+		}
+		return drawImage(base, im, []string{fmt.Sprintf(
+			"binned raster of %d spikes: %d time bins of width %g, %d id(s) per row", n, bins, (t1-t0)/float64(bins), per)})
+	}
+
+	fig := func(dc draw.Canvas) {
+		p := newPlot(spec.Title, spec.XLabel, spec.YLabel)
+		xy := make(plotter.XYs, 0, n)
+		for k := range times {
+			if keep(k) {
+				xy = append(xy, plotter.XY{X: times[k], Y: float64(ids[k])})
+			}
+		}
+		radius := vg.Length(1.2)
+		if n > 5000 {
+			radius = 0.6
+		}
+		p.Add(&plotter.Scatter{XYs: xy, GlyphStyle: draw.GlyphStyle{
+			Color: color.Black, Radius: radius, Shape: draw.CircleGlyph{},
+		}})
+		p.X.Min, p.X.Max = t0, t1
+		p.Y.Min, p.Y.Max = -0.5, float64(nIDs)-0.5
+		drawPlot(p, dc)
+	}
+	files, err := writeFigure(base, fig)
+	if err != nil {
+		return files, err
+	}
+	err = writeTable(base+".tsv", []string{"time", "id"}, func(w *store.TSVWriter) error {
+		for k := range times {
+			if keep(k) {
+				if err := w.Row(times[k], ids[k]); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return files, err
+	}
+	return append(files, base+".tsv"), nil
+}
