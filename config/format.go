@@ -45,6 +45,10 @@ func formatTable(b *strings.Builder, v reflect.Value, prefix string) {
 			continue
 		}
 		fv := v.Field(i)
+		if f.Anonymous && f.Tag.Get("toml") == "" && fv.Kind() == reflect.Struct {
+			formatTable(b, fv, prefix)
+			continue
+		}
 		doc := comment(f)
 		if fv.Kind() == reflect.Pointer {
 			if fv.IsNil() {

@@ -1,0 +1,267 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/engramsim/engram/config"
+	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/pbdms"
+	"github.com/engramsim/engram/report"
+	"github.com/engramsim/engram/rundir"
+)
+
+//go:embed demo.toml
+var demoConfig []byte
+
+// registry returns every experiment the CLI can run.
+func registry() *experiment.Registry {
+	r := experiment.NewRegistry()
+	r.Add(pbdms.Def(pbdms.PaperDefaults))
+	for _, d := range extraExperiments() {
+		r.Add(d)
+	}
+	return r
+}
+
+func (a *app) commands() []*cobra.Command {
+	return append([]*cobra.Command{a.demoCmd(), a.runCmd(), a.describeCmd(), a.versionCmd()}, a.extraCommands()...)
+}
+
+func (a *app) demoCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "Run the rate attractor-memory demo (embedded config, about a minute on 2 cores) and write its report",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runConfig(cmd.Context(), "demo (embedded)", demoConfig)
+		},
+	}
+}
+
+func (a *app) runCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "run <experiment.toml>",
+		Short: "Run the experiment a config file describes (its top-level key `experiment` names it)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return fmt.Errorf("cannot read config: %v", err)
+			}
+			return a.runConfig(cmd.Context(), args[0], data)
+		},
+	}
+}
+
+// resolve decodes a config file (or an experiment name with defaults)
+// with the --set and --seed overrides and validates it.
+func (a *app) resolve(cmd *cobra.Command, file string, data []byte) (experiment.Def, experiment.Config, error) {
+	reg := registry()
+	name, err := config.ExperimentName(file, data)
+	if err != nil {
+		return experiment.Def{}, nil, err
+	}
+	if name == "" {
+		return experiment.Def{}, nil, fmt.Errorf("%s: missing top-level key experiment = \"…\" (known experiments: %s)", file, strings.Join(reg.Names(), ", "))
+	}
+	def, err := reg.Get(name)
+	if err != nil {
+		return experiment.Def{}, nil, fmt.Errorf("%s: %v", file, err)
+	}
+	cfg := def.NewConfig()
+	if _, err := config.Load(file, data, cfg, a.sets); err != nil {
+		return def, nil, err
+	}
+	if cmd.Flags().Changed("seed") {
+		cfg.SetSeed(a.seed)
+	}
+	if err := cfg.Validate(); err != nil {
+		return def, nil, fmt.Errorf("%s: %v", file, err)
+	}
+	return def, cfg, nil
+}
+
+func (a *app) budget() (int64, error) {
+	return rundir.ParseBytes(a.memBudget)
+}
+
+func (a *app) runConfig(ctx context.Context, file string, data []byte) error {
+	cmd := a.root
+	def, cfg, err := a.resolve(cmd, file, data)
+	if err != nil {
+		return err
+	}
+	budget, err := a.budget()
+	if err != nil {
+		return fmt.Errorf("--mem-budget: %v", err)
+	}
+	var need int64
+	if def.EstimateBytes != nil {
+		need = def.EstimateBytes(cfg)
+	}
+	env := &experiment.Env{Seed: cfg.SeedValue(), Workers: a.workers, MemBudget: budget}
+	if env.Workers <= 0 {
+		env.Workers = runtime.GOMAXPROCS(0)
+	}
+	if err := env.CheckMemory(need, def.Name+" ("+file+")"); err != nil {
+		return err
+	}
+	out := a.out
+	if out == "" {
+		out = filepath.Join("runs", fmt.Sprintf("%s-%s-s%d", def.Name, time.Now().Format("20060102-150405"), cfg.SeedValue()))
+	}
+	dir, err := rundir.Create(out)
+	if err != nil {
+		return err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			dir.Discard()
+		}
+	}()
+	resolved := config.Format(cfg, def.Name)
+	if err := os.WriteFile(filepath.Join(dir.Path, "config.resolved.toml"), []byte(resolved), 0o644); err != nil {
+		return err
+	}
+	prov := rundir.NewProvenance(def.Name, cfg.SeedValue(), env.Workers)
+	prov.MemEstimate = need
+	rep := report.New(fmt.Sprintf("engram %s — %s", def.Name, filepath.Base(dir.Final)))
+	env.Dir, env.Report = dir.Path, rep
+	if !a.quiet {
+		env.Log = a.stderr
+	}
+	b := a.newBar(def.Name)
+	env.Progress = b
+	a.logf("engram %s: running %s (seed %d, %d workers, estimated memory %s)", rundir.Version, def.Name, cfg.SeedValue(), env.Workers, experiment.FormatBytes(need))
+	sum, err := def.Run(ctx, cfg, env)
+	b.Finish()
+	if err != nil {
+		return fmt.Errorf("%s: %w", def.Name, err)
+	}
+	prov.Finish("ok")
+	sum["wall_s"] = prov.WallS
+	if err := prov.Write(filepath.Join(dir.Path, "provenance.json")); err != nil {
+		return err
+	}
+	rep.Section("Configuration")
+	rep.Pre("config.resolved.toml (rerun with: engram run config.resolved.toml)", resolved)
+	rep.Section("Provenance")
+	rep.KeyValues("", []report.KV{
+		{Key: "engram", Value: rundir.Version + " " + prov.Revision}, {Key: "Go", Value: prov.GoVersion},
+		{Key: "host", Value: prov.Host}, {Key: "seed", Value: fmt.Sprint(prov.Seed)}, {Key: "workers", Value: fmt.Sprint(prov.Workers)},
+		{Key: "wall time", Value: fmt.Sprintf("%.2f", prov.WallS), Unit: "s"}, {Key: "CPU time", Value: fmt.Sprintf("%.2f", prov.CPUS), Unit: "s"},
+		{Key: "peak RSS", Value: fmt.Sprintf("%.0f", prov.PeakRSSMiB), Unit: "MiB"},
+	})
+	if err := rep.WriteFile(filepath.Join(dir.Path, "report.html")); err != nil {
+		return err
+	}
+	if err := dir.Commit(); err != nil {
+		return err
+	}
+	ok = true
+	reportPath := filepath.Join(dir.Final, "report.html")
+	if a.jsonOut {
+		return a.emit(map[string]any{"run_dir": dir.Final, "experiment": def.Name, "report": reportPath, "summary": sum})
+	}
+	a.printSummary(sum, "")
+	fmt.Fprintf(a.stdout, "run directory: %s\nreport: %s\n", dir.Final, reportPath)
+	return nil
+}
+
+// printSummary prints scalar summary entries as key = value lines.
+func (a *app) printSummary(sum map[string]any, prefix string) {
+	keys := make([]string, 0, len(sum))
+	for k := range sum {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		switch v := sum[k].(type) {
+		case map[string]any:
+			a.printSummary(v, prefix+k+".")
+		case []float64:
+		case float64:
+			fmt.Fprintf(a.stdout, "%s%s = %.4g\n", prefix, k, v)
+		default:
+			fmt.Fprintf(a.stdout, "%s%s = %v\n", prefix, k, v)
+		}
+	}
+}
+
+func (a *app) describeCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "describe [experiment.toml | experiment-name | demo]",
+		Short: "Print the fully resolved config (defaults, file, --set) with units; without argument, list experiments",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			reg := registry()
+			if len(args) == 0 {
+				if a.jsonOut {
+					return a.emit(map[string]any{"experiments": reg.Names()})
+				}
+				for _, n := range reg.Names() {
+					d, _ := reg.Get(n)
+					fmt.Fprintf(a.stdout, "%-14s %s\n", n, d.Doc)
+				}
+				return nil
+			}
+			file, data := args[0], []byte(nil)
+			switch _, err := reg.Get(args[0]); {
+			case args[0] == "demo":
+				file, data = "demo (embedded)", demoConfig
+			case err == nil:
+				data = []byte(fmt.Sprintf("experiment = %q\n", args[0]))
+			default:
+				var rerr error
+				if data, rerr = os.ReadFile(args[0]); rerr != nil {
+					return fmt.Errorf("cannot read config: %v", rerr)
+				}
+			}
+			def, cfg, err := a.resolve(cmd, file, data)
+			if err != nil {
+				return err
+			}
+			var need int64
+			if def.EstimateBytes != nil {
+				need = def.EstimateBytes(cfg)
+			}
+			text := config.Format(cfg, def.Name)
+			if a.jsonOut {
+				return a.emit(map[string]any{"experiment": def.Name, "config_toml": text, "mem_estimate_bytes": need})
+			}
+			fmt.Fprintf(a.stdout, "# %s — %s\n# estimated memory: %s\n%s", def.Name, def.Doc, experiment.FormatBytes(need), text)
+			if s, ok := cfg.(interface{ Schedule() string }); ok {
+				fmt.Fprintf(a.stdout, "\n# per-step schedule:\n%s", s.Schedule())
+			}
+			return nil
+		},
+	}
+}
+
+func (a *app) versionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print engram's version, VCS revision and Go version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			rev, mod := rundir.VCS()
+			v := map[string]any{"version": rundir.Version, "revision": rev, "modified": mod, "go": runtime.Version(), "os": runtime.GOOS, "arch": runtime.GOARCH}
+			if a.jsonOut {
+				return a.emit(v)
+			}
+			fmt.Fprintf(a.stdout, "engram %s (revision %s, modified %v) %s %s/%s\n", rundir.Version, rev, mod, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			return nil
+		},
+	}
+}

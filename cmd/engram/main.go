@@ -1,0 +1,99 @@
+// Command engram is the command-line interface of the engram toolkit.
+//
+//	engram demo                       # fast rate-memory demo with report
+//	engram run examples/pb-dms.toml   # any experiment config
+//	engram describe examples/pb-dms.toml --set rule.A=10.65
+//	engram version --json
+//
+// Every command accepts --json (one JSON object on stdout; logs and
+// progress go to stderr).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// app holds the global flags and the experiment registry.
+type app struct {
+	jsonOut   bool
+	quiet     bool
+	workers   int
+	seed      uint64
+	out       string
+	sets      []string
+	memBudget string
+	stdout    io.Writer
+	stderr    io.Writer
+	root      *cobra.Command
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a := newApp(os.Stdout, os.Stderr)
+	os.Exit(a.execute(ctx, os.Args[1:]))
+}
+
+func newApp(stdout, stderr io.Writer) *app {
+	a := &app{stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:           "engram",
+		Short:         "Associative memory in recurrent neural networks: simulation, theory and analysis",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	pf := root.PersistentFlags()
+	pf.BoolVar(&a.jsonOut, "json", false, "print one JSON object on stdout (logs and progress go to stderr)")
+	pf.BoolVar(&a.quiet, "quiet", false, "no progress bar or log messages")
+	pf.IntVar(&a.workers, "workers", 0, "goroutines for parallel kernels (0 = all cores); results do not depend on it")
+	pf.Uint64Var(&a.seed, "seed", 0, "override the config's master seed")
+	pf.StringVar(&a.out, "out", "", "run directory to create (default runs/<experiment>-<time>-s<seed>)")
+	pf.StringArrayVar(&a.sets, "set", nil, "override a config key, e.g. --set rule.A=10.65 (repeatable)")
+	pf.StringVar(&a.memBudget, "mem-budget", "80%", "refuse runs whose estimated memory exceeds this (e.g. 16GiB, 80% of RAM)")
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	for _, c := range a.commands() {
+		root.AddCommand(c)
+	}
+	a.root = root
+	return a
+}
+
+// execute runs the CLI and returns the exit code.
+func (a *app) execute(ctx context.Context, args []string) int {
+	a.root.SetArgs(args)
+	if err := a.root.ExecuteContext(ctx); err != nil {
+		if a.jsonOut {
+			_ = json.NewEncoder(a.stdout).Encode(map[string]string{"error": err.Error()})
+		}
+		fmt.Fprintf(a.stderr, "engram: %v\n", err)
+		if errors.Is(err, context.Canceled) {
+			return 130
+		}
+		return 1
+	}
+	return 0
+}
+
+// emit prints v as indented JSON when --json is set.
+func (a *app) emit(v any) error {
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(sanitize(v))
+}
+
+// logf writes a log line to stderr unless --quiet.
+func (a *app) logf(format string, args ...any) {
+	if !a.quiet {
+		fmt.Fprintf(a.stderr, format+"\n", args...)
+	}
+}

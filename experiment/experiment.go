@@ -1,0 +1,144 @@
+// Package experiment defines how named experiments plug into engram.
+//
+// An experiment is a plain Go function over a typed config: it receives a
+// run environment (run directory, seed, workers, progress, memory budget and
+// the report being built), writes arrays, tables and figures into the run
+// directory, adds sections to the report and returns a JSON-able summary.
+// The CLI owns everything around it: config decoding and overrides, the run
+// directory's life cycle, provenance, the --json output and the final
+// report file.
+//
+// Experiments register in a Registry (held by the CLI, no globals):
+//
+//	reg := experiment.NewRegistry()
+//	reg.Add(experiment.Def{Name: "pb-dms", Doc: "...", NewConfig: pbdms.Defaults, Run: pbdms.Run})
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/engramsim/engram/progress"
+	"github.com/engramsim/engram/report"
+)
+
+// Env is what a running experiment may use.
+type Env struct {
+	// Dir is the run directory; it exists and holds rec/, res/, figs/.
+	Dir string
+	// Seed is the master seed of the run (config network.seed or --seed).
+	Seed uint64
+	// Workers is the goroutine count for parallel kernels (≥ 1).
+	Workers int
+	// Progress receives progress updates (may be nil).
+	Progress progress.Reporter
+	// MemBudget is the largest allowed estimated memory in bytes (≤ 0: no limit).
+	MemBudget int64
+	// Log receives human-readable messages (stderr in the CLI; never stdout).
+	Log io.Writer
+	// Report is the run's report; experiments add their sections to it.
+	Report *report.Report
+}
+
+// Path joins elements under the run directory and creates the parent
+// directory of the result.
+func (e *Env) Path(elem ...string) string {
+	p := filepath.Join(append([]string{e.Dir}, elem...)...)
+	_ = os.MkdirAll(filepath.Dir(p), 0o755)
+	return p
+}
+
+// Logf writes a message to Log if set.
+func (e *Env) Logf(format string, args ...any) {
+	if e.Log != nil {
+		fmt.Fprintf(e.Log, format+"\n", args...)
+	}
+}
+
+// CheckMemory returns an error when need exceeds the budget; what says what
+// the memory is for and is part of the message.
+func (e *Env) CheckMemory(need int64, what string) error {
+	if e.MemBudget > 0 && need > e.MemBudget {
+		return fmt.Errorf("%s needs an estimated %s of memory, above the budget of %s (raise --mem-budget or shrink the run)",
+			what, FormatBytes(need), FormatBytes(e.MemBudget))
+	}
+	return nil
+}
+
+// FormatBytes prints a byte count with a binary unit.
+func FormatBytes(b int64) string {
+	const k = 1024
+	switch {
+	case b >= k*k*k:
+		return fmt.Sprintf("%.2f GiB", float64(b)/(k*k*k))
+	case b >= k*k:
+		return fmt.Sprintf("%.1f MiB", float64(b)/(k*k))
+	case b >= k:
+		return fmt.Sprintf("%.1f KiB", float64(b)/k)
+	}
+	return fmt.Sprintf("%d B", b)
+}
+
+// Summary is the JSON-able result of a run (nested maps, numbers, strings).
+type Summary = map[string]any
+
+// Config is implemented by every experiment's config struct (a pointer).
+type Config interface {
+	// Validate rejects impossible values with an error naming the key.
+	Validate() error
+	// SeedValue returns the config's master seed.
+	SeedValue() uint64
+	// SetSeed overrides the master seed (--seed).
+	SetSeed(uint64)
+}
+
+// Def describes one experiment.
+type Def struct {
+	// Name is what the config's `experiment = "..."` key and the CLI use.
+	Name string
+	// Doc is a one-line description.
+	Doc string
+	// NewConfig returns a pointer to a config filled with defaults.
+	NewConfig func() Config
+	// EstimateBytes returns the run's estimated peak memory (may be nil).
+	EstimateBytes func(Config) int64
+	// Run executes the experiment.
+	Run func(ctx context.Context, cfg Config, env *Env) (Summary, error)
+}
+
+// Registry maps experiment names to definitions.
+type Registry struct{ defs map[string]Def }
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry { return &Registry{defs: map[string]Def{}} }
+
+// Add registers d; it panics on a duplicate name (a programming error).
+func (r *Registry) Add(d Def) {
+	if _, dup := r.defs[d.Name]; dup {
+		panic("experiment: duplicate name " + d.Name)
+	}
+	r.defs[d.Name] = d
+}
+
+// Get returns the named experiment.
+func (r *Registry) Get(name string) (Def, error) {
+	d, ok := r.defs[name]
+	if !ok {
+		return Def{}, fmt.Errorf("unknown experiment %q (known: %v)", name, r.Names())
+	}
+	return d, nil
+}
+
+// Names lists registered names, sorted.
+func (r *Registry) Names() []string {
+	var n []string
+	for k := range r.defs {
+		n = append(n, k)
+	}
+	sort.Strings(n)
+	return n
+}

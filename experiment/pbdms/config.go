@@ -1,0 +1,136 @@
+// Package pbdms is the delayed-match-to-sample experiment of Pereira &
+// Brunel (2018; shared/specs/pereira-brunel.md §1.9a) on the rate attractor
+// memory: background, stimulus presentation, delay, for familiar (a stored
+// pattern, optionally degraded into a partial or noisy cue) and novel (fresh
+// iid N(0,1) currents) stimuli, with overlaps, rate traces, rate
+// distributions and the fixed-point vs chaos diagnostics of the delay
+// period (temporal SD of rates, autocorrelation of m, largest Lyapunov
+// exponent).
+//
+// Registered as experiment "pb-dms"; `engram demo` runs it with a small,
+// fast default (N = 20 000, K = 250, p = 30, shortened protocol) and
+// examples/pb-dms.toml holds the paper's full protocol.
+package pbdms
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/engramsim/engram/experiment/pbnet"
+)
+
+// Protocol is the [protocol] section.
+type Protocol struct {
+	BackgroundMs     float64  `toml:"background_ms" unit:"ms" doc:"spontaneous period before the stimulus (paper: 2500)"`
+	PresentationMs   float64  `toml:"presentation_ms" unit:"ms" doc:"stimulus period (paper: 500)"`
+	DelayMs          float64  `toml:"delay_ms" unit:"ms" doc:"delay period after the stimulus (paper: 6000)"`
+	Conditions       []string `toml:"conditions" doc:"trial types to run: familiar, novel"`
+	Trials           int      `toml:"trials" doc:"trials per condition, each from its own initial state"`
+	StimulusGain     float64  `toml:"stimulus_gain" doc:"I_ext = gain x stimulus currents (paper: 1)"`
+	CuePattern       int      `toml:"cue_pattern" doc:"index of the stored pattern presented as the familiar stimulus"`
+	CueKeep          float64  `toml:"cue_keep" doc:"fraction of neurons that receive the pattern's current (1 = full cue; others get fresh N(0,1))"`
+	CueNoiseSD       float64  `toml:"cue_noise_sd" doc:"SD of Gaussian noise added to the cue currents"`
+	Init             string   `toml:"init" doc:"initial rates: gaussian (iid N(0,1) used as rates, the paper), zero, or background (phi(0))"`
+	SuccessThreshold float64  `toml:"success_threshold" doc:"retrieval success when m_cued > this at the end (paper: 0.2)"`
+	Lyapunov         bool     `toml:"lyapunov" doc:"estimate the largest Lyapunov exponent over the delay (doubles delay cost)"`
+	RunawayHz        float64  `toml:"runaway_hz" unit:"Hz" doc:"stop with an error when any |rate| exceeds this"`
+}
+
+// Record is the [record] section.
+type Record struct {
+	Neurons      int     `toml:"neurons" doc:"number of neurons (0..k-1) whose rate traces are recorded"`
+	EveryMs      float64 `toml:"every_ms" unit:"ms" doc:"sampling interval of overlaps and rate traces"`
+	SaveWeights  bool    `toml:"save_weights" doc:"write W as scipy CSR rec/weights.npz"`
+	SavePatterns bool    `toml:"save_patterns" doc:"write the pattern currents rec/patterns.npy (p x N)"`
+}
+
+// Config is the pb-dms configuration.
+type Config struct {
+	pbnet.Sections
+	Protocol Protocol `toml:"protocol"`
+	Record   Record   `toml:"record"`
+}
+
+// PaperDefaults returns the paper's DMS protocol at the medians with p = 30
+// (Fig 3 setting: α = 0.12) on the full N = 50 000, c = 0.005 network.
+func PaperDefaults() *Config {
+	return &Config{
+		Sections: pbnet.DefaultSections(50000, 0.005, 30),
+		Protocol: Protocol{BackgroundMs: 2500, PresentationMs: 500, DelayMs: 6000, Conditions: []string{"familiar", "novel"},
+			Trials: 1, StimulusGain: 1, CueKeep: 1, Init: "gaussian", SuccessThreshold: 0.2, RunawayHz: 1e4},
+		Record: Record{Neurons: 100, EveryMs: 5},
+	}
+}
+
+// DemoDefaults is the fast demo: N = 20 000, K = 250 (α = 0.12), 1 s
+// background, 0.5 s stimulus, 3 s delay.
+func DemoDefaults() *Config {
+	c := PaperDefaults()
+	c.Network.N, c.Network.C = 20000, 0.0125
+	c.Protocol.BackgroundMs, c.Protocol.DelayMs = 1000, 3000
+	c.Record.SaveWeights = true
+	return c
+}
+
+// Validate checks every key.
+func (c *Config) Validate() error {
+	if err := c.Sections.Validate(); err != nil {
+		return err
+	}
+	p := c.Protocol
+	for _, kv := range []struct {
+		k string
+		v float64
+	}{{"protocol.background_ms", p.BackgroundMs}, {"protocol.presentation_ms", p.PresentationMs}, {"protocol.delay_ms", p.DelayMs}} {
+		if !(kv.v >= 0) || math.IsInf(kv.v, 0) {
+			return fmt.Errorf("%s = %v must be a finite number ≥ 0", kv.k, kv.v)
+		}
+	}
+	if len(p.Conditions) == 0 {
+		return fmt.Errorf("protocol.conditions is empty: want familiar and/or novel")
+	}
+	for _, cnd := range p.Conditions {
+		if cnd != "familiar" && cnd != "novel" {
+			return fmt.Errorf("protocol.conditions: unknown condition %q (want familiar or novel)", cnd)
+		}
+	}
+	switch {
+	case p.Trials < 1:
+		return fmt.Errorf("protocol.trials = %d must be ≥ 1", p.Trials)
+	case math.IsNaN(p.StimulusGain) || math.IsInf(p.StimulusGain, 0):
+		return fmt.Errorf("protocol.stimulus_gain = %v is not finite", p.StimulusGain)
+	case p.CuePattern < 0 || p.CuePattern >= c.Network.P:
+		return fmt.Errorf("protocol.cue_pattern = %d outside [0, p = %d)", p.CuePattern, c.Network.P)
+	case !(p.CueKeep >= 0 && p.CueKeep <= 1):
+		return fmt.Errorf("protocol.cue_keep = %v outside [0, 1]", p.CueKeep)
+	case !(p.CueNoiseSD >= 0):
+		return fmt.Errorf("protocol.cue_noise_sd = %v must be ≥ 0", p.CueNoiseSD)
+	case p.Init != "gaussian" && p.Init != "zero" && p.Init != "background":
+		return fmt.Errorf("protocol.init = %q: want gaussian, zero or background", p.Init)
+	case !(p.RunawayHz > 0):
+		return fmt.Errorf("protocol.runaway_hz = %v must be > 0", p.RunawayHz)
+	case math.IsNaN(p.SuccessThreshold):
+		return fmt.Errorf("protocol.success_threshold is NaN")
+	}
+	r := c.Record
+	if r.Neurons < 0 || r.Neurons > c.Network.N {
+		return fmt.Errorf("record.neurons = %d outside [0, n]", r.Neurons)
+	}
+	if !(r.EveryMs >= c.Dynamics.DtMs) {
+		return fmt.Errorf("record.every_ms = %v must be ≥ dynamics.dt_ms = %v", r.EveryMs, c.Dynamics.DtMs)
+	}
+	return nil
+}
+
+// steps returns the number of Euler steps of a segment of length ms.
+func (c *Config) steps(ms float64) int { return int(math.Round(ms / c.Dynamics.DtMs)) }
+
+// EstimateBytes is the peak memory estimate: network plus recordings.
+func (c *Config) EstimateBytes() int64 {
+	every := max(1, c.steps(c.Record.EveryMs))
+	total := c.steps(c.Protocol.BackgroundMs) + c.steps(c.Protocol.PresentationMs) + c.steps(c.Protocol.DelayMs)
+	samples := int64(total/every + 2)
+	rec := samples * int64(c.Network.P+c.Record.Neurons+4) * 8
+	state := int64(c.Network.N) * 4 * 8
+	return c.Sections.EstimateBytes() + rec + state
+}

@@ -1,0 +1,358 @@
+package pbdms
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/plot"
+	"github.com/engramsim/engram/report"
+	"github.com/engramsim/engram/store"
+)
+
+// Def returns the experiment definition registered as "pb-dms"; newConfig
+// chooses the defaults (PaperDefaults for files, DemoDefaults for the demo).
+func Def(newConfig func() *Config) experiment.Def {
+	return experiment.Def{
+		Name:          "pb-dms",
+		Doc:           "delayed match-to-sample on the Pereira & Brunel rate attractor memory (novel vs familiar stimuli)",
+		NewConfig:     func() experiment.Config { return newConfig() },
+		EstimateBytes: func(c experiment.Config) int64 { return c.(*Config).EstimateBytes() },
+		Run: func(ctx context.Context, c experiment.Config, env *experiment.Env) (experiment.Summary, error) {
+			return Run(ctx, c.(*Config), env)
+		},
+	}
+}
+
+// Run simulates the protocol and writes recordings, tables, figures and
+// report sections into env.Dir.
+func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summary, error) {
+	t0 := time.Now()
+	res, err := Simulate(ctx, c, env.Seed, env.Workers, env.Progress)
+	if err != nil {
+		return nil, err
+	}
+	simS := time.Since(t0).Seconds() - res.Net.BuildS
+	if err := writeRecordings(c, res, env); err != nil {
+		return nil, err
+	}
+	figs, err := writeFigures(c, res, env)
+	if err != nil {
+		return nil, err
+	}
+	sum := summary(c, res)
+	sum["build_s"] = res.Net.BuildS
+	sum["simulate_s"] = simS
+	addReport(c, res, env, sum, figs)
+	return sum, nil
+}
+
+func summary(c *Config, res *Result) experiment.Summary {
+	st := res.Net.Stats
+	sum := experiment.Summary{
+		"n": c.Network.N, "k": c.K(), "p": c.Network.P, "alpha": float64(c.Network.P) / c.K(),
+		"nnz": res.Net.Model.W.NNZ(), "q_g": st.Rule.G.Q, "gamma": st.Gamma,
+	}
+	for _, cond := range c.Protocol.Conditions {
+		var tr []*Trace
+		for _, t := range res.Traces {
+			if t.Condition == cond {
+				tr = append(tr, t)
+			}
+		}
+		avg := func(get func(*Trace) float64) float64 {
+			var s float64
+			for _, t := range tr {
+				s += get(t)
+			}
+			return s / float64(len(tr))
+		}
+		per := func(get func(*Trace) float64) []float64 {
+			out := make([]float64, len(tr))
+			for i, t := range tr {
+				out[i] = get(t)
+			}
+			return out
+		}
+		retrieved := 0
+		regimes := map[string]int{}
+		for _, t := range tr {
+			if t.Retrieved {
+				retrieved++
+			}
+			regimes[t.Regime()]++
+		}
+		m := experiment.Summary{
+			"trials":                 len(tr),
+			"m_cued_end":             avg(func(t *Trace) float64 { return t.MCuedEnd }),
+			"m_cued_end_trials":      per(func(t *Trace) float64 { return t.MCuedEnd }),
+			"m_cued_delay_mean":      avg(func(t *Trace) float64 { return t.MCuedDelayMean }),
+			"m_cued_delay_sd":        avg(func(t *Trace) float64 { return t.MCuedSD }),
+			"max_abs_m_end":          avg(func(t *Trace) float64 { return t.MaxAbsOtherEnd }),
+			"mean_rate_end_hz":       avg(func(t *Trace) float64 { return t.MeanRateEndHz }),
+			"temporal_sd_hz":         avg(func(t *Trace) float64 { return t.TemporalSDHz }),
+			"retrieved_fraction":     float64(retrieved) / float64(len(tr)),
+			"regime":                 majority(regimes),
+			"stim_mean_rate_hz":      avg(func(t *Trace) float64 { return mean32(t.StimRates) }),
+			"stim_sparseness_frac10": avg(func(t *Trace) float64 { return fracAbove(t.StimRates, 10) }),
+		}
+		if c.Protocol.Lyapunov {
+			m["lyapunov_per_s"] = avg(func(t *Trace) float64 { return t.LyapunovPerS })
+		}
+		if cond == "familiar" {
+			m["cue_pattern"] = c.Protocol.CuePattern
+			m["max_abs_m_other_end"] = m["max_abs_m_end"]
+			delete(m, "max_abs_m_end")
+		} else {
+			// for a novel stimulus there is no cued pattern: report the
+			// largest |m_μ| over all stored patterns
+			delete(m, "m_cued_end")
+			delete(m, "m_cued_end_trials")
+			delete(m, "m_cued_delay_mean")
+			delete(m, "m_cued_delay_sd")
+			delete(m, "retrieved_fraction")
+		}
+		sum[cond] = m
+	}
+	return sum
+}
+
+func majority(m map[string]int) string {
+	best, n := "", -1
+	for _, k := range []string{"fixed_point", "chaotic"} {
+		if m[k] > n {
+			best, n = k, m[k]
+		}
+	}
+	return best
+}
+
+func mean32(x []float32) float64 {
+	var s float64
+	for _, v := range x {
+		s += float64(v)
+	}
+	return s / float64(len(x))
+}
+
+func fracAbove(x []float32, thr float32) float64 {
+	n := 0
+	for _, v := range x {
+		if v > thr {
+			n++
+		}
+	}
+	return float64(n) / float64(len(x))
+}
+
+func writeRecordings(c *Config, res *Result, env *experiment.Env) error {
+	p, nrec := c.Network.P, c.Record.Neurons
+	for _, t := range res.Traces {
+		tag := fmt.Sprintf("%s_t%d", t.Condition, t.Trial)
+		ns := len(t.TimeMs)
+		if err := store.WriteNPY(env.Path("rec", "time_ms_"+tag+".npy"), t.TimeMs); err != nil {
+			return err
+		}
+		if err := store.WriteNPY(env.Path("rec", "m_"+tag+".npy"), t.M, ns, p); err != nil {
+			return err
+		}
+		if err := store.WriteNPY(env.Path("rec", "q_"+tag+".npy"), t.Q, ns, p); err != nil {
+			return err
+		}
+		if nrec > 0 {
+			if err := store.WriteNPY(env.Path("rec", "rates_"+tag+".npy"), t.Rates, ns, nrec); err != nil {
+				return err
+			}
+		}
+		if err := store.WriteNPY(env.Path("rec", "rates_end_"+tag+".npy"), t.EndRates); err != nil {
+			return err
+		}
+		if err := store.WriteNPY(env.Path("rec", "rates_stim_"+tag+".npy"), t.StimRates); err != nil {
+			return err
+		}
+		if err := store.WriteTSV(env.Path("res", "trace_"+tag+".tsv"), []string{"time_ms", "m_cued", "max_abs_m_other", "mean_rate_hz", "r2_hz2"},
+			t.TimeMs, col(t, c.Protocol.CuePattern, p), maxOther(t, c.Protocol.CuePattern, p), t.MeanRate, t.R2); err != nil {
+			return err
+		}
+	}
+	w := res.Net.Model.W
+	if c.Record.SaveWeights {
+		if err := store.WriteCSRNPZ(env.Path("rec", "weights.npz"), w.NPost, w.NPre, w.RowPtr, w.Pre, w.W); err != nil {
+			return err
+		}
+	}
+	if c.Record.SavePatterns {
+		if err := store.WriteNPY(env.Path("rec", "patterns.npy"), res.Net.Patterns.Data, p, c.Network.N); err != nil {
+			return err
+		}
+	}
+	// per-trial table
+	tw, err := store.NewTSVWriter(env.Path("res", "trials.tsv"), []string{"condition", "trial", "m_cued_end", "max_abs_m_other_end",
+		"m_cued_delay_mean", "m_cued_delay_sd", "mean_rate_end_hz", "temporal_sd_hz", "lyapunov_per_s", "retrieved", "regime"})
+	if err != nil {
+		return err
+	}
+	for _, t := range res.Traces {
+		if err := tw.Row(t.Condition, t.Trial, t.MCuedEnd, t.MaxAbsOtherEnd, t.MCuedDelayMean, t.MCuedSD, t.MeanRateEndHz,
+			t.TemporalSDHz, t.LyapunovPerS, t.Retrieved, t.Regime()); err != nil {
+			tw.Abort()
+			return err
+		}
+	}
+	return tw.Close()
+}
+
+func col(t *Trace, mu, p int) []float64 {
+	out := make([]float64, len(t.TimeMs))
+	for s := range out {
+		out[s] = t.M[s*p+mu]
+	}
+	return out
+}
+
+func maxOther(t *Trace, mu, p int) []float64 {
+	out := make([]float64, len(t.TimeMs))
+	for s := range out {
+		ex := mu
+		if t.Condition == "novel" {
+			ex = -1
+		}
+		for k := 0; k < p; k++ {
+			if k != ex {
+				out[s] = math.Max(out[s], math.Abs(t.M[s*p+k]))
+			}
+		}
+	}
+	return out
+}
+
+type figure struct{ png, caption string }
+
+func writeFigures(c *Config, res *Result, env *experiment.Env) ([]figure, error) {
+	var figs []figure
+	p := c.Network.P
+	stimOn := c.Protocol.BackgroundMs
+	stimOff := stimOn + c.Protocol.PresentationMs
+	for _, t := range res.Traces {
+		if t.Trial != 0 {
+			continue
+		}
+		tag := t.Condition
+		var series []plot.Series
+		for k := 0; k < p; k++ {
+			if t.Condition == "familiar" && k == c.Protocol.CuePattern {
+				continue
+			}
+			series = append(series, plot.Series{X: t.TimeMs, Y: col(t, k, p), Color: -2})
+		}
+		if t.Condition == "familiar" {
+			series = append(series, plot.Series{Name: fmt.Sprintf("m_%d (cued)", c.Protocol.CuePattern), X: t.TimeMs, Y: col(t, c.Protocol.CuePattern, p), Color: 0})
+		}
+		series[0].Name = "other patterns"
+		base := env.Path("figs", "overlaps_"+tag)
+		if _, err := plot.Lines(base, plot.LineSpec{Title: fmt.Sprintf("Overlaps m_μ(t), %s stimulus", tag), XLabel: "time (ms)", YLabel: "m",
+			Series: series, VLines: []float64{stimOn, stimOff}, Legend: true}); err != nil {
+			return nil, err
+		}
+		figs = append(figs, figure{base + ".png", fmt.Sprintf("Normalised overlaps m_μ(t) of all %d stored patterns (%s stimulus, trial 0); dashed lines mark the stimulus.", p, tag)})
+		nr := min(20, c.Record.Neurons)
+		if nr > 0 {
+			var rs []plot.Series
+			nrec := c.Record.Neurons
+			for i := 0; i < nr; i++ {
+				y := make([]float64, len(t.TimeMs))
+				for s := range y {
+					y[s] = float64(t.Rates[s*nrec+i])
+				}
+				rs = append(rs, plot.Series{Name: fmt.Sprintf("neuron %d", i), X: t.TimeMs, Y: y, Color: i})
+			}
+			base := env.Path("figs", "rates_"+tag)
+			if _, err := plot.Lines(base, plot.LineSpec{Title: fmt.Sprintf("Rates of %d neurons, %s stimulus", nr, tag), XLabel: "time (ms)", YLabel: "rate (Hz)",
+				Series: rs, VLines: []float64{stimOn, stimOff}}); err != nil {
+				return nil, err
+			}
+			figs = append(figs, figure{base + ".png", fmt.Sprintf("Rate traces of neurons 0–%d (%s stimulus, trial 0).", nr-1, tag)})
+		}
+	}
+	// rate distributions, novel vs familiar, during the stimulus and at the end
+	for _, when := range []string{"stim", "end"} {
+		var hs []plot.HistSeries
+		for _, t := range res.Traces {
+			if t.Trial != 0 {
+				continue
+			}
+			r := t.StimRates
+			if when == "end" {
+				r = t.EndRates
+			}
+			v := make([]float64, len(r))
+			for i, x := range r {
+				v[i] = float64(x)
+			}
+			hs = append(hs, plot.HistSeries{Name: t.Condition, Values: v})
+		}
+		title, cap := "Rates at the end of the stimulus", "Distribution of rates at the end of the presentation: novel vs familiar stimulus (Lim et al. 2015 compare these)."
+		if when == "end" {
+			title, cap = "Rates at the end of the delay", "Distribution of rates at the end of the delay period, after a novel vs a familiar stimulus."
+		}
+		base := env.Path("figs", "rate_hist_"+when)
+		if _, err := plot.Histogram(base, plot.HistSpec{Title: title, XLabel: "rate (Hz)", YLabel: "fraction of neurons", Series: hs, Bins: 80, Density: true, LogY: true}); err != nil {
+			return nil, err
+		}
+		figs = append(figs, figure{base + ".png", cap})
+	}
+	// weight histogram
+	w := res.Net.Model.W.W
+	stride := max(1, len(w)/200000)
+	wv := make([]float64, 0, len(w)/stride+1)
+	for k := 0; k < len(w); k += stride {
+		wv = append(wv, float64(w[k]))
+	}
+	base := env.Path("figs", "weights_hist")
+	if _, err := plot.Histogram(base, plot.HistSpec{Title: "Synaptic weights W_ij", XLabel: "W_ij", YLabel: "count", Series: []plot.HistSeries{{Name: "W", Values: wv}}, Bins: 100, LogY: true}); err != nil {
+		return nil, err
+	}
+	figs = append(figs, figure{base + ".png", fmt.Sprintf("Histogram of %d weights (every %d-th of %d synapses).", len(wv), stride, len(w))})
+	return figs, nil
+}
+
+func addReport(c *Config, res *Result, env *experiment.Env, sum experiment.Summary, figs []figure) {
+	r := env.Report
+	if r == nil {
+		return
+	}
+	r.Section("Delayed match-to-sample: novel vs familiar stimuli")
+	r.Paragraph(fmt.Sprintf("Rate network of Pereira & Brunel (2018): N = %d neurons, mean in-degree K = %.0f, p = %d stored patterns (load α = %.3f), A = %.4g, γ = %.4g, q_g = %.6f. Protocol: %.0f ms background, %.0f ms stimulus, %.0f ms delay; integrator %s, dt = %g ms, τ = %g ms.",
+		c.Network.N, c.K(), c.Network.P, float64(c.Network.P)/c.K(), c.Rule.A, res.Net.Stats.Gamma, res.Net.Stats.Rule.G.Q,
+		c.Protocol.BackgroundMs, c.Protocol.PresentationMs, c.Protocol.DelayMs, c.Dynamics.Integrator, c.Dynamics.DtMs, c.Dynamics.TauMs))
+	var kv []report.KV
+	for _, cond := range c.Protocol.Conditions {
+		m := sum[cond].(experiment.Summary)
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if _, isSlice := m[k].([]float64); isSlice {
+				continue
+			}
+			kv = append(kv, report.KV{Key: cond + "." + k, Value: fmt.Sprint(fmtVal(m[k]))})
+		}
+	}
+	kv = append(kv, report.KV{Key: "build", Value: fmt.Sprintf("%.2f", res.Net.BuildS), Unit: "s"})
+	r.KeyValues("Key numbers", kv)
+	for _, f := range figs {
+		_ = r.Figure(f.png, f.caption)
+	}
+}
+
+func fmtVal(v any) any {
+	if f, ok := v.(float64); ok {
+		return fmt.Sprintf("%.4g", f)
+	}
+	return v
+}

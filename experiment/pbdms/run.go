@@ -1,0 +1,216 @@
+package pbdms
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/engramsim/engram/analysis/recall"
+	"github.com/engramsim/engram/experiment/pbnet"
+	"github.com/engramsim/engram/model/rate"
+	"github.com/engramsim/engram/progress"
+	"github.com/engramsim/engram/rng"
+	"github.com/engramsim/engram/stim"
+)
+
+// Trace is the recording of one trial.
+type Trace struct {
+	Condition string
+	Trial     int
+	// TimeMs has one entry per sample; M is samples × p (normalised
+	// overlaps), Q likewise; Rates is samples × record.neurons.
+	TimeMs       []float64
+	M, Q         []float64
+	Rates        []float32
+	MeanRate, R2 []float64
+	// EndRates are all N rates at the end of the delay; StimRates at the end
+	// of the presentation.
+	EndRates, StimRates []float32
+	// Delay statistics.
+	MCuedEnd, MaxAbsOtherEnd float64
+	MCuedDelayMean, MCuedSD  float64
+	TemporalSDHz             float64
+	LyapunovPerS             float64
+	Retrieved                bool
+	MeanRateEndHz            float64
+}
+
+// Result is the outcome of a DMS run (all trials).
+type Result struct {
+	Net    *pbnet.Net
+	Traces []*Trace
+	P      int
+}
+
+// Simulate runs all trials of the protocol on a freshly built network.
+func Simulate(ctx context.Context, c *Config, seed uint64, workers int, prog progress.Reporter) (*Result, error) {
+	net, err := c.Build(seed, 0, workers)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Net: net, P: c.Network.P}
+	nb, np, nd := c.steps(c.Protocol.BackgroundMs), c.steps(c.Protocol.PresentationMs), c.steps(c.Protocol.DelayMs)
+	total := int64(len(c.Protocol.Conditions)*c.Protocol.Trials) * int64(nb+np+nd)
+	var done int64
+	for _, cond := range c.Protocol.Conditions {
+		for k := 0; k < c.Protocol.Trials; k++ {
+			tr, err := runTrial(ctx, c, net, cond, k, seed, workers, func(n int) {
+				done += int64(n)
+				progress.Report(prog, done, total)
+			})
+			if err != nil {
+				return nil, err
+			}
+			res.Traces = append(res.Traces, tr)
+		}
+	}
+	return res, nil
+}
+
+func runTrial(ctx context.Context, c *Config, net *pbnet.Net, cond string, trial int, seed uint64, workers int, tick func(int)) (*Trace, error) {
+	n, p := c.Network.N, c.Network.P
+	s, err := rate.NewSim(net.Model, net.Dyn, rate.SimOptions{Workers: workers, Seed: seed, Trial: uint64(trial)})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	// Initial state: keyed by trial only, so trial k of every condition
+	// starts from the same state.
+	switch c.Protocol.Init {
+	case "gaussian":
+		r := rng.New(seed, rng.InitState, uint64(trial))
+		for i := range s.R {
+			s.R[i] = float32(r.NormFloat64())
+		}
+	case "background":
+		v := float32(net.Model.TF.Rate(0))
+		for i := range s.R {
+			s.R[i] = v
+		}
+	}
+	stimulus := make([]float32, n)
+	if cond == "familiar" {
+		if err := stim.Cue(stimulus, net.Patterns.Row(c.Protocol.CuePattern), c.Protocol.CueKeep, c.Protocol.CueNoiseSD,
+			c.Protocol.StimulusGain, seed, uint64(trial)); err != nil {
+			return nil, err
+		}
+	} else {
+		stim.Novel(stimulus, seed, uint64(trial))
+		for i := range stimulus {
+			stimulus[i] *= float32(c.Protocol.StimulusGain)
+		}
+	}
+	tr := &Trace{Condition: cond, Trial: trial}
+	ov := recall.NewOverlaps(p)
+	nrec := c.Record.Neurons
+	every := max(1, c.steps(c.Record.EveryMs))
+	sample := func() {
+		ov.Compute(s.R, net.Factors.GPat, net.Stats.EG2, workers)
+		tr.TimeMs = append(tr.TimeMs, s.TimeMs())
+		tr.M = append(tr.M, ov.M...)
+		tr.Q = append(tr.Q, ov.Q...)
+		tr.Rates = append(tr.Rates, s.R[:nrec]...)
+		tr.MeanRate = append(tr.MeanRate, ov.MeanRate)
+		tr.R2 = append(tr.R2, ov.R2)
+	}
+	sample()
+	nb, np, nd := c.steps(c.Protocol.BackgroundMs), c.steps(c.Protocol.PresentationMs), c.steps(c.Protocol.DelayMs)
+	wel := recall.NewWelford(n)
+	var mDelay []float64
+	segment := func(steps int, delay bool) error {
+		for k := 0; k < steps; k++ {
+			s.Step()
+			if delay && 2*k >= steps { // second half of the delay
+				wel.Add(s.R)
+			}
+			if s.Steps%int64(every) == 0 {
+				sample()
+				if delay {
+					mDelay = append(mDelay, ov.M[c.Protocol.CuePattern])
+				}
+			}
+			if s.Steps%100 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				if err := pbnet.CheckState(s.R, c.Protocol.RunawayHz, s.TimeMs()); err != nil {
+					return fmt.Errorf("%s trial %d: %v", cond, trial, err)
+				}
+				tick(100)
+			}
+		}
+		tick(steps % 100)
+		return nil
+	}
+	if err := segment(nb, false); err != nil {
+		return nil, err
+	}
+	copy(s.Ext, stimulus)
+	if err := segment(np, false); err != nil {
+		return nil, err
+	}
+	tr.StimRates = append([]float32(nil), s.R...)
+	clear(s.Ext)
+	if c.Protocol.Lyapunov {
+		if err := s.StartLyapunov(1e-3*math.Sqrt(float64(n)), 20, seed, uint64(trial)); err != nil {
+			return nil, err
+		}
+	}
+	if err := segment(nd, true); err != nil {
+		return nil, err
+	}
+	if err := pbnet.CheckState(s.R, c.Protocol.RunawayHz, s.TimeMs()); err != nil {
+		return nil, fmt.Errorf("%s trial %d: %v", cond, trial, err)
+	}
+	tr.LyapunovPerS, _ = s.LyapunovPerSecond()
+	ov.Compute(s.R, net.Factors.GPat, net.Stats.EG2, workers)
+	tr.EndRates = append([]float32(nil), s.R...)
+	tr.MCuedEnd = ov.M[c.Protocol.CuePattern]
+	tr.MaxAbsOtherEnd = recall.MaxAbsOther(ov.M, c.Protocol.CuePattern)
+	if cond == "novel" {
+		tr.MaxAbsOtherEnd = recall.MaxAbsOther(ov.M, -1)
+	}
+	tr.MeanRateEndHz = ov.MeanRate
+	tr.Retrieved = recall.Retrieved(tr.MCuedEnd, c.Protocol.SuccessThreshold)
+	tr.TemporalSDHz = wel.MeanTemporalSD()
+	tr.MCuedDelayMean, tr.MCuedSD = meanSD(mDelay)
+	return tr, nil
+}
+
+func meanSD(x []float64) (float64, float64) {
+	if len(x) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	var s, s2 float64
+	for _, v := range x {
+		s += v
+	}
+	m := s / float64(len(x))
+	for _, v := range x {
+		s2 += (v - m) * (v - m)
+	}
+	return m, math.Sqrt(s2 / float64(len(x)))
+}
+
+// Regime classifies a delay period as "fixed_point" or "chaotic" from the
+// temporal SD of single-neuron rates (zero at a fixed point up to float32
+// rounding; R14 measured 4.1 Hz in a chaotic run) and, when available, the
+// sign of the largest Lyapunov exponent.
+func (t *Trace) Regime() string {
+	if !math.IsNaN(t.LyapunovPerS) {
+		if t.LyapunovPerS > 0 {
+			return "chaotic"
+		}
+		return "fixed_point"
+	}
+	if t.TemporalSDHz > fixedPointSDHz {
+		return "chaotic"
+	}
+	return "fixed_point"
+}
+
+// fixedPointSDHz: temporal SD (Hz, averaged over neurons, second half of
+// the delay) below which a delay period counts as a fixed point. Converging
+// fixed points decay as e^{-t/τ}, so after ≥ 1 s of delay the residual SD is
+// ≪ 0.01 Hz, while chaotic retrieval fluctuates by ≈ 4 Hz (R14).
+const fixedPointSDHz = 0.05

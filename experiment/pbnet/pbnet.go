@@ -1,0 +1,261 @@
+// Package pbnet builds the Pereira & Brunel rate network from config
+// sections shared by the rate-memory experiments (pb-dms, pb-load, …):
+// [network], [transfer], [rule], [patterns], [dynamics].
+//
+// Defaults are the paper's median parameters (shared/specs/pereira-brunel.md
+// §1): φ logistic with r_max = 76.22 Hz, β = 0.8236, h0 = 2.4626; f, g with
+// q_f = 0.8275, β_f = β_g = 0.2818 /Hz, x_f = x_g = 26.59 Hz, A = 3.5506;
+// q_g solved from E[g] = 0; iid N(0,1) patterns; τ = 20 ms, Euler dt = 0.5 ms.
+package pbnet
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/engramsim/engram/conn"
+	"github.com/engramsim/engram/model/rate"
+	"github.com/engramsim/engram/ratefn"
+	"github.com/engramsim/engram/stim"
+)
+
+// Network is the [network] section.
+type Network struct {
+	N        int     `toml:"n" doc:"number of neurons (paper: 50000)"`
+	C        float64 `toml:"c" doc:"connection probability c in (0,1]; K = cN (paper: 0.005)"`
+	P        int     `toml:"p" doc:"number of stored patterns; load alpha = p/(cN)"`
+	Seed     uint64  `toml:"seed" doc:"master seed of patterns, mask, initial states, stimuli"`
+	Mask     string  `toml:"mask" doc:"bernoulli (each pair with prob. c, as the paper) or fixed_in_degree (exactly K)"`
+	Autapses bool    `toml:"autapses" doc:"allow i->i synapses (the paper's mask allows them)"`
+	Learning string  `toml:"learning" doc:"batch (W = sum over patterns) or online (pattern by pattern with decay)"`
+	Decay    float64 `toml:"online_decay" doc:"online learning: weight decay per presented pattern, in [0,1)"`
+}
+
+// Transfer is the [transfer] section (φ).
+type Transfer struct {
+	Kind   string  `toml:"kind" doc:"sigmoid (logistic, the paper) or tanh"`
+	RMaxHz float64 `toml:"r_max_hz" unit:"Hz" doc:"maximal rate"`
+	Beta   float64 `toml:"beta" unit:"1/unit of h" doc:"gain"`
+	H0     float64 `toml:"h0" unit:"unit of h" doc:"threshold"`
+	Q      float64 `toml:"q" doc:"offset of the tanh kind (ignored by sigmoid)"`
+}
+
+// Rule is the [rule] section (f post, g pre).
+type Rule struct {
+	A          float64  `toml:"A" doc:"amplitude (median 3.5506; x3 for chaotic retrieval)"`
+	QF         float64  `toml:"q_f" doc:"offset of f"`
+	BetaFPerHz float64  `toml:"beta_f_per_hz" unit:"1/Hz" doc:"steepness of f"`
+	XFHz       float64  `toml:"x_f_hz" unit:"Hz" doc:"threshold of f"`
+	BetaGPerHz *float64 `toml:"beta_g_per_hz" unit:"1/Hz" doc:"steepness of g (unset: beta_f_per_hz)"`
+	XGHz       *float64 `toml:"x_g_hz" unit:"Hz" doc:"threshold of g (unset: x_f_hz); q_g is solved from E[g]=0"`
+}
+
+// Patterns is the [patterns] section.
+type Patterns struct {
+	Mean        float64 `toml:"mean" doc:"mean current of every neuron"`
+	Rank        int     `toml:"rank" doc:"number of shared factors across neurons (0 = iid)"`
+	SharedVar   float64 `toml:"shared_var" doc:"fraction of each neuron's variance from shared factors, [0,1)"`
+	PatternCorr float64 `toml:"pattern_corr" doc:"correlation between patterns at each neuron, [0,1)"`
+}
+
+// Dynamics is the [dynamics] section.
+type Dynamics struct {
+	TauMs      float64 `toml:"tau_ms" unit:"ms" doc:"rate time constant"`
+	DtMs       float64 `toml:"dt_ms" unit:"ms" doc:"time step"`
+	Integrator string  `toml:"integrator" doc:"euler (the paper), exp_euler or rk2"`
+	NoiseSD    float64 `toml:"noise_sd" doc:"SD of white input-current noise per step (0 = none, the paper)"`
+}
+
+// Sections bundles the shared sections.
+type Sections struct {
+	Network  Network  `toml:"network"`
+	Transfer Transfer `toml:"transfer"`
+	Rule     Rule     `toml:"rule"`
+	Patterns Patterns `toml:"patterns"`
+	Dynamics Dynamics `toml:"dynamics"`
+}
+
+// DefaultSections returns the paper's medians with the given size.
+func DefaultSections(n int, c float64, p int) Sections {
+	tf, r := ratefn.MedianTransfer(), ratefn.MedianRule()
+	return Sections{
+		Network:  Network{N: n, C: c, P: p, Seed: 1, Mask: "bernoulli", Autapses: true, Learning: "batch"},
+		Transfer: Transfer{Kind: "sigmoid", RMaxHz: tf.RMaxHz, Beta: tf.Beta, H0: tf.H0, Q: 1},
+		Rule:     Rule{A: r.A, QF: r.F.Q, BetaFPerHz: r.F.BetaPerHz, XFHz: r.F.XHz},
+		Dynamics: Dynamics{TauMs: 20, DtMs: 0.5, Integrator: "euler"},
+	}
+}
+
+// SeedValue implements part of experiment.Config.
+func (s *Sections) SeedValue() uint64 { return s.Network.Seed }
+
+// SetSeed implements part of experiment.Config.
+func (s *Sections) SetSeed(v uint64) { s.Network.Seed = v }
+
+// TransferFn returns φ.
+func (s *Sections) TransferFn() (ratefn.Transfer, error) {
+	k, err := ratefn.ParseTransferKind(s.Transfer.Kind)
+	if err != nil {
+		return ratefn.Transfer{}, fmt.Errorf("transfer.kind: %v", err)
+	}
+	tf := ratefn.Transfer{Kind: k, RMaxHz: s.Transfer.RMaxHz, Beta: s.Transfer.Beta, H0: s.Transfer.H0, Q: s.Transfer.Q}
+	return tf, tf.Validate()
+}
+
+// RuleFn returns the (uncentred) rule.
+func (s *Sections) RuleFn() ratefn.Rule {
+	r := s.Rule
+	g := ratefn.StepSigmoid{BetaPerHz: r.BetaFPerHz, XHz: r.XFHz}
+	if r.BetaGPerHz != nil {
+		g.BetaPerHz = *r.BetaGPerHz
+	}
+	if r.XGHz != nil {
+		g.XHz = *r.XGHz
+	}
+	return ratefn.Rule{A: r.A, F: ratefn.StepSigmoid{Q: r.QF, BetaPerHz: r.BetaFPerHz, XHz: r.XFHz}, G: g}
+}
+
+// DynamicsFn returns the integration parameters.
+func (s *Sections) DynamicsFn() (rate.Dynamics, error) {
+	in, err := rate.ParseIntegrator(s.Dynamics.Integrator)
+	if err != nil {
+		return rate.Dynamics{}, fmt.Errorf("dynamics.integrator: %v", err)
+	}
+	d := rate.Dynamics{TauMs: s.Dynamics.TauMs, DtMs: s.Dynamics.DtMs, Integrator: in, NoiseSD: s.Dynamics.NoiseSD}
+	return d, d.Validate()
+}
+
+// PatternSpec returns the pattern distribution.
+func (s *Sections) PatternSpec() stim.PatternSpec {
+	return stim.PatternSpec{N: s.Network.N, P: s.Network.P, Mean: s.Patterns.Mean, Rank: s.Patterns.Rank,
+		SharedVar: s.Patterns.SharedVar, PatternCorr: s.Patterns.PatternCorr}
+}
+
+// K returns the mean in-degree cN.
+func (s *Sections) K() float64 { return s.Network.C * float64(s.Network.N) }
+
+// Validate checks every shared section, naming the key at fault.
+func (s *Sections) Validate() error {
+	nw := s.Network
+	finite := func(key string, v float64) error {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s = %v is not a finite number", key, v)
+		}
+		return nil
+	}
+	switch {
+	case nw.N <= 0:
+		return fmt.Errorf("network.n = %d must be > 0", nw.N)
+	case nw.N > math.MaxInt32:
+		return fmt.Errorf("network.n = %d exceeds the int32 index range", nw.N)
+	case !(nw.C > 0 && nw.C <= 1):
+		return fmt.Errorf("network.c = %v must be in (0, 1]", nw.C)
+	case nw.P < 0:
+		return fmt.Errorf("network.p = %d must be ≥ 0", nw.P)
+	case nw.Mask != "bernoulli" && nw.Mask != "fixed_in_degree":
+		return fmt.Errorf("network.mask = %q: want bernoulli or fixed_in_degree", nw.Mask)
+	case nw.Learning != "batch" && nw.Learning != "online":
+		return fmt.Errorf("network.learning = %q: want batch or online", nw.Learning)
+	case !(nw.Decay >= 0 && nw.Decay < 1):
+		return fmt.Errorf("network.online_decay = %v must be in [0, 1)", nw.Decay)
+	}
+	if s.K() < 1 {
+		return fmt.Errorf("network: mean in-degree c·n = %v < 1", s.K())
+	}
+	for _, kv := range []struct {
+		k string
+		v float64
+	}{{"patterns.mean", s.Patterns.Mean}, {"rule.A", s.Rule.A}, {"rule.q_f", s.Rule.QF}, {"rule.beta_f_per_hz", s.Rule.BetaFPerHz},
+		{"rule.x_f_hz", s.Rule.XFHz}, {"transfer.r_max_hz", s.Transfer.RMaxHz}, {"transfer.beta", s.Transfer.Beta}, {"transfer.h0", s.Transfer.H0}} {
+		if err := finite(kv.k, kv.v); err != nil {
+			return err
+		}
+	}
+	if _, err := s.TransferFn(); err != nil {
+		return err
+	}
+	if err := s.RuleFn().Validate(); err != nil {
+		return err
+	}
+	if _, err := s.DynamicsFn(); err != nil {
+		return err
+	}
+	return s.PatternSpec().Validate()
+}
+
+// EstimateBytes is the memory estimate of the network build.
+func (s *Sections) EstimateBytes() int64 {
+	return rate.BuildBytes(s.Network.N, s.Network.C, s.Network.P)
+}
+
+// Net is a built network with everything needed to measure retrieval.
+type Net struct {
+	Model    *rate.Model
+	Patterns *stim.Patterns
+	Factors  *rate.Factors
+	Stats    ratefn.Stats
+	Dyn      rate.Dynamics
+	BuildS   float64 // wall time of the build in seconds
+}
+
+// Build draws patterns and mask with keyed streams from seed (key
+// distinguishes realisations of one run) and fills the weights.
+func (s *Sections) Build(seed, key uint64, workers int) (*Net, error) {
+	t0 := time.Now()
+	tf, err := s.TransferFn()
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.RuleFn().Centre(tf)
+	if err != nil {
+		return nil, fmt.Errorf("[rule]: %v", err)
+	}
+	dyn, err := s.DynamicsFn()
+	if err != nil {
+		return nil, err
+	}
+	nw := s.Network
+	pseed := seed ^ key*0x9e3779b97f4a7c15
+	pat, err := stim.Gaussian(s.PatternSpec(), pseed, workers)
+	if err != nil {
+		return nil, err
+	}
+	o := conn.GenOptions{Seed: pseed, Autapses: nw.Autapses, Workers: workers}
+	var mask *conn.CSR
+	if nw.Mask == "fixed_in_degree" {
+		mask, err = conn.FixedInDegree(nw.N, nw.N, int(math.Round(s.K())), o)
+	} else {
+		mask, err = conn.Bernoulli(nw.N, nw.N, nw.C, o)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("network: %v", err)
+	}
+	fc := rate.ComputeFactors(pat, tf, st.Rule, workers)
+	scale := st.Rule.A / s.K()
+	if nw.Learning == "online" {
+		err = rate.BuildOnline(mask, fc, scale, nw.Decay, workers)
+	} else {
+		err = rate.BuildWeights(mask, fc, scale, workers)
+	}
+	if err != nil {
+		return nil, err
+	}
+	// The neuron-major factor copies are only needed for the build.
+	fc.F, fc.G = nil, nil
+	m, err := rate.NewModel(tf, mask)
+	if err != nil {
+		return nil, err
+	}
+	return &Net{Model: m, Patterns: pat, Factors: fc, Stats: st, Dyn: dyn, BuildS: time.Since(t0).Seconds()}, nil
+}
+
+// CheckState returns an error naming the time if any rate is NaN/Inf or
+// exceeds limit Hz in absolute value (runaway).
+func CheckState(r []float32, limitHz float64, tMs float64) error {
+	for i, v := range r {
+		if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > limitHz {
+			return fmt.Errorf("population rate: neuron %d has rate %v Hz at t = %.1f ms (NaN/Inf or above %g Hz): the dynamics diverged", i, v, tMs, limitHz)
+		}
+	}
+	return nil
+}

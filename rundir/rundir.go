@@ -1,0 +1,202 @@
+// Package rundir manages a run directory's life cycle and provenance.
+//
+// A run is built in a hidden staging directory next to its final place and
+// renamed into place only when it succeeded, so a failed or interrupted run
+// never leaves partial files in the target, and an existing directory is
+// never overwritten:
+//
+//	d, err := rundir.Create("runs/demo-20261127-1")  // stages runs/.demo-…-tmp
+//	... write into d.Path ...
+//	err = d.Commit()   // or d.Discard() on failure
+//
+// Layout: config.resolved.toml, provenance.json, rec/ (arrays, .npy/.npz),
+// res/ (tables, .tsv), figs/ (.png, .svg, .tsv), report.html.
+package rundir
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Version is engram's release version.
+const Version = "0.1.0"
+
+// Dir is a run directory being written.
+type Dir struct {
+	// Final is where the run will live after Commit.
+	Final string
+	// Path is where files are written until Commit (the staging directory).
+	Path string
+}
+
+// Create checks that final does not exist (or is an empty directory) and
+// that its parent is writable, and creates the staging directory with the
+// standard subdirectories.
+func Create(final string) (*Dir, error) {
+	final = filepath.Clean(final)
+	if fi, err := os.Stat(final); err == nil {
+		if !fi.IsDir() {
+			return nil, fmt.Errorf("output %s exists and is not a directory", final)
+		}
+		ents, err := os.ReadDir(final)
+		if err != nil {
+			return nil, fmt.Errorf("output %s: %v", final, err)
+		}
+		if len(ents) > 0 {
+			return nil, fmt.Errorf("output directory %s already exists and is not empty; choose another --out (nothing was changed)", final)
+		}
+	}
+	parent := filepath.Dir(final)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create output parent directory: %v", err)
+	}
+	stage, err := os.MkdirTemp(parent, "."+filepath.Base(final)+"-tmp-")
+	if err != nil {
+		return nil, fmt.Errorf("output directory %s is not writable: %v", parent, err)
+	}
+	for _, sub := range []string{"rec", "res", "figs"} {
+		if err := os.Mkdir(filepath.Join(stage, sub), 0o755); err != nil {
+			os.RemoveAll(stage)
+			return nil, fmt.Errorf("cannot create %s: %v", sub, err)
+		}
+	}
+	return &Dir{Final: final, Path: stage}, nil
+}
+
+// Commit moves the staged run into its final place.
+func (d *Dir) Commit() error {
+	// an empty pre-existing final directory is replaced
+	if fi, err := os.Stat(d.Final); err == nil && fi.IsDir() {
+		if err := os.Remove(d.Final); err != nil {
+			return fmt.Errorf("cannot replace empty %s: %v", d.Final, err)
+		}
+	}
+	if err := os.Rename(d.Path, d.Final); err != nil {
+		return fmt.Errorf("cannot move run into %s: %v", d.Final, err)
+	}
+	d.Path = d.Final
+	return nil
+}
+
+// Discard removes the staging directory.
+func (d *Dir) Discard() { os.RemoveAll(d.Path) }
+
+// Provenance is written as provenance.json.
+type Provenance struct {
+	Engram      string    `json:"engram_version"`
+	Revision    string    `json:"vcs_revision,omitempty"`
+	Modified    bool      `json:"vcs_modified,omitempty"`
+	GoVersion   string    `json:"go_version"`
+	OS          string    `json:"os"`
+	Arch        string    `json:"arch"`
+	Host        string    `json:"host"`
+	CPUs        int       `json:"cpus"`
+	Workers     int       `json:"workers"`
+	Command     []string  `json:"command"`
+	Experiment  string    `json:"experiment"`
+	Seed        uint64    `json:"seed"`
+	Started     time.Time `json:"started"`
+	WallS       float64   `json:"wall_s"`
+	CPUS        float64   `json:"cpu_s"`
+	PeakRSSMiB  float64   `json:"peak_rss_mib"`
+	MemEstimate int64     `json:"mem_estimate_bytes"`
+	Status      string    `json:"status"`
+}
+
+// NewProvenance fills the static fields.
+func NewProvenance(experimentName string, seed uint64, workers int) *Provenance {
+	host, _ := os.Hostname()
+	p := &Provenance{Engram: Version, GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, Host: host,
+		CPUs: runtime.NumCPU(), Workers: workers, Command: os.Args, Experiment: experimentName, Seed: seed, Started: time.Now().UTC()}
+	p.Revision, p.Modified = VCS()
+	return p
+}
+
+// VCS returns the VCS revision and dirty flag embedded by the Go toolchain.
+func VCS() (rev string, modified bool) {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+	}
+	return
+}
+
+// Finish records wall and CPU time and peak memory.
+func (p *Provenance) Finish(status string) {
+	p.WallS = time.Since(p.Started).Seconds()
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		p.CPUS = float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
+		p.PeakRSSMiB = float64(ru.Maxrss) / 1024
+	}
+	p.Status = status
+}
+
+// Write stores p as JSON at path.
+func (p *Provenance) Write(path string) error {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// TotalRAM returns the machine's physical memory in bytes (0 if unknown).
+func TotalRAM() int64 {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		var kb int64
+		if _, err := fmt.Sscanf(line, "MemTotal: %d kB", &kb); err == nil {
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+// ParseBytes reads "16GiB", "500MB", "2e9", "80%" (of RAM) into bytes.
+func ParseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, "%") {
+		var pct float64
+		if _, err := fmt.Sscanf(strings.TrimSuffix(s, "%"), "%g", &pct); err != nil || pct <= 0 {
+			return 0, fmt.Errorf("bad memory budget %q", s)
+		}
+		ram := TotalRAM()
+		if ram == 0 {
+			return 0, fmt.Errorf("memory budget %q: cannot read total RAM", s)
+		}
+		return int64(pct / 100 * float64(ram)), nil
+	}
+	units := []struct {
+		suf string
+		mul float64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}}
+	mul := 1.0
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suf) {
+			s, mul = strings.TrimSpace(strings.TrimSuffix(s, u.suf)), u.mul
+			break
+		}
+	}
+	var v float64
+	if _, err := fmt.Sscanf(s, "%g", &v); err != nil || v <= 0 {
+		return 0, fmt.Errorf("bad memory budget %q (want e.g. 16GiB, 500MB or 80%%)", s)
+	}
+	return int64(v * mul), nil
+}
