@@ -111,7 +111,9 @@ func checkUndecoded(where string, md toml.MetaData, cfg any) error {
 	if len(bad) == 0 {
 		return nil
 	}
-	sort.Slice(bad, func(i, j int) bool { return len(bad[i]) < len(bad[j]) || (len(bad[i]) == len(bad[j]) && bad[i] < bad[j]) })
+	sort.Slice(bad, func(i, j int) bool {
+		return len(bad[i]) < len(bad[j]) || (len(bad[i]) == len(bad[j]) && bad[i] < bad[j])
+	})
 	k := bad[0]
 	msg := fmt.Sprintf("%s: unknown key %q", where, k)
 	if s := Suggest(k, Keys(cfg)); s != "" {
