@@ -101,24 +101,52 @@ func (a *app) runConfig(ctx context.Context, file string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	budget, err := a.budget()
-	if err != nil {
-		return fmt.Errorf("--mem-budget: %v", err)
-	}
 	var need int64
 	if def.EstimateBytes != nil {
 		need = def.EstimateBytes(cfg)
 	}
-	env := &experiment.Env{Seed: cfg.SeedValue(), Workers: a.workers, MemBudget: budget}
+	return a.withRunDir(ctx, RunSpec{Name: def.Name, Seed: cfg.SeedValue(), ConfigTOML: config.Format(cfg, def.Name), MemEstimate: need, Label: file},
+		func(env *experiment.Env) (experiment.Summary, error) { return def.Run(ctx, cfg, env) })
+}
+
+// RunSpec describes a run for withRunDir.
+type RunSpec struct {
+	// Name is the experiment or command name (also the default directory prefix).
+	Name string
+	// Seed is the master seed recorded in provenance.
+	Seed uint64
+	// ConfigTOML is written as config.resolved.toml and shown in the report.
+	ConfigTOML string
+	// MemEstimate is the estimated peak memory (checked against --mem-budget).
+	MemEstimate int64
+	// Label names the input (file) in messages.
+	Label string
+}
+
+// withRunDir runs fn inside a new run directory: it checks the memory
+// budget, stages the directory (nothing is left behind on failure), writes
+// config.resolved.toml, provenance.json and report.html around fn, commits
+// the directory and prints the result (JSON with run_dir, report and
+// summary under --json).
+func (a *app) withRunDir(ctx context.Context, spec RunSpec, fn func(env *experiment.Env) (experiment.Summary, error)) error {
+	budget, err := a.budget()
+	if err != nil {
+		return fmt.Errorf("--mem-budget: %v", err)
+	}
+	env := &experiment.Env{Seed: spec.Seed, Workers: a.workers, MemBudget: budget}
 	if env.Workers <= 0 {
 		env.Workers = runtime.GOMAXPROCS(0)
 	}
-	if err := env.CheckMemory(need, def.Name+" ("+file+")"); err != nil {
+	what := spec.Name
+	if spec.Label != "" {
+		what += " (" + spec.Label + ")"
+	}
+	if err := env.CheckMemory(spec.MemEstimate, what); err != nil {
 		return err
 	}
 	out := a.out
 	if out == "" {
-		out = filepath.Join("runs", fmt.Sprintf("%s-%s-s%d", def.Name, time.Now().Format("20060102-150405"), cfg.SeedValue()))
+		out = filepath.Join("runs", fmt.Sprintf("%s-%s-s%d", spec.Name, time.Now().Format("20060102-150405"), spec.Seed))
 	}
 	dir, err := rundir.Create(out)
 	if err != nil {
@@ -130,32 +158,41 @@ func (a *app) runConfig(ctx context.Context, file string, data []byte) error {
 			dir.Discard()
 		}
 	}()
-	resolved := config.Format(cfg, def.Name)
-	if err := os.WriteFile(filepath.Join(dir.Path, "config.resolved.toml"), []byte(resolved), 0o644); err != nil {
-		return err
+	if spec.ConfigTOML != "" {
+		if err := os.WriteFile(filepath.Join(dir.Path, "config.resolved.toml"), []byte(spec.ConfigTOML), 0o644); err != nil {
+			return err
+		}
 	}
-	prov := rundir.NewProvenance(def.Name, cfg.SeedValue(), env.Workers)
-	prov.MemEstimate = need
-	rep := report.New(fmt.Sprintf("engram %s — %s", def.Name, filepath.Base(dir.Final)))
+	prov := rundir.NewProvenance(spec.Name, spec.Seed, env.Workers)
+	prov.MemEstimate = spec.MemEstimate
+	rep := report.New(fmt.Sprintf("engram %s — %s", spec.Name, filepath.Base(dir.Final)))
 	env.Dir, env.Report = dir.Path, rep
 	if !a.quiet {
 		env.Log = a.stderr
 	}
-	b := a.newBar(def.Name)
+	b := a.newBar(spec.Name)
 	env.Progress = b
-	a.logf("engram %s: running %s (seed %d, %d workers, estimated memory %s)", rundir.Version, def.Name, cfg.SeedValue(), env.Workers, experiment.FormatBytes(need))
-	sum, err := def.Run(ctx, cfg, env)
+	a.logf("engram %s: running %s (seed %d, %d workers, estimated memory %s)", rundir.Version, spec.Name, spec.Seed, env.Workers, experiment.FormatBytes(spec.MemEstimate))
+	sum, err := fn(env)
 	b.Finish()
 	if err != nil {
-		return fmt.Errorf("%s: %w", def.Name, err)
+		return fmt.Errorf("%s: %w", spec.Name, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	prov.Finish("ok")
+	if sum == nil {
+		sum = experiment.Summary{}
+	}
 	sum["wall_s"] = prov.WallS
 	if err := prov.Write(filepath.Join(dir.Path, "provenance.json")); err != nil {
 		return err
 	}
-	rep.Section("Configuration")
-	rep.Pre("config.resolved.toml (rerun with: engram run config.resolved.toml)", resolved)
+	if spec.ConfigTOML != "" {
+		rep.Section("Configuration")
+		rep.Pre("config.resolved.toml (rerun with: engram run config.resolved.toml)", spec.ConfigTOML)
+	}
 	rep.Section("Provenance")
 	rep.KeyValues("", []report.KV{
 		{Key: "engram", Value: rundir.Version + " " + prov.Revision}, {Key: "Go", Value: prov.GoVersion},
@@ -172,7 +209,7 @@ func (a *app) runConfig(ctx context.Context, file string, data []byte) error {
 	ok = true
 	reportPath := filepath.Join(dir.Final, "report.html")
 	if a.jsonOut {
-		return a.emit(map[string]any{"run_dir": dir.Final, "experiment": def.Name, "report": reportPath, "summary": sum})
+		return a.emit(map[string]any{"run_dir": dir.Final, "experiment": spec.Name, "report": reportPath, "summary": sum})
 	}
 	a.printSummary(sum, "")
 	fmt.Fprintf(a.stdout, "run directory: %s\nreport: %s\n", dir.Final, reportPath)

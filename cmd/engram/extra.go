@@ -7,7 +7,19 @@ import (
 )
 
 // extraExperiments lists experiments beyond pb-dms.
-func extraExperiments() []experiment.Def { return nil }
+func extraExperiments() []experiment.Def {
+	var d []experiment.Def
+	d = append(d, theoryExperiments()...)
+	d = append(d, inferExperiments()...)
+	d = append(d, spikingExperiments()...)
+	return d
+}
 
 // extraCommands lists commands beyond demo/run/describe/version.
-func (a *app) extraCommands() []*cobra.Command { return nil }
+func (a *app) extraCommands() []*cobra.Command {
+	var c []*cobra.Command
+	c = append(c, a.theoryCommands()...)
+	c = append(c, a.inferCommands()...)
+	c = append(c, a.analyzeCommands()...)
+	return c
+}
