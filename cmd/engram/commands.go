@@ -121,6 +121,10 @@ type RunSpec struct {
 	MemEstimate int64
 	// Label names the input (file) in messages.
 	Label string
+	// ExtraJSON, if set, is called after a successful run; its keys are
+	// merged into the top level of the --json object (for commands whose
+	// documented output has top-level keys, e.g. capacity's alpha_c).
+	ExtraJSON func() map[string]any
 }
 
 // withRunDir runs fn inside a new run directory: it checks the memory
@@ -209,7 +213,13 @@ func (a *app) withRunDir(ctx context.Context, spec RunSpec, fn func(env *experim
 	ok = true
 	reportPath := filepath.Join(dir.Final, "report.html")
 	if a.jsonOut {
-		return a.emit(map[string]any{"run_dir": dir.Final, "experiment": spec.Name, "report": reportPath, "summary": sum})
+		obj := map[string]any{"run_dir": dir.Final, "experiment": spec.Name, "report": reportPath, "summary": sum}
+		if spec.ExtraJSON != nil {
+			for k, v := range spec.ExtraJSON() {
+				obj[k] = v
+			}
+		}
+		return a.emit(obj)
 	}
 	a.printSummary(sum, "")
 	fmt.Fprintf(a.stdout, "run directory: %s\nreport: %s\n", dir.Final, reportPath)
