@@ -1,6 +1,1022 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"sort"
+	"strings"
 
-// analyzeCommands returns the `analyze` command tree (issue 6; being written).
-func (a *app) analyzeCommands() []*cobra.Command { return nil }
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/engramsim/engram/analysis/activityio"
+	"github.com/engramsim/engram/analysis/avalanche"
+	"github.com/engramsim/engram/analysis/branching"
+	"github.com/engramsim/engram/analysis/powerlaw"
+	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/plot"
+	"github.com/engramsim/engram/progress"
+	"github.com/engramsim/engram/report"
+	"github.com/engramsim/engram/store"
+)
+
+// analyzeCommands returns the `analyze` command tree (issue 6): branching
+// ratio, timescale, avalanches and power-law fits of recorded activity.
+//
+// Each subcommand reads its input (analysis/activityio), computes everything
+// before touching the disk (so bad input leaves nothing behind), then writes
+// a run directory with figures (each with its TSV), tables in res/ and
+// report.html. Under --json it prints one object whose top-level keys are
+// the headline numbers of issue 6, plus run_dir, report, experiment and
+// summary (all settings and uncertainties). --no-run-dir prints the same
+// object without run_dir/report and writes nothing.
+func (a *app) analyzeCommands() []*cobra.Command {
+	var noRunDir bool
+	root := &cobra.Command{
+		Use:   "analyze",
+		Short: "Criticality analyses of recorded activity: branching ratio, timescale, avalanches, power laws",
+		Long: `Criticality analyses of recorded activity (counts, rasters or spike times; see 'engram analyze branching --help' for input formats).
+Each subcommand writes a run directory (figures with TSV data, tables in res/, report.html) unless --no-run-dir is given.`,
+	}
+	root.PersistentFlags().BoolVar(&noRunDir, "no-run-dir", false, "print the result only; write no run directory (for scripts)")
+	root.AddCommand(a.analyzeBranchingCmd(&noRunDir, false), a.analyzeBranchingCmd(&noRunDir, true),
+		a.analyzeAvalanchesCmd(&noRunDir), a.analyzePowerlawCmd(&noRunDir))
+	return []*cobra.Command{root}
+}
+
+const inputHelp = `
+
+Input (--input auto|counts|raster|spikes; auto detects spike files, otherwise counts):
+  counts  .npy 1-D (one trial) or 2-D (trials × bins); .npz member --array;
+          text (.csv/.tsv/.txt): one column per trial (optional header), or
+          long format with header trial,bin,count (absent pairs count 0)
+  raster  .npy/.npz 2-D neurons × bins or 3-D trials × neurons × bins;
+          text: one row per neuron, one column per bin; summed over neurons
+  spikes  text neuron,time (ms) (header names: time|time_ms|t|t_ms and
+          neuron|neuron_id|id|sender|unit); .npz with times (ms) and ids;
+          engram recordings rec/spikes.npy (or the run directory itself),
+          dt_ms and duration_ms read from config.resolved.toml (or --dt-ms);
+          binned with --bin-ms W or --bin mean-iei
+For counts and rasters --bin-ms only records the bin width (then τ is also reported in ms).`
+
+// inputFlags are the options shared by the activity-reading subcommands.
+type inputFlags struct {
+	kind, array, bin string
+	binMs, dtMs      float64
+}
+
+func (f *inputFlags) add(fs *pflag.FlagSet) {
+	fs.StringVar(&f.kind, "input", "auto", "what the file holds: auto, counts, raster or spikes")
+	fs.StringVar(&f.array, "array", "", "member of an .npz file holding counts or a raster")
+	fs.Float64Var(&f.binMs, "bin-ms", 0, "bin width in ms: binning width for spike times; recorded width for counts/rasters (0 = unknown)")
+	fs.StringVar(&f.bin, "bin", "", "\"mean-iei\": bin spike times by the mean inter-event interval (Beggs & Plenz)")
+	fs.Float64Var(&f.dtMs, "dt-ms", 0, "integration step of an engram spike recording (default: from its config.resolved.toml)")
+}
+
+func (f *inputFlags) read(path string) (*activityio.Activity, error) {
+	kind, err := activityio.ParseKind(f.kind)
+	if err != nil {
+		return nil, fmt.Errorf("--input: %v", err)
+	}
+	o := &activityio.Options{Kind: kind, Array: f.array, BinMs: f.binMs, DtMs: f.dtMs}
+	switch strings.ToLower(f.bin) {
+	case "":
+	case "mean-iei", "iei":
+		o.BinMeanIEI = true
+	default:
+		return nil, fmt.Errorf("--bin %q: want mean-iei (or give a width with --bin-ms)", f.bin)
+	}
+	return activityio.Read(path, o)
+}
+
+// settings returns the input flags as report/summary rows.
+func (f *inputFlags) settings() map[string]any {
+	return map[string]any{"input": f.kind, "array": f.array, "bin": f.bin, "bin_ms": f.binMs, "dt_ms": f.dtMs}
+}
+
+// analysisRun is a computed analysis waiting to be printed and written.
+type analysisRun struct {
+	name     string         // e.g. "analyze-branching"
+	file     string         // input path
+	seed     uint64         // seed recorded in provenance (0 if none is used)
+	headline map[string]any // issue-6 keys, top level of the JSON
+	summary  map[string]any // everything else (settings, uncertainties, warnings)
+	warnings []string
+	// write adds figures, tables and report sections to env.
+	write func(env *experiment.Env) error
+}
+
+// finish prints the result (--no-run-dir) or writes the run directory.
+func (a *app) finish(ctx context.Context, noRunDir bool, r *analysisRun, args []string) error {
+	for _, w := range r.warnings {
+		a.logf("warning: %s", w)
+	}
+	if len(r.warnings) > 0 {
+		r.summary["warnings"] = r.warnings
+	}
+	for k, v := range r.headline {
+		r.summary[k] = v
+	}
+	if noRunDir {
+		if a.jsonOut {
+			out := map[string]any{"experiment": r.name, "summary": r.summary}
+			for k, v := range r.headline {
+				out[k] = v
+			}
+			return a.emit(out)
+		}
+		a.printSummary(r.headline, "")
+		return nil
+	}
+	extra := make(map[string]any, len(r.headline))
+	for k, v := range r.headline {
+		extra[k] = v
+	}
+	return a.withRunDir(ctx, RunSpec{Name: r.name, Seed: r.seed, Label: r.file, ExtraJSON: func() map[string]any { return extra }},
+		func(env *experiment.Env) (experiment.Summary, error) {
+			cmdline := "engram " + strings.Join(args, " ")
+			if err := os.WriteFile(env.Path("command.txt"), []byte(cmdline+"\n"), 0o644); err != nil {
+				return nil, err
+			}
+			env.Report.Section("Command")
+			env.Report.Pre("command line (rerun it from the same working directory)", cmdline)
+			if err := r.write(env); err != nil {
+				return nil, err
+			}
+			if len(r.warnings) > 0 {
+				env.Report.Section("Warnings")
+				env.Report.Paragraph(strings.Join(r.warnings, "\n\n"))
+			}
+			return experiment.Summary(r.summary), nil
+		})
+}
+
+// commandLine reconstructs the command line (subcommand, flags that were
+// set, arguments) for command.txt and the report.
+func commandLine(cmd *cobra.Command, args []string) []string {
+	out := strings.Fields(cmd.CommandPath())[1:]
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if f.Name == "out" {
+			return
+		}
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			for _, v := range sv.GetSlice() {
+				out = append(out, "--"+f.Name+"="+v)
+			}
+			return
+		}
+		out = append(out, "--"+f.Name+"="+f.Value.String())
+	})
+	return append(out, args...)
+}
+
+// progressFor returns a progress bar for the computation (withRunDir
+// attaches its own for the writing phase) and its Finish.
+func (a *app) progressFor(label string) (progress.Reporter, func()) {
+	b := a.newBar(label)
+	return b, b.Finish
+}
+
+// parseModels parses --fit.
+func parseModels(s string) ([]branching.Model, error) {
+	var ms []branching.Model
+	for _, f := range strings.Split(s, ",") {
+		switch m := branching.Model(strings.TrimSpace(f)); m {
+		case branching.Exp, branching.ExpOffset, branching.Complex:
+			if slices.Contains(ms, m) {
+				return nil, fmt.Errorf("--fit: model %q listed twice", m)
+			}
+			ms = append(ms, m)
+		default:
+			return nil, fmt.Errorf("--fit: unknown model %q (want exp, exp_offset, complex)", f)
+		}
+	}
+	return ms, nil
+}
+
+// ---- branching / timescale ----------------------------------------------
+
+type branchingFlags struct {
+	in                inputFlags
+	method, fit       string
+	kmin, kmax, kstep int
+	bootstrap         int
+	window            float64
+}
+
+func (a *app) analyzeBranchingCmd(noRunDir *bool, timescale bool) *cobra.Command {
+	f := &branchingFlags{}
+	cmd := &cobra.Command{
+		Use:   "branching <file>",
+		Short: "Branching ratio m by multistep regression (MR), with the conventional and naive estimators",
+		Long: `Branching ratio m̂ = exp(−Δt/τ̂) by multistep regression (Wilting & Priesemann 2018): r_k for k = kmin..kmax,
+fitted by the --fit models (the first is the headline). The conventional estimator r₁ (biased to b·m under
+subsampling) and the naive ratio (biased; it tracks the rate) are reported next to it.
+JSON keys: m, m_stderr, tau_bins, tau_ms (with --bin-ms or binned spikes), m_conventional, m_naive, fit, method, k_min, k_max.` + inputHelp,
+	}
+	if timescale {
+		cmd.Use = "timescale <file>"
+		cmd.Short = "Autocorrelation time: τ from the MR fit and the integrated autocorrelation time"
+		cmd.Long = `Autocorrelation time of population activity, two ways:
+  tau (MR fit)  τ̂ of the exponential fit of r_k (as 'analyze branching'); unbiased under subsampling
+  tau_int       ½ + Σ_{k=1..K} r_k with Sokal's self-consistent window K ≥ c·tau_int (c = --window, default 5).
+                For r_k = m^k it equals (1+m)/(2(1−m)) ≈ τ; under subsampling r_k = b·m^k, so it is scaled
+                down by b — compare it with the fit to see subsampling.
+JSON keys: tau_bins, tau_stderr_bins, tau_ms, tau_int_bins, tau_int_ms, tau_int_window, m, fit, method, k_min, k_max.` + inputHelp
+	}
+	cmd.Args = cobra.ExactArgs(1)
+	fs := cmd.Flags()
+	f.in.add(fs)
+	fs.StringVar(&f.method, "method", "sm", "MR coefficients: sm (stationary mean, pooled; default) or ts (trial-separated)")
+	fs.StringVar(&f.fit, "fit", "exp_offset,exp", "fit models, comma-separated (exp, exp_offset, complex); the first is the headline estimate")
+	fs.IntVar(&f.kmin, "kmin", 0, "smallest lag k in bins (default 1)")
+	fs.IntVar(&f.kmax, "kmax", 0, "largest lag k in bins (default ⌊L/10⌋, capped at L/2; choose 5–10 τ)")
+	fs.IntVar(&f.kstep, "kstep", 0, "lag stride (default 1)")
+	fs.IntVar(&f.bootstrap, "bootstrap", -1, "trial-bootstrap replicas for the uncertainties (-1: 100 with ≥ 2 trials, none with one; 0: none); --seed seeds it (default 5330)")
+	if timescale {
+		fs.Float64Var(&f.window, "window", 5, "Sokal window constant c for the integrated autocorrelation time")
+	}
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		r, err := a.computeBranching(cmd, f, args[0], timescale)
+		if err != nil {
+			return err
+		}
+		return a.finish(cmd.Context(), *noRunDir, r, commandLine(cmd, args))
+	}
+	return cmd
+}
+
+func (a *app) computeBranching(cmd *cobra.Command, f *branchingFlags, file string, timescale bool) (*analysisRun, error) {
+	method := branching.Method(f.method)
+	if method != branching.StationaryMean && method != branching.TrialSeparated {
+		return nil, fmt.Errorf("--method %q: want ts or sm", f.method)
+	}
+	models, err := parseModels(f.fit)
+	if err != nil {
+		return nil, err
+	}
+	if f.kmin < 0 || f.kmax < 0 || f.kstep < 0 {
+		return nil, fmt.Errorf("--kmin, --kmax and --kstep must be ≥ 0")
+	}
+	if timescale && !(f.window > 0) {
+		return nil, fmt.Errorf("--window %v must be positive", f.window)
+	}
+	act, err := f.in.read(file)
+	if err != nil {
+		return nil, err
+	}
+	seed := uint64(branching.DefaultCoefficientSeed)
+	if cmd.Flags().Changed("seed") || a.root.PersistentFlags().Changed("seed") {
+		seed = a.seed
+	}
+	o := &branching.Options{Method: method, Models: models, KMin: f.kmin, KMax: f.kmax, KStep: f.kstep, Seed: seed, Dt: 1, DtUnit: "bins"}
+	switch {
+	case f.bootstrap == 0:
+		o.NumBoot = -1
+	case f.bootstrap > 0:
+		o.NumBoot = f.bootstrap
+	}
+	if act.BinMs > 0 {
+		o.Dt, o.DtUnit = act.BinMs, "ms"
+	}
+	rep, done := a.progressFor("branching")
+	o.Progress = rep
+	res, err := branching.Analyze(act.Counts, o)
+	done()
+	if err != nil {
+		return nil, branchingError(file, act, f, err)
+	}
+	r := &analysisRun{name: "analyze-branching", file: file, seed: res.Seed, warnings: res.Warnings}
+	if timescale {
+		r.name = "analyze-timescale"
+	}
+	r.summary = map[string]any{
+		"input": act.Source, "trials": act.Trials(), "bins": act.Bins(), "bin_ms": nanIfZero(act.BinMs),
+		"m_mr": res.M, "tau_stderr_bins": res.TauStdErr / res.Dt, "uncertainty_method": res.UncertaintyMethod,
+		"m_conventional_stderr": res.MConventionalStdErr, "k_step": res.KStep, "num_boot": res.NumBoot, "seed": res.Seed,
+		"settings": f.in.settings(), "fits": fitSummaries(res),
+	}
+	if res.Naive != nil {
+		r.summary["naive_nonempty_fraction"] = res.Naive.NonEmptyFraction
+	}
+	var tint *integratedTau
+	if timescale {
+		tint, err = integratedAutocorrelation(act.Counts, method, res.KMax, f.window)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		if !tint.converged {
+			r.warnings = append(r.warnings, fmt.Sprintf("integrated autocorrelation: window not reached within k ≤ %d (raise --kmax); tau_int is a lower bound", res.KMax))
+		}
+		r.headline = map[string]any{
+			"tau_bins": res.TauBins, "tau_stderr_bins": res.TauStdErr / res.Dt, "m": res.M, "fit": string(res.FitModel),
+			"method": string(res.Method), "k_min": res.KMin, "k_max": res.KMax,
+			"tau_int_bins": tint.tau, "tau_int_window": tint.window,
+		}
+		if act.BinMs > 0 {
+			r.headline["tau_ms"] = res.Tau
+			r.headline["tau_int_ms"] = tint.tau * act.BinMs
+		}
+		r.summary["tau_int_converged"] = tint.converged
+		r.summary["window_c"] = f.window
+	} else {
+		r.headline = map[string]any{
+			"m": res.M, "m_stderr": res.MStdErr, "tau_bins": res.TauBins, "m_conventional": res.MConventional,
+			"m_naive": res.MNaive, "fit": string(res.FitModel), "method": string(res.Method), "k_min": res.KMin, "k_max": res.KMax,
+		}
+		if act.BinMs > 0 {
+			r.headline["tau_ms"] = res.Tau
+		}
+	}
+	r.write = func(env *experiment.Env) error { return writeBranching(env, act, res, tint) }
+	return r, nil
+}
+
+// branchingError adds the file and the relevant flag to a library error.
+func branchingError(file string, act *activityio.Activity, f *branchingFlags, err error) error {
+	switch {
+	case errors.Is(err, branching.ErrTooShort):
+		return fmt.Errorf("%s: %w (trials have %d bins; --kmin %d, --kmax %d; kmax must be below the trial length, at most L/2 by default rules)", file, err, act.Bins(), f.kmin, f.kmax)
+	case errors.Is(err, branching.ErrTooFewTrials):
+		return fmt.Errorf("%s: %w (the file holds %d trial; use --bootstrap 0 or give several trials)", file, err, act.Trials())
+	case errors.Is(err, branching.ErrConstant):
+		return fmt.Errorf("%s: %w (%d trials × %d bins)", file, err, act.Trials(), act.Bins())
+	}
+	return fmt.Errorf("%s: %w", file, err)
+}
+
+func nanIfZero(v float64) float64 {
+	if v == 0 {
+		return math.NaN()
+	}
+	return v
+}
+
+func fitSummaries(res *branching.Result) map[string]any {
+	out := map[string]any{}
+	for _, ft := range res.Fits {
+		params := map[string]any{}
+		for i, n := range ft.ParamNames {
+			params[n] = ft.Params[i]
+		}
+		out[string(ft.Model)] = map[string]any{
+			"m": ft.M, "m_stderr": ft.MStdErr, "tau_bins": ft.Tau / res.Dt, "tau_stderr_bins": ft.TauStdErr / res.Dt,
+			"ssr": ft.SSR, "adj_r_squared": ft.AdjRSquared, "converged": ft.Converged, "params": params,
+		}
+	}
+	return out
+}
+
+// integratedTau is Sokal's windowed integrated autocorrelation time.
+type integratedTau struct {
+	tau       float64 // ½ + Σ_{k=1..window} r_k, in bins
+	window    int
+	converged bool
+	steps     []int
+	coef      []float64
+	running   []float64 // ½ + Σ_{j≤k} r_j for each k
+}
+
+// integratedAutocorrelation computes τ_int = ½ + Σ_{k=1}^{K} r_k with the
+// smallest K ≥ c·τ_int(K) (Sokal 1997), from MR coefficients r_k of the same
+// method for k = 1..kmax.
+func integratedAutocorrelation(counts [][]float64, method branching.Method, kmax int, c float64) (*integratedTau, error) {
+	coef, err := branching.Coefficients(counts, &branching.CoefficientOptions{Method: method, KMin: 1, KMax: kmax})
+	if err != nil {
+		return nil, err
+	}
+	t := &integratedTau{steps: coef.Steps, coef: coef.Coefficients, running: make([]float64, len(coef.Steps))}
+	sum := 0.5
+	for i, k := range coef.Steps {
+		sum += coef.Coefficients[i]
+		t.running[i] = sum
+		if !t.converged && float64(k) >= c*sum {
+			t.tau, t.window, t.converged = sum, k, true
+		}
+	}
+	if !t.converged {
+		t.tau, t.window = sum, coef.Steps[len(coef.Steps)-1]
+	}
+	return t, nil
+}
+
+func writeBranching(env *experiment.Env, act *activityio.Activity, res *branching.Result, tint *integratedTau) error {
+	unit := "bins"
+	if act.BinMs > 0 {
+		unit = "ms"
+	}
+	coef := res.Coefficients
+	lag := func(steps []int) []float64 {
+		x := make([]float64, len(steps))
+		for i, k := range steps {
+			x[i] = float64(k) * res.Dt
+		}
+		return x
+	}
+	x := lag(coef.Steps)
+	series := []plot.Series{{Name: "r_k (" + string(res.Method) + ")", X: x, Y: coef.Coefficients, YErr: coef.StdErr, Points: true, Color: plot.AutoColor}}
+	var resid []plot.Series
+	cols := [][]float64{floatSteps(coef.Steps), x, coef.Coefficients, orNaN(coef.StdErr, len(x))}
+	header := []string{"k", "lag_" + unit, "r_k", "r_k_stderr"}
+	for _, ft := range res.Fits {
+		fx := lag(ft.Steps)
+		series = append(series, plot.Series{Name: fmt.Sprintf("%s: m = %.4g", ft.Model, ft.M), X: fx, Y: ft.Fitted, Color: plot.AutoColor})
+		rr := make([]float64, len(ft.Fitted))
+		for i := range rr {
+			rr[i] = ft.Data[i] - ft.Fitted[i]
+		}
+		resid = append(resid, plot.Series{Name: string(ft.Model), X: fx, Y: rr, Points: true, Color: plot.AutoColor})
+		col := make([]float64, len(x))
+		for i := range col {
+			col[i] = math.NaN()
+		}
+		pos := map[int]int{}
+		for i, k := range coef.Steps {
+			pos[k] = i
+		}
+		for i, k := range ft.Steps {
+			if j, ok := pos[k]; ok {
+				col[j] = ft.Fitted[i]
+			}
+		}
+		cols = append(cols, col)
+		header = append(header, "fitted_"+string(ft.Model))
+	}
+	if err := store.WriteTSV(env.Path("res", "coefficients.tsv"), header, cols...); err != nil {
+		return err
+	}
+	if _, err := plot.Lines(env.Path("figs", "coefficients"), plot.LineSpec{Title: "MR coefficients r_k and fits", XLabel: "lag k·Δt (" + unit + ")", YLabel: "r_k", Series: series, Legend: true}); err != nil {
+		return err
+	}
+	if _, err := plot.Lines(env.Path("figs", "residuals"), plot.LineSpec{Title: "fit residuals r_k − fit", XLabel: "lag k·Δt (" + unit + ")", YLabel: "residual", Series: resid, Legend: true}); err != nil {
+		return err
+	}
+	rows := [][]string{}
+	for _, ft := range res.Fits {
+		rows = append(rows, []string{string(ft.Model), g(ft.M), g(ft.MStdErr), g(ft.Tau / res.Dt), g(ft.TauStdErr / res.Dt), g(ft.Tau), g(ft.SSR), g(ft.AdjRSquared), fmt.Sprint(ft.Converged), ft.UncertaintyMethod, paramString(ft)})
+	}
+	fitHeader := []string{"model", "m", "m_stderr", "tau_bins", "tau_stderr_bins", "tau_" + unit, "ssr", "adj_r_squared", "converged", "uncertainty", "params"}
+	if err := writeTextTSV(env.Path("res", "fits.tsv"), fitHeader, rows); err != nil {
+		return err
+	}
+	r := env.Report
+	r.Section("Input")
+	r.Paragraph(act.Source)
+	r.Section("Branching ratio (multistep regression)")
+	r.KeyValues("headline estimate ("+string(res.FitModel)+" fit, "+string(res.Method)+" coefficients)", []report.KV{
+		{Key: "m", Value: fmt.Sprintf("%.5g ± %.2g", res.M, res.MStdErr)},
+		{Key: "τ", Value: fmt.Sprintf("%.4g ± %.2g", res.TauBins, res.TauStdErr/res.Dt), Unit: "bins"},
+		{Key: "m conventional (r₁)", Value: fmt.Sprintf("%.4g ± %.2g", res.MConventional, res.MConventionalStdErr)},
+		{Key: "m naive (biased)", Value: fmt.Sprintf("%.4g", res.MNaive)},
+		{Key: "k range", Value: fmt.Sprintf("%d..%d", res.KMin, res.KMax)},
+		{Key: "uncertainty", Value: res.UncertaintyMethod},
+	})
+	r.Table("fits (res/fits.tsv)", fitHeader, rows)
+	if err := r.Figure(env.Path("figs", "coefficients.png"), "r_k with bootstrap errors and the fitted models (data: figs/coefficients.tsv, res/coefficients.tsv)"); err != nil {
+		return err
+	}
+	if err := r.Figure(env.Path("figs", "residuals.png"), "residuals of each fit (data: figs/residuals.tsv)"); err != nil {
+		return err
+	}
+	if tint != nil {
+		xt := make([]float64, len(tint.steps))
+		for i, k := range tint.steps {
+			xt[i] = float64(k)
+		}
+		line := []plot.Series{{Name: "½ + Σ r_j (j ≤ k)", X: xt, Y: tint.running}}
+		if _, err := plot.Lines(env.Path("figs", "integrated_tau"), plot.LineSpec{Title: "integrated autocorrelation time", XLabel: "window k (bins)", YLabel: "τ_int(k) (bins)", Series: line, VLines: []float64{float64(tint.window)}, Legend: true}); err != nil {
+			return err
+		}
+		r.Section("Integrated autocorrelation time")
+		r.KeyValues("Sokal window", []report.KV{{Key: "τ_int", Value: g(tint.tau), Unit: "bins"}, {Key: "window K", Value: fmt.Sprint(tint.window), Unit: "bins"}, {Key: "window reached", Value: fmt.Sprint(tint.converged)}})
+		if err := r.Figure(env.Path("figs", "integrated_tau.png"), "running integrated autocorrelation time; dashed line: chosen window (data: figs/integrated_tau.tsv)"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func paramString(ft *branching.FitResult) string {
+	var s []string
+	for i, n := range ft.ParamNames {
+		s = append(s, fmt.Sprintf("%s=%.5g", n, ft.Params[i]))
+	}
+	return strings.Join(s, " ")
+}
+
+func floatSteps(s []int) []float64 {
+	out := make([]float64, len(s))
+	for i, v := range s {
+		out[i] = float64(v)
+	}
+	return out
+}
+
+func orNaN(v []float64, n int) []float64 {
+	if len(v) == n {
+		return v
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = math.NaN()
+	}
+	return out
+}
+
+func g(v float64) string { return store.FormatFloat(v) }
+
+// writeTextTSV writes a table of strings (header line, tab-separated) atomically.
+func writeTextTSV(path string, header []string, rows [][]string) error {
+	f, err := store.CreateAtomic(path)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(f.W, strings.Join(header, "\t"))
+	for _, r := range rows {
+		fmt.Fprintln(f.W, strings.Join(r, "\t"))
+	}
+	return f.Commit()
+}
+
+// ---- avalanches ---------------------------------------------------------
+
+type avalancheFlags struct {
+	in                   inputFlags
+	threshold            float64
+	continuous           bool
+	sizeXMin, durXMin    float64
+	gammaDMin, gammaDMax float64
+	gammaMinCount        int
+	rebin                []int
+}
+
+func (a *app) analyzeAvalanchesCmd(noRunDir *bool) *cobra.Command {
+	f := &avalancheFlags{}
+	cmd := &cobra.Command{
+		Use:   "avalanches <file>",
+		Short: "Avalanche size/duration power laws, ⟨S⟩(D) ∝ D^γ and the crackling-noise prediction",
+		Long: `Avalanches are maximal runs of bins with count > --threshold bounded by sub-threshold bins (runs touching
+either end of a trial are dropped). Sizes and durations (in bins) are fitted by discrete power-law MLE with
+x_min by KS scan (analysis/powerlaw); γ is the OLS slope of ln⟨S⟩ on ln D and γ_pred = (α_D − 1)/(α_S − 1).
+Exponents depend on the bin width under subsampling and drive: report it (--bin-ms).
+JSON keys: n_avalanches, size_alpha, duration_alpha, gamma_fit, gamma_predicted.` + inputHelp,
+		Args: cobra.ExactArgs(1),
+	}
+	fs := cmd.Flags()
+	f.in.add(fs)
+	fs.Float64Var(&f.threshold, "threshold", 0, "a bin is active when its count exceeds this (0: non-empty bins)")
+	fs.BoolVar(&f.continuous, "continuous", false, "fit continuous power laws (default discrete, for integer sizes)")
+	fs.Float64Var(&f.sizeXMin, "size-xmin", 0, "fix x_min of the size fit (0: KS scan)")
+	fs.Float64Var(&f.durXMin, "duration-xmin", 0, "fix x_min of the duration fit (0: KS scan)")
+	fs.Float64Var(&f.gammaDMin, "gamma-dmin", 0, "smallest duration in the ⟨S⟩(D) fit (0: the duration fit's x_min)")
+	fs.Float64Var(&f.gammaDMax, "gamma-dmax", 0, "largest duration in the ⟨S⟩(D) fit (0: no limit)")
+	fs.IntVar(&f.gammaMinCount, "gamma-min-count", 10, "minimum avalanches per duration in the ⟨S⟩(D) fit")
+	fs.IntSliceVar(&f.rebin, "rebin", nil, "also analyse at these multiples of the bin width, e.g. 2,4,8 (bin-size dependence of the exponents)")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		r, err := a.computeAvalanches(f, args[0])
+		if err != nil {
+			return err
+		}
+		return a.finish(cmd.Context(), *noRunDir, r, commandLine(cmd, args))
+	}
+	return cmd
+}
+
+func (a *app) computeAvalanches(f *avalancheFlags, file string) (*analysisRun, error) {
+	if f.threshold < 0 || math.IsNaN(f.threshold) {
+		return nil, fmt.Errorf("--threshold %v must be ≥ 0", f.threshold)
+	}
+	if f.gammaMinCount < 1 {
+		return nil, fmt.Errorf("--gamma-min-count %d must be ≥ 1", f.gammaMinCount)
+	}
+	act, err := f.in.read(file)
+	if err != nil {
+		return nil, err
+	}
+	for i, tr := range act.Counts {
+		for t, v := range tr {
+			if v < 0 {
+				return nil, fmt.Errorf("%s: trial %d, bin %d: negative count %v", file, i, t, v)
+			}
+		}
+	}
+	av, err := avalanche.ExtractTrials(act.Counts, f.threshold)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if len(av) == 0 {
+		return nil, fmt.Errorf("%s: no avalanches (no bounded run of bins with count > %v in %d trials × %d bins)", file, f.threshold, act.Trials(), act.Bins())
+	}
+	sizes, durs := avalanche.SizesDurations(av)
+	o := &avalanche.Options{Continuous: f.continuous, SizeXMin: f.sizeXMin, DurationXMin: f.durXMin,
+		GammaDMin: f.gammaDMin, GammaDMax: f.gammaDMax, GammaMinCount: f.gammaMinCount, BinWidth: 1, BinUnit: "bins"}
+	if act.BinMs > 0 {
+		o.BinWidth, o.BinUnit = act.BinMs, "ms"
+	}
+	rep, done := a.progressFor("avalanches")
+	o.Progress = rep
+	res, err := avalanche.Analyze(sizes, durs, o)
+	done()
+	if errors.Is(err, powerlaw.ErrInvalidData) && !f.continuous {
+		return nil, fmt.Errorf("%s: %d avalanches: %w (sizes are not integers: use --continuous for non-integer activity)", file, len(av), err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %d avalanches: %w", file, len(av), err)
+	}
+	curve, err := avalanche.MeanSizeByDuration(sizes, durs)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	for _, k := range f.rebin {
+		if k < 1 {
+			return nil, fmt.Errorf("--rebin %d: factors must be ≥ 1", k)
+		}
+	}
+	byBin := exponentsByBinWidth(act, f.threshold, f.rebin, o)
+	r := &analysisRun{name: "analyze-avalanches", file: file, warnings: res.Warnings}
+	r.headline = map[string]any{
+		"n_avalanches": res.NAvalanches, "size_alpha": res.SizeAlpha, "duration_alpha": res.DurationAlpha,
+		"gamma_fit": res.GammaFit, "gamma_predicted": res.GammaPredicted,
+	}
+	r.summary = map[string]any{
+		"input": act.Source, "trials": act.Trials(), "bins": act.Bins(), "bin_ms": nanIfZero(act.BinMs), "threshold": f.threshold,
+		"size_alpha_stderr": res.SizeAlphaStdErr, "size_xmin": res.Size.XMin, "size_n_tail": res.Size.NTail, "size_ks_distance": res.Size.KS,
+		"duration_alpha_stderr": res.DurationAlphaStdErr, "duration_xmin": res.Duration.XMin, "duration_n_tail": res.Duration.NTail,
+		"duration_ks_distance": res.Duration.KS, "gamma_fit_stderr": res.GammaFitStdErr, "gamma_predicted_stderr": res.GammaPredictedStdErr,
+		"discrete": !f.continuous, "settings": f.in.settings(),
+	}
+	if len(byBin) > 0 {
+		rows := make([]any, len(byBin))
+		for i, b := range byBin {
+			rows[i] = b.summary()
+		}
+		r.summary["by_bin_width"] = rows
+	}
+	r.write = func(env *experiment.Env) error {
+		if err := writeAvalanches(env, act, av, res, curve, f.threshold); err != nil {
+			return err
+		}
+		return writeByBinWidth(env, byBin, res)
+	}
+	return r, nil
+}
+
+func writeAvalanches(env *experiment.Env, act *activityio.Activity, av []avalanche.Avalanche, res *avalanche.Result, curve []avalanche.DurationMean, threshold float64) error {
+	start, size, dur := make([]float64, len(av)), make([]float64, len(av)), make([]float64, len(av))
+	for i, v := range av {
+		start[i], size[i], dur[i] = float64(v.Start), v.Size, float64(v.Duration)
+	}
+	if err := store.WriteTSV(env.Path("res", "avalanches.tsv"), []string{"start_bin", "size", "duration_bins"}, start, size, dur); err != nil {
+		return err
+	}
+	cd, cs, cn := make([]float64, len(curve)), make([]float64, len(curve)), make([]float64, len(curve))
+	for i, c := range curve {
+		cd[i], cs[i], cn[i] = c.Duration, c.MeanSize, float64(c.Count)
+	}
+	if err := store.WriteTSV(env.Path("res", "mean_size_by_duration.tsv"), []string{"duration_bins", "mean_size", "count"}, cd, cs, cn); err != nil {
+		return err
+	}
+	rows := [][]string{
+		{"size", g(res.SizeAlpha), g(res.SizeAlphaStdErr), g(res.Size.XMin), fmt.Sprint(res.Size.NTail), g(res.Size.KS), res.Size.Method},
+		{"duration", g(res.DurationAlpha), g(res.DurationAlphaStdErr), g(res.Duration.XMin), fmt.Sprint(res.Duration.NTail), g(res.Duration.KS), res.Duration.Method},
+	}
+	header := []string{"quantity", "alpha", "alpha_stderr", "xmin", "n_tail", "ks_distance", "method"}
+	if err := writeTextTSV(env.Path("res", "exponents.tsv"), header, rows); err != nil {
+		return err
+	}
+	sizes, durs := avalanche.SizesDurations(av)
+	for _, c := range []struct {
+		name, label string
+		data        []float64
+		fit         *powerlaw.Result
+	}{{"size_ccdf", "size S (events)", sizes, res.Size}, {"duration_ccdf", "duration D (bins)", durs, res.Duration}} {
+		if _, err := plot.Lines(env.Path("figs", c.name), ccdfSpec("CCDF of avalanche "+strings.Fields(c.label)[0], c.label, c.data, c.fit)); err != nil {
+			return err
+		}
+	}
+	series := []plot.Series{{Name: "<S>(D)", X: cd, Y: cs, Points: true, Color: 0}}
+	if sc := res.Scaling; sc != nil && len(sc.Curve) > 0 {
+		lo, hi := sc.Curve[0].Duration, sc.Curve[len(sc.Curve)-1].Duration
+		xs := []float64{lo, hi}
+		series = append(series, plot.Series{Name: fmt.Sprintf("fit γ = %.3g", sc.Gamma), X: xs, Y: []float64{math.Exp(sc.Intercept) * math.Pow(lo, sc.Gamma), math.Exp(sc.Intercept) * math.Pow(hi, sc.Gamma)}, Color: 1})
+		if !math.IsNaN(res.GammaPredicted) {
+			mid := math.Sqrt(lo * hi) // anchor the prediction on the fit at the geometric centre
+			c := math.Exp(sc.Intercept) * math.Pow(mid, sc.Gamma)
+			series = append(series, plot.Series{Name: fmt.Sprintf("predicted γ = %.3g", res.GammaPredicted), X: xs,
+				Y: []float64{c * math.Pow(lo/mid, res.GammaPredicted), c * math.Pow(hi/mid, res.GammaPredicted)}, Dashed: true, Color: 2})
+		}
+	}
+	if _, err := plot.Lines(env.Path("figs", "mean_size_by_duration"), plot.LineSpec{Title: "mean avalanche size by duration", XLabel: "duration D (bins)", YLabel: "mean size <S>(D)", Series: series, LogX: true, LogY: true, Legend: true}); err != nil {
+		return err
+	}
+	r := env.Report
+	r.Section("Input")
+	r.Paragraph(act.Source + fmt.Sprintf("; threshold %v; %d avalanches (runs touching a trial's ends dropped).", threshold, len(av)))
+	r.Section("Avalanche exponents")
+	r.KeyValues(fmt.Sprintf("bin width %g %s", res.BinWidth, res.BinUnit), []report.KV{
+		{Key: "α_S (sizes)", Value: fmt.Sprintf("%.4g ± %.2g", res.SizeAlpha, res.SizeAlphaStdErr)},
+		{Key: "α_D (durations)", Value: fmt.Sprintf("%.4g ± %.2g", res.DurationAlpha, res.DurationAlphaStdErr)},
+		{Key: "γ fit (⟨S⟩ ∝ D^γ)", Value: fmt.Sprintf("%.4g ± %.2g", res.GammaFit, res.GammaFitStdErr)},
+		{Key: "γ predicted (α_D−1)/(α_S−1)", Value: fmt.Sprintf("%.4g ± %.2g", res.GammaPredicted, res.GammaPredictedStdErr)},
+	})
+	r.Table("power-law fits (res/exponents.tsv)", header, rows)
+	for _, fig := range []struct{ name, cap string }{
+		{"size_ccdf", "CCDF of sizes with the fitted power law on the tail (data: figs/size_ccdf.tsv)"},
+		{"duration_ccdf", "CCDF of durations with the fitted power law (data: figs/duration_ccdf.tsv)"},
+		{"mean_size_by_duration", "⟨S⟩(D) with the fitted and predicted scaling (data: figs/mean_size_by_duration.tsv, res/mean_size_by_duration.tsv)"},
+	} {
+		if err := r.Figure(env.Path("figs", fig.name+".png"), fig.cap); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// binWidthRow is the avalanche analysis at one rebinning factor.
+type binWidthRow struct {
+	factor   int
+	binWidth float64
+	res      *avalanche.Result
+	err      error
+}
+
+func (b binWidthRow) summary() map[string]any {
+	m := map[string]any{"factor": b.factor, "bin_width": b.binWidth}
+	if b.err != nil {
+		m["error"] = b.err.Error()
+		return m
+	}
+	m["n_avalanches"], m["size_alpha"], m["duration_alpha"] = b.res.NAvalanches, b.res.SizeAlpha, b.res.DurationAlpha
+	m["gamma_fit"], m["gamma_predicted"] = b.res.GammaFit, b.res.GammaPredicted
+	return m
+}
+
+// exponentsByBinWidth rebins every trial by each factor and repeats the
+// analysis with the same options (a failing factor records its error).
+func exponentsByBinWidth(act *activityio.Activity, threshold float64, factors []int, base *avalanche.Options) []binWidthRow {
+	var out []binWidthRow
+	for _, k := range factors {
+		o := *base
+		o.BinWidth, o.Progress = base.BinWidth*float64(k), nil
+		row := binWidthRow{factor: k, binWidth: o.BinWidth}
+		counts := make([][]float64, len(act.Counts))
+		for i, tr := range act.Counts {
+			counts[i], row.err = avalanche.Rebin(tr, k)
+			if row.err == nil && len(counts[i]) == 0 {
+				row.err = fmt.Errorf("factor %d exceeds the trial length %d", k, len(tr))
+			}
+			if row.err != nil {
+				break
+			}
+		}
+		if row.err == nil {
+			var av []avalanche.Avalanche
+			if av, row.err = avalanche.ExtractTrials(counts, threshold); row.err == nil {
+				s, d := avalanche.SizesDurations(av)
+				row.res, row.err = avalanche.Analyze(s, d, &o)
+			}
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+func writeByBinWidth(env *experiment.Env, rows []binWidthRow, res *avalanche.Result) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	header := []string{"factor", "bin_width_" + res.BinUnit, "n_avalanches", "size_alpha", "size_alpha_stderr", "duration_alpha", "duration_alpha_stderr", "gamma_fit", "gamma_predicted", "error"}
+	var table [][]string
+	names := []string{"α_S", "α_D", "γ fit", "γ predicted"}
+	series := make([]plot.Series, len(names))
+	for i := range series {
+		series[i] = plot.Series{Name: names[i], Color: i, Points: true}
+	}
+	for _, b := range rows {
+		if b.err != nil {
+			table = append(table, []string{fmt.Sprint(b.factor), g(b.binWidth), "", "", "", "", "", "", "", b.err.Error()})
+			continue
+		}
+		r := b.res
+		table = append(table, []string{fmt.Sprint(b.factor), g(b.binWidth), fmt.Sprint(r.NAvalanches), g(r.SizeAlpha), g(r.SizeAlphaStdErr),
+			g(r.DurationAlpha), g(r.DurationAlphaStdErr), g(r.GammaFit), g(r.GammaPredicted), ""})
+		for i, v := range []float64{r.SizeAlpha, r.DurationAlpha, r.GammaFit, r.GammaPredicted} {
+			series[i].X, series[i].Y = append(series[i].X, b.binWidth), append(series[i].Y, v)
+		}
+	}
+	if err := writeTextTSV(env.Path("res", "exponents_by_bin_width.tsv"), header, table); err != nil {
+		return err
+	}
+	if _, err := plot.Lines(env.Path("figs", "exponents_by_bin_width"), plot.LineSpec{Title: "exponents by bin width", XLabel: "bin width (" + res.BinUnit + ")",
+		YLabel: "exponent", Series: series, LogX: true, Legend: true}); err != nil {
+		return err
+	}
+	env.Report.Section("Bin-width dependence")
+	env.Report.Table("exponents at multiples of the bin width (res/exponents_by_bin_width.tsv)", header, table)
+	return env.Report.Figure(env.Path("figs", "exponents_by_bin_width.png"), "exponents by bin width (data: figs/exponents_by_bin_width.tsv)")
+}
+
+// ccdfSpec plots the empirical P(X ≥ x) of data and the fitted law on its
+// tail, scaled by the tail fraction.
+func ccdfSpec(title, xlabel string, data []float64, fit *powerlaw.Result) plot.LineSpec {
+	x := slices.Clone(data)
+	sort.Float64s(x)
+	n := float64(len(x))
+	var ux, uy []float64
+	for i := 0; i < len(x); i++ {
+		if i > 0 && x[i] == x[i-1] {
+			continue
+		}
+		ux, uy = append(ux, x[i]), append(uy, (n-float64(i))/n)
+	}
+	frac := float64(fit.NTail) / n
+	var fx, fy []float64
+	for _, v := range ux {
+		if v < fit.XMin {
+			continue
+		}
+		below := v
+		if fit.Discrete {
+			below = v - 1
+		}
+		fx, fy = append(fx, v), append(fy, frac*(1-fit.CDF(below)))
+	}
+	return plot.LineSpec{Title: title, XLabel: xlabel, YLabel: "P(X ≥ x)", LogX: true, LogY: true, Legend: true,
+		Series: []plot.Series{{Name: "data", X: ux, Y: uy, Points: true, Color: 0},
+			{Name: fmt.Sprintf("power law α = %.3g, x_min = %.4g", fit.Alpha, fit.XMin), X: fx, Y: fy, Dashed: true, Color: 1}}}
+}
+
+// ---- power law ----------------------------------------------------------
+
+type powerlawFlags struct {
+	discrete, continuous, compare, approx bool
+	scale, xmin, sigma                    float64
+	gof                                   int
+	array, column                         string
+}
+
+func (a *app) analyzePowerlawCmd(noRunDir *bool) *cobra.Command {
+	f := &powerlawFlags{}
+	cmd := &cobra.Command{
+		Use:   "powerlaw <file>",
+		Short: "Fit a power law to a list of values (Clauset et al. 2009), with model comparison and goodness of fit",
+		Long: `Power-law fit of a list of values: one value per line (text; --column picks a column of a table), a 1-D .npy,
+or an .npz member (--array). Values are multiplied by --scale first. Discrete (exact MLE with the Hurwitz ζ)
+when --discrete, or by default when every value is an integer ≥ 1; continuous otherwise or with --continuous.
+x_min minimises the KS distance unless --xmin fixes it.
+--compare tests the power law against the truncated power law, exponential, lognormal and stretched
+exponential by log-likelihood ratio (R > 0 favours the power law; trust the sign only when p < 0.1).
+--gof N runs the semi-parametric bootstrap with N synthetic sets (p > 0.1: plausible; seeded by --seed).
+JSON keys: alpha, alpha_stderr, xmin, ks_distance, n_tail, and with --compare comparisons.<model> = {R, p};
+with --gof also gof_p.`,
+		Args: cobra.ExactArgs(1),
+	}
+	fs := cmd.Flags()
+	fs.BoolVar(&f.discrete, "discrete", false, "fit the discrete power law (integer data)")
+	fs.BoolVar(&f.continuous, "continuous", false, "fit the continuous power law")
+	fs.BoolVar(&f.approx, "approx", false, "discrete: use the fast approximate MLE α ≈ 1 + n/Σ ln(x/(x_min − ½))")
+	fs.Float64Var(&f.scale, "scale", 1, "multiply every value by this before fitting (e.g. 1e-3)")
+	fs.Float64Var(&f.xmin, "xmin", 0, "fix x_min (in scaled units; 0: KS scan)")
+	fs.Float64Var(&f.sigma, "sigma-threshold", 0, "skip x_min candidates whose α standard error exceeds this (0: off)")
+	fs.BoolVar(&f.compare, "compare", false, "compare with the alternative distributions by log-likelihood ratio")
+	fs.IntVar(&f.gof, "gof", 0, "goodness of fit: number of bootstrap synthetic sets (0: skip; 2500 gives p to ±0.01)")
+	fs.StringVar(&f.array, "array", "", "member of an .npz file")
+	fs.StringVar(&f.column, "column", "", "column of a text table (header name or 1-based index)")
+	cmd.MarkFlagsMutuallyExclusive("discrete", "continuous")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		r, err := a.computePowerlaw(cmd, f, args[0])
+		if err != nil {
+			return err
+		}
+		return a.finish(cmd.Context(), *noRunDir, r, commandLine(cmd, args))
+	}
+	return cmd
+}
+
+func (a *app) computePowerlaw(cmd *cobra.Command, f *powerlawFlags, file string) (*analysisRun, error) {
+	if !(f.scale > 0) || math.IsInf(f.scale, 0) {
+		return nil, fmt.Errorf("--scale %v must be positive and finite", f.scale)
+	}
+	if f.xmin < 0 || f.sigma < 0 || f.gof < 0 {
+		return nil, fmt.Errorf("--xmin, --sigma-threshold and --gof must be ≥ 0")
+	}
+	vals, err := activityio.ReadValues(file, &activityio.ValuesOptions{Array: f.array, Column: f.column, Positive: true})
+	if err != nil {
+		return nil, err
+	}
+	integer := true
+	for i := range vals {
+		vals[i] *= f.scale
+		if vals[i] != math.Trunc(vals[i]) {
+			integer = false
+		}
+	}
+	discrete := integer
+	switch {
+	case f.discrete && !integer:
+		return nil, fmt.Errorf("%s: --discrete needs integer values ≥ 1 (after --scale %g); use --continuous", file, f.scale)
+	case f.discrete:
+		discrete = true
+	case f.continuous:
+		discrete = false
+	}
+	rep, done := a.progressFor("powerlaw")
+	defer done()
+	o := &powerlaw.Options{Discrete: discrete, XMin: f.xmin, DiscreteApprox: f.approx, SigmaThreshold: f.sigma, Progress: rep}
+	res, err := powerlaw.Fit(vals, o)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %d values: %w", file, len(vals), err)
+	}
+	r := &analysisRun{name: "analyze-powerlaw", file: file}
+	r.headline = map[string]any{"alpha": res.Alpha, "alpha_stderr": res.AlphaStdErr, "xmin": res.XMin, "ks_distance": res.KS, "n_tail": res.NTail}
+	r.summary = map[string]any{"n": res.N, "discrete": discrete, "scale": f.scale, "method": res.Method, "xmin_method": res.XMinMethod,
+		"log_likelihood": res.LogLikelihood, "xmin_candidates": res.Candidates}
+	var comps []*powerlaw.Comparison
+	if f.compare {
+		cm := map[string]any{}
+		detail := map[string]any{}
+		for _, alt := range powerlaw.Alternatives() {
+			c, err := powerlaw.Compare(res, alt)
+			if err != nil {
+				r.warnings = append(r.warnings, fmt.Sprintf("comparison with %s failed: %v", alt, err))
+				cm[string(alt)] = map[string]any{"R": math.NaN(), "p": math.NaN()}
+				continue
+			}
+			comps = append(comps, c)
+			cm[string(alt)] = map[string]any{"R": c.R, "p": c.P}
+			params := map[string]any{}
+			if c.Alt != nil {
+				for i, n := range c.Alt.ParamNames {
+					params[n] = c.Alt.Params[i]
+				}
+			}
+			detail[string(alt)] = map[string]any{"normalized_R": c.NormalizedR, "nested": c.Nested, "favoured": c.Favoured, "method": c.Method, "params": params}
+		}
+		r.headline["comparisons"] = cm
+		r.summary["comparison_details"] = detail
+	}
+	var gof *powerlaw.GOFResult
+	if f.gof > 0 {
+		seed := uint64(1)
+		if cmd.Flags().Changed("seed") || a.root.PersistentFlags().Changed("seed") {
+			seed = a.seed
+		}
+		r.seed = seed
+		gof, err = powerlaw.GoodnessOfFit(vals, res, &powerlaw.Options{Discrete: discrete, XMin: f.xmin, DiscreteApprox: f.approx, SigmaThreshold: f.sigma},
+			&powerlaw.GOFOptions{NumSynthetic: f.gof, Seed: seed, Progress: rep})
+		if err != nil {
+			return nil, fmt.Errorf("%s: goodness of fit: %w", file, err)
+		}
+		r.headline["gof_p"] = gof.P
+		r.summary["gof"] = map[string]any{"p": gof.P, "plausible": gof.Plausible, "num_synthetic": gof.NumSynthetic, "failed": gof.Failed, "seed": gof.Seed, "method": gof.Method}
+	}
+	r.write = func(env *experiment.Env) error { return writePowerlaw(env, file, vals, res, comps, gof) }
+	return r, nil
+}
+
+func writePowerlaw(env *experiment.Env, file string, vals []float64, res *powerlaw.Result, comps []*powerlaw.Comparison, gof *powerlaw.GOFResult) error {
+	fitHeader := []string{"alpha", "alpha_stderr", "xmin", "n_tail", "n", "ks_distance", "log_likelihood", "discrete", "method", "xmin_method"}
+	fitRow := [][]string{{g(res.Alpha), g(res.AlphaStdErr), g(res.XMin), fmt.Sprint(res.NTail), fmt.Sprint(res.N), g(res.KS), g(res.LogLikelihood), fmt.Sprint(res.Discrete), res.Method, res.XMinMethod}}
+	if err := writeTextTSV(env.Path("res", "fit.tsv"), fitHeader, fitRow); err != nil {
+		return err
+	}
+	if _, err := plot.Lines(env.Path("figs", "ccdf"), ccdfSpec("CCDF and fitted power law", "x", vals, res)); err != nil {
+		return err
+	}
+	r := env.Report
+	r.Section("Power-law fit")
+	r.Paragraph(fmt.Sprintf("%s: %d values.", file, len(vals)))
+	r.Table("fit (res/fit.tsv)", fitHeader, fitRow)
+	if err := r.Figure(env.Path("figs", "ccdf.png"), "empirical P(X ≥ x) and the fitted power law on the tail, scaled by the tail fraction (data: figs/ccdf.tsv)"); err != nil {
+		return err
+	}
+	if len(comps) > 0 {
+		header := []string{"alternative", "R", "normalized_R", "p", "nested", "favoured", "params"}
+		var rows [][]string
+		for _, c := range comps {
+			var ps []string
+			if c.Alt != nil {
+				for i, n := range c.Alt.ParamNames {
+					ps = append(ps, fmt.Sprintf("%s=%.5g", n, c.Alt.Params[i]))
+				}
+			}
+			rows = append(rows, []string{string(c.Alternative), g(c.R), g(c.NormalizedR), g(c.P), fmt.Sprint(c.Nested), c.Favoured, strings.Join(ps, " ")})
+		}
+		if err := writeTextTSV(env.Path("res", "comparisons.tsv"), header, rows); err != nil {
+			return err
+		}
+		r.Section("Model comparison")
+		r.Paragraph("R = Σ ln p_powerlaw − ln p_alt over the tail; R > 0 favours the power law; trust the sign only when p < 0.1.")
+		r.Table("log-likelihood ratio tests (res/comparisons.tsv)", header, rows)
+	}
+	if gof != nil {
+		r.Section("Goodness of fit")
+		r.KeyValues(gof.Method, []report.KV{{Key: "p", Value: g(gof.P)}, {Key: "plausible (p > 0.1)", Value: fmt.Sprint(gof.Plausible)},
+			{Key: "synthetic sets", Value: fmt.Sprint(gof.NumSynthetic)}, {Key: "failed refits", Value: fmt.Sprint(gof.Failed)}, {Key: "seed", Value: fmt.Sprint(gof.Seed)}})
+	}
+	return nil
+}

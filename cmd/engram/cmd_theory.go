@@ -1,13 +1,334 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
 	"github.com/spf13/cobra"
 
+	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/pbload"
+	"github.com/engramsim/engram/experiment/pbnet"
+	"github.com/engramsim/engram/plot"
+	"github.com/engramsim/engram/ratefn"
+	"github.com/engramsim/engram/report"
+	"github.com/engramsim/engram/store"
+	"github.com/engramsim/engram/theory/meanfield"
 )
 
-// theoryCommands returns `capacity` and `mft` (issue 3; being written).
-func (a *app) theoryCommands() []*cobra.Command { return nil }
+// theoryConfig holds the keys `capacity` and `mft` accept through --set:
+// the [transfer] and [rule] sections of the rate-memory experiments.
+type theoryConfig struct {
+	Transfer pbnet.Transfer `toml:"transfer"`
+	Rule     pbnet.Rule     `toml:"rule"`
+}
+
+func (c *theoryConfig) sections() *pbnet.Sections {
+	s := pbnet.DefaultSections(1, 1, 0)
+	s.Transfer, s.Rule = c.Transfer, c.Rule
+	return &s
+}
+
+// theoryInputs resolves defaults (median preset, or --preset) + --set into φ and the rule.
+func (a *app) theoryInputs(preset string) (*theoryConfig, ratefn.Transfer, ratefn.Rule, error) {
+	d := pbnet.DefaultSections(1, 1, 0)
+	cfg := &theoryConfig{Transfer: d.Transfer, Rule: d.Rule}
+	if preset != "" && preset != "median" {
+		tf, r, err := ratefn.Preset(preset)
+		if err != nil {
+			return nil, tf, r, fmt.Errorf("--preset: %v", err)
+		}
+		cfg.Transfer = pbnet.Transfer{Kind: "sigmoid", RMaxHz: tf.RMaxHz, Beta: tf.Beta, H0: tf.H0, Q: 1}
+		cfg.Rule = pbnet.Rule{A: r.A, QF: r.F.Q, BetaFPerHz: r.F.BetaPerHz, XFHz: r.F.XHz}
+	}
+	if _, err := config.Load("", nil, cfg, a.sets); err != nil {
+		return nil, ratefn.Transfer{}, ratefn.Rule{}, err
+	}
+	s := cfg.sections()
+	tf, err := s.TransferFn()
+	if err != nil {
+		return nil, tf, ratefn.Rule{}, err
+	}
+	rule := s.RuleFn()
+	if err := rule.Validate(); err != nil {
+		return nil, tf, rule, err
+	}
+	for _, v := range []float64{s.Rule.A, s.Rule.QF, s.Rule.BetaFPerHz, s.Rule.XFHz, s.Transfer.RMaxHz, s.Transfer.Beta, s.Transfer.H0} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, tf, rule, fmt.Errorf("a [transfer]/[rule] parameter is not a finite number")
+		}
+	}
+	return cfg, tf, rule, nil
+}
+
+func mfOptions(grid string, finiteK int, c float64, workers int) (*meanfield.Options, error) {
+	o := &meanfield.Options{Workers: workers, FiniteK: finiteK, C: c}
+	switch grid {
+	case "accurate", "":
+		o.Grid = meanfield.AccurateGrid
+	case "original":
+		o.Grid = meanfield.OriginalGrid
+	default:
+		return nil, fmt.Errorf("--grid %q: want accurate or original", grid)
+	}
+	return o, nil
+}
+
+func (a *app) theoryCommands() []*cobra.Command {
+	return []*cobra.Command{a.capacityCmd(), a.mftCmd()}
+}
 
 // theoryExperiments returns the MFT/simulation experiments.
-func theoryExperiments() []experiment.Def { return nil }
+func theoryExperiments() []experiment.Def {
+	return []experiment.Def{pbload.Def()}
+}
+
+func (a *app) capacityCmd() *cobra.Command {
+	var preset, sweep, grid string
+	var from, to float64
+	var n int
+	var logScale bool
+	cmd := &cobra.Command{
+		Use:   "capacity",
+		Short: "Storage capacity α_c of the rate memory from the static mean-field theory (single point or sweep)",
+		Long: `capacity computes the largest load α = p/K at which a retrieval state exists in the
+diluted mean-field theory of Pereira & Brunel (2018), both as the maximum of α along
+the retrieval branch (alpha_c, physical) and by the original code's scan-stop rule
+(alpha_c_scan). Parameters: the median ITC fit, changed with --preset itcK and
+--set transfer.*/rule.* (the same keys as 'engram run'). --sweep beta_g|x_g|A scans
+one parameter (from/to/n, --log for a log grid) in parallel and plots α_c.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, tf, rule, err := a.theoryInputs(preset)
+			if err != nil {
+				return err
+			}
+			opts, err := mfOptions(grid, 0, 0, a.workers)
+			if err != nil {
+				return err
+			}
+			if sweep == "" || sweep == "none" {
+				return a.capacityPoint(cmd.Context(), cfg, tf, rule, opts)
+			}
+			return a.capacitySweep(cmd.Context(), cfg, tf, rule, opts, sweep, from, to, n, logScale)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&preset, "preset", "median", "parameter set: median or itc1 … itc14")
+	f.StringVar(&sweep, "sweep", "", "sweep a parameter: beta_g (1/Hz), x_g (Hz) or A")
+	f.Float64Var(&from, "from", math.NaN(), "sweep start (default: beta_g 0.01, x_g 10, A 1)")
+	f.Float64Var(&to, "to", math.NaN(), "sweep end (default: beta_g 100, x_g 39.9, A 20)")
+	f.IntVar(&n, "n", 200, "number of sweep points")
+	f.BoolVar(&logScale, "log", false, "log-spaced sweep (default for beta_g)")
+	f.StringVar(&grid, "grid", "accurate", "integration grid: accurate or original (the paper's 200×200 Riemann grid)")
+	return cmd
+}
+
+func (a *app) capacityPoint(ctx context.Context, cfg *theoryConfig, tf ratefn.Transfer, rule ratefn.Rule, opts *meanfield.Options) error {
+	var res meanfield.CapacityResult
+	return a.withRunDir(ctx, RunSpec{Name: "capacity", ConfigTOML: config.Format(cfg, ""), ExtraJSON: func() map[string]any {
+		return sanitize(res).(map[string]any)
+	}}, func(env *experiment.Env) (experiment.Summary, error) {
+		var err error
+		res, err = meanfield.Capacity(tf, rule, opts)
+		if err != nil {
+			return nil, err
+		}
+		if !res.Converged {
+			a.logf("warning: the capacity solve did not converge; alpha_c is flagged converged=false")
+		}
+		if err := store.WriteTSV(env.Path("res", "capacity.tsv"), []string{"alpha_c", "alpha_c_scan", "m_at_alpha_c", "delta_c", "q_c", "gamma", "converged"},
+			[]float64{res.AlphaC}, []float64{res.AlphaCScan}, []float64{res.MAtAlphaC}, []float64{res.DeltaC}, []float64{res.QC}, []float64{res.Gamma}, []float64{b2f(res.Converged)}); err != nil {
+			return nil, err
+		}
+		env.Report.Section("Storage capacity (static mean-field theory)")
+		env.Report.KeyValues("", []report.KV{
+			{Key: "α_c (maximum along the retrieval branch)", Value: fmt.Sprintf("%.4f", res.AlphaC)},
+			{Key: "α_c (original scan-stop rule)", Value: fmt.Sprintf("%.4f", res.AlphaCScan)},
+			{Key: "m at α_c", Value: fmt.Sprintf("%.4f", res.MAtAlphaC)},
+			{Key: "Δ_c", Value: fmt.Sprintf("%.4f", res.DeltaC)},
+			{Key: "γ = A²E[f²]E[g²]", Value: fmt.Sprintf("%.6g", res.Gamma)},
+			{Key: "converged", Value: fmt.Sprint(res.Converged)},
+			{Key: "grid", Value: res.Settings.Grid},
+		})
+		return experiment.Summary{"alpha_c": res.AlphaC, "alpha_c_scan": res.AlphaCScan, "m_at_alpha_c": res.MAtAlphaC, "converged": res.Converged}, nil
+	})
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (a *app) capacitySweep(ctx context.Context, cfg *theoryConfig, tf ratefn.Transfer, rule ratefn.Rule, opts *meanfield.Options, sweep string, from, to float64, n int, logScale bool) error {
+	type def struct {
+		lo, hi float64
+		log    bool
+		label  string
+		run    func([]float64) ([]meanfield.SweepPoint, error)
+	}
+	defs := map[string]def{
+		"beta_g": {0.01, 100, true, "β_g (1/Hz)", func(v []float64) ([]meanfield.SweepPoint, error) { return meanfield.SweepBetaG(tf, rule, v, opts) }},
+		"x_g":    {10, 39.9, false, "x_g (Hz)", func(v []float64) ([]meanfield.SweepPoint, error) { return meanfield.SweepXG(tf, rule, v, opts) }},
+		"A":      {1, 20, false, "A", func(v []float64) ([]meanfield.SweepPoint, error) { return meanfield.SweepA(tf, rule, v, opts) }},
+	}
+	d, ok := defs[sweep]
+	if !ok {
+		return fmt.Errorf("--sweep %q: want beta_g, x_g or A", sweep)
+	}
+	if math.IsNaN(from) {
+		from = d.lo
+	}
+	if math.IsNaN(to) {
+		to = d.hi
+	}
+	if n < 2 || !(to > from) {
+		return fmt.Errorf("sweep needs --n ≥ 2 and --to > --from (got n=%d, from=%g, to=%g)", n, from, to)
+	}
+	useLog := logScale || d.log
+	if useLog && from <= 0 {
+		return fmt.Errorf("a log sweep needs --from > 0")
+	}
+	vals := make([]float64, n)
+	for i := range vals {
+		t := float64(i) / float64(n-1)
+		if useLog {
+			vals[i] = from * math.Pow(to/from, t)
+		} else {
+			vals[i] = from + (to-from)*t
+		}
+	}
+	var pts []meanfield.SweepPoint
+	return a.withRunDir(ctx, RunSpec{Name: "capacity-" + strings.ReplaceAll(sweep, "_", ""), ConfigTOML: config.Format(cfg, ""), ExtraJSON: func() map[string]any {
+		return map[string]any{"sweep": sweep, "points": sanitize(pts)}
+	}}, func(env *experiment.Env) (experiment.Summary, error) {
+		opts.Progress = env.Progress
+		var err error
+		if pts, err = d.run(vals); err != nil {
+			return nil, err
+		}
+		x, ac, as, m, conv := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		best, bestX, failed := 0.0, math.NaN(), 0
+		for i, p := range pts {
+			x[i], ac[i], as[i], m[i], conv[i] = p.Param, p.AlphaC, p.AlphaCScan, p.MAtAlphaC, b2f(p.Converged)
+			if p.Err != "" || !p.Converged {
+				failed++
+			}
+			if p.AlphaC > best {
+				best, bestX = p.AlphaC, p.Param
+			}
+		}
+		if err := store.WriteTSV(env.Path("res", "capacity_sweep.tsv"), []string{sweep, "alpha_c", "alpha_c_scan", "m_at_alpha_c", "converged"}, x, ac, as, m, conv); err != nil {
+			return nil, err
+		}
+		base := env.Path("figs", "capacity_vs_"+sweep)
+		if _, err := plot.Lines(base, plot.LineSpec{Title: "Storage capacity vs " + d.label, XLabel: d.label, YLabel: "α_c", LogX: useLog, Legend: true,
+			Series: []plot.Series{{Name: "branch maximum", X: x, Y: ac, Color: 0}, {Name: "original scan-stop rule", X: x, Y: as, Dashed: true, Color: 1}}}); err != nil {
+			return nil, err
+		}
+		env.Report.Section("Storage capacity sweep over " + d.label)
+		env.Report.Paragraph(fmt.Sprintf("%d points from %g to %g; maximum α_c = %.4f at %s = %.4g; %d points failed or did not converge.", n, from, to, best, sweep, bestX, failed))
+		_ = env.Report.Figure(base+".png", "α_c from the static mean-field theory: maximum along the retrieval branch (solid) and the original code's scan-stop rule (dashed).")
+		return experiment.Summary{"points": n, "max_alpha_c": best, "argmax": bestX, "failed": failed}, nil
+	})
+}
+
+func (a *app) mftCmd() *cobra.Command {
+	var preset, grid, alphas string
+	var alpha float64
+	var finiteK int
+	var c float64
+	cmd := &cobra.Command{
+		Use:   "mft",
+		Short: "Mean-field retrieval and background states at a load α (or the overlap curve m(α))",
+		Long: `mft solves the static diluted mean-field theory at load α for the retrieval and the
+background (q = 0) branches: overlap m, q, crosstalk variance Δ, mean rate, ⟨r²⟩ and
+λ = αγ⟨φ′²⟩ (λ > 1: the fixed point is unstable, chaotic dynamics). With
+--alphas lo:hi:step it traces the overlap curve m(α) and plots it. --finite-k K
+with --c adds the O(1/K) variance of the retrieved pattern's own term.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, tf, rule, err := a.theoryInputs(preset)
+			if err != nil {
+				return err
+			}
+			opts, err := mfOptions(grid, finiteK, c, a.workers)
+			if err != nil {
+				return err
+			}
+			if alphas != "" {
+				return a.mftCurve(cmd.Context(), cfg, tf, rule, opts, alphas)
+			}
+			if !(alpha > 0) || math.IsInf(alpha, 0) {
+				return fmt.Errorf("--alpha = %v must be > 0", alpha)
+			}
+			var res meanfield.Result
+			return a.withRunDir(cmd.Context(), RunSpec{Name: "mft", ConfigTOML: config.Format(cfg, ""), ExtraJSON: func() map[string]any {
+				return sanitize(res).(map[string]any)
+			}}, func(env *experiment.Env) (experiment.Summary, error) {
+				var err error
+				if res, err = meanfield.Solve(tf, rule, alpha, opts); err != nil {
+					return nil, err
+				}
+				env.Report.Section(fmt.Sprintf("Mean-field states at α = %g", alpha))
+				rows := [][]string{}
+				for _, st := range []struct {
+					name string
+					s    meanfield.State
+				}{{"retrieval", res.Retrieval}, {"background", res.Background}} {
+					rows = append(rows, []string{st.name, fmt.Sprint(st.s.Exists), fmt.Sprintf("%.4f", st.s.M), fmt.Sprintf("%.4f", st.s.Q), fmt.Sprintf("%.4f", st.s.Delta),
+						fmt.Sprintf("%.3f", st.s.MeanRateHz), fmt.Sprintf("%.2f", st.s.R2), fmt.Sprintf("%.3f", st.s.Lambda), st.s.Regime})
+				}
+				env.Report.Table("", []string{"state", "exists", "m", "q (Hz)", "Δ", "mean rate (Hz)", "⟨r²⟩ (Hz²)", "λ", "regime"}, rows)
+				return experiment.Summary{"retrieval_m": res.Retrieval.M, "background_lambda": res.Background.Lambda, "converged": res.Converged}, nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.Float64Var(&alpha, "alpha", 0.12, "load α = p/K")
+	f.StringVar(&alphas, "alphas", "", "overlap curve: lo:hi:step (e.g. 0.005:0.32:0.005)")
+	f.StringVar(&preset, "preset", "median", "parameter set: median or itc1 … itc14")
+	f.StringVar(&grid, "grid", "accurate", "integration grid: accurate or original")
+	f.IntVar(&finiteK, "finite-k", 0, "add the O(1/K) own-pattern variance for in-degree K (0 = K → ∞)")
+	f.Float64Var(&c, "c", 0, "connection probability used with --finite-k")
+	return cmd
+}
+
+func parseRange(s string) ([]float64, error) {
+	var lo, hi, step float64
+	if _, err := fmt.Sscanf(strings.ReplaceAll(s, ":", " "), "%g %g %g", &lo, &hi, &step); err != nil || !(step > 0) || !(hi >= lo) || !(lo > 0) {
+		return nil, fmt.Errorf("--alphas %q: want lo:hi:step with 0 < lo ≤ hi and step > 0", s)
+	}
+	var v []float64
+	for k := 0; ; k++ {
+		x := lo + float64(k)*step
+		if x > hi+1e-12 {
+			break
+		}
+		v = append(v, x)
+	}
+	if len(v) > 100000 {
+		return nil, fmt.Errorf("--alphas %q: too many points", s)
+	}
+	return v, nil
+}
+
+func (a *app) mftCurve(ctx context.Context, cfg *theoryConfig, tf ratefn.Transfer, rule ratefn.Rule, opts *meanfield.Options, spec string) error {
+	al, err := parseRange(spec)
+	if err != nil {
+		return err
+	}
+	return a.withRunDir(ctx, RunSpec{Name: "mft-curve", ConfigTOML: config.Format(cfg, "")}, func(env *experiment.Env) (experiment.Summary, error) {
+		opts.Progress = env.Progress
+		res, err := meanfield.OverlapCurve(tf, rule, al, opts)
+		if err != nil {
+			return nil, err
+		}
+		return pbload.WriteMFTCurve(env, res, "mft_overlap_curve")
+	})
+}

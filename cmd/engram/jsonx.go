@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"math"
 	"reflect"
+	"strings"
 )
 
 // sanitize replaces NaN and ±Inf floats (not representable in JSON) by nil
@@ -35,7 +37,51 @@ func sanitize(v any) any {
 		}
 		return out
 	}
+	if m, ok := v.(json.Marshaler); ok {
+		if b, err := m.MarshalJSON(); err == nil {
+			return json.RawMessage(b)
+		}
+	}
 	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Struct {
+		rv = rv.Elem()
+	}
+	if rv.Kind() == reflect.Struct {
+		out := map[string]any{}
+		t := rv.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name := f.Name
+			tag := f.Tag.Get("json")
+			if tag == "-" {
+				continue
+			}
+			if tag != "" {
+				if c := strings.IndexByte(tag, ','); c >= 0 {
+					if c > 0 {
+						name = tag[:c]
+					}
+					if strings.Contains(tag[c:], "omitempty") && rv.Field(i).IsZero() {
+						continue
+					}
+				} else {
+					name = tag
+				}
+			}
+			out[name] = sanitize(rv.Field(i).Interface())
+		}
+		return out
+	}
+	if rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() != reflect.Uint8 {
+		out := make([]any, rv.Len())
+		for i := range out {
+			out[i] = sanitize(rv.Index(i).Interface())
+		}
+		return out
+	}
 	if rv.Kind() == reflect.Map && rv.Type().Key().Kind() == reflect.String {
 		out := make(map[string]any, rv.Len())
 		for _, k := range rv.MapKeys() {

@@ -98,6 +98,10 @@ func summary(c *Config, res *Result) experiment.Summary {
 			"regime":                 majority(regimes),
 			"stim_mean_rate_hz":      avg(func(t *Trace) float64 { return mean32(t.StimRates) }),
 			"stim_sparseness_frac10": avg(func(t *Trace) float64 { return fracAbove(t.StimRates, 10) }),
+			"m_max_before_stim":      avg(func(t *Trace) float64 { return t.MMaxBefore }),
+			"pattern_before_stim":    tr[0].PatternBefore,
+			"pattern_end":            tr[0].PatternEnd,
+			"spontaneous_retrieval":  avg(func(t *Trace) float64 { return b2f(t.MMaxBefore > c.Protocol.SuccessThreshold) }),
 		}
 		if c.Protocol.Lyapunov {
 			m["lyapunov_per_s"] = avg(func(t *Trace) float64 { return t.LyapunovPerS })
@@ -118,6 +122,13 @@ func summary(c *Config, res *Result) experiment.Summary {
 		sum[cond] = m
 	}
 	return sum
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func majority(m map[string]int) string {
@@ -191,13 +202,13 @@ func writeRecordings(c *Config, res *Result, env *experiment.Env) error {
 	}
 	// per-trial table
 	tw, err := store.NewTSVWriter(env.Path("res", "trials.tsv"), []string{"condition", "trial", "m_cued_end", "max_abs_m_other_end",
-		"m_cued_delay_mean", "m_cued_delay_sd", "mean_rate_end_hz", "temporal_sd_hz", "lyapunov_per_s", "retrieved", "regime"})
+		"m_cued_delay_mean", "m_cued_delay_sd", "mean_rate_end_hz", "temporal_sd_hz", "lyapunov_per_s", "retrieved", "regime", "pattern_before_stim", "m_max_before_stim", "pattern_end", "m_max_end"})
 	if err != nil {
 		return err
 	}
 	for _, t := range res.Traces {
 		if err := tw.Row(t.Condition, t.Trial, t.MCuedEnd, t.MaxAbsOtherEnd, t.MCuedDelayMean, t.MCuedSD, t.MeanRateEndHz,
-			t.TemporalSDHz, t.LyapunovPerS, t.Retrieved, t.Regime()); err != nil {
+			t.TemporalSDHz, t.LyapunovPerS, t.Retrieved, t.Regime(), t.PatternBefore, t.MMaxBefore, t.PatternEnd, t.MMaxEnd); err != nil {
 			tw.Abort()
 			return err
 		}

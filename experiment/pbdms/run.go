@@ -33,6 +33,21 @@ type Trace struct {
 	LyapunovPerS             float64
 	Retrieved                bool
 	MeanRateEndHz            float64
+	// Attractor bookkeeping: the pattern with the largest m (and that m)
+	// at stimulus onset and at the end of the delay.
+	PatternBefore, PatternEnd int
+	MMaxBefore, MMaxEnd       float64
+}
+
+// argmax returns the index and value of the largest entry.
+func argmax(m []float64) (int, float64) {
+	best, v := -1, math.Inf(-1)
+	for k, x := range m {
+		if x > v {
+			best, v = k, x
+		}
+	}
+	return best, v
 }
 
 // Result is the outcome of a DMS run (all trials).
@@ -145,6 +160,8 @@ func runTrial(ctx context.Context, c *Config, net *pbnet.Net, cond string, trial
 	if err := segment(nb, false); err != nil {
 		return nil, err
 	}
+	ov.Compute(s.R, net.Factors.GPat, net.Stats.EG2, workers)
+	tr.PatternBefore, tr.MMaxBefore = argmax(ov.M)
 	copy(s.Ext, stimulus)
 	if err := segment(np, false); err != nil {
 		return nil, err
@@ -171,6 +188,7 @@ func runTrial(ctx context.Context, c *Config, net *pbnet.Net, cond string, trial
 		tr.MaxAbsOtherEnd = recall.MaxAbsOther(ov.M, -1)
 	}
 	tr.MeanRateEndHz = ov.MeanRate
+	tr.PatternEnd, tr.MMaxEnd = argmax(ov.M)
 	tr.Retrieved = recall.Retrieved(tr.MCuedEnd, c.Protocol.SuccessThreshold)
 	tr.TemporalSDHz = wel.MeanTemporalSD()
 	tr.MCuedDelayMean, tr.MCuedSD = meanSD(mDelay)

@@ -1,0 +1,150 @@
+package inferloop
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/engramsim/engram/experiment/pbnet"
+	"github.com/engramsim/engram/ratefn"
+)
+
+// Truth is the [truth] section: where the ground-truth φ and rule come from.
+type Truth struct {
+	Preset string `toml:"preset" doc:"ground truth: median, itc1 … itc14 (replaces [transfer] and [rule]), or empty to use [transfer] and [rule] as given"`
+}
+
+// Protocol is the [protocol] section.
+type Protocol struct {
+	NovelStimuli    int     `toml:"novel_stimuli" doc:"number of novel stimuli (fresh iid N(0,1) currents), each presented once"`
+	FamiliarStimuli int     `toml:"familiar_stimuli" doc:"number of stored patterns presented as familiar stimuli (0 = all network.p); at least 20"`
+	BackgroundMs    float64 `toml:"background_ms" unit:"ms" doc:"relaxation without input to the spontaneous state, done once; every presentation starts from it"`
+	PresentationMs  float64 `toml:"presentation_ms" unit:"ms" doc:"stimulus duration (5 tau reaches the steady response to < 1 %)"`
+	WindowMs        float64 `toml:"window_ms" unit:"ms" doc:"the response is the mean rate over the last window_ms of the presentation"`
+	StimulusGain    float64 `toml:"stimulus_gain" doc:"I_ext = gain x stimulus currents (paper: 1)"`
+	RunawayHz       float64 `toml:"runaway_hz" unit:"Hz" doc:"stop with an error when any |rate| exceeds this"`
+}
+
+// Inference is the [inference] section.
+type Inference struct {
+	Neurons    int     `toml:"neurons" doc:"number of recorded neurons (0 … neurons-1; neurons are exchangeable) whose responses are inferred"`
+	Bootstrap  int     `toml:"bootstrap" doc:"bootstrap replicates per neuron (0 = none)"`
+	Level      float64 `toml:"level" doc:"two-sided CI level"`
+	FigNeurons int     `toml:"fig_neurons" doc:"number of neurons with per-neuron figures"`
+}
+
+// Config is the infer-loop configuration.
+type Config struct {
+	pbnet.Sections
+	Truth     Truth     `toml:"truth"`
+	Protocol  Protocol  `toml:"protocol"`
+	Inference Inference `toml:"inference"`
+}
+
+// Defaults is the default closed loop: N = 20 000, K = 250, p = 40
+// (α = 0.16, retrieval works, R10), 40 novel and 40 familiar stimuli, 100
+// ms presentations (exponential Euler, dt = 2.5 ms), response = mean over
+// the last 10 ms, 30 neurons, 100 bootstrap replicates.
+func Defaults() *Config {
+	s := pbnet.DefaultSections(20000, 0.0125, 40)
+	s.Dynamics.DtMs, s.Dynamics.Integrator = 2.5, "exp_euler"
+	return &Config{
+		Sections: s,
+		Truth:    Truth{},
+		Protocol: Protocol{NovelStimuli: 40, FamiliarStimuli: 0, BackgroundMs: 200, PresentationMs: 100, WindowMs: 10, StimulusGain: 1, RunawayHz: 1e4},
+		Inference: Inference{
+			Neurons: 30, Bootstrap: 100, Level: 0.95, FigNeurons: 3,
+		},
+	}
+}
+
+// ApplyPreset overwrites [transfer] and [rule] with truth.preset (no-op
+// when it is empty). The CLI calls it through Validate, so the resolved
+// config shows the values actually simulated.
+func (c *Config) ApplyPreset() error {
+	if c.Truth.Preset == "" {
+		return nil
+	}
+	tf, r, err := ratefn.Preset(c.Truth.Preset)
+	if err != nil {
+		return fmt.Errorf("truth.preset: %v", err)
+	}
+	c.Transfer = pbnet.Transfer{Kind: "sigmoid", RMaxHz: tf.RMaxHz, Beta: tf.Beta, H0: tf.H0, Q: c.Transfer.Q}
+	c.Rule = pbnet.Rule{A: r.A, QF: r.F.Q, BetaFPerHz: r.F.BetaPerHz, XFHz: r.F.XHz}
+	return nil
+}
+
+// NFamiliar returns the number of familiar stimuli.
+func (c *Config) NFamiliar() int {
+	if c.Protocol.FamiliarStimuli == 0 {
+		return c.Network.P
+	}
+	return c.Protocol.FamiliarStimuli
+}
+
+// Validate applies truth.preset and checks every key.
+func (c *Config) Validate() error {
+	if err := c.ApplyPreset(); err != nil {
+		return err
+	}
+	if err := c.Sections.Validate(); err != nil {
+		return err
+	}
+	if c.Transfer.Kind != "sigmoid" {
+		return fmt.Errorf("transfer.kind = %q: the inference fits a logistic φ; the closed loop needs sigmoid", c.Transfer.Kind)
+	}
+	if c.Rule.BetaGPerHz != nil || c.Rule.XGHz != nil {
+		return fmt.Errorf("rule.beta_g_per_hz / rule.x_g_hz: the inference assumes g has f's shape; leave them unset")
+	}
+	p := c.Protocol
+	const minS = 20 // infer.MinSamplesPerCondition
+	switch {
+	case p.NovelStimuli < minS:
+		return fmt.Errorf("protocol.novel_stimuli = %d: the inference needs at least %d", p.NovelStimuli, minS)
+	case p.FamiliarStimuli < 0 || p.FamiliarStimuli > c.Network.P:
+		return fmt.Errorf("protocol.familiar_stimuli = %d outside [0, network.p = %d]", p.FamiliarStimuli, c.Network.P)
+	case c.NFamiliar() < minS:
+		return fmt.Errorf("protocol.familiar_stimuli: %d familiar stimuli (network.p = %d), the inference needs at least %d", c.NFamiliar(), c.Network.P, minS)
+	}
+	for _, kv := range []struct {
+		k string
+		v float64
+	}{{"protocol.background_ms", p.BackgroundMs}, {"protocol.presentation_ms", p.PresentationMs}, {"protocol.window_ms", p.WindowMs}} {
+		if !(kv.v >= 0) || math.IsInf(kv.v, 0) {
+			return fmt.Errorf("%s = %v must be a finite number ≥ 0", kv.k, kv.v)
+		}
+	}
+	switch {
+	case c.steps(p.PresentationMs) < 1:
+		return fmt.Errorf("protocol.presentation_ms = %v is shorter than one step (dt = %v ms)", p.PresentationMs, c.Dynamics.DtMs)
+	case c.steps(p.WindowMs) < 1 || p.WindowMs > p.PresentationMs:
+		return fmt.Errorf("protocol.window_ms = %v must be in [dt, presentation_ms = %v]", p.WindowMs, p.PresentationMs)
+	case !(p.StimulusGain > 0) || math.IsInf(p.StimulusGain, 0):
+		return fmt.Errorf("protocol.stimulus_gain = %v must be > 0", p.StimulusGain)
+	case !(p.RunawayHz > 0):
+		return fmt.Errorf("protocol.runaway_hz = %v must be > 0", p.RunawayHz)
+	}
+	in := c.Inference
+	switch {
+	case in.Neurons < 1 || in.Neurons > c.Network.N:
+		return fmt.Errorf("inference.neurons = %d outside [1, network.n = %d]", in.Neurons, c.Network.N)
+	case in.Bootstrap < 0:
+		return fmt.Errorf("inference.bootstrap = %d must be ≥ 0", in.Bootstrap)
+	case !(in.Level > 0 && in.Level < 1):
+		return fmt.Errorf("inference.level = %v outside (0, 1)", in.Level)
+	case in.FigNeurons < 0:
+		return fmt.Errorf("inference.fig_neurons = %d must be ≥ 0", in.FigNeurons)
+	}
+	return nil
+}
+
+// steps returns the number of steps of a segment of length ms.
+func (c *Config) steps(ms float64) int { return int(math.Round(ms / c.Dynamics.DtMs)) }
+
+// EstimateBytes is the peak memory: the network plus the recorded
+// responses and inputs.
+func (c *Config) EstimateBytes() int64 {
+	s := int64(c.Protocol.NovelStimuli + c.NFamiliar())
+	rec := s * int64(c.Inference.Neurons) * 8 * 4
+	state := int64(c.Network.N) * 4 * 10
+	return c.Sections.EstimateBytes() + rec + state
+}

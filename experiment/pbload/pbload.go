@@ -1,0 +1,396 @@
+// Package pbload is the overlap-versus-load experiment of Pereira & Brunel
+// (2018, Fig 6C; shared/specs/pereira-brunel.md §1.9b, R9): for each load
+// α = p/K and several realisations (fresh patterns and mask each), start the
+// network from a strongly cued state r(0) = φ(gain·ξ^1) with no external
+// input and measure the overlap m_1 — instantaneously at measure_ms (the
+// paper's points use t = 250 ms) and time-averaged from average_from_ms to
+// the end — together with ⟨r²⟩ and the temporal SD of m_1. The static
+// mean-field overlap curve (K → ∞, and optionally with the finite-K
+// correction) is drawn on the same axes.
+//
+// Registered as experiment "pb-load"; examples/pb-load-r9.toml is the
+// paper's setting (N = 50 000, c = 0.005, A = 3 × median) and
+// examples/pb-overlay.toml the smaller N = 20 000, K = 250 overlay.
+package pbload
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/engramsim/engram/analysis/recall"
+	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/pbnet"
+	"github.com/engramsim/engram/model/rate"
+	"github.com/engramsim/engram/plot"
+	"github.com/engramsim/engram/progress"
+	"github.com/engramsim/engram/ratefn"
+	"github.com/engramsim/engram/report"
+	"github.com/engramsim/engram/store"
+	"github.com/engramsim/engram/theory/meanfield"
+)
+
+// Load is the [load] section.
+type Load struct {
+	Alphas        []float64 `toml:"alphas" doc:"loads alpha = p/K to simulate (p = round(alpha K))"`
+	Seeds         int       `toml:"seeds" doc:"realisations per load (fresh patterns and mask each)"`
+	CueGain       float64   `toml:"cue_gain" doc:"initial state r(0) = phi(cue_gain * xi^cue) (paper: 4)"`
+	CuePattern    int       `toml:"cue_pattern" doc:"index of the cued pattern"`
+	DurationMs    float64   `toml:"duration_ms" unit:"ms" doc:"simulated time per run (paper: 1400)"`
+	MeasureMs     float64   `toml:"measure_ms" unit:"ms" doc:"time of the instantaneous overlap (paper: 250)"`
+	AverageFromMs float64   `toml:"average_from_ms" unit:"ms" doc:"start of the time average of m and <r^2> (paper: 250)"`
+	Theory        bool      `toml:"theory" doc:"overlay the static mean-field overlap curve"`
+	TheoryFiniteK bool      `toml:"theory_finite_k" doc:"also overlay the MFT with the O(1/K) own-pattern variance"`
+	RunawayHz     float64   `toml:"runaway_hz" unit:"Hz" doc:"stop with an error when any |rate| exceeds this"`
+}
+
+// Config is the pb-load configuration; network.p is ignored (set per load).
+type Config struct {
+	pbnet.Sections
+	Load Load `toml:"load"`
+}
+
+// Defaults is the issue-3 overlay: A = 3 × median, N = 20 000, K = 250,
+// α = 0.04 … 0.8, 3 realisations.
+func Defaults() *Config {
+	c := &Config{Sections: pbnet.DefaultSections(20000, 0.0125, 0)}
+	c.Rule.A = 3 * ratefn.MedianA
+	var al []float64
+	for p := 10; p <= 200; p += 10 {
+		al = append(al, float64(p)/250)
+	}
+	c.Load = Load{Alphas: al, Seeds: 3, CueGain: 4, DurationMs: 1400, MeasureMs: 250, AverageFromMs: 250, Theory: true, TheoryFiniteK: true, RunawayHz: 1e4}
+	return c
+}
+
+// Validate checks every key.
+func (c *Config) Validate() error {
+	if err := c.Sections.Validate(); err != nil {
+		return err
+	}
+	l := c.Load
+	if len(l.Alphas) == 0 {
+		return fmt.Errorf("load.alphas is empty")
+	}
+	for _, a := range l.Alphas {
+		if !(a > 0) || math.IsInf(a, 0) {
+			return fmt.Errorf("load.alphas: %v must be > 0", a)
+		}
+		if p := int(math.Round(a * c.K())); p <= l.CuePattern {
+			return fmt.Errorf("load.alphas: alpha = %v gives p = %d patterns, not enough for cue_pattern %d", a, p, l.CuePattern)
+		}
+	}
+	switch {
+	case l.Seeds < 1:
+		return fmt.Errorf("load.seeds = %d must be ≥ 1", l.Seeds)
+	case math.IsNaN(l.CueGain) || math.IsInf(l.CueGain, 0):
+		return fmt.Errorf("load.cue_gain = %v is not finite", l.CueGain)
+	case l.CuePattern < 0:
+		return fmt.Errorf("load.cue_pattern = %d must be ≥ 0", l.CuePattern)
+	case !(l.DurationMs > 0):
+		return fmt.Errorf("load.duration_ms = %v must be > 0", l.DurationMs)
+	case !(l.MeasureMs >= 0 && l.MeasureMs <= l.DurationMs):
+		return fmt.Errorf("load.measure_ms = %v outside [0, duration_ms]", l.MeasureMs)
+	case !(l.AverageFromMs >= 0 && l.AverageFromMs < l.DurationMs):
+		return fmt.Errorf("load.average_from_ms = %v outside [0, duration_ms)", l.AverageFromMs)
+	case !(l.RunawayHz > 0):
+		return fmt.Errorf("load.runaway_hz = %v must be > 0", l.RunawayHz)
+	}
+	return nil
+}
+
+// EstimateBytes is the memory of the largest network built.
+func (c *Config) EstimateBytes() int64 {
+	maxA := 0.0
+	for _, a := range c.Load.Alphas {
+		maxA = math.Max(maxA, a)
+	}
+	s := c.Sections
+	s.Network.P = int(math.Round(maxA * c.K()))
+	return s.EstimateBytes() + int64(c.Network.N)*4*6
+}
+
+// Def returns the experiment definition "pb-load".
+func Def() experiment.Def {
+	return experiment.Def{
+		Name:          "pb-load",
+		Doc:           "overlap vs memory load from a cued start, simulation with the mean-field curve (Pereira & Brunel Fig 6C)",
+		NewConfig:     func() experiment.Config { return Defaults() },
+		EstimateBytes: func(c experiment.Config) int64 { return c.(*Config).EstimateBytes() },
+		Run: func(ctx context.Context, c experiment.Config, env *experiment.Env) (experiment.Summary, error) {
+			return Run(ctx, c.(*Config), env)
+		},
+	}
+}
+
+// Point is one simulated (α, realisation).
+type Point struct {
+	Alpha                   float64
+	P, Seed                 int
+	MAtMeasure, MAvg, MSD   float64
+	MEnd, R2Avg, MeanRateHz float64
+	TemporalSDHz            float64
+	BuildS, SimS            float64
+}
+
+// Simulate runs every (α, realisation).
+func Simulate(ctx context.Context, c *Config, seed uint64, workers int, prog progress.Reporter) ([]Point, error) {
+	l := c.Load
+	steps := int(math.Round(l.DurationMs / c.Dynamics.DtMs))
+	measure := int(math.Round(l.MeasureMs / c.Dynamics.DtMs))
+	avgFrom := int(math.Round(l.AverageFromMs / c.Dynamics.DtMs))
+	total := int64(len(l.Alphas)*l.Seeds) * int64(steps)
+	var done int64
+	var pts []Point
+	for ai, alpha := range l.Alphas {
+		for si := 0; si < l.Seeds; si++ {
+			s := c.Sections
+			s.Network.P = int(math.Round(alpha * c.K()))
+			net, err := s.Build(seed, uint64(ai)<<20|uint64(si), workers)
+			if err != nil {
+				return nil, err
+			}
+			pt, err := runOne(ctx, c, net, steps, measure, avgFrom, workers, func(n int) {
+				done += int64(n)
+				progress.Report(prog, done, total)
+			})
+			if err != nil {
+				return nil, fmt.Errorf("alpha = %g, realisation %d: %w", alpha, si, err)
+			}
+			pt.Alpha, pt.P, pt.Seed, pt.BuildS = alpha, s.Network.P, si, net.BuildS
+			pts = append(pts, pt)
+		}
+	}
+	return pts, nil
+}
+
+func runOne(ctx context.Context, c *Config, net *pbnet.Net, steps, measure, avgFrom, workers int, tick func(int)) (Point, error) {
+	t0 := time.Now()
+	s, err := rate.NewSim(net.Model, net.Dyn, rate.SimOptions{Workers: workers})
+	if err != nil {
+		return Point{}, err
+	}
+	defer s.Close()
+	mu := c.Load.CuePattern
+	for i, x := range net.Patterns.Row(mu) {
+		s.R[i] = float32(net.Model.TF.Rate(c.Load.CueGain * float64(x)))
+	}
+	ov := recall.NewOverlaps(net.Patterns.P)
+	wel := recall.NewWelford(net.Model.N)
+	var pt Point
+	var sm, sm2, sr2 float64
+	var cnt int
+	// overlaps of the cued pattern only: cheap dot product per step
+	g := net.Factors.GPat[mu*net.Model.N : (mu+1)*net.Model.N]
+	one := recall.NewOverlaps(1)
+	for k := 1; k <= steps; k++ {
+		s.Step()
+		if k == measure || k >= avgFrom {
+			one.Compute(s.R, g, net.Stats.EG2, 1)
+			if k == measure {
+				pt.MAtMeasure = one.M[0]
+			}
+			if k >= avgFrom {
+				sm += one.M[0]
+				sm2 += one.M[0] * one.M[0]
+				sr2 += one.R2
+				cnt++
+				if 2*k >= steps+avgFrom {
+					wel.Add(s.R)
+				}
+			}
+		}
+		if k%100 == 0 {
+			if err := ctx.Err(); err != nil {
+				return pt, err
+			}
+			if err := pbnet.CheckState(s.R, c.Load.RunawayHz, s.TimeMs()); err != nil {
+				return pt, err
+			}
+			tick(100)
+		}
+	}
+	tick(steps % 100)
+	if measure == 0 {
+		one.Compute(s.R, g, net.Stats.EG2, 1)
+		pt.MAtMeasure = one.M[0]
+	}
+	ov.Compute(s.R, net.Factors.GPat, net.Stats.EG2, workers)
+	pt.MEnd = ov.M[mu]
+	pt.MeanRateHz = ov.MeanRate
+	if cnt > 0 {
+		pt.MAvg = sm / float64(cnt)
+		pt.MSD = math.Sqrt(math.Max(0, sm2/float64(cnt)-pt.MAvg*pt.MAvg))
+		pt.R2Avg = sr2 / float64(cnt)
+	}
+	pt.TemporalSDHz = wel.MeanTemporalSD()
+	pt.SimS = time.Since(t0).Seconds()
+	return pt, nil
+}
+
+// Run simulates, writes res/points.tsv, res/summary.tsv, the overlay figure
+// and the report section.
+func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summary, error) {
+	pts, err := Simulate(ctx, c, env.Seed, env.Workers, env.Progress)
+	if err != nil {
+		return nil, err
+	}
+	tw, err := store.NewTSVWriter(env.Path("res", "points.tsv"), []string{"alpha", "p", "realisation", "m_at_measure", "m_time_avg", "m_temporal_sd", "m_end", "r2_avg_hz2", "mean_rate_end_hz", "rate_temporal_sd_hz", "build_s", "sim_s"})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pts {
+		if err := tw.Row(p.Alpha, p.P, p.Seed, p.MAtMeasure, p.MAvg, p.MSD, p.MEnd, p.R2Avg, p.MeanRateHz, p.TemporalSDHz, p.BuildS, p.SimS); err != nil {
+			tw.Abort()
+			return nil, err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	agg := Aggregate(pts)
+	cols := make([][]float64, 7)
+	for _, a := range agg {
+		for i, v := range []float64{a.Alpha, a.MMeasure, a.MMeasureSD, a.MAvg, a.MAvgSD, a.R2, float64(a.N)} {
+			cols[i] = append(cols[i], v)
+		}
+	}
+	if err := store.WriteTSV(env.Path("res", "summary.tsv"), []string{"alpha", "m_at_measure_mean", "m_at_measure_sd", "m_time_avg_mean", "m_time_avg_sd", "r2_avg_hz2", "realisations"}, cols...); err != nil {
+		return nil, err
+	}
+	series := []plot.Series{
+		{Name: fmt.Sprintf("simulation, m at %g ms (mean ± SD)", c.Load.MeasureMs), X: cols[0], Y: cols[1], YErr: cols[2], Points: true, Color: 0},
+		{Name: fmt.Sprintf("simulation, m averaged from %g ms", c.Load.AverageFromMs), X: cols[0], Y: cols[3], YErr: cols[4], Points: true, Color: 1},
+	}
+	sum := experiment.Summary{"n": c.Network.N, "k": c.K(), "A": c.Rule.A, "seeds": c.Load.Seeds}
+	var table [][]string
+	for _, a := range agg {
+		table = append(table, []string{fmt.Sprintf("%.3f", a.Alpha), fmt.Sprintf("%.3f ± %.3f", a.MMeasure, a.MMeasureSD), fmt.Sprintf("%.3f ± %.3f", a.MAvg, a.MAvgSD), fmt.Sprintf("%.0f", a.R2), fmt.Sprint(a.N)})
+	}
+	if c.Load.Theory {
+		tf, _ := c.TransferFn()
+		rule := c.RuleFn()
+		maxA := cols[0][len(cols[0])-1]
+		var al []float64
+		for x := 0.005; x <= maxA+1e-9; x += 0.005 {
+			al = append(al, x)
+		}
+		curve, err := meanfield.OverlapCurve(tf, rule, al, &meanfield.Options{Workers: env.Workers})
+		if err != nil {
+			return nil, fmt.Errorf("mean-field curve: %v", err)
+		}
+		series = append(series, curveSeries(curve, "mean-field theory (K → ∞)", false, 2))
+		if c.Load.TheoryFiniteK {
+			fk, err := meanfield.OverlapCurve(tf, rule, al, &meanfield.Options{Workers: env.Workers, FiniteK: int(math.Round(c.K())), C: c.Network.C})
+			if err != nil {
+				return nil, fmt.Errorf("finite-K mean-field curve: %v", err)
+			}
+			series = append(series, curveSeries(fk, fmt.Sprintf("mean-field theory, finite K = %.0f", c.K()), true, 3))
+		}
+		if _, err := WriteMFTCurve(env, curve, "mft_overlap_curve"); err != nil {
+			return nil, err
+		}
+	}
+	base := env.Path("figs", "overlap_vs_load")
+	if _, err := plot.Lines(base, plot.LineSpec{Title: fmt.Sprintf("Overlap vs load (N = %d, K = %.0f, A = %.4g)", c.Network.N, c.K(), c.Rule.A),
+		XLabel: "load α = p/K", YLabel: "overlap m_1", Series: series, Legend: true}); err != nil {
+		return nil, err
+	}
+	r := env.Report
+	r.Section("Overlap vs memory load")
+	r.Paragraph(fmt.Sprintf("Cued start r(0) = φ(%g ξ^1), no input, %g ms per run, %d realisation(s) per load with fresh patterns and mask. The instantaneous overlap at %g ms (the quantity of the paper's Fig 6C points) and the time average from %g ms are shown with the static mean-field curve.",
+		c.Load.CueGain, c.Load.DurationMs, c.Load.Seeds, c.Load.MeasureMs, c.Load.AverageFromMs))
+	r.Table("", []string{"α", fmt.Sprintf("m at %g ms", c.Load.MeasureMs), "m time-averaged", "⟨r²⟩ (Hz²)", "runs"}, table)
+	_ = r.Figure(base+".png", "Simulated overlaps (points, mean ± SD over realisations) and the mean-field overlap curve.")
+	sum["alphas"] = cols[0]
+	sum["m_at_measure"] = cols[1]
+	sum["m_time_avg"] = cols[3]
+	return sum, nil
+}
+
+func curveSeries(res []meanfield.Result, name string, dashed bool, color int) plot.Series {
+	s := plot.Series{Name: name, Dashed: dashed, Color: color}
+	for _, r := range res {
+		s.X = append(s.X, r.Alpha)
+		m := 0.0
+		if r.Retrieval.Exists {
+			m = r.Retrieval.M
+		}
+		s.Y = append(s.Y, m)
+	}
+	return s
+}
+
+// WriteMFTCurve writes the overlap curve res/<name>.tsv and its figure.
+func WriteMFTCurve(env *experiment.Env, res []meanfield.Result, name string) (experiment.Summary, error) {
+	cols := make([][]float64, 8)
+	for _, r := range res {
+		m := 0.0
+		if r.Retrieval.Exists {
+			m = r.Retrieval.M
+		}
+		for i, v := range []float64{r.Alpha, m, r.Retrieval.Q, r.Retrieval.Delta, r.Retrieval.MeanRateHz, r.Retrieval.R2, r.Retrieval.Lambda, r.Background.Lambda} {
+			cols[i] = append(cols[i], v)
+		}
+	}
+	if err := store.WriteTSV(env.Path("res", name+".tsv"), []string{"alpha", "m", "q_hz", "delta", "mean_rate_hz", "r2_hz2", "lambda_retrieval", "lambda_background"}, cols...); err != nil {
+		return nil, err
+	}
+	base := env.Path("figs", name)
+	if _, err := plot.Lines(base, plot.LineSpec{Title: "Mean-field overlap and stability", XLabel: "load α", YLabel: "m, λ", Legend: true, Series: []plot.Series{
+		{Name: "retrieval overlap m", X: cols[0], Y: cols[1], Color: 0},
+		{Name: "λ retrieval (chaos above 1)", X: cols[0], Y: cols[6], Dashed: true, Color: 1},
+		{Name: "λ background", X: cols[0], Y: cols[7], Dashed: true, Color: 2}}}); err != nil {
+		return nil, err
+	}
+	if env.Report != nil {
+		env.Report.Section("Mean-field overlap curve")
+		_ = env.Report.Figure(base+".png", "Static mean-field overlap m(α) of the retrieval branch and the stability parameter λ = αγ⟨φ′²⟩ of the retrieval and background states (λ > 1: the fixed point is unstable, chaotic dynamics).")
+		end := 0.0
+		for _, r := range res {
+			if r.Retrieval.Exists {
+				end = r.Alpha
+			}
+		}
+		env.Report.KeyValues("", []report.KV{{Key: "largest α with a retrieval state", Value: fmt.Sprintf("%.4g", end)}})
+	}
+	return experiment.Summary{"points": len(res)}, nil
+}
+
+// Agg is the per-load aggregate.
+type Agg struct {
+	Alpha                float64
+	MMeasure, MMeasureSD float64
+	MAvg, MAvgSD         float64
+	R2                   float64
+	N                    int
+}
+
+// Aggregate averages points per α (SD with ddof = 0 over realisations).
+func Aggregate(pts []Point) []Agg {
+	by := map[float64][]Point{}
+	for _, p := range pts {
+		by[p.Alpha] = append(by[p.Alpha], p)
+	}
+	var out []Agg
+	for a, ps := range by {
+		g := Agg{Alpha: a, N: len(ps)}
+		var s1, s2, t1, t2, r2 float64
+		for _, p := range ps {
+			s1 += p.MAtMeasure
+			s2 += p.MAtMeasure * p.MAtMeasure
+			t1 += p.MAvg
+			t2 += p.MAvg * p.MAvg
+			r2 += p.R2Avg
+		}
+		n := float64(len(ps))
+		g.MMeasure, g.MAvg, g.R2 = s1/n, t1/n, r2/n
+		g.MMeasureSD = math.Sqrt(math.Max(0, s2/n-g.MMeasure*g.MMeasure))
+		g.MAvgSD = math.Sqrt(math.Max(0, t2/n-g.MAvg*g.MAvg))
+		out = append(out, g)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Alpha < out[j].Alpha })
+	return out
+}

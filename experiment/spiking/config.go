@@ -1,0 +1,222 @@
+package spiking
+
+import (
+	"fmt"
+
+	"github.com/engramsim/engram/model/spike"
+)
+
+// Network is the [network] section.
+type Network struct {
+	// Seed is the master seed of connectivity, weights, initial state and inputs.
+	Seed uint64 `toml:"seed" doc:"master seed of connectivity, weights, initial state and inputs"`
+	// DtMs is the integration step in ms (typically 0.1).
+	DtMs float64 `toml:"dt_ms" unit:"ms" doc:"integration step (typically 0.1; the L2/3 preset uses 1)"`
+}
+
+// Input is the [input] section: white noise on whole populations plus
+// arrays of Poisson inputs and currents.
+type Input struct {
+	// MuMV is the mean of the Gaussian white-noise input in mV (Brunel 2000
+	// convention τ dV/dt = −V + μ + σ√τ ξ); 0 with sigma_mv = 0 means none.
+	MuMV float64 `toml:"mu_mv" unit:"mV" doc:"mean white-noise input μ (Brunel convention); 0 with sigma_mv = 0: none"`
+	// SigmaMV is the white-noise amplitude σ in mV (free-membrane SD σ/√2; 0–10).
+	SigmaMV float64 `toml:"sigma_mv" unit:"mV" doc:"white-noise amplitude σ (free-membrane SD is σ/√2)"`
+	// Targets lists the populations receiving the white noise (empty: all).
+	Targets []string `toml:"targets" doc:"populations receiving the white noise (empty: all)"`
+	// Bridge enables the Brownian-bridge threshold-crossing correction.
+	Bridge bool `toml:"bridge" doc:"Brownian-bridge crossing correction (removes the O(sqrt dt) rate bias)"`
+	// Poisson are independent Poisson inputs ([[input.poisson]]).
+	Poisson []spike.PoissonSpec `toml:"poisson" doc:"independent Poisson inputs per neuron"`
+	// Current are constant, step and OU currents ([[input.current]]).
+	Current []spike.CurrentSpec `toml:"current" doc:"constant, step or Ornstein-Uhlenbeck currents"`
+}
+
+// Run is the [run] section.
+type Run struct {
+	// DurationMs is the simulated time in ms (after the transient).
+	DurationMs float64 `toml:"duration_ms" unit:"ms" doc:"simulated time over which statistics are measured"`
+	// TransientMs is simulated first and excluded from the statistics and recordings.
+	TransientMs float64 `toml:"transient_ms" unit:"ms" doc:"initial time excluded from statistics and recordings"`
+}
+
+// Record is the [record] section.
+type Record struct {
+	// Spikes is "all" (stream every spike of the recorded neurons to
+	// rec/spikes.npy), "count" (statistics only) or "none".
+	Spikes string `toml:"spikes" doc:"all (stream spikes to rec/spikes.npy), count (statistics only) or none"`
+	// SpikeNeurons records the first spike_neurons neurons of each population (0: all).
+	SpikeNeurons int `toml:"spike_neurons" doc:"record spikes of the first n neurons per population (0: all)"`
+	// StateVars lists state variables to record ("v", "ge", "gi", "a", "w", "ou").
+	StateVars []string `toml:"state_vars" doc:"state variables to record: v, ge, gi, a, w, ou"`
+	// StateNeurons is the number of neurons per population whose state is recorded.
+	StateNeurons int `toml:"state_neurons" doc:"first n neurons per population whose state is recorded"`
+	// StateEverySteps is the state sampling period in steps (≥ 1).
+	StateEverySteps int `toml:"state_every_steps" doc:"state sampling period in steps"`
+	// RateBinMs is the bin of the recorded population rates in ms.
+	RateBinMs float64 `toml:"rate_bin_ms" unit:"ms" doc:"bin width of the population-rate recording"`
+	// FanoWindowMs is the counting window of the Fano factor in ms (typically 100).
+	FanoWindowMs float64 `toml:"fano_window_ms" unit:"ms" doc:"counting window of the Fano factor"`
+	// RasterMaxSpikes caps the spikes kept in memory for the raster figure.
+	RasterMaxSpikes int `toml:"raster_max_spikes" doc:"spikes kept in memory for the raster figure"`
+}
+
+// Check is the [check] section.
+type Check struct {
+	// Disable turns the NaN/Inf and runaway-rate checkers off.
+	Disable bool `toml:"disable" doc:"turn the NaN/Inf and runaway-rate checkers off"`
+	// MaxRateHz is the runaway threshold on a population rate in Hz.
+	MaxRateHz float64 `toml:"max_rate_hz" unit:"Hz" doc:"stop when a population rate exceeds this over one window"`
+	// WindowMs is the rate-checker window in ms.
+	WindowMs float64 `toml:"window_ms" unit:"ms" doc:"window of the runaway-rate checker"`
+}
+
+// Config is the "spiking" experiment configuration. Populations and
+// projections are arrays of tables: [[population]] (with [population.neuron]
+// and [population.init]) and [[projection]] (with [projection.weight]).
+type Config struct {
+	Network    Network                `toml:"network"`
+	Population []spike.PopulationSpec `toml:"population" doc:"neuron populations"`
+	Projection []spike.ProjectionSpec `toml:"projection" doc:"projections between populations (pre → post)"`
+	Input      Input                  `toml:"input"`
+	Run        Run                    `toml:"run"`
+	Record     Record                 `toml:"record"`
+	Check      Check                  `toml:"check"`
+}
+
+// Defaults returns the lif-noise setting: 1000 unconnected Brunel LIF
+// neurons (τ_m = 20 ms, θ = 20 mV, V_r = 10 mV, τ_ref = 2 ms) under white
+// noise μ = 15 mV, σ = 5 mV, 2 s after a 200 ms transient.
+func Defaults() *Config {
+	c, _ := PresetConfig(spike.PresetLIFNoise)
+	return c
+}
+
+func defaultSections() (Run, Record, Check) {
+	return Run{DurationMs: 2000, TransientMs: 200},
+		Record{Spikes: "all", StateVars: []string{"v"}, StateNeurons: 5, StateEverySteps: 10, RateBinMs: 1,
+			FanoWindowMs: 100, RasterMaxSpikes: 1000000},
+		Check{MaxRateHz: 1000, WindowMs: 100}
+}
+
+// PresetConfig returns the configuration of a named model/spike preset
+// (lif-noise, brunel-ai, brunel-sr, coba, cuba, l23-allen-maclean,
+// l23-allen-2022).
+func PresetConfig(name string) (*Config, error) {
+	s, ok := spike.Preset(name)
+	if !ok {
+		return nil, fmt.Errorf("unknown preset %q", name)
+	}
+	c := FromSpec(s)
+	if name == spike.PresetLIFNoise {
+		c.Input.Poisson, c.Input.Current = nil, nil
+	}
+	return c, nil
+}
+
+// FromSpec wraps a spike.Spec in a Config with default run, record and
+// check sections. White noise shared by every target becomes the [input]
+// μ/σ (as in lif-noise); other noise inputs are not representable and are
+// dropped.
+func FromSpec(s spike.Spec) *Config {
+	r, rec, ch := defaultSections()
+	c := &Config{Network: Network{Seed: s.Seed, DtMs: s.DtMs}, Population: s.Populations, Projection: s.Projections,
+		Input: Input{Poisson: s.Poisson, Current: s.Currents}, Run: r, Record: rec, Check: ch}
+	if len(s.Noise) > 0 {
+		nz := s.Noise[0]
+		c.Input.MuMV, c.Input.SigmaMV, c.Input.Bridge = nz.MuMV, nz.SigmaMV, nz.Bridge
+		for _, n := range s.Noise {
+			c.Input.Targets = append(c.Input.Targets, n.Target)
+		}
+	}
+	return c
+}
+
+// Spec returns the network description of c.
+func (c *Config) Spec() spike.Spec {
+	s := spike.Spec{DtMs: c.Network.DtMs, Seed: c.Network.Seed, Populations: c.Population, Projections: c.Projection,
+		Poisson: c.Input.Poisson, Currents: c.Input.Current}
+	if c.Input.MuMV != 0 || c.Input.SigmaMV != 0 {
+		targets := c.Input.Targets
+		if len(targets) == 0 {
+			for _, p := range c.Population {
+				targets = append(targets, p.Name)
+			}
+		}
+		for _, t := range targets {
+			s.Noise = append(s.Noise, spike.NoiseSpec{Target: t, MuMV: c.Input.MuMV, SigmaMV: c.Input.SigmaMV, Bridge: c.Input.Bridge})
+		}
+	}
+	return s
+}
+
+// SeedValue implements experiment.Config.
+func (c *Config) SeedValue() uint64 { return c.Network.Seed }
+
+// SetSeed implements experiment.Config.
+func (c *Config) SetSeed(v uint64) { c.Network.Seed = v }
+
+// Validate checks the network (naming keys such as
+// "projection[0] (E→I).p") and the run, record and check sections.
+func (c *Config) Validate() error {
+	s := c.Spec()
+	if err := s.Validate(); err != nil {
+		for i, t := range c.Input.Targets {
+			if s.PopIndex(t) < 0 {
+				return fmt.Errorf("input.targets[%d] = %q: unknown population", i, t)
+			}
+		}
+		return err
+	}
+	switch {
+	case !(c.Run.DurationMs > 0):
+		return fmt.Errorf("run.duration_ms = %v must be > 0", c.Run.DurationMs)
+	case !(c.Run.TransientMs >= 0):
+		return fmt.Errorf("run.transient_ms = %v must be ≥ 0", c.Run.TransientMs)
+	case c.Record.Spikes != "all" && c.Record.Spikes != "count" && c.Record.Spikes != "none":
+		return fmt.Errorf(`record.spikes = %q must be "all", "count" or "none"`, c.Record.Spikes)
+	case c.Record.SpikeNeurons < 0 || c.Record.StateNeurons < 0 || c.Record.RasterMaxSpikes < 0:
+		return fmt.Errorf("record: spike_neurons, state_neurons and raster_max_spikes must be ≥ 0")
+	case len(c.Record.StateVars) > 0 && c.Record.StateEverySteps < 1:
+		return fmt.Errorf("record.state_every_steps = %d must be ≥ 1", c.Record.StateEverySteps)
+	case !(c.Record.RateBinMs >= c.Network.DtMs):
+		return fmt.Errorf("record.rate_bin_ms = %v must be ≥ network.dt_ms = %v", c.Record.RateBinMs, c.Network.DtMs)
+	case !(c.Record.FanoWindowMs >= c.Network.DtMs):
+		return fmt.Errorf("record.fano_window_ms = %v must be ≥ network.dt_ms", c.Record.FanoWindowMs)
+	case !(c.Check.MaxRateHz >= 0) || !(c.Check.WindowMs >= 0):
+		return fmt.Errorf("check: max_rate_hz and window_ms must be ≥ 0")
+	}
+	for i, v := range c.Record.StateVars {
+		switch v {
+		case "v", "ge", "gi", "a", "w", "ou":
+		default:
+			return fmt.Errorf(`record.state_vars[%d] = %q must be one of v, ge, gi, a, w, ou`, i, v)
+		}
+	}
+	return nil
+}
+
+// steps returns the transient and measured step counts.
+func (c *Config) steps() (transient, measured int64) {
+	return int64(c.Run.TransientMs/c.Network.DtMs + 0.5), int64(c.Run.DurationMs/c.Network.DtMs + 0.5)
+}
+
+// EstimateBytes is the estimated peak memory: the network (model/spike's
+// per-synapse and per-neuron model), the statistics accumulators
+// (≈ 56 B per neuron), the population-rate bins, the raster buffer (12 B
+// per kept spike) and the state-row buffer.
+func (c *Config) EstimateBytes() int64 {
+	s := c.Spec()
+	var n int64
+	for _, p := range c.Population {
+		n += int64(p.N)
+	}
+	_, steps := c.steps()
+	bins := int64(float64(steps)*c.Network.DtMs/c.Record.RateBinMs) + 1
+	raster := int64(0)
+	if c.Record.Spikes == "all" {
+		raster = int64(c.Record.RasterMaxSpikes) * 12
+	}
+	return s.EstimateBytes() + 56*n + 8*bins*int64(len(c.Population)) + raster +
+		4*int64(len(c.Record.StateVars)*c.Record.StateNeurons*len(c.Population))
+}

@@ -1,0 +1,123 @@
+package spiking
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/BurntSushi/toml"
+	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/report"
+)
+
+func newEnv(t *testing.T) *experiment.Env {
+	dir := t.TempDir()
+	return &experiment.Env{Dir: dir, Seed: 1, Workers: 1, Report: report.New("test")}
+}
+
+// TestLIFNoiseRun runs the default (lif-noise) config briefly and checks the
+// summary against the Siegert rate (9.4608 Hz at μ = 15, σ = 5 mV; spec §3)
+// within 5 % (200 neurons × 1 s ≈ 1900 spikes: statistical SE ≈ 2 %).
+func TestLIFNoiseRun(t *testing.T) {
+	c := Defaults()
+	c.Population[0].N = 200
+	c.Run.DurationMs = 1000
+	env := newEnv(t)
+	sum, err := RunExperiment(context.Background(), c, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := sum["populations"].(map[string]any)["LIF"].(map[string]any)
+	rate, nu := ps["rate_hz"].(float64), ps["siegert_rate_hz"].(float64)
+	if math.Abs(nu-9.46079980576) > 1e-6 {
+		t.Errorf("Siegert prediction %v", nu)
+	}
+	if math.Abs(rate-nu) > 0.05*nu {
+		t.Errorf("rate %v Hz, Siegert %v Hz", rate, nu)
+	}
+	if cv := ps["cv_isi"].(float64); cv < 0.6 || cv > 1.0 { // Siegert-theory CV at this point: 0.815
+		t.Errorf("CV %v", cv)
+	}
+	for _, f := range []string{"rec/spikes.npy", "rec/rates_hz.npy", "rec/state_v_LIF.npy", "figs/raster.png", "figs/cv_hist.png"} {
+		if _, err := os.Stat(filepath.Join(env.Dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	if sum["steps"].(int64) != 12000 {
+		t.Errorf("steps %v", sum["steps"])
+	}
+}
+
+// TestBadInput: invalid configs are rejected with the key in the message and
+// leave nothing in the run directory.
+func TestBadInput(t *testing.T) {
+	cases := []struct {
+		edit func(*Config)
+		want string
+	}{
+		{func(c *Config) { c.Projection[0].P = 1.5 }, "p = 1.5 outside [0, 1]"},
+		{func(c *Config) { c.Population[0].Neuron.TauMMs = -5 }, "tau_m_ms"},
+		{func(c *Config) { c.Projection[1].DelayMs = 0.01 }, "delay_ms"},
+		{func(c *Config) { c.Projection[2].Pre = "Z" }, "unknown population"},
+		{func(c *Config) { c.Record.Spikes = "some" }, "record.spikes"},
+		{func(c *Config) { c.Run.DurationMs = 0 }, "run.duration_ms"},
+	}
+	for _, tc := range cases {
+		c, _ := PresetConfig("coba")
+		tc.edit(c)
+		env := newEnv(t)
+		_, err := RunExperiment(context.Background(), c, env)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("want %q, got %v", tc.want, err)
+		}
+		if ents, _ := os.ReadDir(env.Dir); len(ents) != 0 {
+			t.Errorf("%q: run directory not empty after the error", tc.want)
+		}
+	}
+	c, _ := PresetConfig("coba")
+	env := newEnv(t)
+	env.MemBudget = 1 << 20
+	if _, err := RunExperiment(context.Background(), c, env); err == nil || !strings.Contains(err.Error(), "budget") {
+		t.Errorf("memory budget not enforced: %v", err)
+	}
+}
+
+// TestExamplesDecode: every examples/ preset of this experiment decodes
+// strictly (no unknown keys) into Config and validates.
+func TestExamplesDecode(t *testing.T) {
+	files, _ := filepath.Glob("../../examples/*.toml")
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), `experiment = "spiking"`) {
+			continue
+		}
+		n++
+		var raw struct {
+			Experiment string `toml:"experiment"`
+			Config
+		}
+		raw.Config = *Defaults()
+		raw.Population, raw.Projection = nil, nil
+		raw.Input = Input{}
+		md, err := toml.Decode(string(b), &raw)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if u := md.Undecoded(); len(u) > 0 {
+			t.Errorf("%s: unknown keys %v", f, u)
+		}
+		if err := raw.Config.Validate(); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if n < 5 {
+		t.Errorf("found %d spiking examples", n)
+	}
+}
