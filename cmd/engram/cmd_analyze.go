@@ -340,7 +340,7 @@ func (a *app) computeBranching(cmd *cobra.Command, f *branchingFlags, file strin
 func branchingError(file string, act *activityio.Activity, f *branchingFlags, err error) error {
 	switch {
 	case errors.Is(err, branching.ErrTooShort):
-		return fmt.Errorf("%s: %w (trials have %d bins; --kmin %d, --kmax %d; kmax must be below the trial length, at most L/2 by default rules)", file, err, act.Bins(), f.kmin, f.kmax)
+		return fmt.Errorf("%s: %w (trials of %d bins; --kmin %d, --kmax %d, 0 = default; need 1 ≤ kmin ≤ kmax ≤ L−2, default kmax ⌊L/10⌋)", file, err, act.Bins(), f.kmin, f.kmax)
 	case errors.Is(err, branching.ErrTooFewTrials):
 		return fmt.Errorf("%s: %w (the file holds %d trial; use --bootstrap 0 or give several trials)", file, err, act.Trials())
 	case errors.Is(err, branching.ErrConstant):

@@ -1,0 +1,74 @@
+// Package activityio reads population activity for the criticality analyses
+// (analysis/branching, analysis/avalanche, analysis/powerlaw) from files:
+// count matrices, binary rasters and spike times in .npy, .npz and
+// delimited text, with binning of spike times. It is what
+// `engram analyze …` uses, and is usable as a library:
+//
+//	act, err := activityio.Read("rec/spikes.npy", &activityio.Options{BinMs: 4})
+//	res, err := branching.Analyze(act.Counts, &branching.Options{Dt: act.BinMs, DtUnit: "ms"})
+//
+// # Result
+//
+// Read returns an Activity: Counts[trial][bin] (events per bin, every trial
+// the same length), the bin width in ms when known (BinMs; 0 when the input
+// is already binned and no width was given), and a one-line description of
+// what was read. Inputs are never modified; nothing is cached.
+//
+// # Kinds and layouts
+//
+// Options.Kind says what the file holds; KindAuto (the zero value) detects
+// spike files (see below) and otherwise reads counts.
+//
+// Counts (KindCounts), trials × bins:
+//   - .npy: 1-D = one trial; 2-D = trials × bins.
+//   - .npz: the member named by Options.Array (may be omitted when the
+//     archive holds exactly one array), laid out as for .npy.
+//   - text (.csv, .tsv, .txt, …), wide layout: one column per trial, one row
+//     per bin; a single column is a single trial. An optional header line
+//     names the columns.
+//   - text, long layout: a header with the columns trial, bin, count (any
+//     order, case-insensitive, extra columns ignored). trial and bin are
+//     integers ≥ 0; trials are sorted by their number; every trial has
+//     max(bin)+1 bins; (trial, bin) pairs that are absent count 0 (sparse
+//     input is fine); a repeated pair is an error.
+//
+// Rasters (KindRaster), spikes per neuron and bin (0/1, or counts), summed
+// over neurons into population counts:
+//   - .npy/.npz: 2-D = neurons × bins (one trial); 3-D = trials × neurons ×
+//     bins.
+//   - text: one row per neuron, one column per bin (no header).
+//
+// Spike times (KindSpikes), pooled over neurons and binned:
+//   - text: two columns neuron, time (ms). With a header, the time column
+//     is the one named time, time_ms, t or t_ms and the neuron column the
+//     one named neuron, neuron_id, id, sender or unit; without a header the
+//     first column is the neuron and the second the time.
+//   - .npz: members times (ms, required) and ids (optional, neuron ids).
+//   - .npy of integer dtype and shape (n, 2): engram's spiking recording
+//     rec/spikes.npy (experiment/spiking), rows (step after the transient,
+//     global neuron id). A spike in step s is binned at time s·dt_ms, and the
+//     recording covers [0, duration_ms). dt_ms and duration_ms come from
+//     Options.DtMs / DurationMs or, when zero, from config.resolved.toml in
+//     the run directory (the parent of rec/). The same recording can be
+//     given as the run directory itself.
+//
+// KindAuto reads spikes when the path is a run directory with rec/spikes.npy,
+// a .npz with a times member, an integer (n, 2) .npy whose base name starts
+// with "spikes", or a text file whose header names a time column.
+//
+// # Binning spike times
+//
+// Options.BinMs > 0 bins with that width from Options.StartMs (default: 0
+// for engram recordings, the first spike otherwise) up to the last spike (or
+// the recording's end). Options.BinMeanIEI uses the mean inter-event interval
+// of the pooled train (Beggs & Plenz; avalanche.CountsByMeanIEI). For counts
+// and rasters, BinMs only records the width of the existing bins.
+//
+// # Errors
+//
+// Every data error names the file and, as applicable, the line and column
+// (text), the member (npz) or the trial and bin: ragged rows, non-numeric
+// cells, NaN/Inf, negative raster entries or spike times, unknown members.
+// ReadValues reads one column of values (e.g. event sizes for a power-law
+// fit) with the same rules.
+package activityio
