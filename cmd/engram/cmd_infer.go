@@ -567,6 +567,11 @@ func (a *app) runInfer(cmd *cobra.Command, f *inferFlags, args []string) error {
 			if err := os.WriteFile(env.Path("res", "settings.json"), append(sb, '\n'), 0o644); err != nil {
 				return nil, err
 			}
+			a.logf("%-16s %9s %7s %7s %7s %7s %9s %7s", "neuron", "r_max_hz", "beta", "h0", "C", "q_f", "x_f_hz", "q_g")
+			for _, r := range res {
+				p := r.Params()
+				a.logf("%-16s %9.4g %7.4g %7.4g %7.4g %7.4g %9.4g %7.4g", r.ID, p.RMaxHz, p.Beta, p.H0, p.C, p.QF, p.XFHz, p.QG)
+			}
 			nWarn, nRank := 0, 0
 			for _, r := range res {
 				nWarn += len(r.Warnings)

@@ -114,7 +114,7 @@ func RulePresetTOML(r infer.NeuronResult, source string) string {
 	}
 	b.WriteString("# Point estimates; CIs are in res/params.tsv. q_g is re-solved from E[g] = 0 by the network\n")
 	fmt.Fprintf(&b, "# (inferred q_g = %s); g has f's shape (x_g = x_f, beta_g = beta_f).\n", store.FormatFloat(u.QG.Value))
-	b.WriteString("# Append to a pb-dms / infer-loop config without its own [transfer] and [rule] tables, or pass:\n#  ")
+	b.WriteString("# Append to a pb-dms config (or infer-loop with truth.preset = \"\") without its own [transfer] and [rule]\n# tables, or pass:\n#  ")
 	type kv struct {
 		sec, key string
 		v        float64

@@ -69,6 +69,8 @@ func summary(c *Config, res *Result) experiment.Summary {
 		"q_familiar_hz":            o.QFamiliarHz,
 		"e_g_phi_hz":               o.EGPhiHz,
 		"settle_rms_hz":            res.Responses.SettleHz,
+		"novel_q_max_hz":           res.Responses.NovelQMaxHz,
+		"background_q_max_hz":      res.Responses.BackgroundQMaxHz,
 		"background_rate_hz":       res.Responses.BackgroundHz,
 		"novel_mean_rate_hz":       res.Responses.MeanRateHz,
 		"rank_preservation_flags":  o.RankViolated,
@@ -224,13 +226,19 @@ func writeFigures(c *Config, res *Result, env *experiment.Env) ([]Figure, error)
 		}
 		s = append(s, se)
 	}
+	fEff := ratefn.StepSigmoid{Q: eff.QF, BetaPerHz: eff.BetaFPerHz, XHz: eff.XFHz}
 	s = append(s, plot.Series{Name: "true C·f(r)", X: rr, Y: dh(o.Truth.C, rule.F), Color: 0},
-		plot.Series{Name: "effective A·q_F/σ·f(r)", X: rr, Y: dh(eff.C, rule.F), Color: 1, Dashed: true})
+		plot.Series{Name: "effective C_eff·f_eff(r)", X: rr, Y: dh(eff.C, fEff), Color: 1, Dashed: true})
 	base = env.Path("figs", "loop_rule")
-	if _, err := plot.Lines(base, plot.LineSpec{Title: "Learning rule: Δh vs novel rate", XLabel: "novel rate r (Hz)", YLabel: "Δh (SD units)", Series: s, Legend: true}); err != nil {
+	// recovered amplitudes on the C bound (100) would flatten the figure:
+	// clip the axis at twice the larger of the true and effective amplitudes
+	lim := 2 * math.Max(o.Truth.C, eff.C)
+	ylo, yhi := -0.6*lim, lim
+	if _, err := plot.Lines(base, plot.LineSpec{Title: "Learning rule: Δh vs novel rate", XLabel: "novel rate r (Hz)", YLabel: "Δh (SD units)", Series: s, Legend: true,
+		YMin: &ylo, YMax: &yhi}); err != nil {
 		return nil, err
 	}
-	figs = append(figs, Figure{base + ".png", fmt.Sprintf("True C·f(r) (C = A·E[g(φ)φ] = %.3g), the effective amplitude A·q_F/σ with the measured familiar overlap q_F = %.3g Hz (one-pattern value E[gφ] = %.3g Hz), and the recovered Ĉ·f̂ of each neuron.",
+	figs = append(figs, Figure{base + ".png", fmt.Sprintf("True C·f(r) (C = A·E[g(φ)φ] = %.3g), the effective amplitude A·q_F/σ with the measured familiar overlap q_F = %.3g Hz (one-pattern value E[gφ] = %.3g Hz), and the recovered Ĉ·f̂ of each neuron (axis clipped at twice the larger true amplitude; see res/params.tsv for bound hits).",
 		o.Truth.C, o.QFamiliarHz, o.EGPhiHz)})
 
 	// pooled responses and inputs
@@ -281,8 +289,8 @@ func addReport(c *Config, res *Result, env *experiment.Env, figs []Figure) {
 	r.Paragraph(fmt.Sprintf("Pereira & Brunel rate network, N = %d, K = %.0f, p = %d (α = %.3f), ground truth %s. Each of %d novel stimuli (fresh N(0,1) currents) and %d familiar stimuli (stored patterns) is presented for %.0f ms from the spontaneous state; a neuron's response is its mean rate over the last %.0f ms (RMS distance from the end rate: %.3g Hz). The Lim et al. inference is run on each of the first %d neurons' novel/familiar responses across stimuli.",
 		c.Network.N, c.K(), c.Network.P, float64(c.Network.P)/c.K(), truth, c.Protocol.NovelStimuli, c.NFamiliar(), c.Protocol.PresentationMs, c.Protocol.WindowMs,
 		res.Responses.SettleHz, res.Responses.Neurons))
-	r.Paragraph(fmt.Sprintf("Why recovery is not exact. (1) The inference measures input in units of the SD of each neuron's novel input. In the network that input is the stimulus plus recurrent crosstalk from the p stored patterns, with SD √(1 + αγVar r) = %.3f predicted, %.3f measured (mean over neurons), and a neuron-specific mean (spread %.3f predicted, %.3f measured). So β is recovered as βσ and h0 as (h0 − μ)/σ ('effective' column). (2) Δh of a familiar stimulus is A·f·q_F with the overlap q_F of the network state, %.3f Hz measured, not the one-pattern E[g(φ)φ] = %.3f Hz, because recurrent feedback moves the state towards the attractor; C is recovered as A·q_F/σ. (3) f is evaluated at the pattern's own rate φ(ξ), the inference at the noisy novel rate; crosstalk adds noise to Δh. (4) Each neuron has only %d familiar samples, so rule parameters are poorly identified (infer/doc.go: at n = 100 only β is).",
-		o.PredictedSD, mean(o.InputSD), o.PredictedMeanSpread, sdOf(o.InputMean), o.QFamiliarHz, o.EGPhiHz, c.NFamiliar()))
+	r.Paragraph(fmt.Sprintf("Why recovery is not exact. (1) Input units: the inference measures input in SDs of each neuron's novel input around its mean. In the network that input is the stimulus plus recurrent input: crosstalk from the p stored patterns predicts an SD of √(1 + αγ·Var r) = %.3f (measured %.3f, mean over neurons) and a neuron-specific mean of spread √(αγ)·⟨r⟩ = %.3f (measured spread %.3f, average mean %.3f). So β is recovered as βσ and h0 as (h0 − μ)/σ (the 'effective' column). (2) Partial retrieval: during a novel stimulus the state drifts towards stored patterns (largest overlap %.3f Hz on average, %.3f Hz in the spontaneous state; a presented pattern reaches q_F = %.3f Hz); because f is depression-dominated (E[f] < 0) this lowers and widens the input beyond the crosstalk prediction. (3) Amplitude: Δh of a familiar stimulus is A·f·q_F, and recurrent feedback makes q_F larger than the one-pattern E[g(φ)φ] = %.3f Hz, so C is expected as A·q_F/σ. (4) The rule acts on the pattern's own rate φ(ξ); the inference pairs Δh with the novel rate φ(μ + σξ) of the same quantile, which moves the threshold to x_f,eff = φ(μ + σφ⁻¹(x_f)) and rescales β_f. (5) Sample size: each neuron has %d familiar responses; with as few as that even exact model data leave the rule poorly identified (infer/doc.go; compare engram infer --synthetic median --n %d --neurons 30).",
+		o.PredictedSD, mean(o.InputSD), o.PredictedMeanSpread, sdOf(o.InputMean), mean(o.InputMean), res.Responses.NovelQMaxHz, res.Responses.BackgroundQMaxHz, o.QFamiliarHz, o.EGPhiHz, c.NFamiliar(), c.NFamiliar()))
 	var rows [][]string
 	tv, ev, rv := ParamsVec(o.Truth), ParamsVec(o.Effective), ParamsVec(o.Recovered)
 	for k, n := range ParamNames() {

@@ -247,19 +247,39 @@ func TruthParams(tf ratefn.Transfer, rule ratefn.Rule) (infer.Params, ratefn.Sta
 		BetaFPerHz: rule.F.BetaPerHz, XFHz: rule.F.XHz, QG: st.Rule.G.Q}, st, nil
 }
 
-// EffectiveParams returns what an exact inference would recover for a
-// neuron whose novel input is h ~ N(μ, σ²) instead of N(0,1) and whose
-// familiar input is shifted by A·q_F·f(r): the inference measures h in
-// units of σ from the mean μ, so β_eff = βσ, h0_eff = (h0 − μ)/σ,
-// C_eff = A·q_F/σ, q_g and A re-derived under φ_eff; r_max, q_f, β_f, x_f
-// (rates) are unchanged. q_g and A are NaN when g cannot be centred.
+// EffectiveParams returns what an exact inference would recover from a
+// neuron whose input to novel stimuli is h = μ + σz (z ~ N(0,1) the
+// stimulus quantile) instead of z, and whose familiar input is raised by
+// A·q_F·f(φ(z)) (the rule acts on the pattern's own rate φ(z), the
+// overlap of the network state with the pattern is q_F). The inference
+// measures input in SDs from the mean and relates Δh to the novel rate at
+// the same quantile, r^N = φ(μ + σz), so:
+//
+//	β_eff = βσ, h0_eff = (h0 − μ)/σ, C_eff = A·q_F/σ,
+//	x_f,eff = φ(μ + σ·φ⁻¹(x_f)) (the novel rate of the stimulus whose pattern rate is x_f),
+//	β_f,eff = β_f·φ′(z_f)/(σ·φ′(μ + σz_f)) (slope of f(φ(z(r^N))) at the threshold),
+//
+// r_max and q_f unchanged, q_g and A re-derived under φ_eff with the
+// effective f shape (NaN when g cannot be centred). x_f is kept when it is
+// outside the range of φ.
 func EffectiveParams(truth infer.Params, rule ratefn.Rule, mu, sigma, qFHz float64) infer.Params {
 	e := truth
+	tf := ratefn.Transfer{Kind: ratefn.Sigmoid, RMaxHz: truth.RMaxHz, Beta: truth.Beta, H0: truth.H0}
 	e.Beta = truth.Beta * sigma
 	e.H0 = (truth.H0 - mu) / sigma
 	e.C = rule.A * qFHz / sigma
-	tf := ratefn.Transfer{Kind: ratefn.Sigmoid, RMaxHz: e.RMaxHz, Beta: e.Beta, H0: e.H0}
-	if st, err := rule.Centre(tf); err == nil {
+	if zf := tf.Inverse(truth.XFHz); !math.IsNaN(zf) && !math.IsInf(zf, 0) {
+		h := mu + sigma*zf
+		e.XFHz = tf.Rate(h)
+		if d := sigma * tf.Deriv(h); d > 0 {
+			e.BetaFPerHz = truth.BetaFPerHz * tf.Deriv(zf) / d
+		}
+	}
+	tfEff := ratefn.Transfer{Kind: ratefn.Sigmoid, RMaxHz: e.RMaxHz, Beta: e.Beta, H0: e.H0}
+	f := ratefn.StepSigmoid{Q: e.QF, BetaPerHz: e.BetaFPerHz, XHz: e.XFHz}
+	g := f
+	g.Q = 0
+	if st, err := (ratefn.Rule{A: rule.A, F: f, G: g}).Centre(tfEff); err == nil {
 		e.QG = st.Rule.G.Q
 		e.A = e.C / st.EGPhi
 	} else {
