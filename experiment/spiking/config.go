@@ -53,6 +53,10 @@ type Record struct {
 	StateNeurons int `toml:"state_neurons" doc:"first n neurons per population whose state is recorded"`
 	// StateEverySteps is the state sampling period in steps (≥ 1).
 	StateEverySteps int `toml:"state_every_steps" doc:"state sampling period in steps"`
+	// StateFromMs starts the state recording window, in ms after the transient.
+	StateFromMs float64 `toml:"state_from_ms" unit:"ms" doc:"start of the state recording window, after the transient"`
+	// StateToMs ends the state recording window in ms after the transient (0: end of run).
+	StateToMs float64 `toml:"state_to_ms" unit:"ms" doc:"end of the state recording window after the transient (0: end of run)"`
 	// RateBinMs is the bin of the recorded population rates in ms.
 	RateBinMs float64 `toml:"rate_bin_ms" unit:"ms" doc:"bin width of the population-rate recording"`
 	// FanoWindowMs is the counting window of the Fano factor in ms (typically 100).
@@ -179,6 +183,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("record: spike_neurons, state_neurons and raster_max_spikes must be ≥ 0")
 	case len(c.Record.StateVars) > 0 && c.Record.StateEverySteps < 1:
 		return fmt.Errorf("record.state_every_steps = %d must be ≥ 1", c.Record.StateEverySteps)
+	case !(c.Record.StateFromMs >= 0) || !(c.Record.StateToMs >= 0) || (c.Record.StateToMs > 0 && c.Record.StateToMs <= c.Record.StateFromMs):
+		return fmt.Errorf("record: need 0 ≤ state_from_ms < state_to_ms (or state_to_ms = 0), got %v, %v", c.Record.StateFromMs, c.Record.StateToMs)
 	case !(c.Record.RateBinMs >= c.Network.DtMs):
 		return fmt.Errorf("record.rate_bin_ms = %v must be ≥ network.dt_ms = %v", c.Record.RateBinMs, c.Network.DtMs)
 	case !(c.Record.FanoWindowMs >= c.Network.DtMs):

@@ -27,7 +27,7 @@
 // # Outputs
 //
 //	rec/spikes.npy            int64 (n_spikes, 2): step after the transient, global neuron id
-//	rec/state_<var>_<pop>.npy float32 (samples, neurons), every state_every_steps
+//	rec/state_<var>_<pop>.npy float32 (samples, neurons), every state_every_steps in [state_from_ms, state_to_ms)
 //	rec/rates_hz.npy          float32 (bins, populations): population rates
 //	rec/populations.tsv       population index, global id offset, size
 //	figs/raster, population_rate, rate_hist, cv_hist (.png/.svg/.tsv)

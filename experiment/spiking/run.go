@@ -188,6 +188,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		stats[k] = newPopStats(p.N, nBins)
 	}
 	recN := c.Record.SpikeNeurons
+	stFrom, stTo := int64(c.Record.StateFromMs/dt+0.5), int64(c.Record.StateToMs/dt+0.5)
 	var rTimes []float64
 	var rIDs []int32
 	var row [2]int64
@@ -234,7 +235,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 				s.closeWindow()
 			}
 		}
-		if len(recs) > 0 && m%int64(c.Record.StateEverySteps) == 0 {
+		if len(recs) > 0 && m%int64(c.Record.StateEverySteps) == 0 && m >= stFrom && (stTo == 0 || m < stTo) {
 			for _, r := range recs {
 				copy(r.row, net.State(r.pop, r.name))
 				if err := r.w.WriteFloat32(r.row); err != nil {
@@ -285,9 +286,10 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 			"fano":    jsonNum(sc.fano()),
 		}
 		sieg := "—"
-		if nu, ok := siegertPrediction(c, k); ok {
+		if nu, cv, ok := siegertPrediction(c, k); ok {
 			ps["siegert_rate_hz"] = nu
-			sieg = fmt.Sprintf("%.4g", nu)
+			ps["siegert_cv_isi"] = jsonNum(cv)
+			sieg = fmt.Sprintf("%.4g (CV %.3g)", nu, cv)
 		}
 		popSum[p.Name] = ps
 		rows = append(rows, []string{p.Name, fmt.Sprint(p.N), fmt.Sprintf("%.4g", ps["rate_hz"]), fmt.Sprintf("%.3g", ps["cv_isi"]),
@@ -357,28 +359,29 @@ func jsonNum(x float64) any {
 	return x
 }
 
-// siegertPrediction returns the Siegert rate of population k when it is an
+// siegertPrediction returns the Siegert rate and CV of ISI of population k
+// when it is an
 // unconnected LIF population with value reset driven only by the white
 // noise of [input] (plus a constant bias): the setting of theory/siegert.
-func siegertPrediction(c *Config, k int) (float64, bool) {
+func siegertPrediction(c *Config, k int) (rate, cv float64, ok bool) {
 	p := c.Population[k]
 	np := p.Neuron
 	if np.Model != spike.LIF || np.Reset != spike.ResetValue || c.Input.SigmaMV <= 0 {
-		return 0, false
+		return 0, 0, false
 	}
 	for _, pr := range c.Projection {
 		if pr.Post == p.Name {
-			return 0, false
+			return 0, 0, false
 		}
 	}
 	for _, in := range c.Input.Poisson {
 		if in.Target == p.Name {
-			return 0, false
+			return 0, 0, false
 		}
 	}
 	for _, in := range c.Input.Current {
 		if in.Target == p.Name {
-			return 0, false
+			return 0, 0, false
 		}
 	}
 	if len(c.Input.Targets) > 0 {
@@ -387,13 +390,20 @@ func siegertPrediction(c *Config, k int) (float64, bool) {
 			found = found || t == p.Name
 		}
 		if !found {
-			return 0, false
+			return 0, 0, false
 		}
 	}
 	nRef := math.Round(np.TauRefMs / c.Network.DtMs)
 	sp := siegert.Params{TauMMs: np.TauMMs, ThetaMV: np.VThMV - np.ELMV, VResetMV: np.VResetMV - np.ELMV, TauRefMs: nRef * c.Network.DtMs}
 	nu, err := siegert.RateHz(sp, c.Input.MuMV+np.IBiasMV, c.Input.SigmaMV)
-	return nu, err == nil
+	if err != nil {
+		return 0, 0, false
+	}
+	cv, err = siegert.CVISI(sp, c.Input.MuMV+np.IBiasMV, c.Input.SigmaMV)
+	if err != nil {
+		cv = math.NaN()
+	}
+	return nu, cv, true
 }
 
 type figRef struct{ png, caption string }
@@ -439,6 +449,7 @@ func addReport(r *report.Report, c *Config, net *spike.Net, pops []spike.PopInfo
 	}
 	r.Paragraph(strings.Join(desc, "; ") + fmt.Sprintf(". %d projections, %d synapses. Statistics over %.0f ms after a %.0f ms transient; spikes in rec/spikes.npy as rows (step, global id), spike time = (step + 1)·dt after the transient.",
 		len(c.Projection), net.SynapseCount(), durMs, c.Run.TransientMs))
+	r.Pre("Per-step schedule", net.Schedule())
 	r.KeyValues("Run", []report.KV{
 		{Key: "dt", Value: fmt.Sprint(c.Network.DtMs), Unit: "ms"},
 		{Key: "seed", Value: fmt.Sprint(c.Network.Seed)},

@@ -121,3 +121,25 @@ func TestExamplesDecode(t *testing.T) {
 		t.Errorf("found %d spiking examples", n)
 	}
 }
+
+// TestWorkersIdenticalOutput: the coba preset run with 1 and 2 workers
+// writes byte-identical spike files and equal statistics.
+func TestWorkersIdenticalOutput(t *testing.T) {
+	var files [2][]byte
+	var rates [2]any
+	for w := 1; w <= 2; w++ {
+		c, _ := PresetConfig("coba")
+		c.Run.DurationMs, c.Run.TransientMs = 200, 50
+		env := newEnv(t)
+		env.Workers = w
+		sum, err := RunExperiment(context.Background(), c, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[w-1], _ = os.ReadFile(filepath.Join(env.Dir, "rec", "spikes.npy"))
+		rates[w-1] = sum["populations"].(map[string]any)["E"].(map[string]any)["rate_hz"]
+	}
+	if len(files[0]) < 1000 || string(files[0]) != string(files[1]) || rates[0] != rates[1] {
+		t.Errorf("outputs differ between 1 and 2 workers (%d vs %d bytes; rates %v vs %v)", len(files[0]), len(files[1]), rates[0], rates[1])
+	}
+}

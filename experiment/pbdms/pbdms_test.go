@@ -1,0 +1,75 @@
+package pbdms
+
+import (
+	"context"
+	"testing"
+)
+
+// R14 (pereira-brunel.md §4, Fig 3 setting): A = median, α = 0.12 on
+// N = 20 000, K = 250. A familiar stimulus (the stored pattern's currents for
+// 500 ms) leaves the cued pattern retrieved through the delay as a fixed
+// point (m near R10/R13: 0.93–0.98), whatever the network did before.
+//
+// Finding (see the pb-dms doc and issue note): in this model the
+// spontaneous state started from the paper's initial condition (iid N(0,1)
+// rates) settles into a stored pattern within ~0.5 s in most networks —
+// 8 of 8 engram networks and 2 of 3 independent numpy networks at
+// N = 20 000 and at the paper's N = 50 000 — although the mean-field
+// background is linearly stable (A⟨g f φ′⟩ = 0.80). So a novel stimulus
+// cannot "leave all |m| < 0.1"; what holds, and is tested, is that a novel
+// stimulus does not retrieve a memory of its own: the attractor occupied
+// at stimulus onset is the one occupied at the end of the delay.
+func TestR14DMSFamiliarVsNovel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulation test (~30 s); skipped with -short")
+	}
+	c := PaperDefaults()
+	c.Network.N, c.Network.C = 20000, 0.0125
+	c.Protocol.BackgroundMs, c.Protocol.DelayMs = 1000, 1500
+	res, err := Simulate(context.Background(), c, 2, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range res.Traces {
+		t.Logf("%s: before stim pattern %d (m %.3f); end pattern %d (m %.3f); m_cued_end %.3f; regime %s",
+			tr.Condition, tr.PatternBefore, tr.MMaxBefore, tr.PatternEnd, tr.MMaxEnd, tr.MCuedEnd, tr.Regime())
+		switch tr.Condition {
+		case "familiar":
+			if tr.MCuedEnd < 0.9 || tr.PatternEnd != c.Protocol.CuePattern {
+				t.Errorf("familiar: cued pattern not held (m_cued_end %.3f, end pattern %d)", tr.MCuedEnd, tr.PatternEnd)
+			}
+			if tr.Regime() != "fixed_point" || tr.TemporalSDHz > 0.05 {
+				t.Errorf("familiar: delay is not a fixed point (temporal SD %.3f Hz)", tr.TemporalSDHz)
+			}
+			if tr.MaxAbsOtherEnd > 0.2 {
+				t.Errorf("familiar: other overlaps large at the end: %.3f", tr.MaxAbsOtherEnd)
+			}
+		case "novel":
+			if tr.PatternEnd != tr.PatternBefore && tr.MMaxEnd > 0.5 {
+				t.Errorf("novel stimulus switched the network into pattern %d (m %.3f) from %d", tr.PatternEnd, tr.MMaxEnd, tr.PatternBefore)
+			}
+		}
+	}
+}
+
+func TestValidate(t *testing.T) {
+	for _, mod := range []func(c *Config){
+		func(c *Config) { c.Protocol.Conditions = []string{"weird"} },
+		func(c *Config) { c.Protocol.CuePattern = 30 },
+		func(c *Config) { c.Protocol.Trials = 0 },
+		func(c *Config) { c.Protocol.DelayMs = -1 },
+		func(c *Config) { c.Record.EveryMs = 0.1 },
+		func(c *Config) { c.Dynamics.Integrator = "rk4" },
+		func(c *Config) { c.Dynamics.DtMs = 50 },
+		func(c *Config) { c.Patterns.SharedVar = 1 },
+	} {
+		c := PaperDefaults()
+		mod(c)
+		if err := c.Validate(); err == nil {
+			t.Errorf("invalid config accepted: %+v", c.Protocol)
+		}
+	}
+	if err := DemoDefaults().Validate(); err != nil {
+		t.Error(err)
+	}
+}

@@ -1,0 +1,180 @@
+package spike
+
+import "math"
+
+// Preset names accepted by Preset.
+const (
+	PresetLIFNoise        = "lif-noise"
+	PresetBrunelAI        = "brunel-ai"
+	PresetBrunelSR        = "brunel-sr"
+	PresetCOBA            = "coba"
+	PresetCUBA            = "cuba"
+	PresetL23AllenMacLean = "l23-allen-maclean"
+	PresetL23Allen2022    = "l23-allen-2022"
+)
+
+// LIFNoiseSpec is n unconnected Brunel LIF neurons (τ_m = 20 ms, θ = 20 mV,
+// V_r = 10 mV, τ_ref = 2 ms, rest 0) driven by white noise (μ, σ) in the
+// Brunel convention, with the bridge crossing correction on: the setting
+// of the Siegert oracle (theory/siegert).
+func LIFNoiseSpec(n int, muMV, sigmaMV float64) Spec {
+	nr := DefaultNeuron()
+	return Spec{
+		DtMs: 0.1, Seed: 1,
+		Populations: []PopulationSpec{{Name: "LIF", N: n, Sign: "exc", Neuron: nr,
+			Init: InitSpec{VLoMV: 0, VHiMV: 20}}},
+		Noise: []NoiseSpec{{Target: "LIF", MuMV: muMV, SigmaMV: sigmaMV, Bridge: true}},
+	}
+}
+
+// BrunelASpec is Brunel 2000 model A (spec §2.2): LIF τ = 20 ms, θ = 20 mV,
+// V_r = 10 mV, τ_ref = 2 ms, delta synapses J = 0.1 mV (E) and −gJ (I),
+// delay 1.5 ms, fixed in-degree C_E = ε N_E, C_I = ε N_I, and C_E external
+// Poisson inputs per neuron at ν_ext = η·ν_thr, ν_thr = θ/(J C_E τ).
+// Brunel's sizes are nE = 10000, nI = 2500, ε = 0.1; smaller networks with
+// the same in-degrees (C_E = 1000, C_I = 250) keep the mean-field rate.
+func BrunelASpec(nE, nI, cE, cI int, g, eta float64) Spec {
+	nr := DefaultNeuron()
+	const j = 0.1
+	nuThr := 1000 * nr.VThMV / (j * float64(cE) * nr.TauMMs) // Hz
+	w := func(m float64) WeightSpec { return WeightSpec{Dist: WeightConstant, Mean: m, Scale: 1} }
+	pop := func(name, sign string, n int) PopulationSpec {
+		return PopulationSpec{Name: name, N: n, Sign: sign, Neuron: nr, Init: InitSpec{VLoMV: 0, VHiMV: 20}}
+	}
+	proj := func(pre, post string, k int, m float64) ProjectionSpec {
+		return ProjectionSpec{Pre: pre, Post: post, Rule: RuleFixedIn, K: k, Weight: w(m), DelayMs: 1.5}
+	}
+	return Spec{
+		DtMs: 0.1, Seed: 1,
+		Populations: []PopulationSpec{pop("E", "exc", nE), pop("I", "inh", nI)},
+		Projections: []ProjectionSpec{
+			proj("E", "E", cE, j), proj("E", "I", cE, j),
+			proj("I", "E", cI, g*j), proj("I", "I", cI, g*j),
+		},
+		Poisson: []PoissonSpec{
+			{Target: "E", NSources: cE, RateHz: eta * nuThr, Weight: j, Sign: "exc"},
+			{Target: "I", NSources: cE, RateHz: eta * nuThr, Weight: j, Sign: "exc"},
+		},
+	}
+}
+
+// vaNeuron is the Vogels–Abbott LIF: τ_m = 20 ms, E_L = V_r = −60 mV,
+// V_th = −50 mV, τ_ref = 5 ms, τ_e = 5 ms, τ_i = 10 ms.
+func vaNeuron(syn Synapse) NeuronParams {
+	nr := DefaultNeuron()
+	nr.Synapse = syn
+	nr.TauMMs, nr.ELMV, nr.VThMV, nr.VResetMV, nr.TauRefMs = 20, -60, -50, -60, 5
+	nr.TauSynEMs, nr.TauSynIMs, nr.ERevEMV, nr.ERevIMV = 5, 10, 0, -80
+	return nr
+}
+
+func vaSpec(nr NeuronParams, we, wi float64, init InitSpec) Spec {
+	w := func(m float64) WeightSpec { return WeightSpec{Dist: WeightConstant, Mean: m, Scale: 1} }
+	var projs []ProjectionSpec
+	for _, pre := range []string{"E", "I"} {
+		for _, post := range []string{"E", "I"} {
+			m := we
+			if pre == "I" {
+				m = wi
+			}
+			projs = append(projs, ProjectionSpec{Pre: pre, Post: post, Rule: RuleBernoulli, P: 0.02, Weight: w(m), DelayMs: 0.1})
+		}
+	}
+	return Spec{DtMs: 0.1, Seed: 1,
+		Populations: []PopulationSpec{
+			{Name: "E", N: 3200, Sign: "exc", Neuron: nr, Init: init},
+			{Name: "I", N: 800, Sign: "inh", Neuron: nr, Init: init},
+		},
+		Projections: projs,
+	}
+}
+
+// COBASpec is the Vogels–Abbott / Brette et al. 2007 COBA benchmark with the
+// Brian reference parameters (spec §2.1): 3200 E + 800 I, Bernoulli
+// p = 0.02 without autapses, E_e = 0 mV, E_i = −80 mV, w_e = 0.6 and
+// w_i = 6.7 (units of g_L), delay one step, self-sustained from
+// V ~ U(V_r, V_th), g_e ~ N(4, 1.5), g_i ~ N(20, 12).
+func COBASpec() Spec {
+	return vaSpec(vaNeuron(COBA), 0.6, 6.7, InitSpec{VLoMV: -60, VHiMV: -50, GEMean: 4, GESD: 1.5, GIMean: 20, GISD: 12})
+}
+
+// CUBASpec is the Brian2 CUBA example (spec §2.1): exponential currents,
+// E_L = −49 mV (above threshold), w_e = 1.62 mV, w_i = 9 mV (inhibitory,
+// negative), V ~ U(V_r, V_th).
+func CUBASpec() Spec {
+	nr := vaNeuron(Exp)
+	nr.ELMV = -49
+	return vaSpec(nr, 1.62, 9, InitSpec{VLoMV: -60, VHiMV: -50})
+}
+
+// L23Spec is the mouse V1 L2/3 lumped E/I network of the seed slides
+// (spec §1.3, "Allen-derived, MacLean lab"): n neurons, 80 % E, fixed
+// out-degree k = round(p·n_target) (n_target − 1 within a population),
+// probabilities read from X to Y, lognormal(−0.64, 0.51) weights ÷10 for E
+// and ×(−10)÷10 for I (≈ +0.06 mV and −0.60 mV), delta synapses without
+// delay (one step, dt = 1 ms), LIF E_L = −70.6 mV, V_th = −50.4 mV,
+// τ = 20 ms, reset by subtraction, 4 refractory steps. The probabilities
+// are local (≲ 100–200 µm). Scaling rule: p is kept, so in-degrees grow
+// ∝ n and weights are not rescaled.
+//
+// The MacLean network was driven by trained input channels; here each
+// neuron gets 20 independent Poisson sources at 100 Hz of 0.5 mV (μ ≈ 20 mV,
+// σ ≈ 3.2 mV in the Brunel convention), an engram choice.
+func L23Spec(n int, pEE, pEI, pIE, pII float64) Spec {
+	nr := DefaultNeuron()
+	nr.ELMV, nr.VThMV, nr.VResetMV, nr.TauMMs, nr.TauRefMs, nr.Reset = -70.6, -50.4, -70.6, 20, 4, ResetSubtract
+	nE := int(math.Round(0.8 * float64(n)))
+	w := func(scale float64) WeightSpec {
+		return WeightSpec{Dist: WeightLognormal, LogMu: -0.64, LogSigma: 0.51, Scale: scale}
+	}
+	proj := func(pre, post string, p, scale float64) ProjectionSpec {
+		return ProjectionSpec{Pre: pre, Post: post, Rule: RuleFixedOut, P: p, Weight: w(scale), DelayMs: 1}
+	}
+	init := InitSpec{VLoMV: -70.6, VHiMV: -50.4}
+	return Spec{DtMs: 1, Seed: 1,
+		Populations: []PopulationSpec{
+			{Name: "E", N: nE, Sign: "exc", Neuron: nr, Init: init},
+			{Name: "I", N: n - nE, Sign: "inh", Neuron: nr, Init: init},
+		},
+		Projections: []ProjectionSpec{
+			proj("E", "E", pEE, 0.1), proj("E", "I", pEI, 0.1),
+			proj("I", "E", pIE, 1), proj("I", "I", pII, 1),
+		},
+		Poisson: []PoissonSpec{
+			{Target: "E", NSources: 20, RateHz: 100, Weight: 0.5, Sign: "exc"},
+			{Target: "I", NSources: 20, RateHz: 100, Weight: 0.5, Sign: "exc"},
+		},
+	}
+}
+
+// L23AllenMacLeanSpec uses p_ee, p_ei, p_ie, p_ii = 0.160, 0.244, 0.318,
+// 0.343 (neurotrino/reservoir, 2020; spec §1.1).
+func L23AllenMacLeanSpec(n int) Spec { return L23Spec(n, 0.160, 0.244, 0.318, 0.343) }
+
+// L23Allen2022Spec uses the June 2022 "new Allen L2/3" set 0.160, 0.205,
+// 0.252, 0.284 (spec §1.2).
+func L23Allen2022Spec(n int) Spec { return L23Spec(n, 0.160, 0.205, 0.252, 0.284) }
+
+// Preset returns a named preset at its default size: lif-noise (1000
+// neurons, μ = 15, σ = 5 mV), brunel-ai (g = 5, η = 2) and brunel-sr
+// (g = 3, η = 2) at N_E = 10000, N_I = 2500, coba, cuba, and the two L2/3
+// networks at n = 100. ok is false for an unknown name.
+func Preset(name string) (s Spec, ok bool) {
+	switch name {
+	case PresetLIFNoise:
+		return LIFNoiseSpec(1000, 15, 5), true
+	case PresetBrunelAI:
+		return BrunelASpec(10000, 2500, 1000, 250, 5, 2), true
+	case PresetBrunelSR:
+		return BrunelASpec(10000, 2500, 1000, 250, 3, 2), true
+	case PresetCOBA:
+		return COBASpec(), true
+	case PresetCUBA:
+		return CUBASpec(), true
+	case PresetL23AllenMacLean:
+		return L23AllenMacLeanSpec(100), true
+	case PresetL23Allen2022:
+		return L23Allen2022Spec(100), true
+	}
+	return Spec{}, false
+}
