@@ -45,3 +45,25 @@ func BenchmarkBernoulliN50kC005(b *testing.B) {
 		}
 	}
 }
+
+func benchMatVec16(b *testing.B, n int, p float64, workers int) {
+	c, _ := Bernoulli(n, n, p, GenOptions{Seed: 1, Autapses: true})
+	c.W = make([]float32, c.NNZ())
+	for k := range c.W {
+		c.W[k] = float32(k%5) * 0.01
+	}
+	k16 := c.Compact16()
+	x := make([]float32, n)
+	y := make([]float32, n)
+	pool := par.NewPool(workers)
+	defer pool.Close()
+	chunks := c.RowChunks(pool.Size())
+	b.ResetTimer()
+	for it := 0; it < b.N; it++ {
+		pool.Run(func(k int) { k16.MulVecRange(y, x, chunks[k], chunks[k+1]) })
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(c.NNZ()), "ns/nnz")
+}
+
+func BenchmarkMatVec16N50kC005W1(b *testing.B) { benchMatVec16(b, 50000, 0.005, 1) }
+func BenchmarkMatVec16N50kC005W2(b *testing.B) { benchMatVec16(b, 50000, 0.005, 2) }

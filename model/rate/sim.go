@@ -117,6 +117,7 @@ type Sim struct {
 	in   []float32 // Ext + noise for the current step
 	pool *par.Pool
 	rows []int
+	kern conn.Kernel
 	// Step counts completed steps.
 	Steps int64
 
@@ -135,6 +136,12 @@ func NewSim(m *Model, d Dynamics, o SimOptions) (*Sim, error) {
 	s := &Sim{m: m, dyn: d, R: make([]float32, n), Ext: make([]float32, n), next: make([]float32, n),
 		in: make([]float32, n), pool: par.NewPool(o.Workers)}
 	s.rows = m.W.RowChunks(s.pool.Size())
+	// 16-bit indices when N ≤ 65 536: same sums, 25 % less memory traffic.
+	if k := m.W.Compact16(); k != nil {
+		s.kern = k
+	} else {
+		s.kern = m.W
+	}
 	switch d.Integrator {
 	case Euler:
 		s.a = float32(d.DtMs / d.TauMs)
@@ -211,7 +218,7 @@ func (s *Sim) Step() {
 // advance integrates one step from r using the scratch buffers and returns
 // (new state, free buffer, free buffer).
 func (s *Sim) advance(r, next, tmp, k1 []float32, in []float32) ([]float32, []float32, []float32) {
-	w, tf, a := s.m.W, &s.m.TF, s.a
+	w, tf, a := s.kern, &s.m.TF, s.a
 	switch s.dyn.Integrator {
 	case Euler, ExpEuler:
 		exp := s.dyn.Integrator == ExpEuler
