@@ -37,19 +37,24 @@ func (a *app) commands() []*cobra.Command {
 	return append([]*cobra.Command{a.demoCmd(), a.runCmd(), a.describeCmd(), a.versionCmd()}, a.extraCommands()...)
 }
 
+func (a *app) presetFlag(c *cobra.Command) *cobra.Command {
+	c.Flags().StringVar(&a.preset, "preset", "", "rate-memory parameter set applied before the file and --set: median or itc1 … itc14 (the 14 ITC fits)")
+	return c
+}
+
 func (a *app) demoCmd() *cobra.Command {
-	return &cobra.Command{
+	return a.presetFlag(&cobra.Command{
 		Use:   "demo",
 		Short: "Run the rate attractor-memory demo (embedded config, about a minute on 2 cores) and write its report",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runConfig(cmd.Context(), "demo (embedded)", demoConfig)
 		},
-	}
+	})
 }
 
 func (a *app) runCmd() *cobra.Command {
-	return &cobra.Command{
+	return a.presetFlag(&cobra.Command{
 		Use:   "run <experiment.toml>",
 		Short: "Run the experiment a config file describes (its top-level key `experiment` names it)",
 		Args:  cobra.ExactArgs(1),
@@ -60,7 +65,7 @@ func (a *app) runCmd() *cobra.Command {
 			}
 			return a.runConfig(cmd.Context(), args[0], data)
 		},
-	}
+	})
 }
 
 // resolve decodes a config file (or an experiment name with defaults)
@@ -79,6 +84,15 @@ func (a *app) resolve(cmd *cobra.Command, file string, data []byte) (experiment.
 		return experiment.Def{}, nil, fmt.Errorf("%s: %v", file, err)
 	}
 	cfg := def.NewConfig()
+	if a.preset != "" {
+		pa, ok := cfg.(interface{ ApplyPreset(string) error })
+		if !ok {
+			return def, nil, fmt.Errorf("--preset: experiment %s has no parameter presets", def.Name)
+		}
+		if err := pa.ApplyPreset(a.preset); err != nil {
+			return def, nil, fmt.Errorf("--preset: %v", err)
+		}
+	}
 	if _, err := config.Load(file, data, cfg, a.sets); err != nil {
 		return def, nil, err
 	}
@@ -247,7 +261,7 @@ func (a *app) printSummary(sum map[string]any, prefix string) {
 }
 
 func (a *app) describeCmd() *cobra.Command {
-	return &cobra.Command{
+	return a.presetFlag(&cobra.Command{
 		Use:   "describe [experiment.toml | experiment-name | demo]",
 		Short: "Print the fully resolved config (defaults, file, --set) with units; without argument, list experiments",
 		Args:  cobra.MaximumNArgs(1),
@@ -293,7 +307,7 @@ func (a *app) describeCmd() *cobra.Command {
 			}
 			return nil
 		},
-	}
+	})
 }
 
 func (a *app) versionCmd() *cobra.Command {

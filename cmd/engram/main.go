@@ -31,6 +31,7 @@ type app struct {
 	out       string
 	sets      []string
 	memBudget string
+	preset    string
 	stdout    io.Writer
 	stderr    io.Writer
 	root      *cobra.Command

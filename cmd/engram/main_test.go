@@ -202,6 +202,14 @@ func TestDescribeAndVersion(t *testing.T) {
 			t.Errorf("describe output lacks %q", want)
 		}
 	}
+	// presets apply before the file and --set (R1 values of ITC fit 3, spec §1.4)
+	code, out, _ = run(t, "describe", "demo", "--preset", "itc3", "--set", "rule.A=2")
+	if code != 0 || !strings.Contains(out, "x_f_hz = 19.18") || !strings.Contains(out, "A = 2.0") || !strings.Contains(out, "r_max_hz = 55.37") {
+		t.Errorf("describe --preset itc3: %s", out)
+	}
+	if code, _, stderr := run(t, "describe", "demo", "--preset", "itc15"); code == 0 || !strings.Contains(stderr, "itc15") {
+		t.Errorf("--preset itc15 accepted: %s", stderr)
+	}
 	code, out, _ = run(t, "version", "--json")
 	var v map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &v) != nil || v["version"] == nil || v["go"] == nil {

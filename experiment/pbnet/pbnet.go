@@ -259,3 +259,16 @@ func CheckState(r []float32, limitHz float64, tMs float64) error {
 	}
 	return nil
 }
+
+// ApplyPreset replaces [transfer] and [rule] by a named parameter set:
+// "median" or one of the 14 ITC fits "itc1" … "itc14" (ratefn.Preset). It is
+// applied before the config file and --set overrides, so those win.
+func (s *Sections) ApplyPreset(name string) error {
+	tf, r, err := ratefn.Preset(name)
+	if err != nil {
+		return err
+	}
+	s.Transfer = Transfer{Kind: "sigmoid", RMaxHz: tf.RMaxHz, Beta: tf.Beta, H0: tf.H0, Q: 1}
+	s.Rule = Rule{A: r.A, QF: r.F.Q, BetaFPerHz: r.F.BetaPerHz, XFHz: r.F.XHz}
+	return nil
+}
