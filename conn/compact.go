@@ -32,24 +32,5 @@ func (c *CSR) Compact16() *Compact16 {
 // MulVecRange computes dst[i] = Σ_k W[k] x[Pre[k]] for rows lo ≤ i < hi,
 // with the same summation order as CSR.MulVecRange (bit-identical results).
 func (k *Compact16) MulVecRange(dst, x []float32, lo, hi int) {
-	rp, pre, w := k.rp, k.pre, k.w
-	x = x[:k.nPre]
-	for i := lo; i < hi; i++ {
-		a, b := rp[i], rp[i+1]
-		ps := pre[a:b:b]
-		ws := w[a:b:b]
-		var s0, s1, s2, s3 float32
-		n := len(ps)
-		j := 0
-		for ; j+4 <= n; j += 4 {
-			s0 += ws[j] * x[ps[j]]
-			s1 += ws[j+1] * x[ps[j+1]]
-			s2 += ws[j+2] * x[ps[j+2]]
-			s3 += ws[j+3] * x[ps[j+3]]
-		}
-		for ; j < n; j++ {
-			s0 += ws[j] * x[ps[j]]
-		}
-		dst[i] = (s0 + s1) + (s2 + s3)
-	}
+	mulRows(k.rp, k.pre, k.w, dst, x[:k.nPre], lo, hi)
 }

@@ -4,8 +4,12 @@ package conn
 // It is the kernel of MulVecTo and allocation-free; callers that manage
 // their own goroutines call it on disjoint row ranges.
 func (c *CSR) MulVecRange(dst, x []float32, lo, hi int) {
-	rp, pre, w := c.RowPtr, c.Pre, c.W
-	x = x[:c.NPre]
+	mulRows(c.RowPtr, c.Pre, c.W, dst, x[:c.NPre], lo, hi)
+}
+
+// mulRows is the shared CSR row kernel for any index width; four
+// accumulators in a fixed order, so every index type gives identical sums.
+func mulRows[I int32 | uint16](rp []int64, pre []I, w, dst, x []float32, lo, hi int) {
 	for i := lo; i < hi; i++ {
 		a, b := rp[i], rp[i+1]
 		ps := pre[a:b:b]
