@@ -90,7 +90,8 @@ func (a *app) capacityCmd() *cobra.Command {
 	var preset, sweep, grid string
 	var from, to float64
 	var n int
-	var logScale bool
+	var logScale, bug bool
+	var coding, abar, dq float64
 	cmd := &cobra.Command{
 		Use:   "capacity",
 		Short: "Storage capacity α_c of the rate memory from the static mean-field theory (single point or sweep)",
@@ -99,7 +100,11 @@ diluted mean-field theory of Pereira & Brunel (2018), both as the maximum of α 
 the retrieval branch (alpha_c, physical) and by the original code's scan-stop rule
 (alpha_c_scan). Parameters: the median ITC fit, changed with --preset itcK and
 --set transfer.*/rule.* (the same keys as 'engram run'). --sweep beta_g|x_g|A scans
-one parameter (from/to/n, --log for a log grid) in parallel and plots α_c.`,
+one parameter (from/to/n, --log for a log grid) in parallel and plots α_c.
+--sweep coding|abar is the step-function limit of Supplementary Fig S7 (f, g
+steps at a common threshold, r_max = 1): capacity vs coding level p at fixed
+--abar, or vs the normalised amplitude Ā at fixed --coding, with --dq for
+Δq = 1 − p − q_f (--bug reproduces the original code's missing factor m).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, tf, rule, err := a.theoryInputs(preset)
@@ -113,6 +118,9 @@ one parameter (from/to/n, --log for a log grid) in parallel and plots α_c.`,
 			if sweep == "" || sweep == "none" {
 				return a.capacityPoint(cmd.Context(), cfg, tf, rule, opts)
 			}
+			if sweep == "coding" || sweep == "abar" {
+				return a.stepSweep(cmd.Context(), cfg, sweep, from, to, n, coding, abar, dq, bug)
+			}
 			return a.capacitySweep(cmd.Context(), cfg, tf, rule, opts, sweep, from, to, n, logScale)
 		},
 	}
@@ -124,7 +132,65 @@ one parameter (from/to/n, --log for a log grid) in parallel and plots α_c.`,
 	f.IntVar(&n, "n", 200, "number of sweep points")
 	f.BoolVar(&logScale, "log", false, "log-spaced sweep (default for beta_g)")
 	f.StringVar(&grid, "grid", "accurate", "integration grid: accurate or original (the paper's 200×200 Riemann grid)")
+	f.Float64Var(&coding, "coding", 1e-3, "step limit: coding level p for --sweep abar")
+	f.Float64Var(&abar, "abar", 6.95, "step limit: normalised amplitude Ā for --sweep coding")
+	f.Float64Var(&dq, "dq", 0, "step limit: Δq = 1 − p − q_f (0: f = g)")
+	f.BoolVar(&bug, "bug", false, "step limit: reproduce the original code's missing-m bug (Δq ≠ 0)")
 	return cmd
+}
+
+// stepSweep is the S7 step-function limit: α_c vs coding level or vs Ā.
+func (a *app) stepSweep(ctx context.Context, cfg *theoryConfig, sweep string, from, to float64, n int, coding, abar, dq float64, bug bool) error {
+	lo, hi, label := 1e-3, 0.5, "coding level p"
+	if sweep == "abar" {
+		lo, hi, label = 1, 1000, "normalised amplitude Ā"
+	}
+	if !math.IsNaN(from) {
+		lo = from
+	}
+	if !math.IsNaN(to) {
+		hi = to
+	}
+	if n < 2 || !(hi > lo) || !(lo > 0) {
+		return fmt.Errorf("step sweep needs --n ≥ 2 and 0 < --from < --to (got n=%d, from=%g, to=%g)", n, lo, hi)
+	}
+	vals := meanfield.Logspace(math.Log10(lo), math.Log10(hi), n)
+	var pts []meanfield.StepPoint
+	return a.withRunDir(ctx, RunSpec{Name: "capacity-step-" + sweep, ConfigTOML: config.Format(cfg, ""), ExtraJSON: func() map[string]any {
+		return map[string]any{"sweep": sweep, "points": sanitize(pts)}
+	}}, func(env *experiment.Env) (experiment.Summary, error) {
+		o := &meanfield.StepOptions{Workers: a.workers, Progress: env.Progress}
+		var err error
+		if sweep == "coding" {
+			pts, err = meanfield.StepSweepP(abar, dq, vals, bug, o)
+		} else {
+			pts, err = meanfield.StepSweepABar(coding, dq, vals, bug, o)
+		}
+		if err != nil {
+			return nil, err
+		}
+		x, ac, as := make([]float64, len(pts)), make([]float64, len(pts)), make([]float64, len(pts))
+		best, failed := 0.0, 0
+		for i, p := range pts {
+			x[i], ac[i], as[i] = vals[i], p.AlphaC, p.AlphaCScan
+			if p.Err != "" || !p.Converged {
+				failed++
+			}
+			best = math.Max(best, p.AlphaC)
+		}
+		if err := store.WriteTSV(env.Path("res", "capacity_step.tsv"), []string{sweep, "alpha_c", "alpha_c_scan"}, x, ac, as); err != nil {
+			return nil, err
+		}
+		base := env.Path("figs", "capacity_step_vs_"+sweep)
+		if _, err := plot.Lines(base, plot.LineSpec{Title: "Step-limit capacity vs " + label, XLabel: label, YLabel: "α_c", LogX: true, Legend: true,
+			Series: []plot.Series{{Name: "branch maximum", X: x, Y: ac, Color: 0}, {Name: "original scan rule", X: x, Y: as, Dashed: true, Color: 1}}}); err != nil {
+			return nil, err
+		}
+		env.Report.Section("Step-function limit (Supplementary Fig S7)")
+		env.Report.Paragraph(fmt.Sprintf("Ā = %g, p = %g, Δq = %g (bug-compatible: %v); maximum α_c = %.4f; %d points failed or did not converge.", abar, coding, dq, bug, best, failed))
+		_ = env.Report.Figure(base+".png", "Capacity of the step-function rule (f, g steps at a common threshold).")
+		return experiment.Summary{"points": len(pts), "max_alpha_c": best, "failed": failed}, nil
+	})
 }
 
 func (a *app) capacityPoint(ctx context.Context, cfg *theoryConfig, tf ratefn.Transfer, rule ratefn.Rule, opts *meanfield.Options) error {
@@ -179,7 +245,7 @@ func (a *app) capacitySweep(ctx context.Context, cfg *theoryConfig, tf ratefn.Tr
 	}
 	d, ok := defs[sweep]
 	if !ok {
-		return fmt.Errorf("--sweep %q: want beta_g, x_g or A", sweep)
+		return fmt.Errorf("--sweep %q: want beta_g, x_g, A, coding or abar", sweep)
 	}
 	if math.IsNaN(from) {
 		from = d.lo

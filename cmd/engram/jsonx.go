@@ -56,6 +56,14 @@ func sanitize(v any) any {
 			}
 			name := f.Name
 			tag := f.Tag.Get("json")
+			if f.Anonymous && tag == "" {
+				if inner, ok := sanitize(rv.Field(i).Interface()).(map[string]any); ok {
+					for k, v := range inner {
+						out[k] = v
+					}
+					continue
+				}
+			}
 			if tag == "-" {
 				continue
 			}

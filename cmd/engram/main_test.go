@@ -275,6 +275,25 @@ func TestCapacityAndMFTJSON(t *testing.T) {
 	if v := m["retrieval"]["m"].(float64); v < 0.758 || v > 0.778 {
 		t.Errorf("mft retrieval m = %v, want 0.768", v)
 	}
+	// S7 step limit through the CLI: R11, Ā = 1000 → 0.3201 (±0.003), Ā = 6.95 → 0.8442 at p = 1e-3.
+	code, out, stderr = run(t, "capacity", "--sweep", "abar", "--from", "6.95", "--to", "1000", "--n", "2", "--json", "--quiet", "--out", filepath.Join(dir, "s7"))
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	var s7 struct {
+		Points []struct {
+			AlphaC float64 `json:"alpha_c"`
+		} `json:"points"`
+	}
+	if err := json.Unmarshal([]byte(out), &s7); err != nil || len(s7.Points) != 2 {
+		t.Fatalf("step sweep JSON: %v %s", err, out)
+	}
+	if a := s7.Points[0].AlphaC; a < 0.8412 || a > 0.8472 {
+		t.Errorf("S7 α_c(Ā = 6.95, p = 1e-3) = %v, want 0.8442 ± 0.003", a)
+	}
+	if a := s7.Points[1].AlphaC; a < 0.3171 || a > 0.3231 {
+		t.Errorf("S7 α_c(Ā = 1000) = %v, want 0.3201 ± 0.003", a)
+	}
 	code, _, stderr = run(t, "capacity", "--set", "rule.A=-2", "--quiet", "--out", filepath.Join(dir, "bad"))
 	if code == 0 || !strings.Contains(stderr, "rule.A") {
 		t.Errorf("capacity with A < 0: exit %d %s", code, stderr)
