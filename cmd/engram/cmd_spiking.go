@@ -1,6 +1,9 @@
 package main
 
-import "github.com/engramsim/engram/experiment"
+import (
+	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/spiking"
+)
 
-// spikingExperiments returns the spiking-network experiments (issue 5; being written).
-func spikingExperiments() []experiment.Def { return nil }
+// spikingExperiments returns the spiking-network experiments.
+func spikingExperiments() []experiment.Def { return []experiment.Def{spiking.Def()} }

@@ -99,6 +99,11 @@ type Run struct {
 	DurationMs float64 `toml:"duration_ms" unit:"ms" doc:"simulated time over which statistics are measured"`
 	// TransientMs is simulated first and excluded from the statistics and recordings.
 	TransientMs float64 `toml:"transient_ms" unit:"ms" doc:"initial time excluded from statistics and recordings"`
+	// Checkpoint writes the final network state to rec/checkpoint.gob.
+	Checkpoint bool `toml:"checkpoint" doc:"write the final state to rec/checkpoint.gob (resume with resume_from)"`
+	// ResumeFrom is a checkpoint written by a run of the same network; the
+	// run continues from its state (bit-identically to an uninterrupted run).
+	ResumeFrom string `toml:"resume_from" doc:"checkpoint of the same network to continue from (empty: start fresh)"`
 }
 
 // Record is the [record] section.

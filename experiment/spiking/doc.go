@@ -16,7 +16,7 @@
 //	  [[input.poisson]]   target, n_sources, rate_hz, weight, sign
 //	  [[input.current]]   target, kind (constant/step/ou), amp_mv, …
 //	  [[input.spike_file]] target, path (.npy (n,2) or .tsv: time_ms, id), weight, sign
-//	[run]                duration_ms, transient_ms
+//	[run]                duration_ms, transient_ms, checkpoint, resume_from
 //	[record]             spikes (all/count/none), spike_neurons, state_vars, …
 //	[check]              disable, max_rate_hz, window_ms
 //
@@ -31,6 +31,7 @@
 //	rec/state_<var>_<pop>.npy float32 (samples, neurons), every state_every_steps in [state_from_ms, state_to_ms)
 //	rec/rates_hz.npy          float32 (bins, populations): population rates
 //	rec/populations.tsv       population index, global id offset, size
+//	rec/checkpoint.gob        final state (run.checkpoint); run.resume_from continues from it bit-identically
 //	figs/raster, population_rate, rate_hist, cv_hist (.png/.svg/.tsv)
 //
 // The summary holds populations.<name>.{rate_hz, cv_isi, fano, n, spikes}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"strings"
 	"time"
 
@@ -145,6 +146,17 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		return nil, err
 	}
 	defer net.Close()
+	if c.Run.ResumeFrom != "" {
+		f, err := os.Open(c.Run.ResumeFrom)
+		if err != nil {
+			return nil, fmt.Errorf("run.resume_from: %w", err)
+		}
+		err = net.Restore(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("run.resume_from = %q: %w", c.Run.ResumeFrom, err)
+		}
+	}
 	buildS := time.Since(t0).Seconds()
 	pops := net.Populations()
 	dt := c.Network.DtMs
@@ -262,6 +274,12 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 			for _, q := range recs[i+1:] {
 				q.w.Abort()
 			}
+			return nil, err
+		}
+	}
+
+	if c.Run.Checkpoint {
+		if err := writeCheckpoint(env.Path("rec", "checkpoint.gob"), net); err != nil {
 			return nil, err
 		}
 	}
@@ -464,4 +482,17 @@ func addReport(r *report.Report, c *Config, net *spike.Net, pops []spike.PopInfo
 	for _, f := range figs {
 		_ = r.Figure(f.png, f.caption)
 	}
+}
+
+// writeCheckpoint saves net's state atomically to path.
+func writeCheckpoint(path string, net *spike.Net) error {
+	af, err := store.CreateAtomic(path)
+	if err != nil {
+		return err
+	}
+	if err := net.Save(af.W); err != nil {
+		af.Abort()
+		return err
+	}
+	return af.Commit()
 }

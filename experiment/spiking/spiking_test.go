@@ -10,6 +10,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/model/spike"
 	"github.com/engramsim/engram/report"
 	"github.com/engramsim/engram/store"
 )
@@ -49,6 +50,21 @@ func TestLIFNoiseRun(t *testing.T) {
 	}
 	if sum["steps"].(int64) != 12000 {
 		t.Errorf("steps %v", sum["steps"])
+	}
+	// The online statistics equal model/spike's offline estimators applied
+	// to the streamed spikes.
+	a, err := store.ReadNPY(filepath.Join(env.Dir, "rec", "spikes.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sp spike.Spikes
+	for k := 0; k < a.Shape[0]; k++ {
+		sp.Step = append(sp.Step, int64(a.Data[2*k]))
+		sp.ID = append(sp.ID, int32(a.Data[2*k+1]))
+	}
+	cv, fano := spike.MeanFinite(spike.CVISIs(&sp, 200)), spike.FanoFactor(&sp, 200, 0, 10000, 1000)
+	if math.Abs(cv-ps["cv_isi"].(float64)) > 1e-12 || math.Abs(fano-ps["fano"].(float64)) > 1e-12 {
+		t.Errorf("online CV %v / Fano %v differ from offline %v / %v", ps["cv_isi"], ps["fano"], cv, fano)
 	}
 }
 
@@ -181,5 +197,43 @@ func TestSpikeFileInput(t *testing.T) {
 	c.Input.SpikeFile = []SpikeFile{{Target: "LIF", Path: filepath.Join(dir, "missing.npy"), Weight: 1, Sign: "exc"}}
 	if _, err := RunExperiment(context.Background(), c, newEnv(t)); err == nil || !strings.Contains(err.Error(), "input.spike_file[0]") {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestCheckpointResume: 150 ms run + checkpoint, then a resumed 150 ms run,
+// gives the same spikes in its second half as a 300 ms run, bit for bit.
+func TestCheckpointResume(t *testing.T) {
+	mk := func() *Config {
+		c, _ := PresetConfig("coba")
+		c.Run.TransientMs = 0
+		return c
+	}
+	full := mk()
+	full.Run.TransientMs, full.Run.DurationMs = 150, 150
+	envFull := newEnv(t)
+	if _, err := RunExperiment(context.Background(), full, envFull); err != nil {
+		t.Fatal(err)
+	}
+	first := mk()
+	first.Run.DurationMs, first.Run.Checkpoint = 150, true
+	envA := newEnv(t)
+	if _, err := RunExperiment(context.Background(), first, envA); err != nil {
+		t.Fatal(err)
+	}
+	second := mk()
+	second.Run.DurationMs, second.Run.ResumeFrom = 150, filepath.Join(envA.Dir, "rec", "checkpoint.gob")
+	envB := newEnv(t)
+	if _, err := RunExperiment(context.Background(), second, envB); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(filepath.Join(envFull.Dir, "rec", "spikes.npy"))
+	b, _ := os.ReadFile(filepath.Join(envB.Dir, "rec", "spikes.npy"))
+	if len(a) < 1000 || string(a) != string(b) {
+		t.Errorf("resumed spikes differ (%d vs %d bytes)", len(a), len(b))
+	}
+	bad := mk()
+	bad.Run.ResumeFrom = filepath.Join(envA.Dir, "nope.gob")
+	if _, err := RunExperiment(context.Background(), bad, newEnv(t)); err == nil || !strings.Contains(err.Error(), "run.resume_from") {
+		t.Errorf("missing checkpoint: %v", err)
 	}
 }

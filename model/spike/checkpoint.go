@@ -4,6 +4,7 @@ import (
 	"encoding/gob"
 	"fmt"
 	"io"
+	"sort"
 )
 
 // checkpoint is the serialised dynamic state of a Net. Structure
@@ -88,6 +89,7 @@ func (n *Net) Restore(r io.Reader) error {
 			}
 		}
 		copy(p.ref, s.Ref)
+		p.evPos = sort.Search(len(p.ev), func(i int) bool { return p.ev[i].step >= c.Step })
 		p.winCount = s.WinCount
 		for i := range p.pcg {
 			if err := p.pcg[i].UnmarshalBinary(s.PCG[i]); err != nil {

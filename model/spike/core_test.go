@@ -38,6 +38,12 @@ func smallBrunel() Spec {
 	}
 	s.Currents = []CurrentSpec{{Target: "I", Kind: CurrentOU, AmpMV: 1, SigmaMV: 2, TauMs: 5}}
 	s.Noise = []NoiseSpec{{Target: "E", MuMV: 0.5, SigmaMV: 1, Bridge: true}}
+	tr := SpikeTrainSpec{Target: "E", Weight: 2, Sign: "exc"}
+	for k := 0; k < 400; k++ {
+		tr.TimesMs = append(tr.TimesMs, float64(k)*0.37)
+		tr.IDs = append(tr.IDs, int32(k*7%800))
+	}
+	s.SpikeTrains = []SpikeTrainSpec{tr}
 	return s
 }
 
@@ -267,5 +273,37 @@ func TestStepAllocs(t *testing.T) {
 	defer net.Close()
 	if a := testing.AllocsPerRun(200, func() { _ = net.Step() }); a != 0 {
 		t.Errorf("Step allocates %v times", a)
+	}
+}
+
+// TestSynIndex: the pre-major view and its back-pointers address the same
+// synapses as the CSR (weights reachable from both sides), and SyncWeights
+// propagates a CSR weight change to delivery.
+func TestSynIndex(t *testing.T) {
+	s := L23AllenMacLeanSpec(100)
+	net, _ := Build(&s, nil)
+	defer net.Close()
+	for _, pr := range net.Projections() {
+		syn := pr.SynIndex()
+		c := pr.CSR
+		for j := 0; j < c.NPre; j++ {
+			for q := pr.ColPtr[j]; q < pr.ColPtr[j+1]; q++ {
+				k := int64(syn[q])
+				i := pr.PostIdx[q]
+				if c.Pre[k] != int32(j) || k < c.RowPtr[i] || k >= c.RowPtr[i+1] {
+					t.Fatalf("entry %d of pre %d maps to synapse %d (pre %d)", q, j, k, c.Pre[k])
+				}
+				if pr.wDel[q] != pr.deliverSign*c.W[k] {
+					t.Fatal("delivery copy differs from CSR.W")
+				}
+			}
+		}
+	}
+	pr := net.Projections()[0]
+	k := pr.SynIndex()[3]
+	pr.CSR.W[k] = 0.5
+	net.SyncWeights()
+	if pr.wDel[3] != 0.5 {
+		t.Errorf("SyncWeights: %v", pr.wDel[3])
 	}
 }

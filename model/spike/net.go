@@ -1,10 +1,12 @@
 package spike
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 
 	"github.com/engramsim/engram/conn"
 	"github.com/engramsim/engram/par"
@@ -63,6 +65,9 @@ type Net struct {
 	workers int
 	checks  Checks
 	winStep int64
+	// flushEvery is the period (steps) of flushTiny: 41·τ_min/dt, the
+	// steps to decay by e^{−41.4} = 1e-18, capped to [1, 1000].
+	flushEvery int64
 
 	updateFn, deliverFn func(k int)
 }
@@ -76,32 +81,62 @@ type PopInfo struct {
 }
 
 // Projection is a built projection. CSR (post-major) is the source of truth
-// for the weights. The pre-major index (ColPtr, PostIdx, Syn) addresses
-// every synapse from the presynaptic side, Syn pointing back into CSR.W, so
-// plasticity can update a weight from either side. For speed, delivery
-// reads a pre-major copy of the weights (sign-adjusted for the target
-// channel); after changing CSR.W call Net.SyncWeights.
+// for the weights. The pre-major index (ColPtr, PostIdx) lists the targets
+// of every presynaptic neuron; SynIndex maps each pre-major entry back to
+// its CSR synapse, so plasticity can address a weight from either side.
+// For speed, delivery reads a pre-major copy of the weights (sign-adjusted
+// for the target channel); after changing CSR.W call Net.SyncWeights.
 type Projection struct {
 	Pre, Post   int // population indices
 	CSR         *conn.CSR
 	ColPtr      []int64 // pre-major: synapses of pre j are [ColPtr[j], ColPtr[j+1])
 	PostIdx     []int32 // post neuron of each pre-major entry (ascending within a column)
-	Syn         []int32 // index into CSR.Pre / CSR.W of each pre-major entry
 	DelaySteps  int
 	toInhib     bool      // delivered to the inhibitory channel
 	deliverSign float32   // multiplies W on delivery (−1 for inhibitory coba: g_i += |w|)
-	wDel        []float32 // deliverSign·CSR.W[Syn[k]], pre-major
+	wDel        []float32 // deliverSign·W, pre-major
+	syn         []int32   // lazily built back-pointers (SynIndex)
+}
+
+// SynIndex returns, for each pre-major entry k, the index of that synapse
+// in CSR.Pre and CSR.W. It is built on first use (4 B per synapse) and
+// cached; building it is not safe concurrently with Step.
+func (pr *Projection) SynIndex() []int32 {
+	if pr.syn == nil {
+		pr.syn = make([]int32, len(pr.PostIdx))
+		pr.walkPreMajor(func(q, k int64) { pr.syn[q] = int32(k) })
+	}
+	return pr.syn
+}
+
+// walkPreMajor calls fn(q, k) for every synapse, with q its pre-major
+// position and k its CSR index.
+func (pr *Projection) walkPreMajor(fn func(q, k int64)) {
+	c := pr.CSR
+	next := make([]int64, c.NPre)
+	copy(next, pr.ColPtr[:c.NPre])
+	for i := 0; i < c.NPost; i++ {
+		for k := c.RowPtr[i]; k < c.RowPtr[i+1]; k++ {
+			j := c.Pre[k]
+			fn(next[j], k)
+			next[j]++
+		}
+	}
 }
 
 // syncWeights refreshes the pre-major delivery copy from CSR.W.
 func (pr *Projection) syncWeights() {
 	if pr.wDel == nil {
-		pr.wDel = make([]float32, len(pr.Syn))
+		pr.wDel = make([]float32, len(pr.PostIdx))
 	}
-	W := pr.CSR.W
-	for k, s := range pr.Syn {
-		pr.wDel[k] = pr.deliverSign * W[s]
+	W, s := pr.CSR.W, pr.deliverSign
+	if pr.syn != nil {
+		for q, k := range pr.syn {
+			pr.wDel[q] = s * W[k]
+		}
+		return
 	}
+	pr.walkPreMajor(func(q, k int64) { pr.wDel[q] = s * W[k] })
 }
 
 // SyncWeights must be called after CSR.W of any projection was changed
@@ -116,6 +151,14 @@ type poissonIn struct {
 	exc bool
 	w   float32
 	cdf []float64 // P(count ≤ k)
+}
+
+// event is one given input spike: at step, add w to channel inh of neuron id.
+type event struct {
+	step int64
+	id   int32
+	inh  bool
+	w    float32
 }
 
 type pop struct {
@@ -140,6 +183,10 @@ type pop struct {
 	baseBias                                   float64
 	steps                                      []CurrentSpec
 	stepBias                                   float32
+
+	// given input spikes, sorted by step
+	ev    []event
+	evPos int
 
 	// state (struct of arrays)
 	v, ge, gi, a, w, ou []float32
@@ -206,6 +253,17 @@ func Build(s *Spec, o *Options) (*Net, error) {
 	for _, p := range n.pops {
 		p.initState(s.Seed, s.Populations[p.idx].Init)
 	}
+	tauMin := math.Inf(1)
+	for _, p := range n.pops {
+		np := p.np
+		if np.Synapse != Delta {
+			tauMin = math.Min(tauMin, math.Min(np.TauSynEMs, np.TauSynIMs))
+		}
+		if np.Model == ALIF {
+			tauMin = math.Min(tauMin, np.TauAdaptMs)
+		}
+	}
+	n.flushEvery = int64(math.Max(1, math.Min(1000, math.Floor(41*tauMin/s.DtMs))))
 	n.pool = par.NewPool(w)
 	n.updateFn = n.update
 	n.deliverFn = n.deliver
@@ -332,7 +390,7 @@ func buildProjection(s *Spec, i int, pops []*pop, workers int) (*Projection, err
 	if !pre.exc && post.np.Synapse == COBA {
 		pr.deliverSign = -1
 	}
-	pr.ColPtr, pr.PostIdx, pr.Syn = preMajor(c)
+	pr.ColPtr, pr.PostIdx = preMajor(c)
 	pr.syncWeights()
 	return pr, nil
 }
@@ -353,8 +411,9 @@ func drawMagnitude(w WeightSpec, r *rand.Rand) float64 {
 	return w.Mean
 }
 
-// preMajor builds the pre-major index of c with int32 back-pointers.
-func preMajor(c *conn.CSR) (colPtr []int64, post []int32, syn []int32) {
+// preMajor builds the pre-major index (column pointers and post indices)
+// of c.
+func preMajor(c *conn.CSR) (colPtr []int64, post []int32) {
 	colPtr = make([]int64, c.NPre+1)
 	for _, j := range c.Pre {
 		colPtr[j+1]++
@@ -365,17 +424,14 @@ func preMajor(c *conn.CSR) (colPtr []int64, post []int32, syn []int32) {
 	next := make([]int64, c.NPre)
 	copy(next, colPtr[:c.NPre])
 	post = make([]int32, len(c.Pre))
-	syn = make([]int32, len(c.Pre))
 	for i := 0; i < c.NPost; i++ {
 		for k := c.RowPtr[i]; k < c.RowPtr[i+1]; k++ {
 			j := c.Pre[k]
-			q := next[j]
+			post[next[j]] = int32(i)
 			next[j]++
-			post[q] = int32(i)
-			syn[q] = int32(k)
 		}
 	}
-	return colPtr, post, syn
+	return colPtr, post
 }
 
 func attachInputs(s *Spec, pops []*pop) error {
@@ -420,7 +476,19 @@ func attachInputs(s *Spec, pops []*pop) error {
 			p.ouMu, p.ouDec, p.ouSD = float32(c.AmpMV), float32(d), float32(c.SigmaMV*math.Sqrt(1-d*d))
 		}
 	}
+	for _, st := range s.SpikeTrains {
+		p := pops[s.PopIndex(st.Target)]
+		w := float32(st.Weight)
+		inh := st.Sign == "inh"
+		if inh && p.np.Synapse != COBA {
+			w = -w
+		}
+		for k, t := range st.TimesMs {
+			p.ev = append(p.ev, event{step: int64(math.Floor(t / dt)), id: st.IDs[k], inh: inh, w: w})
+		}
+	}
 	for _, p := range pops {
+		slices.SortStableFunc(p.ev, func(a, b event) int { return cmp.Compare(a.step, b.step) })
 		if p.bridge {
 			// Skip the uniform draw when the crossing probability is below e^-30.
 			p.bridgeTh = 30

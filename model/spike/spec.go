@@ -22,6 +22,25 @@ type Spec struct {
 	Noise []NoiseSpec
 	// Currents are constant, step and Ornstein–Uhlenbeck currents.
 	Currents []CurrentSpec
+	// SpikeTrains are given input spike trains (e.g. read from files).
+	SpikeTrains []SpikeTrainSpec
+}
+
+// SpikeTrainSpec delivers a given list of input spikes: at time TimesMs[k]
+// neuron IDs[k] of Target receives Weight on the excitatory ("exc") or
+// inhibitory ("inh") channel. An event at time t acts at the end of the step
+// containing t, i.e. at (⌊t/dt⌋ + 1)·dt.
+type SpikeTrainSpec struct {
+	// Target names the receiving population.
+	Target string
+	// TimesMs are the event times in ms (≥ 0, any order).
+	TimesMs []float64
+	// IDs are the receiving neurons (local ids of Target), one per time.
+	IDs []int32
+	// Weight is the per-event magnitude (mV for delta/exp, g_L for coba; ≥ 0).
+	Weight float64
+	// Sign is "exc" or "inh".
+	Sign string
 }
 
 // PopulationSpec is one group of identical neurons.
@@ -262,6 +281,21 @@ func (s *Spec) Validate() error {
 		}
 		if !(in.SigmaMV >= 0) || !finite(in.SigmaMV) || !finite(in.MuMV) {
 			return fmt.Errorf("%s: sigma_mv = %v must be ≥ 0 and mu_mv finite", key, in.SigmaMV)
+		}
+	}
+	for i, st := range s.SpikeTrains {
+		key := fmt.Sprintf("spike_train[%d]", i)
+		if err := need(key+".target", st.Target); err != nil {
+			return err
+		}
+		if len(st.TimesMs) != len(st.IDs) || st.Sign != "exc" && st.Sign != "inh" || !(st.Weight >= 0) || !finite(st.Weight) {
+			return fmt.Errorf("%s: need as many times as ids (%d, %d), sign exc/inh and weight ≥ 0", key, len(st.TimesMs), len(st.IDs))
+		}
+		n := s.Populations[s.PopIndex(st.Target)].N
+		for k, t := range st.TimesMs {
+			if !(t >= 0) || !finite(t) || st.IDs[k] < 0 || int(st.IDs[k]) >= n {
+				return fmt.Errorf("%s: event %d (t = %v ms, id %d) outside t ≥ 0, 0 ≤ id < %d", key, k, t, st.IDs[k], n)
+			}
 		}
 	}
 	for i, c := range s.Currents {

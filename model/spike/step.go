@@ -8,7 +8,7 @@ import (
 
 // Step advances the network by one dt. The schedule is
 //
-//	input (step currents) → integrate + arrivals + threshold/reset (parallel
+//	input (step currents, given spike trains into this step's slot) → integrate + arrivals + threshold/reset (parallel
 //	over neurons) → deliver spikes into the delay ring buffers (parallel over
 //	postsynaptic neurons) → check.
 //
@@ -32,6 +32,20 @@ func (n *Net) Step() error {
 			}
 		}
 		p.stepBias = float32(b)
+		if p.evPos < len(p.ev) {
+			base := int(n.step%int64(p.ringLen)) * p.n
+			for p.evPos < len(p.ev) && p.ev[p.evPos].step <= n.step {
+				e := p.ev[p.evPos]
+				if e.step == n.step {
+					if e.inh {
+						p.ringI[base+int(e.id)] += e.w
+					} else {
+						p.ringE[base+int(e.id)] += e.w
+					}
+				}
+				p.evPos++
+			}
+		}
 	}
 	n.pool.Run(n.updateFn)
 	for _, p := range n.pops {
@@ -68,6 +82,9 @@ func (n *Net) update(k int) {
 	w := n.workers
 	for _, p := range n.pops {
 		lo, hi := k*p.n/w, (k+1)*p.n/w
+		if n.step%n.flushEvery == 0 {
+			p.flushTiny(lo, hi)
+		}
 		if p.fastCOBA() {
 			p.spk[k] = p.updateCOBA(lo, hi, n.step, p.spk[k][:0])
 		} else if p.fastExp() {
@@ -113,10 +130,11 @@ func (p *pop) updateExp(lo, hi int, step int64, spk []int32) []int32 {
 		}
 		ref[i] = r
 		v[i] = vi
-		ge[i] = ftz(e*decE + re[i])
-		gi[i] = ftz(g*decI + ri[i])
-		re[i], ri[i] = 0, 0
+		ge[i] = e*decE + re[i]
+		gi[i] = g*decI + ri[i]
 	}
+	clear(re)
+	clear(ri)
 	return spk
 }
 
@@ -142,14 +160,22 @@ func cobaStep(v, num, G, dtTau float32) float32 {
 	return vinf + (v-vinf)*expNegFast(x)
 }
 
-// ftz flushes |x| < 1e-30 to zero: decaying synaptic and adaptation states
-// of silent neurons would otherwise enter the float32 subnormal range
-// (< 1.2e-38), where x86 arithmetic is 10–100× slower.
-func ftz(x float32) float32 {
-	if x < 1e-30 && x > -1e-30 {
-		return 0
+// flushTiny sets |x| < 1e-20 to zero in the synaptic and adaptation state
+// of neurons [lo, hi). Decaying states of silent neurons would otherwise
+// enter the float32 subnormal range (< 1.2e-38), where x86 arithmetic is
+// 10–100× slower; Step calls it every flushEvery steps, fewer than the
+// steps any state needs to decay from 1e-20 to 1e-38.
+func (p *pop) flushTiny(lo, hi int) {
+	for _, x := range [3][]float32{p.ge, p.gi, p.a} {
+		if x == nil {
+			continue
+		}
+		for i := lo; i < hi; i++ {
+			if v := x[i]; v < 1e-20 && v > -1e-20 {
+				x[i] = 0
+			}
+		}
 	}
-	return x
 }
 
 // expNegFast returns e^{−x} for x ≥ 0 in float32 without calls (so that it
@@ -211,10 +237,11 @@ func (p *pop) updateCOBA(lo, hi int, step int64, spk []int32) []int32 {
 		}
 		ref[i] = r
 		v[i] = vi
-		ge[i] = ftz(e0*decE + re[i])
-		gi[i] = ftz(g0*decI + ri[i])
-		re[i], ri[i] = 0, 0
+		ge[i] = e0*decE + re[i]
+		gi[i] = g0*decI + ri[i]
 	}
+	clear(re)
+	clear(ri)
 	return spk
 }
 
@@ -281,8 +308,8 @@ func (p *pop) updateGeneric(lo, hi int, step int64, spk []int32) []int32 {
 				vinf := el + I
 				v = vinf + (v-vinf)*p.p11 + e*p.pE + g*p.pI
 			}
-			p.ge[i] = ftz(e*p.decE + inE)
-			p.gi[i] = ftz(g*p.decI + inI)
+			p.ge[i] = e*p.decE + inE
+			p.gi[i] = g*p.decI + inI
 		case COBA:
 			e, g := p.ge[i], p.gi[i]
 			if held {
@@ -291,15 +318,15 @@ func (p *pop) updateGeneric(lo, hi int, step int64, spk []int32) []int32 {
 				em, gm := e*p.midE, g*p.midI
 				v = cobaStep(v, el+I+em*p.eE+gm*p.eI, 1+em+gm, p.dtTau)
 			}
-			p.ge[i] = ftz(e*p.decE + inE)
-			p.gi[i] = ftz(g*p.decI + inI)
+			p.ge[i] = e*p.decE + inE
+			p.gi[i] = g*p.decI + inI
 		}
 		if !held && p.noiseSD > 0 {
 			v += p.noiseSD * float32(r.NormFloat64())
 		}
 		theta := p.vth
 		if p.a != nil {
-			a := ftz(p.a[i] * p.decA)
+			a := p.a[i] * p.decA
 			p.a[i] = a
 			theta += p.beta * a
 		}
