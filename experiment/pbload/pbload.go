@@ -44,6 +44,7 @@ type Load struct {
 	Theory        bool      `toml:"theory" doc:"overlay the static mean-field overlap curve"`
 	TheoryFiniteK bool      `toml:"theory_finite_k" doc:"also overlay the MFT with the O(1/K) own-pattern variance"`
 	RunawayHz     float64   `toml:"runaway_hz" unit:"Hz" doc:"stop with an error when any |rate| exceeds this"`
+	PointsFile    string    `toml:"points_file" doc:"re-analyse an earlier run: read its res/points.tsv instead of simulating"`
 }
 
 // Config is the pb-load configuration; network.p is ignored (set per load).
@@ -233,7 +234,13 @@ func runOne(ctx context.Context, c *Config, net *pbnet.Net, steps, measure, avgF
 // Run simulates, writes res/points.tsv, res/summary.tsv, the overlay figure
 // and the report section.
 func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summary, error) {
-	pts, err := Simulate(ctx, c, env.Seed, env.Workers, env.Progress)
+	var pts []Point
+	var err error
+	if c.Load.PointsFile != "" {
+		pts, err = ReadPoints(c.Load.PointsFile)
+	} else {
+		pts, err = Simulate(ctx, c, env.Seed, env.Workers, env.Progress)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -279,15 +286,38 @@ func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summar
 		}
 		curve, err := meanfield.OverlapCurve(tf, rule, al, &meanfield.Options{Workers: env.Workers})
 		if err != nil {
-			return nil, fmt.Errorf("mean-field curve: %v", err)
+			env.Logf("warning: mean-field curve: %v", err)
+			sum["theory_warning"] = fmt.Sprintf("mean-field curve: %v", err)
 		}
 		series = append(series, curveSeries(curve, "mean-field theory (K → ∞)", false, 2))
 		if c.Load.TheoryFiniteK {
-			fk, err := meanfield.OverlapCurve(tf, rule, al, &meanfield.Options{Workers: env.Workers, FiniteK: int(math.Round(c.K())), C: c.Network.C})
-			if err != nil {
-				return nil, fmt.Errorf("finite-K mean-field curve: %v", err)
+			// The finite-K correction only lowers m, so the finite-K branch
+			// ends before the K → ∞ one: solve only where that one exists
+			// (each finite-K point is an outer fixed point, far costlier).
+			var fal []float64
+			for _, r := range curve {
+				if r.Retrieval.Exists {
+					fal = append(fal, r.Alpha)
+				}
 			}
-			series = append(series, curveSeries(fk, fmt.Sprintf("mean-field theory, finite K = %.0f", c.K()), true, 3))
+			fk, err := meanfield.OverlapCurve(tf, rule, fal, &meanfield.Options{Workers: env.Workers, FiniteK: int(math.Round(c.K())), C: c.Network.C})
+			if err != nil {
+				// Never lose a simulation to a theory curve: keep the
+				// converged points, say which were dropped.
+				var ok []meanfield.Result
+				for _, r := range fk {
+					if r.Converged {
+						ok = append(ok, r)
+					}
+				}
+				msg := fmt.Sprintf("finite-K mean-field curve: %d of %d points did not converge and are not drawn (%v)", len(fk)-len(ok), len(fal), err)
+				env.Logf("warning: %s", msg)
+				sum["theory_warning"] = msg
+				fk = ok
+			}
+			if len(fk) > 0 {
+				series = append(series, curveSeries(fk, fmt.Sprintf("mean-field theory, finite K = %.0f", c.K()), true, 3))
+			}
 		}
 		if _, err := WriteMFTCurve(env, curve, "mft_overlap_curve"); err != nil {
 			return nil, err
@@ -357,6 +387,35 @@ func WriteMFTCurve(env *experiment.Env, res []meanfield.Result, name string) (ex
 		env.Report.KeyValues("", []report.KV{{Key: "largest α with a retrieval state", Value: fmt.Sprintf("%.4g", end)}})
 	}
 	return experiment.Summary{"points": len(res)}, nil
+}
+
+// ReadPoints reads the res/points.tsv of an earlier pb-load run.
+func ReadPoints(path string) ([]Point, error) {
+	hdr, cols, err := store.ReadTSV(path)
+	if err != nil {
+		return nil, err
+	}
+	idx := map[string]int{}
+	for i, h := range hdr {
+		idx[h] = i
+	}
+	need := []string{"alpha", "p", "realisation", "m_at_measure", "m_time_avg", "m_temporal_sd", "m_end", "r2_avg_hz2", "mean_rate_end_hz", "rate_temporal_sd_hz"}
+	for _, k := range need {
+		if _, ok := idx[k]; !ok {
+			return nil, fmt.Errorf("%s: missing column %q (is it a pb-load res/points.tsv?)", path, k)
+		}
+	}
+	get := func(k string, i int) float64 { return cols[idx[k]][i] }
+	var pts []Point
+	for i := range cols[0] {
+		pts = append(pts, Point{Alpha: get("alpha", i), P: int(get("p", i)), Seed: int(get("realisation", i)), MAtMeasure: get("m_at_measure", i),
+			MAvg: get("m_time_avg", i), MSD: get("m_temporal_sd", i), MEnd: get("m_end", i), R2Avg: get("r2_avg_hz2", i),
+			MeanRateHz: get("mean_rate_end_hz", i), TemporalSDHz: get("rate_temporal_sd_hz", i)})
+	}
+	if len(pts) == 0 {
+		return nil, fmt.Errorf("%s: no points", path)
+	}
+	return pts, nil
 }
 
 // Agg is the per-load aggregate.

@@ -3,9 +3,12 @@ package pbload
 import (
 	"context"
 	"math"
+	"path/filepath"
 	"testing"
 
+	"github.com/engramsim/engram/experiment"
 	"github.com/engramsim/engram/ratefn"
+	"github.com/engramsim/engram/report"
 )
 
 // config of a finite-K network as in R10/R13/R14 of pereira-brunel.md:
@@ -129,5 +132,36 @@ func TestAggregateAndValidate(t *testing.T) {
 	c.Load.MeasureMs = 5000
 	if err := c.Validate(); err == nil {
 		t.Error("measure_ms > duration accepted")
+	}
+}
+
+// A points.tsv written by Run reads back into the same points (re-analysis
+// of a finished sweep without re-simulating).
+func TestReadPointsRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	c := finiteK(ratefn.MedianA, []float64{0.1}, 1, 20)
+	c.Network.N, c.Network.C = 1000, 0.1
+	env := &experiment.Env{Dir: dir, Seed: 1, Workers: 1, Report: report.New("t")}
+	if _, err := Run(context.Background(), c, env); err != nil {
+		t.Fatal(err)
+	}
+	pts, err := ReadPoints(filepath.Join(dir, "res", "points.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pts) != 1 || pts[0].P != 10 || pts[0].Alpha != 0.1 {
+		t.Fatalf("read back %+v", pts)
+	}
+	c.Load.PointsFile = filepath.Join(dir, "res", "points.tsv")
+	env2 := &experiment.Env{Dir: t.TempDir(), Seed: 1, Workers: 1, Report: report.New("t")}
+	sum, err := Run(context.Background(), c, env2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := sum["m_at_measure"].([]float64); math.Abs(m[0]-pts[0].MAtMeasure) > 1e-12 {
+		t.Errorf("re-analysis gives %v, points say %v", m[0], pts[0].MAtMeasure)
+	}
+	if _, err := ReadPoints(filepath.Join(dir, "res", "summary.tsv")); err == nil {
+		t.Error("summary.tsv accepted as points")
 	}
 }
