@@ -89,6 +89,7 @@ func (n *Net) Restore(r io.Reader) error {
 			}
 		}
 		copy(p.ref, s.Ref)
+		clear(p.refOK) // refractory lists are rebuilt from ref
 		p.evPos = sort.Search(len(p.ev), func(i int) bool { return p.ev[i].step >= c.Step })
 		p.winCount = s.WinCount
 		for i := range p.pcg {

@@ -68,7 +68,8 @@
 // back into CSR.W: every weight is addressable from both sides. Weights are drawn as magnitudes (constant,
 // normal truncated at 0, lognormal) and take the sign of the presynaptic
 // population (Dale's law, CheckDale). Delivery uses a pre-major copy of the
-// weights; call Net.SyncWeights after changing CSR.W.
+// weights (a single value when all of a projection's weights are equal);
+// call Net.SyncWeights after changing CSR.W.
 //
 // # Determinism, checkpoints, memory
 //

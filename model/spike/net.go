@@ -95,7 +95,12 @@ type Projection struct {
 	toInhib     bool      // delivered to the inhibitory channel
 	deliverSign float32   // multiplies W on delivery (−1 for inhibitory coba: g_i += |w|)
 	wDel        []float32 // deliverSign·W, pre-major
-	syn         []int32   // lazily built back-pointers (SynIndex)
+	// wUniform is set when every entry of wDel equals wOne (constant
+	// weights): delivery then reads only PostIdx, halving its memory
+	// traffic, and adds the same values.
+	wUniform bool
+	wOne     float32
+	syn      []int32 // lazily built back-pointers (SynIndex)
 }
 
 // SynIndex returns, for each pre-major entry k, the index of that synapse
@@ -134,9 +139,22 @@ func (pr *Projection) syncWeights() {
 		for q, k := range pr.syn {
 			pr.wDel[q] = s * W[k]
 		}
-		return
+	} else {
+		pr.walkPreMajor(func(q, k int64) { pr.wDel[q] = s * W[k] })
 	}
-	pr.walkPreMajor(func(q, k int64) { pr.wDel[q] = s * W[k] })
+	pr.wUniform, pr.wOne = false, 0
+	if len(pr.wDel) > 0 {
+		w0 := pr.wDel[0]
+		bits := math.Float32bits(w0)
+		pr.wUniform = true
+		for _, w := range pr.wDel {
+			if math.Float32bits(w) != bits {
+				pr.wUniform = false
+				break
+			}
+		}
+		pr.wOne = w0
+	}
 }
 
 // SyncWeights must be called after CSR.W of any projection was changed
@@ -196,8 +214,13 @@ type pop struct {
 	pcg                 []rand.PCG
 	rnd                 []rand.Rand
 
-	spk      [][]int32 // per worker
-	spiked   []int32   // this step, ascending local ids
+	spk [][]int32 // per worker
+	// refl[k] lists the neurons of worker k's range with ref > 0 (local
+	// indices; updateCOBA and updateExp); refOK[k] is false until it is
+	// built from ref (after Build and Restore).
+	refl     [][]int32
+	refOK    []bool
+	spiked   []int32 // this step, ascending local ids
 	winCount int64
 }
 
@@ -315,6 +338,12 @@ func newPop(s *Spec, i, off, workers int) (*pop, error) {
 		p.spk[k] = make([]int32, 0, hi-lo)
 	}
 	p.spiked = make([]int32, 0, p.n)
+	p.refl = make([][]int32, workers)
+	p.refOK = make([]bool, workers)
+	for k := range p.refl {
+		lo, hi := k*p.n/workers, (k+1)*p.n/workers
+		p.refl[k] = make([]int32, 0, hi-lo)
+	}
 	return p, nil
 }
 

@@ -86,9 +86,9 @@ func (n *Net) update(k int) {
 			p.flushTiny(lo, hi)
 		}
 		if p.fastCOBA() {
-			p.spk[k] = p.updateCOBA(lo, hi, n.step, p.spk[k][:0])
+			p.spk[k] = p.updateCOBA(k, lo, hi, n.step, p.spk[k][:0])
 		} else if p.fastExp() {
-			p.spk[k] = p.updateExp(lo, hi, n.step, p.spk[k][:0])
+			p.spk[k] = p.updateExp(k, lo, hi, n.step, p.spk[k][:0])
 		} else {
 			p.spk[k] = p.updateGeneric(lo, hi, n.step, p.spk[k][:0])
 		}
@@ -104,60 +104,137 @@ func (p *pop) fastExp() bool {
 }
 
 // updateExp is the specialised kernel for deterministic current-based
-// exponential LIF neurons with reset by value (the CUBA benchmark); it
-// computes exactly what updateGeneric computes for them.
-func (p *pop) updateExp(lo, hi int, step int64, spk []int32) []int32 {
+// exponential LIF neurons with reset by value (the CUBA benchmark), for the
+// neurons [lo, hi) of worker k; it computes exactly what updateGeneric
+// computes for them, in the two passes of updateCOBA (expRun, then the
+// refractory list).
+func (p *pop) updateExp(k, lo, hi int, step int64, spk []int32) []int32 {
 	base := int(step%int64(p.ringLen)) * p.n
 	v := p.v[lo:hi]
 	n := len(v)
 	re := p.ringE[base+lo : base+hi][:n]
 	ri := p.ringI[base+lo : base+hi][:n]
 	ge, gi, ref := p.ge[lo:hi][:n], p.gi[lo:hi][:n], p.ref[lo:hi][:n]
-	vr, vth, nRef := p.vreset, p.vth, p.nRef
-	vinf := p.el + p.stepBias
-	p11, pE, pI, decE, decI := p.p11, p.pE, p.pI, p.decE, p.decI
-	for i := range v {
-		e, g := ge[i], gi[i]
-		vi := vinf + (v[i]-vinf)*p11 + e*pE + g*pI
-		r := ref[i]
-		if r > 0 {
-			vi = vr
-			r--
-		} else if vi >= vth {
-			spk = append(spk, int32(lo+i))
-			vi = vr
-			r = nRef
+	lst := p.refList(k, ref)
+	c := expK{vinf: p.el + p.stepBias, vth: p.vth, p11: p.p11, pE: p.pE, pI: p.pI, decE: p.decE, decI: p.decI}
+	s0 := len(spk)
+	for i := 0; i < n; i++ {
+		var vi float32
+		i, vi = expRun(i, v, ge, gi, re, ri, &c)
+		if i < n {
+			if ref[i] <= 0 {
+				spk = append(spk, int32(lo+i))
+				vi = p.vreset
+				ref[i] = p.nRef
+			}
+			v[i] = vi // refractory neurons are clamped below
 		}
-		ref[i] = r
-		v[i] = vi
-		ge[i] = e*decE + re[i]
-		gi[i] = g*decI + ri[i]
 	}
+	p.refl[k] = p.clampRefractory(lst, v, ref, lo, spk[s0:])
 	clear(re)
 	clear(ri)
 	return spk
+}
+
+// expK are the constants of expRun.
+type expK struct {
+	vinf, vth, p11, pE, pI, decE, decI float32
+}
+
+// expRun is the inner loop of updateExp's first pass from neuron i: V over
+// the step (exact propagator) and the synaptic currents' decay plus
+// arrivals. It returns the index of the first neuron with V ≥ θ (its
+// currents are updated, its V is not) and that V, or len(v).
+func expRun(i int, v, ge, gi, re, ri []float32, c *expK) (int, float32) {
+	v = v[i:]
+	n := len(v)
+	ge, gi, re, ri = ge[i:][:n], gi[i:][:n], re[i:][:n], ri[i:][:n]
+	vinf, vth, p11, pE, pI, decE, decI := c.vinf, c.vth, c.p11, c.pE, c.pI, c.decE, c.decI
+	for j := range v {
+		e, g := ge[j], gi[j]
+		vi := vinf + (v[j]-vinf)*p11 + e*pE + g*pI
+		ge[j] = e*decE + re[j]
+		gi[j] = g*decI + ri[j]
+		if vi >= vth {
+			return i + j, vi
+		}
+		v[j] = vi
+	}
+	return i + n, 0
+}
+
+// clampRefractory is the second pass of updateCOBA and updateExp: the
+// neurons of lst (local indices of the neurons with ref > 0 at the start
+// of the step) get V ← V_reset and their counter decremented; lst is
+// compacted to those still refractory, and the neurons that spiked in this
+// step (spiked: population ids; lo is the offset of the range) are
+// appended.
+func (p *pop) clampRefractory(lst []int32, v []float32, ref []int32, lo int, spiked []int32) []int32 {
+	vr := p.vreset
+	m := 0
+	for _, j := range lst {
+		r := ref[j] - 1
+		ref[j] = r
+		v[j] = vr
+		lst[m] = j
+		if r > 0 {
+			m++
+		}
+	}
+	lst = lst[:m]
+	if p.nRef > 0 {
+		for _, j := range spiked {
+			lst = append(lst, j-int32(lo))
+		}
+	}
+	return lst
 }
 
 // cobaStep advances V over one step of τ_m dV/dt = num − G·V with num and
 // G frozen (exponential Euler, exact for constant conductances). The
 // kernels pass the conductances at the middle of the step, g·e^{−dt/(2τ_s)},
 // which makes the scheme second order in dt (exponential midpoint rule):
-// V' = V∞ + (V − V∞)e^{−x}, V∞ = num/G, x = G·dt/τ_m. For x < 0.5 e^{−x} is
-// replaced by its (2,2) Padé approximant P(x)/Q(x), P = 1 − x/2 + x²/12,
-// Q = 1 + x/2 + x²/12, whose relative error is below x⁵/720 ≤ 4.4e-5 (a
-// V error below 1 µV per step for |V − V∞| ≤ 20 mV, far below the O(dt²)
-// error of freezing the conductances); since Q − P = x the update needs a
-// single division: V' = (V·P + (dt/τ_m)·num)/Q. Larger x (G > 100 at
-// dt/τ_m = 0.005) uses expNegFast.
-func cobaStep(v, num, G, dtTau float32) float32 {
-	x := dtTau * G
+// V' = V∞ + (V − V∞)e^{−x}, V∞ = num/G, x = G·dt/τ_m. The arguments are
+// x and y = x·V∞ = (dt/τ_m)·num, which cobaCoef produces directly from the
+// start-of-step conductances with one multiply-add per term. For x < 0.5
+// e^{−x} is replaced by its (2,2) Padé approximant P(x)/Q(x),
+// P = 1 − x/2 + x²/12, Q = 1 + x/2 + x²/12, whose relative error is below
+// x⁵/720 ≤ 4.4e-5 (a V error below 1 µV per step for |V − V∞| ≤ 20 mV, far
+// below the O(dt²) error of freezing the conductances); since Q − P = x the
+// update is the single division V' = V + (y − x·V)/Q. Larger x (G > 100 at
+// dt/τ_m = 0.005) uses cobaBig.
+func cobaStep(v, x, y float32) float32 {
 	if x < 0.5 {
-		h := 0.5 * x
-		q := x * x * (1.0 / 12)
-		return (v*(1-h+q) + dtTau*num) / (1 + h + q)
+		return v + (y-x*v)/(1+x*(0.5+x*(1.0/12)))
 	}
-	vinf := num / G
+	return cobaBig(v, x, y)
+}
+
+// cobaBig is cobaStep for x ≥ 0.5: V∞ + (V − V∞)e^{−x} with V∞ = y/x. It
+// is kept out of line so that the rare case does not crowd the registers
+// of the callers.
+//
+//go:noinline
+func cobaBig(v, x, y float32) float32 {
+	vinf := y / x
 	return vinf + (v-vinf)*expNegFast(x)
+}
+
+// cobaCoefs returns the per-step constants of cobaCoef: with a = dt/τ_m and
+// the mid-step factors m_e, m_i, cE = a·m_e, cI = a·m_i, kE = cE·E_e and
+// kI = cI·E_i. They are computed at the start of every kernel call (not at
+// Build) so that changes of midE or midI (tests) take effect.
+func (p *pop) cobaCoefs() (a, cE, cI, kE, kI float32) {
+	a = p.dtTau
+	cE, cI = a*p.midE, a*p.midI
+	return a, cE, cI, cE * p.eE, cI * p.eI
+}
+
+// cobaCoef returns x and y of cobaStep for the start-of-step conductances
+// e, g and drive b = (dt/τ_m)·(E_L + I): x = a + e·cE + g·cI and
+// y = b + e·kE + g·kI.
+func cobaCoef(e, g, a, cE, cI, b, kE, kI float32) (x, y float32) {
+	return a + e*cE + g*cI, b + e*kE + g*kI
 }
 
 // flushTiny sets |x| < 1e-20 to zero in the synaptic and adaptation state
@@ -195,54 +272,156 @@ func expNegFast(x float32) float32 {
 }
 
 // updateCOBA is the specialised kernel for deterministic conductance-based
-// LIF neurons with reset by value (the Vogels–Abbott benchmark). It computes
-// exactly what updateGeneric computes for such a population.
-func (p *pop) updateCOBA(lo, hi int, step int64, spk []int32) []int32 {
+// LIF neurons with reset by value (the Vogels–Abbott benchmark), for the
+// neurons [lo, hi) of worker k. It computes exactly what updateGeneric
+// computes for such a population, in two passes:
+//
+//  1. every neuron: V over the step (as if not refractory), conductance
+//     decay plus arrivals. The inner loop touches only v, ge, gi and the
+//     ring slot, makes no calls and leaves it only for the rare neurons
+//     with x ≥ 0.5 or V ≥ θ, which cobaSlow finishes (threshold, reset,
+//     refractory counter, spike record);
+//  2. the refractory neurons only (p.refl[k], those with ref > 0 at the
+//     start of the step): V ← V_reset, counter decremented, and the list
+//     compacted; the neurons that spiked in pass 1 are appended.
+//
+// So the per-neuron loop carries no refractory branch, whose outcome is
+// unpredictable in a network (≈ 9 % of the COBA neurons are refractory),
+// and does not read or write ref. Refractory neurons are integrated in
+// pass 1 like the others and overwritten in pass 2, which gives the same
+// state as clamping them in pass 1.
+func (p *pop) updateCOBA(k, lo, hi int, step int64, spk []int32) []int32 {
 	base := int(step%int64(p.ringLen)) * p.n
-	re := p.ringE[base+lo : base+hi]
-	ri := p.ringI[base+lo : base+hi]
 	v := p.v[lo:hi]
-	ge := p.ge[lo:hi]
-	gi := p.gi[lo:hi]
-	ref := p.ref[lo:hi]
-	ge, gi, ref, ri = ge[:len(v)], gi[:len(v)], ref[:len(v)], ri[:len(v)]
-	re = re[:len(v)]
-	el, vth, vr, eE, eI := p.el, p.vth, p.vreset, p.eE, p.eI
-	dtTau, decE, decI, bias, nRef := p.dtTau, p.decE, p.decI, p.stepBias, p.nRef
-	midE, midI := p.midE, p.midI
-	for i := range v {
-		e0, g0 := ge[i], gi[i]
-		// cobaStep at the mid-step conductances, inlined by hand and
-		// computed for every neuron (straight-line code; the refractory
-		// case then overrides the result).
-		e, g := e0*midE, g0*midI
-		G := 1 + e + g
-		num := el + bias + e*eE + g*eI
-		x := dtTau * G
-		h := 0.5 * x
-		q := x * x * (1.0 / 12)
-		vi := (v[i]*(1-h+q) + dtTau*num) / (1 + h + q)
-		if x >= 0.5 {
-			vinf := num / G
-			vi = vinf + (v[i]-vinf)*expNegFast(x)
-		}
-		r := ref[i]
-		if r > 0 {
-			vi = vr
-			r--
-		} else if vi >= vth {
-			spk = append(spk, int32(lo+i))
-			vi = vr
-			r = nRef
-		}
-		ref[i] = r
-		v[i] = vi
-		ge[i] = e0*decE + re[i]
-		gi[i] = g0*decI + ri[i]
+	n := len(v)
+	re := p.ringE[base+lo : base+hi][:n]
+	ri := p.ringI[base+lo : base+hi][:n]
+	ge, gi, ref := p.ge[lo:hi][:n], p.gi[lo:hi][:n], p.ref[lo:hi][:n]
+	lst := p.refList(k, ref)
+	var c cobaK
+	c.a, c.cE, c.cI, c.kE, c.kI = p.cobaCoefs()
+	c.b = c.a * (p.el + p.stepBias)
+	c.vth, c.decE, c.decI = p.vth, p.decE, p.decI
+	c.half, c.twelfth, c.one = 0.5, 1.0/12, 1
+	run := cobaRun
+	if c.kE == 0 {
+		run = cobaRun0
 	}
+	s0 := len(spk)
+	for i := 0; i < n; i++ {
+		var x, y float32
+		i, x, y = run(i, v, ge, gi, re, ri, &c)
+		if i < n {
+			spk = p.cobaSlow(i, lo, v, ref, x, y, spk)
+		}
+	}
+	p.refl[k] = p.clampRefractory(lst, v, ref, lo, spk[s0:])
 	clear(re)
 	clear(ri)
 	return spk
+}
+
+// cobaK are the constants of cobaRun. The literals 0.5, 1/12 and 1 are
+// passed as values too: the compiler reloads a literal from memory at every
+// use but keeps a variable in a register (the loop is limited by memory
+// operations as much as by arithmetic).
+type cobaK struct {
+	a, cE, cI, b, kE, kI, vth, decE, decI float32
+	half, twelfth, one                    float32 // 0.5, 1/12, 1
+}
+
+// cobaRun is the inner loop of updateCOBA's pass 1 from neuron i:
+// conductance decay and arrivals, and V over the step. It returns the
+// index of the first neuron whose V it leaves to cobaSlow (x ≥ 0.5 or
+// V ≥ θ; its conductances are already updated, its V is not), with that
+// neuron's x and y, or len(v). It is a separate function, and every
+// constant is a local copy, so that the loop runs from registers.
+func cobaRun(i int, v, ge, gi, re, ri []float32, c *cobaK) (int, float32, float32) {
+	v = v[i:]
+	n := len(v)
+	ge, gi, re, ri = ge[i:][:n], gi[i:][:n], re[i:][:n], ri[i:][:n]
+	a, cE, cI, b, kE, kI := c.a, c.cE, c.cI, c.b, c.kE, c.kI
+	vth, decE, decI := c.vth, c.decE, c.decI
+	half, twelfth, one := c.half, c.twelfth, c.one
+	for j := range v {
+		e0, g0 := ge[j], gi[j]
+		x, y := cobaCoef(e0, g0, a, cE, cI, b, kE, kI)
+		ge[j] = e0*decE + re[j]
+		gi[j] = g0*decI + ri[j]
+		if x >= half {
+			return i + j, x, y
+		}
+		vi := v[j]
+		vi += (y - x*vi) / (one + x*(half+x*twelfth))
+		if vi >= vth {
+			return i + j, x, y
+		}
+		v[j] = vi
+	}
+	return i + n, 0, 0
+}
+
+// cobaRun0 is cobaRun for kE = 0 (E_e = 0, the usual case): it drops the
+// term e0·kE of y, saving a multiply-add per neuron. The result is the
+// same bit for bit (up to the sign of a zero y when b = −0): b + e0·0 = b
+// for finite e0, and a non-finite e0 makes x non-finite, so that V is NaN
+// or the neuron goes to cobaSlow in both.
+func cobaRun0(i int, v, ge, gi, re, ri []float32, c *cobaK) (int, float32, float32) {
+	v = v[i:]
+	n := len(v)
+	ge, gi, re, ri = ge[i:][:n], gi[i:][:n], re[i:][:n], ri[i:][:n]
+	a, cE, cI, b, kI := c.a, c.cE, c.cI, c.b, c.kI
+	vth, decE, decI := c.vth, c.decE, c.decI
+	half, twelfth, one := c.half, c.twelfth, c.one
+	for j := range v {
+		e0, g0 := ge[j], gi[j]
+		y := b + g0*kI
+		x := a + e0*cE + g0*cI
+		ge[j] = e0*decE + re[j]
+		gi[j] = g0*decI + ri[j]
+		if x >= half {
+			return i + j, x, y
+		}
+		vi := v[j]
+		vi += (y - x*vi) / (one + x*(half+x*twelfth))
+		if vi >= vth {
+			return i + j, x, y
+		}
+		v[j] = vi
+	}
+	return i + n, 0, 0
+}
+
+// cobaSlow finishes neuron i of updateCOBA's pass 1 (local index; lo is
+// the offset of the range) from its x and y: V over the step, and the
+// threshold test with reset and spike record.
+func (p *pop) cobaSlow(i, lo int, v []float32, ref []int32, x, y float32, spk []int32) []int32 {
+	vi := cobaStep(v[i], x, y)
+	if ref[i] <= 0 && vi >= p.vth {
+		spk = append(spk, int32(lo+i))
+		vi = p.vreset
+		ref[i] = p.nRef
+	}
+	v[i] = vi // refractory neurons are clamped in pass 2
+	return spk
+}
+
+// refList returns worker k's list of refractory neurons (local indices
+// into ref, which is that worker's range) for updateCOBA and updateExp,
+// rebuilding it from ref after Build or Restore.
+func (p *pop) refList(k int, ref []int32) []int32 {
+	if p.refOK[k] {
+		return p.refl[k]
+	}
+	lst := p.refl[k][:0]
+	for j, r := range ref {
+		if r > 0 {
+			lst = append(lst, int32(j))
+		}
+	}
+	p.refl[k] = lst
+	p.refOK[k] = true
+	return lst
 }
 
 func (p *pop) updateGeneric(lo, hi int, step int64, spk []int32) []int32 {
@@ -251,6 +430,7 @@ func (p *pop) updateGeneric(lo, hi int, step int64, spk []int32) []int32 {
 	ri := p.ringI[base : base+p.n]
 	bias := p.stepBias
 	el, vr, nRef := p.el, p.vreset, p.nRef
+	ca, cE, cI, kE, kI := p.cobaCoefs()
 	for i := lo; i < hi; i++ {
 		inE, inI := re[i], ri[i]
 		re[i], ri[i] = 0, 0
@@ -315,8 +495,8 @@ func (p *pop) updateGeneric(lo, hi int, step int64, spk []int32) []int32 {
 			if held {
 				v = vr
 			} else {
-				em, gm := e*p.midE, g*p.midI
-				v = cobaStep(v, el+I+em*p.eE+gm*p.eI, 1+em+gm, p.dtTau)
+				x, y := cobaCoef(e, g, ca, cE, cI, ca*(el+I), kE, kI)
+				v = cobaStep(v, x, y)
 			}
 			p.ge[i] = e*p.decE + inE
 			p.gi[i] = g*p.decI + inI
@@ -385,12 +565,19 @@ func (n *Net) deliver(k int) {
 		for _, j := range pre.spiked {
 			a, b := pr.ColPtr[j], pr.ColPtr[j+1]
 			posts := pr.PostIdx[a:b]
-			ws := pr.wDel[a:b]
 			if w > 1 {
 				m0, m1 := lowerBound(posts, lo), lowerBound(posts, hi)
-				posts, ws = posts[m0:m1], ws[m0:m1]
+				posts = posts[m0:m1]
+				a += int64(m0)
 			}
-			ws = ws[:len(posts)]
+			if pr.wUniform {
+				wc := pr.wOne
+				for _, q := range posts {
+					ring[q] += wc
+				}
+				continue
+			}
+			ws := pr.wDel[a : a+int64(len(posts))]
 			for m, q := range posts {
 				ring[q] += ws[m]
 			}
@@ -417,7 +604,8 @@ func (n *Net) check() error {
 		for _, p := range n.pops {
 			for vi, x := range [3][]float32{p.v, p.ge, p.gi} {
 				for i, val := range x {
-					if val != val || math.IsInf(float64(val), 0) {
+					// All exponent bits set: ±Inf or NaN.
+					if math.Float32bits(val)&0x7f800000 == 0x7f800000 {
 						name := [3]string{"v", "ge", "gi"}[vi]
 						return fmt.Errorf("spike: population %q: non-finite %s = %v (neuron %d) at t = %.2f ms", p.name, name, val, i, t)
 					}
