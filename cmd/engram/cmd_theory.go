@@ -392,9 +392,27 @@ func (a *app) mftCurve(ctx context.Context, cfg *theoryConfig, tf ratefn.Transfe
 	return a.withRunDir(ctx, RunSpec{Name: "mft-curve", ConfigTOML: config.Format(cfg, "")}, func(env *experiment.Env) (experiment.Summary, error) {
 		opts.Progress = env.Progress
 		res, err := meanfield.OverlapCurve(tf, rule, al, opts)
-		if err != nil {
+		if err != nil && len(res) != len(al) {
 			return nil, err
 		}
-		return pbload.WriteMFTCurve(env, res, "mft_overlap_curve")
+		var warn string
+		if err != nil {
+			// keep the curve; points that did not converge are flagged
+			var ok []meanfield.Result
+			for _, r := range res {
+				if r.Converged {
+					ok = append(ok, r)
+				}
+			}
+			warn = fmt.Sprintf("%d of %d points did not converge and are left out: %v", len(res)-len(ok), len(res), err)
+			a.logf("warning: %s", warn)
+			res = ok
+		}
+		sum, err := pbload.WriteMFTCurve(env, res, "mft_overlap_curve")
+		if err == nil && warn != "" {
+			sum["warning"] = warn
+			env.Report.Paragraph("Warning: " + warn)
+		}
+		return sum, err
 	})
 }
