@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -114,6 +115,13 @@ func ReadRates(path string) (*Dataset, error) {
 // each in either layout of ReadRates, into one Dataset. Neuron ids must be
 // unique across files.
 func ReadRatesDir(dir string) (*Dataset, error) {
+	return ReadDirWith(dir, []string{".csv", ".tsv"}, ReadRates)
+}
+
+// ReadDirWith reads every file of dir whose extension (case-insensitive) is
+// in exts, sorted by name, with read, and merges the neurons into one
+// Dataset. Neuron ids must be unique across files.
+func ReadDirWith(dir string, exts []string, read func(path string) (*Dataset, error)) (*Dataset, error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("infer: %w", err)
@@ -121,19 +129,19 @@ func ReadRatesDir(dir string) (*Dataset, error) {
 	var names []string
 	for _, e := range ents {
 		ext := strings.ToLower(filepath.Ext(e.Name()))
-		if !e.IsDir() && (ext == ".csv" || ext == ".tsv") {
+		if !e.IsDir() && slices.Contains(exts, ext) {
 			names = append(names, e.Name())
 		}
 	}
 	sort.Strings(names)
 	if len(names) == 0 {
-		return nil, fmt.Errorf("infer: %s: no .csv or .tsv files", dir)
+		return nil, fmt.Errorf("infer: %s: no %s files", dir, strings.Join(exts, ", "))
 	}
 	ds := &Dataset{Source: dir}
 	seen := map[string]string{}
 	for _, n := range names {
 		p := filepath.Join(dir, n)
-		d, err := ReadRates(p)
+		d, err := read(p)
 		if err != nil {
 			return nil, err
 		}

@@ -96,7 +96,7 @@ func TestReadRatesErrors(t *testing.T) {
 
 func TestReadRatesDirErrors(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := ReadRatesDir(dir); err == nil || !strings.Contains(err.Error(), "no .csv or .tsv") {
+	if _, err := ReadRatesDir(dir); err == nil || !strings.Contains(err.Error(), "no .csv, .tsv files") {
 		t.Errorf("empty dir: %v", err)
 	}
 	good := "rate_hz,condition\n" + body(MinSamplesPerCondition)

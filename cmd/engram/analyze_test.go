@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -16,14 +14,6 @@ import (
 	"github.com/engramsim/engram/store"
 	"github.com/engramsim/engram/theory/branchproc"
 )
-
-// runAnalyze runs the CLI with args and returns the exit code, stdout and stderr.
-func runAnalyze(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := newApp(&stdout, &stderr).execute(context.Background(), args)
-	return code, stdout.String(), stderr.String()
-}
 
 // decodeJSON parses the single JSON object printed under --json.
 func decodeJSON(t *testing.T, out string) map[string]any {
@@ -99,7 +89,7 @@ func TestAnalyzeBranchingEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	file := writeDriven(t, dir, "activity.npy", 0.9, 5, 10000, 7)
 	out := filepath.Join(dir, "run")
-	code, stdout, stderr := runAnalyze(t, "analyze", "branching", file, "--kmax", "50", "--bin-ms", "4", "--json", "--quiet", "--out", out)
+	code, stdout, stderr := run(t, "analyze", "branching", file, "--kmax", "50", "--bin-ms", "4", "--json", "--quiet", "--out", out)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -133,7 +123,7 @@ func TestAnalyzeBranchingEndToEnd(t *testing.T) {
 	}
 
 	// Without a bin width there is no tau_ms; ts and exp select the method and model.
-	code, stdout, stderr = runAnalyze(t, "analyze", "branching", file, "--kmax", "50", "--method", "ts", "--fit", "exp", "--bootstrap", "0", "--json", "--quiet", "--no-run-dir")
+	code, stdout, stderr = run(t, "analyze", "branching", file, "--kmax", "50", "--method", "ts", "--fit", "exp", "--bootstrap", "0", "--json", "--quiet", "--no-run-dir")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -147,7 +137,7 @@ func TestAnalyzeBranchingEndToEnd(t *testing.T) {
 func TestAnalyzeTimescale(t *testing.T) {
 	dir := t.TempDir()
 	file := writeDriven(t, dir, "activity.npy", 0.9, 5, 10000, 8)
-	code, stdout, stderr := runAnalyze(t, "analyze", "timescale", file, "--kmax", "100", "--bin-ms", "2", "--json", "--quiet", "--out", filepath.Join(dir, "run"))
+	code, stdout, stderr := run(t, "analyze", "timescale", file, "--kmax", "100", "--bin-ms", "2", "--json", "--quiet", "--out", filepath.Join(dir, "run"))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -175,7 +165,7 @@ func TestAnalyzePowerlawWords(t *testing.T) {
 		t.Skip("reference data absent:", err)
 	}
 	dir := t.TempDir()
-	code, stdout, stderr := runAnalyze(t, "analyze", "powerlaw", words, "--discrete", "--compare", "--json", "--quiet", "--out", filepath.Join(dir, "run"))
+	code, stdout, stderr := run(t, "analyze", "powerlaw", words, "--discrete", "--compare", "--json", "--quiet", "--out", filepath.Join(dir, "run"))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -212,7 +202,7 @@ func TestAnalyzePowerlawWords(t *testing.T) {
 	}
 
 	// Without --compare there is no comparisons key.
-	code, stdout, stderr = runAnalyze(t, "analyze", "powerlaw", words, "--json", "--quiet", "--no-run-dir", "--xmin", "7")
+	code, stdout, stderr = run(t, "analyze", "powerlaw", words, "--json", "--quiet", "--no-run-dir", "--xmin", "7")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -235,7 +225,7 @@ func TestAnalyzePowerlawContinuousScale(t *testing.T) {
 	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := runAnalyze(t, "analyze", "powerlaw", p, "--continuous", "--scale", "1e-3", "--xmin", "1", "--gof", "20", "--json", "--quiet", "--no-run-dir")
+	code, stdout, stderr := run(t, "analyze", "powerlaw", p, "--continuous", "--scale", "1e-3", "--xmin", "1", "--gof", "20", "--json", "--quiet", "--no-run-dir")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -268,7 +258,7 @@ func TestAnalyzeAvalanches(t *testing.T) {
 	dir := t.TempDir()
 	file := writeAvalancheSeries(t, dir, 20000)
 	out := filepath.Join(dir, "run")
-	code, stdout, stderr := runAnalyze(t, "analyze", "avalanches", file, "--size-xmin", "10", "--duration-xmin", "10", "--rebin", "1,2", "--json", "--quiet", "--out", out)
+	code, stdout, stderr := run(t, "analyze", "avalanches", file, "--size-xmin", "10", "--duration-xmin", "10", "--rebin", "1,2", "--json", "--quiet", "--out", out)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -367,7 +357,7 @@ func TestAnalyzeInputFormats(t *testing.T) {
 	} {
 		full := append([]string{"analyze", "branching"}, args...)
 		full = append(full, "--kmax", "40", "--json", "--quiet", "--no-run-dir")
-		code, stdout, stderr := runAnalyze(t, full...)
+		code, stdout, stderr := run(t, full...)
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, stderr)
 		}
@@ -408,7 +398,7 @@ func TestAnalyzeSpikeTimes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range []string{csv, npz} {
-		code, stdout, stderr := runAnalyze(t, "analyze", "branching", f, "--bin-ms", "2", "--kmax", "50", "--json", "--quiet", "--no-run-dir")
+		code, stdout, stderr := run(t, "analyze", "branching", f, "--bin-ms", "2", "--kmax", "50", "--json", "--quiet", "--no-run-dir")
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", f, code, stderr)
 		}
@@ -421,7 +411,7 @@ func TestAnalyzeSpikeTimes(t *testing.T) {
 		}
 	}
 	// Mean-IEI binning runs and reports its width.
-	code, stdout, stderr := runAnalyze(t, "analyze", "avalanches", npz, "--bin", "mean-iei", "--json", "--quiet", "--no-run-dir")
+	code, stdout, stderr := run(t, "analyze", "avalanches", npz, "--bin", "mean-iei", "--json", "--quiet", "--no-run-dir")
 	if code != 0 {
 		t.Fatalf("mean-iei: exit %d: %s", code, stderr)
 	}
@@ -432,11 +422,11 @@ func TestAnalyzeSpikeTimes(t *testing.T) {
 
 func TestAnalyzeEngramSpikeRecording(t *testing.T) {
 	// The layout of experiment/spiking: rec/spikes.npy int64 rows (step, id)
-	// and config.resolved.toml with network.dt_ms and run.duration_ms.
+	// and config.resolved.toml with network.dt_ms and runDir.duration_ms.
 	dir := t.TempDir()
-	run := filepath.Join(dir, "spiking-run")
-	os.MkdirAll(filepath.Join(run, "rec"), 0o755)
-	os.WriteFile(filepath.Join(run, "config.resolved.toml"), []byte("experiment = \"spiking\"\n[network]\ndt_ms = 0.5\n[run]\nduration_ms = 1000\n"), 0o644)
+	runDir := filepath.Join(dir, "spiking-run")
+	os.MkdirAll(filepath.Join(runDir, "rec"), 0o755)
+	os.WriteFile(filepath.Join(runDir, "config.resolved.toml"), []byte("experiment = \"spiking\"\n[network]\ndt_ms = 0.5\n[runDir]\nduration_ms = 1000\n"), 0o644)
 	rng := rand.New(rand.NewPCG(2, 0))
 	var rows []int64
 	for step := 0; step < 2000; step++ {
@@ -446,11 +436,11 @@ func TestAnalyzeEngramSpikeRecording(t *testing.T) {
 			}
 		}
 	}
-	if err := store.WriteNPY(filepath.Join(run, "rec", "spikes.npy"), rows, len(rows)/2, 2); err != nil {
+	if err := store.WriteNPY(filepath.Join(runDir, "rec", "spikes.npy"), rows, len(rows)/2, 2); err != nil {
 		t.Fatal(err)
 	}
-	for _, in := range []string{run, filepath.Join(run, "rec", "spikes.npy")} {
-		code, stdout, stderr := runAnalyze(t, "analyze", "branching", in, "--bin-ms", "1", "--kmax", "20", "--json", "--quiet", "--no-run-dir")
+	for _, in := range []string{runDir, filepath.Join(runDir, "rec", "spikes.npy")} {
+		code, stdout, stderr := run(t, "analyze", "branching", in, "--bin-ms", "1", "--kmax", "20", "--json", "--quiet", "--no-run-dir")
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", in, code, stderr)
 		}
@@ -511,7 +501,7 @@ func TestAnalyzeBadInput(t *testing.T) {
 		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
 			out := filepath.Join(dir, "out-"+strings.ReplaceAll(c.name, " ", "_"))
 			args := append(slices.Clone(c.args), "--quiet", "--out", out)
-			code, stdout, stderr := runAnalyze(t, args...)
+			code, stdout, stderr := run(t, args...)
 			if code != 1 {
 				t.Fatalf("exit %d, want 1 (stdout %q, stderr %q)", code, stdout, stderr)
 			}
@@ -524,7 +514,7 @@ func TestAnalyzeBadInput(t *testing.T) {
 				t.Errorf("run directory %s left behind (stat: %v)", out, err)
 			}
 			// Under --json the error is one JSON object too.
-			code, stdout, _ = runAnalyze(t, append(args, "--json")...)
+			code, stdout, _ = run(t, append(args, "--json")...)
 			if code != 1 || decodeJSON(t, stdout)["error"] == nil {
 				t.Errorf("--json: exit %d, stdout %q", code, stdout)
 			}
@@ -546,7 +536,7 @@ func TestAnalyzeSeedAndText(t *testing.T) {
 		if seed != "" {
 			args = append(args, "--seed", seed)
 		}
-		code, stdout, stderr := runAnalyze(t, args...)
+		code, stdout, stderr := run(t, args...)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
@@ -564,7 +554,7 @@ func TestAnalyzeSeedAndText(t *testing.T) {
 	}
 	// Without --json: human-readable key = value lines, and with a run
 	// directory, its path.
-	code, stdout, stderr := runAnalyze(t, "analyze", "branching", file, "--kmax", "30", "--quiet", "--out", filepath.Join(dir, "run"))
+	code, stdout, stderr := run(t, "analyze", "branching", file, "--kmax", "30", "--quiet", "--out", filepath.Join(dir, "run"))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

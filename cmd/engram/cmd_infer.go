@@ -212,40 +212,7 @@ func readInferInput(path string) (*infer.Dataset, error) {
 	if !fi.IsDir() {
 		return readInferFile(path)
 	}
-	ents, err := os.ReadDir(path)
-	if err != nil {
-		return nil, fmt.Errorf("infer: %v", err)
-	}
-	var names []string
-	for _, e := range ents {
-		switch strings.ToLower(filepath.Ext(e.Name())) {
-		case ".csv", ".tsv", ".npz", ".npy":
-			if !e.IsDir() {
-				names = append(names, e.Name())
-			}
-		}
-	}
-	sort.Strings(names)
-	if len(names) == 0 {
-		return nil, fmt.Errorf("infer: %s: no .csv, .tsv, .npz or .npy files", path)
-	}
-	ds := &infer.Dataset{Source: path}
-	seen := map[string]string{}
-	for _, n := range names {
-		p := filepath.Join(path, n)
-		d, err := readInferFile(p)
-		if err != nil {
-			return nil, err
-		}
-		for _, nd := range d.Neurons {
-			if prev, ok := seen[nd.ID]; ok {
-				return nil, fmt.Errorf("infer: %s: neuron %q already read from %s", p, nd.ID, prev)
-			}
-			seen[nd.ID] = p
-			ds.Neurons = append(ds.Neurons, nd)
-		}
-	}
-	return ds, nil
+	return infer.ReadDirWith(path, []string{".csv", ".tsv", ".npz", ".npy"}, readInferFile)
 }
 
 // readInferFile reads one file by its extension.

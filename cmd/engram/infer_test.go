@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -19,14 +18,6 @@ import (
 	"github.com/engramsim/engram/ratefn"
 	"github.com/engramsim/engram/store"
 )
-
-// inferRun runs the CLI and returns exit code, stdout and stderr.
-func inferRun(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := newApp(&stdout, &stderr).execute(context.Background(), args)
-	return code, stdout.String(), stderr.String()
-}
 
 func inferSortedKeys(m map[string]any) []string {
 	k := make([]string, 0, len(m))
@@ -84,7 +75,7 @@ func inferCheckNeuronJSON(t *testing.T, n map[string]any) {
 // issue and the run-directory files.
 func TestInferCSVEndToEnd(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "run")
-	code, stdout, stderr := inferRun(t, "infer", filepath.Join("..", "..", "infer", "testdata", "rates"), "--bootstrap", "20", "--json", "--quiet", "--out", out)
+	code, stdout, stderr := run(t, "infer", filepath.Join("..", "..", "infer", "testdata", "rates"), "--bootstrap", "20", "--json", "--quiet", "--out", out)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -187,7 +178,7 @@ func TestInferArrayFormats(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "run")
-	code, stdout, stderr := inferRun(t, "infer", data, "--bootstrap", "0", "--json", "--quiet", "--out", out)
+	code, stdout, stderr := run(t, "infer", data, "--bootstrap", "0", "--json", "--quiet", "--out", out)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -271,7 +262,7 @@ func TestInferBadInput(t *testing.T) {
 		t.Run(c.file, func(t *testing.T) {
 			parent := t.TempDir()
 			out := filepath.Join(parent, "run")
-			code, _, stderr := inferRun(t, "infer", filepath.Join(dir, c.file), "--out", out, "--quiet", "--bootstrap", "0")
+			code, _, stderr := run(t, "infer", filepath.Join(dir, c.file), "--out", out, "--quiet", "--bootstrap", "0")
 			if code != 1 {
 				t.Fatalf("exit code %d, want 1 (stderr %q)", code, stderr)
 			}
@@ -293,7 +284,7 @@ func TestInferBadInput(t *testing.T) {
 // in its header.
 func TestInferRulePresetLoadsIntoPBDMS(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "run")
-	code, _, stderr := inferRun(t, "infer", "--synthetic", "median", "--n", "1000", "--bootstrap", "0", "--quiet", "--out", out)
+	code, _, stderr := run(t, "infer", "--synthetic", "median", "--n", "1000", "--bootstrap", "0", "--quiet", "--out", out)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -367,7 +358,7 @@ func TestInferRulePresetLoadsIntoPBDMS(t *testing.T) {
 func TestInferSyntheticRecovery(t *testing.T) {
 	const tolBeta = 0.12
 	out := filepath.Join(t.TempDir(), "run")
-	code, stdout, stderr := inferRun(t, "infer", "--synthetic", "median", "--n", "1000", "--bootstrap", "0", "--json", "--quiet", "--out", out)
+	code, stdout, stderr := run(t, "infer", "--synthetic", "median", "--n", "1000", "--bootstrap", "0", "--json", "--quiet", "--out", out)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -402,7 +393,7 @@ func TestInferSyntheticRecovery(t *testing.T) {
 // TestInferLoopRegistered: the closed-loop experiment is registered and its
 // example config resolves and validates.
 func TestInferLoopRegistered(t *testing.T) {
-	code, stdout, stderr := inferRun(t, "describe", filepath.Join("..", "..", "examples", "infer-loop.toml"), "--json")
+	code, stdout, stderr := run(t, "describe", filepath.Join("..", "..", "examples", "infer-loop.toml"), "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -413,7 +404,7 @@ func TestInferLoopRegistered(t *testing.T) {
 	if m["experiment"] != "infer-loop" || !strings.Contains(m["config_toml"].(string), "r_max_hz = 76.21783") {
 		t.Errorf("describe: %v", m)
 	}
-	code, _, stderr = inferRun(t, "describe", filepath.Join("..", "..", "examples", "infer-loop.toml"), "--set", "truth.preset=itc99")
+	code, _, stderr = run(t, "describe", filepath.Join("..", "..", "examples", "infer-loop.toml"), "--set", "truth.preset=itc99")
 	if code != 1 || !strings.Contains(stderr, "truth.preset") {
 		t.Errorf("bad preset: exit %d, stderr %q", code, stderr)
 	}
