@@ -307,3 +307,16 @@ func TestCapacityAndMFTJSON(t *testing.T) {
 		t.Errorf("capacity with uncentrable g: exit %d %s", code, stderr)
 	}
 }
+
+// describe prints the per-step schedule of a spiking config (issue 5).
+func TestDescribeSpikingSchedule(t *testing.T) {
+	code, out, stderr := run(t, "describe", "../../examples/brunel-ai.toml")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, want := range []string{"per-step schedule", "E→I 15 step(s)", "threshold and reset", "6 check"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("describe output lacks %q", want)
+		}
+	}
+}

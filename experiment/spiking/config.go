@@ -314,3 +314,31 @@ func (c *Config) EstimateBytes() int64 {
 	return s.EstimateBytes() + 56*n + 8*bins*int64(len(c.Population)) + raster +
 		4*int64(len(c.Record.StateVars)*c.Record.StateNeurons*len(c.Population))
 }
+
+// Schedule returns the per-step schedule of the network this config
+// builds, as `engram describe` prints it (the same order as
+// spike.Net.Schedule, without building the network).
+func (c *Config) Schedule() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# every step (dt = %g ms):\n", c.Network.DtMs)
+	b.WriteString("#   1 input: step currents\n")
+	b.WriteString("#   2 integrate, per neuron: read and clear the delay slot, draw Poisson inputs, propagate V exactly over dt,\n")
+	b.WriteString("#     decay synaptic state and add arrivals, white noise, threshold and reset (refractoriness)\n")
+	b.WriteString("#   3 deliver: spikes into the ring-buffer slot of step + delay:")
+	for i, p := range c.Projection {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, " %s→%s %d step(s)", p.Pre, p.Post, int(math.Round(p.DelayMs/c.Network.DtMs)))
+	}
+	if len(c.Projection) == 0 {
+		b.WriteString(" (no projections)")
+	}
+	b.WriteString("\n#   4 plasticity: none\n#   5 record: spikes, state variables, population rates\n")
+	if c.Check.Disable {
+		b.WriteString("#   6 check: disabled\n")
+	} else {
+		fmt.Fprintf(&b, "#   6 check: NaN/Inf, runaway rate > %g Hz over %g ms windows\n", c.Check.MaxRateHz, c.Check.WindowMs)
+	}
+	return b.String()
+}
