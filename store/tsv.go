@@ -231,18 +231,19 @@ func (w *TSVWriter) Abort() {
 	w.af.Abort()
 }
 
-// ReadTSVRecords reads any TSV written by this package (or similar):
-// lines starting with '#' and blank lines are skipped, the first other
-// line is the header, and every following line must have as many fields
-// as the header. Errors name the file and line.
-func ReadTSVRecords(path string) (header []string, rows [][]string, err error) {
+// scanTSV reads the layout shared by ReadTSVRecords and ReadTSV: lines
+// starting with '#' and blank lines are skipped, the first other line is
+// the header, and row is called for every following line, which must have
+// as many fields as the header. Errors name the file and line.
+func scanTSV(path string, row func(lineNo int, header, fields []string) error) ([]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("store: %w", err)
+		return nil, fmt.Errorf("store: %w", err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), 64<<20)
+	var header []string
 	lineNo := 0
 	for sc.Scan() {
 		lineNo++
@@ -256,15 +257,32 @@ func ReadTSVRecords(path string) (header []string, rows [][]string, err error) {
 			continue
 		}
 		if len(fields) != len(header) {
-			return nil, nil, errorf(path, "line %d: %d fields, header has %d", lineNo, len(fields), len(header))
+			return nil, errorf(path, "line %d: %d fields, header has %d", lineNo, len(fields), len(header))
 		}
-		rows = append(rows, fields)
+		if err := row(lineNo, header, fields); err != nil {
+			return nil, err
+		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, nil, errorf(path, "line %d: %v", lineNo+1, err)
+		return nil, errorf(path, "line %d: %v", lineNo+1, err)
 	}
 	if header == nil {
-		return nil, nil, errorf(path, "no header line")
+		return nil, errorf(path, "no header line")
+	}
+	return header, nil
+}
+
+// ReadTSVRecords reads any TSV written by this package (or similar):
+// lines starting with '#' and blank lines are skipped, the first other
+// line is the header, and every following line must have as many fields
+// as the header. Errors name the file and line.
+func ReadTSVRecords(path string) (header []string, rows [][]string, err error) {
+	header, err = scanTSV(path, func(_ int, _, fields []string) error {
+		rows = append(rows, fields)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return header, rows, nil
 }
@@ -274,46 +292,24 @@ func ReadTSVRecords(path string) (header []string, rows [][]string, err error) {
 // also accepts "nan", "inf" and "-inf". Errors name the file, line and
 // column.
 func ReadTSV(path string) (header []string, cols [][]float64, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("store: %w", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 64<<20)
-	lineNo := 0
-	for sc.Scan() {
-		lineNo++
-		line := strings.TrimSuffix(sc.Text(), "\r")
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if header == nil {
-			header = strings.Split(line, "\t")
+	header, err = scanTSV(path, func(lineNo int, header, fields []string) error {
+		if cols == nil {
 			cols = make([][]float64, len(header))
-			continue
 		}
-		j := 0
-		for field := range strings.SplitSeq(line, "\t") {
-			if j >= len(header) {
-				return nil, nil, errorf(path, "line %d: more than %d fields", lineNo, len(header))
-			}
+		for j, field := range fields {
 			v, err := strconv.ParseFloat(field, 64)
 			if err != nil {
-				return nil, nil, errorf(path, "line %d, column %d (%s): %q is not a number", lineNo, j+1, header[j], field)
+				return errorf(path, "line %d, column %d (%s): %q is not a number", lineNo, j+1, header[j], field)
 			}
 			cols[j] = append(cols[j], v)
-			j++
 		}
-		if j != len(header) {
-			return nil, nil, errorf(path, "line %d: %d fields, header has %d", lineNo, j, len(header))
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	if err := sc.Err(); err != nil {
-		return nil, nil, errorf(path, "line %d: %v", lineNo+1, err)
-	}
-	if header == nil {
-		return nil, nil, errorf(path, "no header line")
+	if cols == nil {
+		cols = make([][]float64, len(header))
 	}
 	return header, cols, nil
 }

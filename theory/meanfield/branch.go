@@ -172,19 +172,7 @@ func humpMax(R residual, a, b float64) (qm, rm float64, err error) {
 		if math.Abs(b-a) <= 1e-10*(1+math.Abs(c)) || dc == 0 {
 			return c, rc, nil
 		}
-		if dc > 0 {
-			a, da = c, dc
-			if side == 1 {
-				db /= 2
-			}
-			side = 1
-		} else {
-			b, db = c, dc
-			if side == -1 {
-				da /= 2
-			}
-			side = -1
-		}
+		illinoisUpdate(&a, &da, &b, &db, &side, c, dc, dc > 0)
 	}
 	return 0.5 * (a + b), math.Max(ra, rb), errNoConv
 }
@@ -316,19 +304,7 @@ func foldPoint(solve branchSolver, s traceSpec, last branchPoint, u float64) (br
 		if err != nil {
 			return branchPoint{}, false
 		}
-		if mc >= 0 {
-			a, ma = c, mc
-			if side == 1 {
-				mb /= 2
-			}
-			side = 1
-		} else {
-			b, mb = c, mc
-			if side == -1 {
-				ma /= 2
-			}
-			side = -1
-		}
+		illinoisUpdate(&a, &ma, &b, &mb, &side, c, mc, mc >= 0)
 	}
 	d := s.Delta(a)
 	q, alpha, found, err := solve(d, last.Q)
@@ -377,20 +353,7 @@ func residualHump(R residual, qAbove, qFloor float64) (qh, M float64, err error)
 		if math.Abs(b-a) <= 1e-11*(1+math.Abs(c)) || dc == 0 || it == 99 {
 			return c, rc, nil
 		}
-		if dc > 0 {
-			a, da = c, dc
-			if side == 1 {
-				db /= 2
-			}
-			side = 1
-		} else {
-			b, db = c, dc
-			if side == -1 {
-				da /= 2
-			}
-			side = -1
-		}
-		_ = rb
+		illinoisUpdate(&a, &da, &b, &db, &side, c, dc, dc > 0)
 	}
 	return 0.5 * (a + b), ra, errNoConv
 }
@@ -469,4 +432,25 @@ func brentMax(f func(float64) float64, a, b, x0, fx0, tol float64) (float64, flo
 		}
 	}
 	return x, -fx
+}
+
+// illinoisUpdate moves one end of the bracket [a, b] (values fa, fb of
+// opposite sign) to c with value fc: a when toA, else b. When the same end
+// moves twice in a row the other end's value is halved — the Illinois
+// modification of regula falsi, which keeps the bracket shrinking from both
+// sides. side remembers which end moved last (0 before the first move).
+func illinoisUpdate(a, fa, b, fb *float64, side *int, c, fc float64, toA bool) {
+	if toA {
+		*a, *fa = c, fc
+		if *side == 1 {
+			*fb /= 2
+		}
+		*side = 1
+		return
+	}
+	*b, *fb = c, fc
+	if *side == -1 {
+		*fa /= 2
+	}
+	*side = -1
 }

@@ -298,19 +298,7 @@ func (s *solver) invert(alpha, v float64, tr traceResult, pk *branchPeak) (State
 			conv = true
 			break
 		}
-		if f < 0 {
-			a, fa = d, f
-			if side == -1 {
-				fb /= 2
-			}
-			side = -1
-		} else {
-			b, fb = d, f
-			if side == 1 {
-				fa /= 2
-			}
-			side = 1
-		}
+		illinoisUpdate(&a, &fa, &b, &fb, &side, d, f, f < 0)
 	}
 	st := s.state(alpha, q, d, v)
 	st.Converged = conv
@@ -442,19 +430,7 @@ func rootBisectSecant(f func(float64) float64, a, b float64) (float64, error) {
 		if fc == 0 || b-a <= 1e-14*(1+math.Abs(c)) {
 			return c, nil
 		}
-		if fc < 0 {
-			a, fa = c, fc
-			if side == -1 {
-				fb /= 2
-			}
-			side = -1
-		} else {
-			b, fb = c, fc
-			if side == 1 {
-				fa /= 2
-			}
-			side = 1
-		}
+		illinoisUpdate(&a, &fa, &b, &fb, &side, c, fc, fc < 0)
 		if math.Abs(fc) <= 1e-14*(1+math.Abs(c)) {
 			return c, nil
 		}
