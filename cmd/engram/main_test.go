@@ -248,17 +248,11 @@ func TestCapacityAndMFTJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatal(stderr)
 	}
-	var m map[string]map[string]any
-	_ = json.Unmarshal([]byte(out), &struct {
-		R *map[string]any `json:"retrieval"`
-		B *map[string]any `json:"background"`
-	}{})
-	if err := json.Unmarshal([]byte(out), &map[string]any{}); err != nil {
+	var full map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &full); err != nil {
 		t.Fatal(err)
 	}
-	var full map[string]json.RawMessage
-	_ = json.Unmarshal([]byte(out), &full)
-	m = map[string]map[string]any{}
+	m := map[string]map[string]any{}
 	for _, br := range []string{"retrieval", "background"} {
 		var st map[string]any
 		if err := json.Unmarshal(full[br], &st); err != nil {

@@ -189,7 +189,9 @@ func (s *Sim) prepareInput() []float32 {
 	}
 	sd := s.dyn.NoiseSD
 	n := s.m.N
-	par.For(len(s.noise), s.pool.Size(), func(lo, hi int) {
+	// blocks of the persistent pool: no goroutine start per step; each block
+	// (and its stream) is handled by exactly one worker, in order
+	s.pool.Range(len(s.noise), func(lo, hi int) {
 		for b := lo; b < hi; b++ {
 			r := s.noise[b]
 			end := min((b+1)*noiseBlock, n)
