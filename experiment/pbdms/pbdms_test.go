@@ -2,7 +2,10 @@ package pbdms
 
 import (
 	"context"
+	"math"
 	"testing"
+
+	"github.com/engramsim/engram/rng"
 )
 
 // R14 (pereira-brunel.md §4, Fig 3 setting): A = median, α = 0.12 on
@@ -68,5 +71,84 @@ func TestValidate(t *testing.T) {
 	}
 	if err := DemoDefaults().Validate(); err != nil {
 		t.Error(err)
+	}
+}
+
+// segment_phi reproduces the original code before its commit 77b8c0d
+// (spec §1.9a): every segment starts from φ(state). Checked against a
+// deliberately naive reference — dense float64 W from the engram-built
+// CSR, the paper's Euler loop written out, φ at each segment start — for a
+// familiar trial on a small network. Tolerance 1e-3 Hz: engram integrates
+// in float32 (≈ 1e-7 relative per step over 60 steps of contracting
+// dynamics, rates ≤ r_max ≈ 76 Hz).
+func TestSegmentPhiMatchesNaiveReference(t *testing.T) {
+	c := PaperDefaults()
+	c.Network.N, c.Network.C, c.Network.P = 300, 0.2, 3
+	c.Protocol.BackgroundMs, c.Protocol.PresentationMs, c.Protocol.DelayMs = 10, 5, 15
+	c.Protocol.Conditions = []string{"familiar"}
+	c.Protocol.SegmentPhi = true
+	c.Protocol.Lyapunov = false
+	res, err := Simulate(context.Background(), c, 4, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, n := res.Net, c.Network.N
+	w := make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		pre, ws := net.Model.W.Row(i)
+		for k, j := range pre {
+			w[i*n+int(j)] = float64(ws[k])
+		}
+	}
+	tf := net.Model.TF
+	r := make([]float64, n)
+	init := rng.New(4, rng.InitState, 0) // the trial-0 initial state of runTrial
+	for i := range r {
+		r[i] = init.NormFloat64()
+	}
+	stimulus := net.Patterns.Row(c.Protocol.CuePattern)
+	a := c.Dynamics.DtMs / c.Dynamics.TauMs
+	next := make([]float64, n)
+	for _, seg := range []struct {
+		ms  float64
+		ext bool
+	}{{c.Protocol.BackgroundMs, false}, {c.Protocol.PresentationMs, true}, {c.Protocol.DelayMs, false}} {
+		for i := range r {
+			r[i] = tf.Rate(r[i])
+		}
+		for k := 0; k < c.steps(seg.ms); k++ {
+			for i := 0; i < n; i++ {
+				h := 0.0
+				if seg.ext {
+					h = float64(stimulus[i])
+				}
+				for j := 0; j < n; j++ {
+					h += w[i*n+j] * r[j]
+				}
+				next[i] = r[i] + a*(tf.Rate(h)-r[i])
+			}
+			r, next = next, r
+		}
+	}
+	got := res.Traces[0].EndRates
+	var worst float64
+	for i := range r {
+		worst = math.Max(worst, math.Abs(float64(got[i])-r[i]))
+	}
+	if worst > 1e-3 {
+		t.Errorf("segment_phi: max |engram − reference| = %.3g Hz > 1e-3", worst)
+	}
+	// and the convention matters: without it the end state differs
+	c.Protocol.SegmentPhi = false
+	res2, err := Simulate(context.Background(), c, 4, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var diff float64
+	for i, v := range res2.Traces[0].EndRates {
+		diff = math.Max(diff, math.Abs(float64(v-got[i])))
+	}
+	if diff < 0.1 {
+		t.Errorf("segment_phi had no effect (max difference %.3g Hz)", diff)
 	}
 }

@@ -132,6 +132,15 @@ func runTrial(ctx context.Context, c *Config, net *pbnet.Net, cond string, trial
 	nb, np, nd := c.steps(c.Protocol.BackgroundMs), c.steps(c.Protocol.PresentationMs), c.steps(c.Protocol.DelayMs)
 	wel := recall.NewWelford(n)
 	var mDelay []float64
+	// the original code's pre-77b8c0d convention: each segment started
+	// from φ(state) (spec §1.9a)
+	segmentPhi := func() {
+		if c.Protocol.SegmentPhi {
+			for i, v := range s.R {
+				s.R[i] = float32(net.Model.TF.Rate(float64(v)))
+			}
+		}
+	}
 	segment := func(steps int, delay bool) error {
 		for k := 0; k < steps; k++ {
 			s.Step()
@@ -157,17 +166,20 @@ func runTrial(ctx context.Context, c *Config, net *pbnet.Net, cond string, trial
 		tick(steps % 100)
 		return nil
 	}
+	segmentPhi()
 	if err := segment(nb, false); err != nil {
 		return nil, err
 	}
 	ov.Compute(s.R, net.Factors.GPat, net.Stats.EG2, workers)
 	tr.PatternBefore, tr.MMaxBefore = argmax(ov.M)
 	copy(s.Ext, stimulus)
+	segmentPhi()
 	if err := segment(np, false); err != nil {
 		return nil, err
 	}
 	tr.StimRates = append([]float32(nil), s.R...)
 	clear(s.Ext)
+	segmentPhi()
 	if c.Protocol.Lyapunov {
 		if err := s.StartLyapunov(1e-3*math.Sqrt(float64(n)), 20, seed, uint64(trial)); err != nil {
 			return nil, err
