@@ -17,11 +17,23 @@ type GenOptions struct {
 	// Autapses allows i→i synapses (only meaningful when NPost == NPre;
 	// the Pereira & Brunel mask allows them).
 	Autapses bool
+	// DistinctPopulations says that pre and post are different populations,
+	// so no pair is a self-connection and nothing is excluded even when
+	// NPost == NPre (Autapses is then irrelevant). The zero value treats
+	// every square projection as recurrent (diagonal excluded unless
+	// Autapses).
+	DistinctPopulations bool
 	// Multapses allows repeated pairs (fixed-degree generators only).
 	Multapses bool
 	// Workers is the number of goroutines (≤ 0: GOMAXPROCS). The result
 	// does not depend on it.
 	Workers int
+}
+
+// noSelf reports whether the diagonal i→i is excluded from an
+// nPost × nPre mask.
+func (o GenOptions) noSelf(nPost, nPre int) bool {
+	return !o.Autapses && !o.DistinctPopulations && nPost == nPre
 }
 
 func (o GenOptions) rowRand(row int) *rand.Rand {
@@ -75,7 +87,7 @@ func Bernoulli(nPost, nPre int, p float64, o GenOptions) (*CSR, error) {
 	if !(p >= 0 && p <= 1) {
 		return nil, fmt.Errorf("conn: connection probability %v outside [0, 1]", p)
 	}
-	noSelf := !o.Autapses && nPost == nPre
+	noSelf := o.noSelf(nPost, nPre)
 	lq := math.Log1p(-p)
 	c := genRows(nPost, nPre, o, func(i int, r *rand.Rand, buf []int32, _ []uint64) []int32 {
 		if p == 0 {
@@ -110,12 +122,12 @@ func Bernoulli(nPost, nPre int, p float64, o GenOptions) (*CSR, error) {
 
 // FixedInDegree gives every post neuron exactly k presynaptic partners,
 // distinct unless Multapses (and excluding itself unless Autapses, for
-// square projections).
+// square projections that are not DistinctPopulations).
 func FixedInDegree(nPost, nPre, k int, o GenOptions) (*CSR, error) {
 	if nPost <= 0 || nPre <= 0 {
 		return nil, fmt.Errorf("conn: population sizes must be > 0 (got post %d, pre %d)", nPost, nPre)
 	}
-	noSelf := !o.Autapses && nPost == nPre
+	noSelf := o.noSelf(nPost, nPre)
 	avail := nPre
 	if noSelf {
 		avail--

@@ -149,6 +149,7 @@ type Config struct {
 	Population []spike.PopulationSpec `toml:"population" doc:"neuron populations"`
 	Projection []spike.ProjectionSpec `toml:"projection" doc:"projections between populations (pre → post)"`
 	Input      Input                  `toml:"input"`
+	Brunel     Brunel                 `toml:"brunel" doc:"Brunel 2000 model A knobs g and eta (unset: no effect)"`
 	Run        Run                    `toml:"run"`
 	Record     Record                 `toml:"record"`
 	Check      Check                  `toml:"check"`
@@ -170,8 +171,10 @@ func defaultSections() (Run, Record, Check) {
 }
 
 // PresetConfig returns the configuration of a named model/spike preset
-// (lif-noise, brunel-ai, brunel-sr, coba, cuba, l23-allen-maclean,
-// l23-allen-2022).
+// (lif-noise, brunel-ai, brunel-ai-fluct, brunel-sr, coba, cuba,
+// l23-allen-maclean, l23-allen-2022). The Brunel presets are expressed
+// through the [brunel] knobs g and eta: their inhibitory weights and
+// Poisson rates are left unset and derived.
 func PresetConfig(name string) (*Config, error) {
 	s, ok := spike.Preset(name)
 	if !ok {
@@ -180,6 +183,17 @@ func PresetConfig(name string) (*Config, error) {
 	c := FromSpec(s)
 	if name == spike.PresetLIFNoise {
 		c.Input.Poisson, c.Input.Current = nil, nil
+	}
+	if g, eta, ok := spike.BrunelKnobs(name); ok {
+		c.Brunel = Brunel{G: &g, Eta: &eta}
+		for i := range c.Projection {
+			if c.Projection[i].Pre == "I" {
+				c.Projection[i].Weight.Mean = 0
+			}
+		}
+		for i := range c.Input.Poisson {
+			c.Input.Poisson[i].RateHz = 0
+		}
 	}
 	return c, nil
 }
@@ -202,10 +216,16 @@ func FromSpec(s spike.Spec) *Config {
 	return c
 }
 
-// Spec returns the network description of c.
+// Spec returns the network description of c, with the [brunel] knobs
+// applied (when they do not resolve, Validate reports why and Spec keeps
+// the values as written).
 func (c *Config) Spec() spike.Spec {
-	s := spike.Spec{DtMs: c.Network.DtMs, Seed: c.Network.Seed, Populations: c.Population, Projections: c.Projection,
-		Poisson: c.Input.Poisson, Currents: c.Input.Current}
+	projs, ins, _, err := c.resolveBrunel()
+	if err != nil {
+		projs, ins = c.Projection, c.Input.Poisson
+	}
+	s := spike.Spec{DtMs: c.Network.DtMs, Seed: c.Network.Seed, Populations: c.Population, Projections: projs,
+		Poisson: ins, Currents: c.Input.Current}
 	if c.Input.MuMV != 0 || c.Input.SigmaMV != 0 {
 		targets := c.Input.Targets
 		if len(targets) == 0 {
@@ -243,6 +263,9 @@ func (c *Config) SetSeed(v uint64) { c.Network.Seed = v }
 // Validate checks the network (naming keys such as
 // "projection[0] (E→I).p") and the run, record and check sections.
 func (c *Config) Validate() error {
+	if _, _, _, err := c.resolveBrunel(); err != nil {
+		return err
+	}
 	s := c.Spec()
 	if err := s.Validate(); err != nil {
 		for i, t := range c.Input.Targets {
@@ -297,8 +320,12 @@ func (c *Config) steps() (transient, measured int64) {
 
 // EstimateBytes is the estimated peak memory: the network (model/spike's
 // per-synapse and per-neuron model), the statistics accumulators
-// (≈ 56 B per neuron), the population-rate bins, the raster buffer (12 B
-// per kept spike) and the state-row buffer.
+// (≈ 56 B per neuron), the raster buffer (12 B per kept spike), the
+// state-row buffers and the streaming writers. Recordings are streamed to
+// rec/ as they are made, so their size on disk does not count: spikes and
+// state rows go out every step, population rates every rate bin (only a
+// figure copy of ≤ 2000 points per population stays in memory), each
+// writer holding a 64 KiB buffer.
 func (c *Config) EstimateBytes() int64 {
 	s := c.Spec()
 	var n int64
@@ -306,13 +333,17 @@ func (c *Config) EstimateBytes() int64 {
 		n += int64(p.N)
 	}
 	_, steps := c.steps()
-	bins := int64(float64(steps)*c.Network.DtMs/c.Record.RateBinMs) + 1
-	raster := int64(0)
+	binSteps := max(int64(c.Record.RateBinMs/c.Network.DtMs+0.5), 1)
+	raster, writers := int64(0), int64(1) // the rate writer
 	if c.Record.Spikes == "all" {
 		raster = int64(c.Record.RasterMaxSpikes) * 12
+		writers++
 	}
-	return s.EstimateBytes() + 56*n + 8*bins*int64(len(c.Population)) + raster +
-		4*int64(len(c.Record.StateVars)*c.Record.StateNeurons*len(c.Population))
+	if c.Record.StateNeurons > 0 {
+		writers += int64(len(c.Record.StateVars) * len(c.Population))
+	}
+	return s.EstimateBytes() + 56*n + rateRecBytes(steps, binSteps, len(c.Population)) + raster +
+		4*int64(len(c.Record.StateVars)*c.Record.StateNeurons*len(c.Population)) + writers*writerBufBytes
 }
 
 // Schedule returns the per-step schedule of the network this config

@@ -39,17 +39,15 @@ type popStats struct {
 	win             []int32
 	sumWin, sumWin2 []float64
 	nWin            int
-	bins            []float64
 }
 
-func newPopStats(n, bins int) *popStats {
+func newPopStats(n int) *popStats {
 	s := &popStats{count: make([]int64, n), last: make([]int64, n), nISI: make([]int32, n), sumISI: make([]float64, n),
-		sumISI2: make([]float64, n), win: make([]int32, n), sumWin: make([]float64, n), sumWin2: make([]float64, n),
-		bins: make([]float64, bins)}
+		sumISI2: make([]float64, n), win: make([]int32, n), sumWin: make([]float64, n), sumWin2: make([]float64, n)}
 	return s
 }
 
-func (s *popStats) add(step int64, ids []int32, bin int) {
+func (s *popStats) add(step int64, ids []int32) {
 	for _, i := range ids {
 		if s.count[i] > 0 {
 			d := float64(step - s.last[i])
@@ -60,9 +58,6 @@ func (s *popStats) add(step int64, ids []int32, bin int) {
 		s.count[i]++
 		s.last[i] = step
 		s.win[i]++
-	}
-	if bin < len(s.bins) {
-		s.bins[bin] += float64(len(ids))
 	}
 }
 
@@ -166,9 +161,13 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 
 	var spikeW *store.NPYWriter
 	var recs []*stateRec
+	var rateW *rateRec
 	abort := func() {
 		if spikeW != nil {
 			spikeW.Abort()
+		}
+		if rateW != nil {
+			rateW.abort()
 		}
 		for _, r := range recs {
 			r.w.Abort()
@@ -197,10 +196,13 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 
 	binSteps := max(int64(c.Record.RateBinMs/dt+0.5), 1)
 	fanoSteps := max(int64(c.Record.FanoWindowMs/dt+0.5), 1)
-	nBins := int((steps + binSteps - 1) / binSteps)
+	if rateW, err = newRateRec(env.Path("rec", "rates_hz.npy"), pops, binSteps, steps, dt); err != nil {
+		abort()
+		return nil, err
+	}
 	stats := make([]*popStats, len(pops))
 	for k, p := range pops {
-		stats[k] = newPopStats(p.N, nBins)
+		stats[k] = newPopStats(p.N)
 	}
 	recN := c.Record.SpikeNeurons
 	stFrom, stTo := int64(c.Record.StateFromMs/dt+0.5), int64(c.Record.StateToMs/dt+0.5)
@@ -226,7 +228,8 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		m := st - transient
 		for k, p := range pops {
 			ids := net.Spiked(k)
-			stats[k].add(m, ids, int(m/binSteps))
+			stats[k].add(m, ids)
+			rateW.add(k, len(ids))
 			if spikeW == nil {
 				continue
 			}
@@ -244,6 +247,10 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 					rIDs = append(rIDs, int32(row[1]))
 				}
 			}
+		}
+		if err := rateW.endStep(m); err != nil {
+			abort()
+			return nil, err
 		}
 		if (m+1)%fanoSteps == 0 {
 			for _, s := range stats {
@@ -269,6 +276,10 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		}
 		spikeW = nil
 	}
+	if err := rateW.close(); err != nil { // a later abort() leaves the closed file alone
+		abort()
+		return nil, err
+	}
 	for i, r := range recs {
 		if err := r.w.Close(); err != nil {
 			for _, q := range recs[i+1:] {
@@ -287,9 +298,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	// Statistics.
 	durMs := float64(steps) * dt
 	popSum := map[string]any{}
-	rates := make([]float32, nBins*len(pops))
 	var rows [][]string
-	var rateSeries []plot.Series
 	var rateHist, cvHist []plot.HistSeries
 	for k, p := range pops {
 		sc := stats[k]
@@ -302,9 +311,10 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		cvs := sc.cvs()
 		ps := map[string]any{
 			"n": p.N, "spikes": cnt,
-			"rate_hz": jsonNum(spike.RateHz(cnt, p.N, durMs)),
-			"cv_isi":  jsonNum(spike.MeanFinite(cvs)),
-			"fano":    jsonNum(sc.fano()),
+			"rate_hz":     jsonNum(spike.RateHz(cnt, p.N, durMs)),
+			"cv_isi":      jsonNum(spike.MeanFinite(cvs)),
+			"fano":        jsonNum(sc.fano()),
+			"pop_rate_cv": jsonNum(rateW.cv(k)),
 		}
 		sieg := "—"
 		if nu, cv, ok := siegertPrediction(c, k); ok {
@@ -315,20 +325,8 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		popSum[p.Name] = ps
 		rows = append(rows, []string{p.Name, fmt.Sprint(p.N), fmt.Sprintf("%.4g", ps["rate_hz"]), fmt.Sprintf("%.3g", ps["cv_isi"]),
 			fmt.Sprintf("%.3g", ps["fano"]), sieg})
-		xs := make([]float64, nBins)
-		ys := make([]float64, nBins)
-		for b := range xs {
-			w := float64(min(binSteps, steps-int64(b)*binSteps)) * dt / 1000
-			xs[b] = (float64(b) + 0.5) * float64(binSteps) * dt
-			ys[b] = sc.bins[b] / float64(p.N) / w
-			rates[b*len(pops)+k] = float32(ys[b])
-		}
-		rateSeries = append(rateSeries, plot.Series{Name: p.Name, X: xs, Y: ys, Color: k})
 		rateHist = append(rateHist, plot.HistSeries{Name: p.Name, Values: perRate})
 		cvHist = append(cvHist, plot.HistSeries{Name: p.Name, Values: cvs})
-	}
-	if err := store.WriteNPY(env.Path("rec", "rates_hz.npy"), rates, nBins, len(pops)); err != nil {
-		return nil, err
 	}
 	var names, offs, ns []float64
 	var header = []string{"population_index", "offset", "n"}
@@ -341,7 +339,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		return nil, err
 	}
 
-	figs, err := drawFigures(env, c, pops, rTimes, rIDs, rateSeries, rateHist, cvHist, durMs)
+	figs, err := drawFigures(env, c, pops, rTimes, rIDs, rateW.series(pops), rateW.plotBinMs(), rateHist, cvHist, durMs)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +347,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	if env.Report != nil {
 		addReport(env.Report, c, net, pops, rows, figs, buildS, simS, durMs)
 	}
-	return experiment.Summary{
+	sum := experiment.Summary{
 		"populations":      popSum,
 		"wall_s":           wall,
 		"build_s":          buildS,
@@ -361,7 +359,12 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		"synapses":         net.SynapseCount(),
 		"recorded_spikes":  c.Record.Spikes,
 		"population_names": popNames(pops),
-	}, nil
+	}
+	if nu, mu, sigma, cv, ok := c.brunelMeanField(); ok {
+		sum["mean_field"] = map[string]any{"rate_hz": nu, "mu_mv": mu, "sigma_mv": sigma, "cv_isi": jsonNum(cv),
+			"g": *c.Brunel.G, "eta": *c.Brunel.Eta}
+	}
+	return sum, nil
 }
 
 func popNames(p []spike.PopInfo) []string {
@@ -381,10 +384,17 @@ func jsonNum(x float64) any {
 }
 
 // siegertPrediction returns the Siegert rate and CV of ISI of population k
-// when it is an
-// unconnected LIF population with value reset driven only by the white
+// when it is an unconnected LIF population with value reset driven only by the white
 // noise of [input] (plus a constant bias): the setting of theory/siegert.
+//
+// For Brunel's model A with the [brunel] knobs set it returns the
+// self-consistent mean-field rate (theory/siegert.BrunelRateHz) and the
+// diffusion-approximation CV of ISI at that point, the same for both
+// populations.
 func siegertPrediction(c *Config, k int) (rate, cv float64, ok bool) {
+	if nu, _, _, cv, ok := c.brunelMeanField(); ok {
+		return nu, cv, true
+	}
 	p := c.Population[k]
 	np := p.Neuron
 	if np.Model != spike.LIF || np.Reset != spike.ResetValue || c.Input.SigmaMV <= 0 {
@@ -430,7 +440,7 @@ func siegertPrediction(c *Config, k int) (rate, cv float64, ok bool) {
 type figRef struct{ png, caption string }
 
 func drawFigures(env *experiment.Env, c *Config, pops []spike.PopInfo, times []float64, ids []int32,
-	rateSeries []plot.Series, rateHist, cvHist []plot.HistSeries, durMs float64) ([]figRef, error) {
+	rateSeries []plot.Series, rateBinMs float64, rateHist, cvHist []plot.HistSeries, durMs float64) ([]figRef, error) {
 	var out []figRef
 	nTot := pops[len(pops)-1].Offset + pops[len(pops)-1].N
 	if len(times) > 0 {
@@ -446,7 +456,11 @@ func drawFigures(env *experiment.Env, c *Config, pops []spike.PopInfo, times []f
 		Series: rateSeries, Legend: true}); err != nil {
 		return nil, err
 	}
-	out = append(out, figRef{base + ".png", fmt.Sprintf("Population rates in %.3g ms bins.", c.Record.RateBinMs)})
+	caption := fmt.Sprintf("Population rates in %.3g ms bins.", rateBinMs)
+	if rateBinMs != c.Record.RateBinMs {
+		caption = fmt.Sprintf("Population rates in %.3g ms bins (rec/rates_hz.npy has every %.3g ms bin).", rateBinMs, c.Record.RateBinMs)
+	}
+	out = append(out, figRef{base + ".png", caption})
 	base = env.Path("figs", "rate_hist")
 	if _, err := plot.Histogram(base, plot.HistSpec{Title: "Single-neuron rates", XLabel: "rate (Hz)", YLabel: "neurons",
 		Series: rateHist}); err != nil {
@@ -470,6 +484,9 @@ func addReport(r *report.Report, c *Config, net *spike.Net, pops []spike.PopInfo
 	}
 	r.Paragraph(strings.Join(desc, "; ") + fmt.Sprintf(". %d projections, %d synapses. Statistics over %.0f ms after a %.0f ms transient; spikes in rec/spikes.npy as rows (step, global id), spike time = (step + 1)·dt after the transient.",
 		len(c.Projection), net.SynapseCount(), durMs, c.Run.TransientMs))
+	if d := c.Derived(); d != "" {
+		r.Pre("Derived parameters ([brunel] knobs) and mean-field prediction", d)
+	}
 	r.Pre("Per-step schedule", net.Schedule())
 	r.KeyValues("Run", []report.KV{
 		{Key: "dt", Value: fmt.Sprint(c.Network.DtMs), Unit: "ms"},

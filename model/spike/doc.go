@@ -22,7 +22,9 @@
 // Presets: LIFNoiseSpec (the Siegert setting), BrunelASpec (Brunel 2000
 // model A, g and η), COBASpec and CUBASpec (Brette et al. 2007), L23Spec with
 // L23AllenMacLeanSpec and L23Allen2022Spec (the seed slides' E/I network,
-// probabilities read from X to Y); Preset(name) looks them up by name.
+// probabilities read from X to Y); Preset(name) looks them up by name and
+// BrunelKnobs(name) gives the (g, η) of brunel-ai, brunel-ai-fluct and
+// brunel-sr.
 //
 // # Units and equations
 //

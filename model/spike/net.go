@@ -362,10 +362,10 @@ func buildProjection(s *Spec, i int, pops []*pop, workers int) (*Projection, err
 	pre, post := pops[s.PopIndex(ps.Pre)], pops[s.PopIndex(ps.Post)]
 	key := fmt.Sprintf("projection[%d] (%s→%s)", i, ps.Pre, ps.Post)
 	same := pre == post
-	// conn excludes the diagonal of every square matrix unless Autapses is
-	// set; between two distinct populations of equal size there are no
-	// autapses to exclude, so the diagonal must be allowed.
-	g := conn.GenOptions{Seed: s.Seed, Key: uint64(i) + 1, Autapses: ps.Autapses || !same, Multapses: ps.Multapses, Workers: workers}
+	// Between two distinct populations of equal size there are no autapses
+	// to exclude: DistinctPopulations keeps conn from dropping the diagonal.
+	g := conn.GenOptions{Seed: s.Seed, Key: uint64(i) + 1, Autapses: ps.Autapses, DistinctPopulations: !same,
+		Multapses: ps.Multapses, Workers: workers}
 	avail := func(m int) int {
 		if same && !ps.Autapses {
 			return m - 1

@@ -6,6 +6,7 @@ import "math"
 const (
 	PresetLIFNoise        = "lif-noise"
 	PresetBrunelAI        = "brunel-ai"
+	PresetBrunelAIFluct   = "brunel-ai-fluct"
 	PresetBrunelSR        = "brunel-sr"
 	PresetCOBA            = "coba"
 	PresetCUBA            = "cuba"
@@ -155,18 +156,34 @@ func L23AllenMacLeanSpec(n int) Spec { return L23Spec(n, 0.160, 0.244, 0.318, 0.
 // 0.252, 0.284 (spec §1.2).
 func L23Allen2022Spec(n int) Spec { return L23Spec(n, 0.160, 0.205, 0.252, 0.284) }
 
+// BrunelKnobs returns the relative inhibition g and drive η = ν_ext/ν_thr
+// of the model A presets: brunel-ai (g = 5, η = 2; Brunel 2000 Fig. 8C),
+// brunel-ai-fluct (g = 8, η = 3: fluctuation-driven AI, μ = 15.1 mV < θ,
+// CV of ISI ≈ 0.85; results/brunel-sweep) and
+// brunel-sr (g = 3, η = 2; Fig. 8A). ok is false for other names.
+func BrunelKnobs(name string) (g, eta float64, ok bool) {
+	switch name {
+	case PresetBrunelAI:
+		return 5, 2, true
+	case PresetBrunelAIFluct:
+		return 8, 3, true
+	case PresetBrunelSR:
+		return 3, 2, true
+	}
+	return 0, 0, false
+}
+
 // Preset returns a named preset at its default size: lif-noise (1000
-// neurons, μ = 15, σ = 5 mV), brunel-ai (g = 5, η = 2) and brunel-sr
-// (g = 3, η = 2) at N_E = 10000, N_I = 2500, coba, cuba, and the two L2/3
+// neurons, μ = 15, σ = 5 mV), brunel-ai, brunel-ai-fluct and brunel-sr
+// (BrunelKnobs) at N_E = 10000, N_I = 2500, coba, cuba, and the two L2/3
 // networks at n = 100. ok is false for an unknown name.
 func Preset(name string) (s Spec, ok bool) {
 	switch name {
 	case PresetLIFNoise:
 		return LIFNoiseSpec(1000, 15, 5), true
-	case PresetBrunelAI:
-		return BrunelASpec(10000, 2500, 1000, 250, 5, 2), true
-	case PresetBrunelSR:
-		return BrunelASpec(10000, 2500, 1000, 250, 3, 2), true
+	case PresetBrunelAI, PresetBrunelAIFluct, PresetBrunelSR:
+		g, eta, _ := BrunelKnobs(name)
+		return BrunelASpec(10000, 2500, 1000, 250, g, eta), true
 	case PresetCOBA:
 		return COBASpec(), true
 	case PresetCUBA:
