@@ -55,6 +55,10 @@ type Result struct {
 	Net    *pbnet.Net
 	Traces []*Trace
 	P      int
+	// Couplings are the per-pattern gains λ_μ = (A/N) Σ_i φ′(h_i) f_i^μ g_i^μ
+	// (rate.PatternCouplings) at the homogeneous state r_i = φ(0), a proxy of
+	// the background; their mean is the mean-field A⟨g f φ′⟩.
+	Couplings []float64
 }
 
 // Simulate runs all trials of the protocol on a freshly built network.
@@ -64,6 +68,7 @@ func Simulate(ctx context.Context, c *Config, seed uint64, workers int, prog pro
 		return nil, err
 	}
 	res := &Result{Net: net, P: c.Network.P}
+	res.Couplings = net.BackgroundCouplings
 	nb, np, nd := c.steps(c.Protocol.BackgroundMs), c.steps(c.Protocol.PresentationMs), c.steps(c.Protocol.DelayMs)
 	total := int64(len(c.Protocol.Conditions)*c.Protocol.Trials) * int64(nb+np+nd)
 	var done int64

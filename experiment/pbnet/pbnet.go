@@ -196,6 +196,11 @@ type Net struct {
 	Stats    ratefn.Stats
 	Dyn      rate.Dynamics
 	BuildS   float64 // wall time of the build in seconds
+	// BackgroundCouplings are the per-pattern gains λ_μ = (A/N) Σ_i
+	// φ′(h_i) f_i^μ g_i^μ (rate.PatternCouplings) at the homogeneous state
+	// r_i = φ(0), a proxy of the background state; their mean is the
+	// mean-field A⟨g f φ′⟩. Nil for online learning.
+	BackgroundCouplings []float64
 }
 
 // Build draws patterns and mask with keyed streams from seed (key
@@ -240,13 +245,24 @@ func (s *Sections) Build(seed, key uint64, workers int) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The neuron-major factor copies are only needed for the build.
-	fc.F, fc.G = nil, nil
 	m, err := rate.NewModel(tf, mask)
 	if err != nil {
 		return nil, err
 	}
-	return &Net{Model: m, Patterns: pat, Factors: fc, Stats: st, Dyn: dyn, BuildS: time.Since(t0).Seconds()}, nil
+	var lambda []float64
+	if nw.Learning != "online" { // online learning weights the patterns unequally
+		r0 := make([]float32, nw.N)
+		for i := range r0 {
+			r0[i] = float32(tf.Rate(0))
+		}
+		h := make([]float32, nw.N)
+		mask.MulVecTo(h, r0)
+		lambda = rate.PatternCouplings(m, fc, st.Rule.A, h, workers)
+	}
+	// The neuron-major factor copies are only needed for the build.
+	fc.F, fc.G = nil, nil
+	return &Net{Model: m, Patterns: pat, Factors: fc, Stats: st, Dyn: dyn, BackgroundCouplings: lambda,
+		BuildS: time.Since(t0).Seconds()}, nil
 }
 
 // CheckState returns an error naming the time if any rate is NaN/Inf or
