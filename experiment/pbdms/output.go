@@ -388,7 +388,7 @@ func addReport(c *Config, res *Result, env *experiment.Env, sum experiment.Summa
 	r.Table("Trials: which stored pattern the network was closest to at stimulus onset and at the end of the delay", []string{"condition", "trial",
 		"pattern before stimulus", "pattern at end", "m of cued pattern at end", "delay regime", "Lyapunov exponent (1/s)"}, rows)
 	if spont > 0 {
-		r.Paragraph(fmt.Sprintf("Note: in %d of %d trials the network had already settled into a stored pattern (m > %g) before the stimulus, starting from the paper's initial condition. This spontaneous retrieval is a finite-size property of the model at these parameters (also found with an independent numpy implementation); the mean-field background state is linearly stable (A⟨g f φ′⟩ ≈ 0.8 at α = 0.12) but its basin is small. A familiar stimulus switches the network to the cued memory.",
+		r.Paragraph(fmt.Sprintf("Note: in %d of %d trials the network had already settled into a stored pattern (m > %g) before the stimulus. This spontaneous retrieval is a finite-size property of the model: the mean-field background is stable (A⟨g f φ′⟩ ≈ 0.8 at α = 0.12), but at finite N the per-pattern gains λ_μ spread (SD ∝ N^(-1/2)) and, together with the finite-K random part of the connectivity, the largest one reaches the instability; the background then condenses into argmax λ_μ. At K = 250 and p = 30 the background is stable from N ≈ 10⁵ on, and a novel stimulus then leaves the network in it (results/pb-background). A familiar stimulus switches the network to the cued memory either way.",
 			spont, len(res.Traces), c.Protocol.SuccessThreshold))
 	}
 	for _, f := range figs {
