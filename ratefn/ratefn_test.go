@@ -142,3 +142,41 @@ func TestCentreErrors(t *testing.T) {
 		t.Error("itc15 accepted")
 	}
 }
+
+// Steep rules (β_g = 100/Hz, the end of the spec's Fig 4B sweep): g∘φ is a
+// step of width ≈ 0.01 Hz in rate, ≈ 1e-3 in ξ near the threshold, narrower
+// than the base panels (0.02). Reference: the same 8-node rule on a uniform
+// grid 200× finer (240 000 panels of width 1e-4), written out naively here.
+// The fixed base grid alone was off by 4.6e-5 in q_g and 1.4e-3 in E[g²]
+// (issue-3 note); the adaptive rule must agree with the fine grid to 1e-10.
+func TestGaussExpectSteepRule(t *testing.T) {
+	tf, rule := MedianTransfer(), MedianRule()
+	rule.G.BetaPerHz = 100
+	st, err := rule.Centre(tf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fine := func(fn func(float64) float64) float64 {
+		const panels, half = 240000, 12.0
+		w := 2 * half / panels
+		var s float64
+		for p := 0; p < panels; p++ {
+			mid := -half + (float64(p)+0.5)*w
+			for k := range glNodes8 {
+				x := mid + 0.5*w*glNodes8[k]
+				s += glWeights8[k] * fn(x) * math.Exp(-0.5*x*x)
+			}
+		}
+		return s * 0.5 * w / math.Sqrt(2*math.Pi)
+	}
+	et := fine(func(x float64) float64 { return math.Tanh(rule.G.BetaPerHz * (tf.Rate(x) - rule.G.XHz)) })
+	wantQ := 0.5 * (1 - et)
+	if d := math.Abs(st.Rule.G.Q - wantQ); d > 1e-10 {
+		t.Errorf("q_g = %.12f, fine grid %.12f (|Δ| = %.2g)", st.Rule.G.Q, wantQ, d)
+	}
+	g := st.Rule.G
+	wantG2 := fine(func(x float64) float64 { v := g.Eval(tf.Rate(x)); return v * v })
+	if d := math.Abs(st.EG2 - wantG2); d > 1e-10 {
+		t.Errorf("E[g²] = %.12f, fine grid %.12f (|Δ| = %.2g)", st.EG2, wantG2, d)
+	}
+}

@@ -87,9 +87,9 @@ func newModel(tf ratefn.Transfer, rule ratefn.Rule, o *Options) (*model, error) 
 		return nil, fmt.Errorf("meanfield: unsupported transfer kind %v", tf.Kind)
 	}
 	// Constants (q_g, E[f²], E[g²], γ, …) are recomputed on the refined x
-	// rule: ratefn.GaussExpect uses fixed 0.02-wide panels, which do not
-	// resolve a g or f steeper than β ≈ 10/Hz (at β_g = 100/Hz its E[g²] is
-	// 1.4e-3 too small). For smooth rules both agree to ≈1e-12.
+	// rule, so that they are consistent with the integrals of the mean-field
+	// equations on that rule (ratefn.GaussExpect is adaptive and agrees with
+	// it to ≈1e-10 even at β_g = 100/Hz).
 	xa, wa := accurateX(m.ref, tf, st.Rule, o.XPanelWidth)
 	if err := m.recentre(xa, wa); err != nil {
 		return nil, err
