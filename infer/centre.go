@@ -9,8 +9,9 @@ import (
 // gaussNodes is a composite 8-point Gauss–Legendre rule on [−12, 12] with
 // 1200 panels — the base grid of ratefn.GaussExpect without its adaptive
 // refinement — with the N(0,1) density folded into the weights. Fixed nodes
-// keep the bootstrap cheap; they resolve the fitted rules (β_f ≲ 5/Hz,
-// the fit's bound) to ≈1e-12 (TestCentreFastMatchesRatefn).
+// keep the bootstrap cheap; against the adaptive rule they agree to ≈1e-14
+// for β_f ≤ 5/Hz and to 1.4e-10 (q_g) / 2.2e-9 Hz (E[gφ]) at the fit's upper
+// bound β_f = 10/Hz (TestCentreFastMatchesRatefn checks the 14 ITC fits).
 type gaussNodes struct{ x, w []float64 }
 
 func newGaussNodes() gaussNodes {
