@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
 
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/plotter"
@@ -26,6 +27,9 @@ type ImageSpec struct {
 	// X0 > X1 or Y0 > Y1 is an error.
 	X0, X1, Y0, Y1 float64
 	Gray           bool // white (low) to black (high) instead of viridis
+	// VMax, when > 0 and below the data maximum, saturates the colour scale:
+	// values ≥ VMax get the top colour (the .npy keeps the true values).
+	VMax float64
 }
 
 // maxDrawCells bounds the number of matrix cells per axis that are drawn;
@@ -66,6 +70,9 @@ func drawImage(base string, im ImageSpec, comments []string) ([]string, error) {
 	}
 	if vmin > vmax {
 		vmin, vmax = 0, 1
+	}
+	if im.VMax > vmin && im.VMax < vmax {
+		vmax = im.VMax
 	}
 	cm := &colorMap{gray: im.Gray, min: vmin, max: vmax, alpha: 1}
 	if cm.max == cm.min {
@@ -306,13 +313,20 @@ func Raster(base string, times []float64, ids []int32, spec RasterSpec) ([]strin
 			b := min(int((times[k]-t0)/(t1-t0)*float64(bins)), bins-1)
 			counts[int(ids[k])/per*bins+b]++
 		}
+		// saturate at the 99th percentile of the counts (at least 1 spike):
+		// with a linear scale to the rare maximum, typical 0–2-spike cells
+		// of a large irregular network would be drawn in near-white
+		sorted := slices.Clone(counts)
+		slices.Sort(sorted)
+		vmax := math.Max(1, sorted[int(0.99*float64(len(sorted)-1))])
 		im := ImageSpec{
 			Title: spec.Title, XLabel: spec.XLabel, YLabel: spec.YLabel, CLabel: "spikes per bin",
 			Rows: rows, Cols: bins, Data: counts,
-			X0: t0, X1: t1, Y0: -0.5, Y1: float64(rows*per) - 0.5, Gray: true,
+			X0: t0, X1: t1, Y0: -0.5, Y1: float64(rows*per) - 0.5, Gray: true, VMax: vmax,
 		}
 		return drawImage(base, im, []string{fmt.Sprintf(
-			"binned raster of %d spikes: %d time bins of width %g, %d id(s) per row", n, bins, (t1-t0)/float64(bins), per)})
+			"binned raster of %d spikes: %d time bins of width %g, %d id(s) per row; colour saturates at %g spikes per bin (99th percentile)",
+			n, bins, (t1-t0)/float64(bins), per, vmax)})
 	}
 
 	fig := func(dc draw.Canvas) {

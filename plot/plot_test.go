@@ -256,6 +256,14 @@ func TestImageAndRaster(t *testing.T) {
 		t.Errorf("tsv: %v %v", hdr, got)
 	}
 
+	// VMax saturates the colour range; the TSV records the range used.
+	if _, err := Image(base+"v", ImageSpec{Rows: 2, Cols: 3, Data: data, VMax: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if _, cols, err := store.ReadTSV(base + "v.tsv"); err != nil || cols[7][0] != 3 {
+		t.Errorf("VMax 3: tsv vmax %v (%v)", cols, err)
+	}
+
 	// Dot raster: the TSV lists exactly the spikes in the window.
 	rb := filepath.Join(dir, "raster")
 	times := []float64{0.5, 1.5, 2.5, 9}
