@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -77,10 +78,27 @@ func newPlot(title, xLabel, yLabel string) *gplot.Plot {
 	for _, a := range []*gplot.Axis{&p.X, &p.Y} {
 		a.Label.TextStyle.Font.Size = labelSize
 		a.Tick.Label.Font.Size = tickSize
+		a.Tick.Marker = plainTicks{}
 	}
 	p.Legend.TextStyle.Font.Size = legendSize
 	p.Legend.Top = true
 	return p
+}
+
+// plainTicks are gonum's default tick positions labelled with the shortest
+// decimal form of the value ("250", "0.05"), not a fixed precision
+// ("250.00").
+type plainTicks struct{}
+
+func (plainTicks) Ticks(lo, hi float64) []gplot.Tick {
+	ts := gplot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Label != "" {
+			v, _ := strconv.ParseFloat(strconv.FormatFloat(ts[i].Value, 'g', 10, 64), 64)
+			ts[i].Label = strconv.FormatFloat(v, 'g', -1, 64)
+		}
+	}
+	return ts
 }
 
 // drawFunc draws a complete figure onto a canvas.
