@@ -95,7 +95,11 @@ func (plainTicks) Ticks(lo, hi float64) []gplot.Tick {
 	for i := range ts {
 		if ts[i].Label != "" {
 			v, _ := strconv.ParseFloat(strconv.FormatFloat(ts[i].Value, 'g', 10, 64), 64)
-			ts[i].Label = strconv.FormatFloat(v, 'g', -1, 64)
+			if a := math.Abs(v); a == 0 || (a >= 1e-4 && a < 1e9) {
+				ts[i].Label = strconv.FormatFloat(v, 'f', -1, 64) // 1000000, not 1e+06
+			} else {
+				ts[i].Label = strconv.FormatFloat(v, 'g', -1, 64)
+			}
 		}
 	}
 	return ts

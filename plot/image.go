@@ -324,9 +324,11 @@ func Raster(base string, times []float64, ids []int32, spec RasterSpec) ([]strin
 			Rows: rows, Cols: bins, Data: counts,
 			X0: t0, X1: t1, Y0: -0.5, Y1: float64(rows*per) - 0.5, Gray: true, VMax: vmax,
 		}
-		return drawImage(base, im, []string{fmt.Sprintf(
-			"binned raster of %d spikes: %d time bins of width %g, %d id(s) per row; colour saturates at %g spikes per bin (99th percentile)",
-			n, bins, (t1-t0)/float64(bins), per, vmax)})
+		caption := fmt.Sprintf("binned raster of %d spikes: %d time bins of width %g, %d id(s) per row", n, bins, (t1-t0)/float64(bins), per)
+		if vmax < sorted[len(sorted)-1] {
+			caption += fmt.Sprintf("; colour saturates at %g spikes per bin (99th percentile; maximum %g)", vmax, sorted[len(sorted)-1])
+		}
+		return drawImage(base, im, []string{caption})
 	}
 
 	fig := func(dc draw.Canvas) {

@@ -31,7 +31,7 @@ type Protocol struct {
 	CueKeep          float64  `toml:"cue_keep" doc:"fraction of neurons that receive the pattern's current (1 = full cue; others get fresh N(0,1))"`
 	CueNoiseSD       float64  `toml:"cue_noise_sd" doc:"SD of Gaussian noise added to the cue currents"`
 	Init             string   `toml:"init" doc:"initial rates: gaussian (iid N(0,1) used as rates, the paper), zero, or background (phi(0))"`
-	SegmentPhi       bool     `toml:"segment_phi" doc:"apply r <- phi(r) at the start of every segment, as the original code did before its commit 77b8c0d (2018-06-11; the published figures' convention?)"`
+	SegmentPhi       bool     `toml:"segment_phi" doc:"apply r <- phi(r) at the start of every segment, as the original code did before its bug fix 77b8c0d (2018-06-11); for comparisons with that code"`
 	SuccessThreshold float64  `toml:"success_threshold" doc:"retrieval success when m_cued > this at the end (paper: 0.2)"`
 	Lyapunov         bool     `toml:"lyapunov" doc:"estimate the largest Lyapunov exponent over the delay (doubles delay cost)"`
 	RunawayHz        float64  `toml:"runaway_hz" unit:"Hz" doc:"stop with an error when any |rate| exceeds this"`

@@ -133,10 +133,6 @@ func runTrial(ctx context.Context, c *Config, net *pbnet.Net, cond string, trial
 		tr.MeanRate = append(tr.MeanRate, ov.MeanRate)
 		tr.R2 = append(tr.R2, ov.R2)
 	}
-	sample()
-	nb, np, nd := c.steps(c.Protocol.BackgroundMs), c.steps(c.Protocol.PresentationMs), c.steps(c.Protocol.DelayMs)
-	wel := recall.NewWelford(n)
-	var mDelay []float64
 	// the original code's pre-77b8c0d convention: each segment started
 	// from φ(state) (spec §1.9a)
 	segmentPhi := func() {
@@ -146,6 +142,11 @@ func runTrial(ctx context.Context, c *Config, net *pbnet.Net, cond string, trial
 			}
 		}
 	}
+	segmentPhi() // background: the first sample is the state integrated
+	sample()
+	nb, np, nd := c.steps(c.Protocol.BackgroundMs), c.steps(c.Protocol.PresentationMs), c.steps(c.Protocol.DelayMs)
+	wel := recall.NewWelford(n)
+	var mDelay []float64
 	segment := func(steps int, delay bool) error {
 		for k := 0; k < steps; k++ {
 			s.Step()
@@ -171,7 +172,6 @@ func runTrial(ctx context.Context, c *Config, net *pbnet.Net, cond string, trial
 		tick(steps % 100)
 		return nil
 	}
-	segmentPhi()
 	if err := segment(nb, false); err != nil {
 		return nil, err
 	}

@@ -86,6 +86,9 @@ func (c *Config) resolveBrunel() ([]spike.ProjectionSpec, []spike.PoissonSpec, b
 		if math.IsNaN(d.jMV) {
 			return nil, nil, d, fmt.Errorf("brunel.g = %v: no projection from an excitatory population to take J from", *g)
 		}
+		if !(d.jMV > 0) {
+			return nil, nil, d, fmt.Errorf("brunel.g = %v needs an excitatory weight J > 0; the excitatory projections have J = %v mV (mean × scale)", *g, d.jMV)
+		}
 		for i := range projs {
 			pr := &projs[i]
 			if sign(pr.Pre) != "inh" {

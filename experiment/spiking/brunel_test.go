@@ -112,6 +112,15 @@ func TestBrunelKnobErrors(t *testing.T) {
 		t.Errorf("rate and eta both set: %v", err)
 	}
 	c, _ = PresetConfig("brunel-ai")
+	for i := range c.Projection {
+		if c.Projection[i].Pre == "E" {
+			c.Projection[i].Weight.Mean = 0
+		}
+	}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "needs an excitatory weight J > 0") {
+		t.Errorf("J = 0: %v", err)
+	}
+	c, _ = PresetConfig("brunel-ai")
 	c.Population[0].Neuron.Synapse = spike.Exp
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "input.poisson[0]: brunel.eta needs a target with delta synapses") {
 		t.Errorf("eta with exp synapses: %v", err)

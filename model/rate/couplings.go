@@ -1,6 +1,8 @@
 package rate
 
 import (
+	"fmt"
+
 	"github.com/engramsim/engram/par"
 )
 
@@ -16,8 +18,17 @@ import (
 // evaluated on the network's own finite sample of N neurons. Its spread over
 // patterns shrinks as N^{-1/2}; the pattern with the largest λ_μ is the one
 // a marginally stable background condenses into first.
+//
+// It needs the neuron-major factors fc.F and fc.G (pbnet.Build computes the
+// couplings itself and then frees them: see pbnet.Net.BackgroundCouplings).
 func PatternCouplings(m *Model, fc *Factors, amp float64, h []float32, workers int) []float64 {
 	n, p := fc.N, fc.P
+	if len(fc.F) < n*p || len(fc.G) < n*p {
+		panic("rate: PatternCouplings: the neuron-major factors F and G are missing (freed after the build?)")
+	}
+	if len(h) < n {
+		panic(fmt.Sprintf("rate: PatternCouplings: %d inputs for %d neurons", len(h), n))
+	}
 	// fixed blocks summed in order: the result does not depend on workers
 	const block = 4096
 	nb := (n + block - 1) / block

@@ -204,10 +204,13 @@ func pooledCVISI(sp *Spikes, n int) float64 {
 // offset plus 3 SD.
 //
 // In the recurrent network the rate stays at ν* (TestBrunelAI) but the
-// mean CV of ISI drops to 0.41 (Brian2: 0.42): the network at this size
-// carries a fast collective oscillation (CV of the 1 ms population rate
-// 0.54 at N_E = 10000, against 0.05 for independent neurons), which the
-// stationary mean-field theory leaves out.
+// mean CV of ISI drops to 0.41 (Brian2: 0.42). The cause is not the
+// network's population-rate fluctuations but the regularity of the
+// presynaptic spike trains themselves: replaying the recorded trains into
+// unconnected neurons gives the same low CV even after each train is
+// shifted by a random time, and Poisson trains of the same counts restore
+// the theoretical CV (TestBrunelAIReplayCV). The diffusion approximation
+// assumes Poisson input, so it overestimates the CV here.
 func TestBrunelAIOpenLoopCV(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulation test")
