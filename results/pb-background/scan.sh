@@ -2,7 +2,7 @@
 # Background stability of the Pereira–Brunel network at finite N (issue 2, R14 novel stimulus).
 # Usage: sh results/pb-background/scan.sh [engram-binary] [scratch-dir]
 # (1) six network realisations of the demo network (N = 20 000, K = 250, p = 30): per-pattern
-#     couplings λ_μ and the state after 1 s of spontaneous activity (~20 s each on 2 cores);
+#     couplings λ_μ and the state after 3 s of spontaneous activity (~40 s each on 2 cores);
 # (2) N = 50 000, 100 000, 200 000 at K = 250, p = 30: 2 s background, novel stimulus, 1.5 s delay
 #     (3–15 min each on 2 cores).
 set -e
@@ -10,10 +10,10 @@ ENGRAM=${1:-engram}
 TMP=${2:-/tmp/pb-background}
 mkdir -p "$TMP"
 common="--quiet --json --set protocol.conditions=[\"novel\"] --set protocol.trials=1 --set protocol.lyapunov=false --set record.save_weights=false"
-printf 'seed\tlambda_mean\tlambda_sd\tlambda_max\targmax\tpattern_after_1s\tm_after_1s\n'
+printf 'seed\tlambda_mean\tlambda_sd\tlambda_max\targmax\tpattern_after_3s\tm_after_3s\n'
 for s in 1 2 3 4 5 6; do
   rm -rf "$TMP/s$s"
-  $ENGRAM demo $common --seed $s --out "$TMP/s$s" --set protocol.background_ms=1000 \
+  $ENGRAM demo $common --seed $s --out "$TMP/s$s" --set protocol.background_ms=3000 \
     --set protocol.presentation_ms=0 --set protocol.delay_ms=0 > "$TMP/s$s.json"
   python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['summary']; b=d['background_couplings']; n=d['novel']
 print('$s\t%.4f\t%.4f\t%.4f\t%d\t%d\t%.4f' % (b['mean'], b['sd'], b['max'], b['argmax'], n['pattern_before_stim'], n['m_max_before_stim']))" "$TMP/s$s.json"
