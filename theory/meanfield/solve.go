@@ -152,17 +152,26 @@ func Solve(tf ratefn.Transfer, rule ratefn.Rule, alpha float64, opts *Options) (
 	ret, err := s.retrieval(alpha, 0)
 	if err == nil && s.o.FiniteK > 0 && ret.Exists {
 		// Outer fixed point on the own-term variance v = (1−C)⟨g²r²⟩/K.
+		// Plain iteration v ← F(v) oscillates near the end of the branch
+		// (F′ < −1 there); the step is damped (v ← v + ω(F(v) − v), a convex
+		// combination, so v stays ≥ 0) and ω halved whenever the residual
+		// does not at least halve.
 		k := float64(s.o.FiniteK)
-		v := 0.0
+		v, omega, prev := 0.0, 1.0, math.Inf(1)
 		conv := false
-		for it := 0; it < 50 && err == nil; it++ {
+		for it := 0; it < 200 && err == nil; it++ {
 			mo := s.m.eval(ret.Q, ret.Delta, v)
 			vn := (1 - s.o.C) * mo.GR2 / k
-			if math.Abs(vn-v) <= 1e-10*vn {
+			r := vn - v
+			if math.Abs(r) <= 1e-10*vn {
 				conv = true
 				break
 			}
-			v = vn
+			if math.Abs(r) > 0.5*prev && omega > 1.0/64 {
+				omega /= 2
+			}
+			prev = math.Abs(r)
+			v += omega * r
 			if r, e := s.retrievalNear(alpha, v, ret); e == nil {
 				ret = r
 			} else {
