@@ -1,6 +1,7 @@
 package infer
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -550,7 +551,7 @@ func rankCheck(us, z, hF, rN []float64, nN, nF int, o Options) RankCheck {
 // Infer runs the inference with bootstrap on one neuron; neuron is the
 // index that keys its bootstrap streams (use the position in the Dataset).
 func Infer(nd NeuronData, neuron int, opts *Options) (NeuronResult, error) {
-	res, err := inferAll(&Dataset{Neurons: []NeuronData{nd}}, opts, neuron)
+	res, err := inferAll(context.Background(), &Dataset{Neurons: []NeuronData{nd}}, opts, neuron)
 	if err != nil {
 		return NeuronResult{}, err
 	}
@@ -562,10 +563,17 @@ func Infer(nd NeuronData, neuron int, opts *Options) (NeuronResult, error) {
 // depend on Workers. A neuron whose point fit fails makes InferAll return
 // an error naming it; failed bootstrap replicates are only counted.
 func InferAll(ds *Dataset, opts *Options) ([]NeuronResult, error) {
-	return inferAll(ds, opts, 0)
+	return inferAll(context.Background(), ds, opts, 0)
 }
 
-func inferAll(ds *Dataset, opts *Options, key0 int) ([]NeuronResult, error) {
+// InferAllContext is InferAll that stops early when ctx is cancelled (e.g.
+// Ctrl-C during a long bootstrap): workers finish their current fit, skip
+// the remaining tasks, and ctx.Err() is returned.
+func InferAllContext(ctx context.Context, ds *Dataset, opts *Options) ([]NeuronResult, error) {
+	return inferAll(ctx, ds, opts, 0)
+}
+
+func inferAll(ctx context.Context, ds *Dataset, opts *Options, key0 int) ([]NeuronResult, error) {
 	if ds == nil || len(ds.Neurons) == 0 {
 		return nil, errors.New("infer: empty dataset")
 	}
@@ -596,9 +604,15 @@ func inferAll(ds *Dataset, opts *Options, key0 int) ([]NeuronResult, error) {
 	report := func() { progress.Report(o.Progress, done.Add(1), total) }
 	// Phase 1: full-data fits (they seed the bootstrap fits' starts).
 	parallel(nn, o.Workers, func(i int, _ *[2][]float64) {
+		if ctx.Err() != nil {
+			return
+		}
 		pts[i*per], errs[i*per] = setups[i].fitPoint(sorted[i][0], sorted[i][1], true, nil)
 		report()
 	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	for i, nd := range ds.Neurons {
 		if err := errs[i*per]; err != nil {
 			return nil, fmt.Errorf("infer: neuron %q: %w", nd.ID, err)
@@ -607,6 +621,9 @@ func inferAll(ds *Dataset, opts *Options, key0 int) ([]NeuronResult, error) {
 	// Phase 2: bootstrap replicates; replicate b of neuron i has its own
 	// stream, so the result does not depend on scheduling.
 	parallel(nn*B, o.Workers, func(t int, buf *[2][]float64) {
+		if ctx.Err() != nil {
+			return
+		}
 		i, b := t/B, t%B
 		rng := rand.New(rand.NewPCG(o.Seed, uint64(key0+i)<<32|uint64(b)))
 		buf[0] = resampleSorted(buf[0], sorted[i][0], rng)
@@ -616,6 +633,9 @@ func inferAll(ds *Dataset, opts *Options, key0 int) ([]NeuronResult, error) {
 		pts[k].rN, pts[k].dh = nil, nil
 		report()
 	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	out := make([]NeuronResult, nn)
 	for i, nd := range ds.Neurons {
 		out[i] = summarise(nd, &setups[i], pts[i*per:(i+1)*per], errs[i*per:(i+1)*per], o)

@@ -1,6 +1,8 @@
 package infer
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -260,5 +262,37 @@ func TestDeterministicAcrossWorkers(t *testing.T) {
 		if string(ja) == string(jc) {
 			t.Errorf("neuron %d: seed has no effect", i)
 		}
+	}
+}
+
+// A cancelled context stops the bootstrap and returns ctx.Err() (the CLI
+// passes its Ctrl-C context); an uncancelled one gives InferAll's result.
+func TestInferAllContextCancel(t *testing.T) {
+	truth, err := ParamsFromITC(ratefn.Median(ratefn.ITCFits()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := SynthSpecFromParams(truth)
+	spec.NNovel, spec.NFamiliar = 300, 300
+	nd, err := Synthesize("median", spec, rand.New(rand.NewPCG(3, 4)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := &Dataset{Neurons: []NeuronData{nd}}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := InferAllContext(ctx, ds, &Options{Bootstrap: 50, Seed: 1}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: err = %v, want context.Canceled", err)
+	}
+	a, err := InferAllContext(context.Background(), ds, &Options{Bootstrap: 20, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := InferAll(ds, &Options{Bootstrap: 20, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a[0].TransferFit.Beta != b[0].TransferFit.Beta || a[0].RuleFit.XFHz != b[0].RuleFit.XFHz {
+		t.Errorf("InferAllContext differs from InferAll: %+v vs %+v", a[0].TransferFit.Beta, b[0].TransferFit.Beta)
 	}
 }

@@ -507,7 +507,7 @@ func (a *app) runInfer(cmd *cobra.Command, f *inferFlags, args []string) error {
 			}
 			a.logf("infer: %d neuron(s) from %s, %d bootstrap replicates", len(ds.Neurons), label, f.bootstrap)
 			var err error
-			if res, err = infer.InferAll(ds, opts); err != nil {
+			if res, err = infer.InferAllContext(cmd.Context(), ds, opts); err != nil {
 				return nil, err
 			}
 			rep := env.Report

@@ -418,7 +418,7 @@ func Loop(ctx context.Context, c *Config, seed uint64, workers int, prog progres
 	if b == 0 {
 		b = -1
 	}
-	res, err := infer.InferAll(ds, &infer.Options{Bootstrap: b, Seed: seed, Level: c.Inference.Level, Workers: workers, Progress: prog})
+	res, err := infer.InferAllContext(ctx, ds, &infer.Options{Bootstrap: b, Seed: seed, Level: c.Inference.Level, Workers: workers, Progress: prog})
 	if err != nil {
 		return nil, err
 	}
