@@ -39,6 +39,7 @@ func (a *app) commands() []*cobra.Command {
 
 func (a *app) presetFlag(c *cobra.Command) *cobra.Command {
 	c.Flags().StringVar(&a.preset, "preset", "", "rate-memory parameter set applied before the file and --set: median or itc1 … itc14 (the 14 ITC fits)")
+	c.Flags().StringVar(&a.ruleFrom, "rule-from", "", "φ and learning rule inferred by `engram infer`: its params.json or run directory, with #ID to pick a neuron (applied after the file, before --set)")
 	return c
 }
 
@@ -93,7 +94,18 @@ func (a *app) resolve(cmd *cobra.Command, file string, data []byte) (experiment.
 			return def, nil, fmt.Errorf("--preset: %v", err)
 		}
 	}
-	if _, err := config.Load(file, data, cfg, a.sets); err != nil {
+	sets := a.sets
+	if a.ruleFrom != "" {
+		if _, ok := cfg.(interface{ ApplyPreset(string) error }); !ok {
+			return def, nil, fmt.Errorf("--rule-from: experiment %s has no rate-memory parameters", def.Name)
+		}
+		rs, err := ruleFromSets(a.ruleFrom)
+		if err != nil {
+			return def, nil, fmt.Errorf("--rule-from: %v", err)
+		}
+		sets = append(rs, a.sets...)
+	}
+	if _, err := config.Load(file, data, cfg, sets); err != nil {
 		return def, nil, err
 	}
 	if cmd.Flags().Changed("seed") {

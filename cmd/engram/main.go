@@ -32,6 +32,7 @@ type app struct {
 	sets      []string
 	memBudget string
 	preset    string
+	ruleFrom  string
 	stdout    io.Writer
 	stderr    io.Writer
 	root      *cobra.Command

@@ -114,7 +114,8 @@ func RulePresetTOML(r infer.NeuronResult, source string) string {
 	}
 	b.WriteString("# Point estimates; CIs are in res/params.tsv. q_g is re-solved from E[g] = 0 by the network\n")
 	fmt.Fprintf(&b, "# (inferred q_g = %s); g has f's shape (x_g = x_f, beta_g = beta_f).\n", store.FormatFloat(u.QG.Value))
-	b.WriteString("# Append to a pb-dms config (or infer-loop with truth.preset = \"\") without its own [transfer] and [rule]\n# tables, or pass:\n#  ")
+	fmt.Fprintf(&b, "# Use it with `engram run <config> --rule-from <this infer run directory>#%s`, or append it to a\n", r.ID)
+	b.WriteString("# pb-dms config (or infer-loop with truth.preset = \"\") without its own [transfer] and [rule]\n# tables, or pass:\n#  ")
 	type kv struct {
 		sec, key string
 		v        float64
