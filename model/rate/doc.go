@@ -32,6 +32,11 @@
 // Sim.Lyapunov tracks a perturbed twin trajectory (Benettin's method) to
 // estimate the largest Lyapunov exponent; it doubles the cost.
 //
+// PatternCouplings gives the per-pattern gains λ_μ = (A/N) Σ_i φ′(h_i) f g
+// of the linearised dynamics at a state: their mean is the mean-field
+// background stability parameter A⟨g f φ′⟩, their finite-N spread decides
+// which pattern a marginal background condenses into.
+//
 //	m, _ := rate.NewModel(tf, mask)          // mask.W filled by BuildWeights
 //	s := rate.NewSim(m, rate.DefaultDynamics(), rate.SimOptions{Workers: 2, Seed: 1})
 //	defer s.Close()
