@@ -55,25 +55,19 @@ func ruleFromSets(spec string) ([]string, error) {
 	}
 	n := doc.Neurons[k]
 	sets := []string{"transfer.kind=sigmoid"}
+	// params.json uses the config's key names within each section
 	for _, kv := range []struct {
-		src  map[string]any
-		sec  string
-		from string
-		to   string
+		src      map[string]any
+		sec, key string
 	}{
-		{n.Transfer, "transfer", "r_max_hz", "transfer.r_max_hz"},
-		{n.Transfer, "transfer", "beta", "transfer.beta"},
-		{n.Transfer, "transfer", "h0", "transfer.h0"},
-		{n.Rule, "rule", "A", "rule.A"},
-		{n.Rule, "rule", "q_f", "rule.q_f"},
-		{n.Rule, "rule", "beta_f_per_hz", "rule.beta_f_per_hz"},
-		{n.Rule, "rule", "x_f_hz", "rule.x_f_hz"},
+		{n.Transfer, "transfer", "r_max_hz"}, {n.Transfer, "transfer", "beta"}, {n.Transfer, "transfer", "h0"},
+		{n.Rule, "rule", "A"}, {n.Rule, "rule", "q_f"}, {n.Rule, "rule", "beta_f_per_hz"}, {n.Rule, "rule", "x_f_hz"},
 	} {
-		v, ok := kv.src[kv.from].(float64)
+		v, ok := kv.src[kv.key].(float64)
 		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("%s: neuron %q: %s.%s missing or not a finite number", path, n.ID, kv.sec, kv.from)
+			return nil, fmt.Errorf("%s: neuron %q: %s.%s missing or not a finite number", path, n.ID, kv.sec, kv.key)
 		}
-		sets = append(sets, kv.to+"="+strconv.FormatFloat(v, 'g', -1, 64))
+		sets = append(sets, kv.sec+"."+kv.key+"="+strconv.FormatFloat(v, 'g', -1, 64))
 	}
 	return sets, nil
 }
