@@ -154,30 +154,3 @@ func TestMulVecAndByPre(t *testing.T) {
 		t.Fatalf("chunks %v", b)
 	}
 }
-
-func TestCompact16Identical(t *testing.T) {
-	c, _ := Bernoulli(500, 60000, 0.01, GenOptions{Seed: 4})
-	c.W = make([]float32, c.NNZ())
-	for k := range c.W {
-		c.W[k] = float32(k%13)*0.1 - 0.6
-	}
-	x := make([]float32, 60000)
-	for j := range x {
-		x[j] = float32(j%17) * 0.3
-	}
-	y1, y2 := make([]float32, 500), make([]float32, 500)
-	c.MulVecRange(y1, x, 0, 500)
-	k := c.Compact16()
-	if k == nil {
-		t.Fatal("no 16-bit view for NPre = 60000")
-	}
-	k.MulVecRange(y2, x, 0, 500)
-	if !slices.Equal(y1, y2) {
-		t.Fatal("Compact16 differs from CSR")
-	}
-	big, _ := Bernoulli(2, 70000, 0.001, GenOptions{Seed: 1})
-	big.W = make([]float32, big.NNZ())
-	if big.Compact16() != nil {
-		t.Fatal("16-bit view for NPre > 65536")
-	}
-}

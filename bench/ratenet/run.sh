@@ -12,4 +12,4 @@ for size in "50000 0.005" "40000 0.1"; do
   /usr/bin/python3 bench/ratenet/step_numpy.py $size 20
 done
 go test -run XXX -bench 'BenchmarkStep|BenchmarkBuild' -benchtime 20x -count 3 ./model/rate/
-go test -run XXX -bench 'MatVec' -benchtime 20x -count 3 ./conn/
+go test -run XXX -bench 'Stream|MatVec|Tiled' -benchtime 20x -count 3 ./conn/

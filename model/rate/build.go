@@ -113,6 +113,6 @@ func BuildOnline(mask *conn.CSR, fc *Factors, scale, decay float64, workers int)
 // patterns and the three factor matrices.
 func BuildBytes(n int, c float64, p int) int64 {
 	nnz := int64(float64(n) * float64(n) * c)
-	// CSR + its 16-bit matvec copy + patterns and three factor matrices
-	return conn.EstimateBytes(n, nnz) + 2*nnz + 4*4*int64(n)*int64(p)
+	// CSR + its tiled matvec copy + patterns and three factor matrices
+	return conn.EstimateBytes(n, nnz) + conn.TiledBytes(n, n, nnz) + 4*4*int64(n)*int64(p)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/engramsim/engram/conn"
 	"github.com/engramsim/engram/par"
@@ -78,6 +79,33 @@ type Model struct {
 	N  int
 	TF ratefn.Transfer
 	W  *conn.CSR
+
+	kmu  sync.Mutex
+	kern *conn.Tiled
+}
+
+// Kernel returns the matvec view the simulations use: W in conn.Tiled
+// layout, built on first use (on up to workers goroutines) and shared by
+// every Sim of this model. It copies the weights: after changing W in
+// place, call ResetKernel before creating the next Sim.
+func (m *Model) Kernel(workers int) (*conn.Tiled, error) {
+	m.kmu.Lock()
+	defer m.kmu.Unlock()
+	if m.kern == nil {
+		k, err := conn.NewTiled(m.W, workers)
+		if err != nil {
+			return nil, fmt.Errorf("rate: %w", err)
+		}
+		m.kern = k
+	}
+	return m.kern, nil
+}
+
+// ResetKernel drops the cached matvec view (see Kernel).
+func (m *Model) ResetKernel() {
+	m.kmu.Lock()
+	m.kern = nil
+	m.kmu.Unlock()
 }
 
 // NewModel checks that W is square with weights.
@@ -135,13 +163,13 @@ func NewSim(m *Model, d Dynamics, o SimOptions) (*Sim, error) {
 	n := m.N
 	s := &Sim{m: m, dyn: d, R: make([]float32, n), Ext: make([]float32, n), next: make([]float32, n),
 		in: make([]float32, n), pool: par.NewPool(o.Workers)}
-	s.rows = m.W.RowChunks(s.pool.Size())
-	// 16-bit indices when N ≤ 65 536: same sums, 25 % less memory traffic.
-	if k := m.W.Compact16(); k != nil {
-		s.kern = k
-	} else {
-		s.kern = m.W
+	k, err := m.Kernel(o.Workers)
+	if err != nil {
+		s.pool.Close()
+		return nil, err
 	}
+	s.kern = k
+	s.rows = k.RowChunks(s.pool.Size())
 	switch d.Integrator {
 	case Euler:
 		s.a = float32(d.DtMs / d.TauMs)

@@ -1,0 +1,20 @@
+package conn
+
+import "golang.org/x/sys/cpu"
+
+// useAVX2 selects the assembly tile kernel; tests switch it off to compare
+// with tileGo.
+var useAVX2 = cpu.X86.HasAVX2
+
+//go:noescape
+func tileAVX2(idx *uint16, w *float32, lens *uint16, ns int, x *float32, out *float32)
+
+func tileKernel(idx []uint16, w []float32, lens []uint16, x []float32, out *[TileRows]float32) {
+	if !useAVX2 {
+		tileGo(idx, w, lens, x, out)
+		return
+	}
+	// The caller guarantees len(idx) = len(w) = 8·Σ lens > 0 and that every
+	// index is < len(x): the indices were built from the CSR's block.
+	tileAVX2(&idx[0], &w[0], &lens[0], len(lens), &x[0], &out[0])
+}

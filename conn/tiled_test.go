@@ -1,0 +1,137 @@
+package conn
+
+import (
+	"math"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/engramsim/engram/par"
+)
+
+// tiledCase builds a random weighted matrix; shapes cover rectangular
+// matrices, NPre below one block, NPre above 65 536 (block-local indices
+// beyond the 16-bit range), rows of zero synapses, rows longer than a block,
+// and sizes that are not multiples of 8, 256 or the block width.
+func tiledCase(t *testing.T, nPost, nPre int, p float64, seed uint64) (*CSR, []float32) {
+	t.Helper()
+	c, err := Bernoulli(nPost, nPre, p, GenOptions{Seed: seed, Autapses: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.W = make([]float32, c.NNZ())
+	for k := range c.W {
+		c.W[k] = float32((k*7919)%2001-1000) * 1e-3
+	}
+	x := make([]float32, nPre)
+	for j := range x {
+		x[j] = float32((j*104729)%997) * 0.01
+	}
+	return c, x
+}
+
+var tiledShapes = []struct {
+	nPost, nPre int
+	p           float64
+}{
+	{1000, 1000, 0.05}, {777, 5000, 0.01}, {300, 70000, 0.002}, {3000, 200, 0.3},
+	{513, 513, 0}, {10, 9000, 1}, {2600, 2600, 0.003}, {1, 1, 1},
+}
+
+// TestTiledMatchesReference: every row agrees with a float64 sum over the
+// CSR row. tolTiled is float32 accumulation error: ≈ (terms) ε Σ|w x| with
+// ε = 6e-8; we allow 1e-5 Σ|w x| (the rows have ≤ 9000 terms, but the lane
+// and block split keeps chains short).
+func TestTiledMatchesReference(t *testing.T) {
+	const tolTiled = 1e-5
+	for _, sh := range tiledShapes {
+		c, x := tiledCase(t, sh.nPost, sh.nPre, sh.p, 5)
+		k, err := NewTiled(c, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y := make([]float32, sh.nPost)
+		k.MulVecTo(y, x)
+		for i := 0; i < sh.nPost; i++ {
+			pre, w := c.Row(i)
+			var ref, mag float64
+			for q, j := range pre {
+				ref += float64(w[q]) * float64(x[j])
+				mag += math.Abs(float64(w[q]) * float64(x[j]))
+			}
+			if d := math.Abs(float64(y[i]) - ref); d > tolTiled*mag+1e-30 {
+				t.Fatalf("%d×%d p=%v row %d: tiled %v, reference %v", sh.nPost, sh.nPre, sh.p, i, y[i], ref)
+			}
+		}
+		if sh.p > 0 && k.Stored() < int64(c.NNZ()) {
+			t.Fatalf("stored %d < nnz %d", k.Stored(), c.NNZ())
+		}
+	}
+}
+
+// TestTiledKernelsIdentical: the AVX2 and portable kernels give the same
+// bits, for any worker count and chunking, and the build does not depend on
+// its worker count.
+func TestTiledKernelsIdentical(t *testing.T) {
+	if !useAVX2 {
+		t.Log("no AVX2 on this machine: only the portable kernel is compared across chunkings")
+	}
+	saved := useAVX2
+	defer func() { useAVX2 = saved }()
+	for _, sh := range tiledShapes {
+		c, x := tiledCase(t, sh.nPost, sh.nPre, sh.p, 9)
+		k1, _ := NewTiled(c, 1)
+		k3, _ := NewTiled(c, 3)
+		if !reflect.DeepEqual(k1, k3) {
+			t.Fatalf("%d×%d: build depends on workers", sh.nPost, sh.nPre)
+		}
+		var ref []float32
+		for _, avx := range []bool{saved, false} {
+			useAVX2 = avx
+			for _, n := range []int{1, 2, 3, 5} {
+				y := make([]float32, sh.nPost)
+				pool := par.NewPool(n)
+				ch := k1.RowChunks(pool.Size())
+				if ch[0] != 0 || ch[n] != sh.nPost || !slices.IsSorted(ch) {
+					t.Fatalf("chunks %v", ch)
+				}
+				pool.Run(func(q int) { k1.MulVecRange(y, x, ch[q], ch[q+1]) })
+				pool.Close()
+				if ref == nil {
+					ref = y
+				} else if !slices.Equal(ref, y) {
+					t.Fatalf("%d×%d: avx=%v workers=%d differs", sh.nPost, sh.nPre, avx, n)
+				}
+			}
+		}
+	}
+}
+
+func TestTiledErrorsAndAllocs(t *testing.T) {
+	c, x := tiledCase(t, 600, 600, 0.02, 1)
+	k, _ := NewTiled(c, 1)
+	y := make([]float32, 600)
+	if a := testing.AllocsPerRun(5, func() { k.MulVecRange(y, x, 256, 600) }); a != 0 {
+		t.Errorf("MulVecRange allocates %v times", a)
+	}
+	for _, r := range [][2]int{{1, 256}, {0, 300}, {256, 700}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("range %v accepted", r)
+				}
+			}()
+			k.MulVecRange(y, x, r[0], r[1])
+		}()
+	}
+	c.W = nil
+	if _, err := NewTiled(c, 1); err == nil {
+		t.Error("NewTiled without weights accepted")
+	}
+	if b := TiledBlock(50000, 50000, 12500000); b != 4096 {
+		t.Errorf("block %d at N = 50 000, K = 250", b)
+	}
+	if b := TiledBlock(200000, 200000, 50000000); b != 16384 {
+		t.Errorf("block %d at N = 200 000, K = 250", b)
+	}
+}
