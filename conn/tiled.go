@@ -33,14 +33,14 @@ import (
 // which a simulation stops on anyway.
 //
 // Tiled copies the weights: it does not see later changes to the CSR.
-// Memory: 6 bytes per stored entry (≈ 1–10 % padding) plus ≈ 600 bytes per
+// Memory: 6 bytes per stored entry (≈ 1–10 % padding) plus ≈ 330 bytes per
 // tile; see TiledBytes.
 type Tiled struct {
 	nPost, nPre int
 	bw, nb, nw  int     // block width B, blocks, windows
 	tOff        []int64 // entry offset of tile t = b·nw + w; len nb·nw+1
 	lens        []uint16
-	perm        []uint16 // slot → row within the window; tilePad for none
+	perm        []uint8  // slot → row within the window (padding slots of a short last window: ≥ its rows)
 	idx         []uint16 // block-local presynaptic index
 	w           []float32
 	winNNZ      []int64 // stored entries per window (for RowChunks)
@@ -52,7 +52,6 @@ const TileRows = 256
 
 const (
 	tileSlices = TileRows / 8
-	tilePad    = 0xffff
 	// tileMinBlock is the smallest block width (16 KB of float32 x).
 	tileMinBlock = 4096
 	// tileMinGroups: the block is widened until a row has about this many
@@ -80,7 +79,7 @@ func TiledBlock(nPost, nPre int, nnz int64) int {
 func TiledBytes(nPost, nPre int, nnz int64) int64 {
 	b := TiledBlock(nPost, nPre, nnz)
 	tiles := int64((nPre+b-1)/b) * int64((nPost+TileRows-1)/TileRows)
-	return nnz*6*11/10 + tiles*(8+2*tileSlices+2*TileRows)
+	return nnz*6*11/10 + tiles*(8+2*tileSlices+TileRows)
 }
 
 // NewTiled builds the tiled view of c (which needs weights), in parallel
@@ -95,7 +94,7 @@ func NewTiled(c *CSR, workers int) (*Tiled, error) {
 	nt := t.nb * t.nw
 	t.tOff = make([]int64, nt+1)
 	t.lens = make([]uint16, nt*tileSlices)
-	t.perm = make([]uint16, nt*TileRows)
+	t.perm = make([]uint8, nt*TileRows)
 	t.winNNZ = make([]int64, t.nw)
 	size := make([]int64, nt)
 
@@ -111,9 +110,9 @@ func NewTiled(c *CSR, workers int) (*Tiled, error) {
 				var s int64
 				for slot := range pm {
 					if slot < nr {
-						pm[slot] = uint16(rows[slot])
+						pm[slot] = uint8(rows[slot])
 					} else {
-						pm[slot] = tilePad
+						pm[slot] = uint8(slot) // ≥ nr: a scratch row, see MulVecRange
 					}
 				}
 				for sl := 0; sl < tileSlices; sl++ {
@@ -139,17 +138,17 @@ func NewTiled(c *CSR, workers int) (*Tiled, error) {
 	par.For(t.nw, workers, func(lo, hi int) {
 		sc := newTileScratch(t.nb)
 		for w := lo; w < hi; w++ {
-			sc.split(c, w, t)
+			nr := sc.split(c, w, t)
 			for b := 0; b < t.nb; b++ {
 				tile := b*t.nw + w
 				e0 := t.tOff[tile]
 				for sl := 0; sl < tileSlices; sl++ {
 					l := int64(t.lens[tile*tileSlices+sl])
 					for lane := 0; lane < 8; lane++ {
-						r := t.perm[tile*TileRows+sl*8+lane]
-						if r == tilePad {
+						if sl*8+lane >= nr {
 							continue
 						}
+						r := t.perm[tile*TileRows+sl*8+lane]
 						a, z := sc.rng(int(r), b)
 						for k := a; k < z; k++ {
 							q := e0 + 8*(k-a) + int64(lane)
@@ -227,7 +226,7 @@ func (t *Tiled) NPre() int { return t.nPre }
 // Bytes returns the memory held by the view.
 func (t *Tiled) Bytes() int64 {
 	return int64(len(t.idx))*2 + int64(len(t.w))*4 + int64(len(t.tOff))*8 +
-		int64(len(t.lens)+len(t.perm))*2 + int64(len(t.winNNZ))*8
+		int64(len(t.lens))*2 + int64(len(t.perm)) + int64(len(t.winNNZ))*8
 }
 
 // Stored returns the number of stored entries including padding.
@@ -247,7 +246,11 @@ func (t *Tiled) MulVecRange(dst, x []float32, lo, hi int) {
 		return
 	}
 	w0, w1 := lo/TileRows, (hi+TileRows-1)/TileRows
-	var out [TileRows]float32
+	// A short last window accumulates in short (its padding slots map to
+	// rows ≥ its length there) and is copied out at the end; full windows
+	// accumulate in dst directly. uint8 slots into a 256-array: no bounds
+	// checks in the scatter.
+	var out, short [TileRows]float32
 	for b := 0; b < t.nb; b++ {
 		xb := x[b*t.bw : min((b+1)*t.bw, t.nPre)]
 		for w := w0; w < w1; w++ {
@@ -257,13 +260,18 @@ func (t *Tiled) MulVecRange(dst, x []float32, lo, hi int) {
 				continue
 			}
 			tileKernel(t.idx[o:z], t.w[o:z], t.lens[tile*tileSlices:(tile+1)*tileSlices], xb, &out)
-			d := dst[w*TileRows : min((w+1)*TileRows, t.nPost)]
-			for s, r := range t.perm[tile*TileRows : (tile+1)*TileRows] {
-				if r != tilePad {
-					d[r] += out[s]
-				}
+			d := &short
+			if (w+1)*TileRows <= t.nPost {
+				d = (*[TileRows]float32)(dst[w*TileRows:])
+			}
+			pm := (*[TileRows]uint8)(t.perm[tile*TileRows:])
+			for s := range pm {
+				d[pm[s]] += out[s]
 			}
 		}
+	}
+	if (w1)*TileRows > t.nPost {
+		copy(dst[(w1-1)*TileRows:t.nPost], short[:])
 	}
 }
 
