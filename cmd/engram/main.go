@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -33,6 +34,8 @@ type app struct {
 	memBudget string
 	preset    string
 	ruleFrom  string
+	cpuProf   string
+	stopProf  func()
 	stdout    io.Writer
 	stderr    io.Writer
 	root      *cobra.Command
@@ -61,6 +64,7 @@ func newApp(stdout, stderr io.Writer) *app {
 	pf.StringVar(&a.out, "out", "", "run directory to create (default runs/<experiment>-<time>-s<seed>)")
 	pf.StringArrayVar(&a.sets, "set", nil, "override a config key, e.g. --set rule.A=10.65 (repeatable)")
 	pf.StringVar(&a.memBudget, "mem-budget", "80%", "refuse runs whose estimated memory exceeds this (e.g. 16GiB, 80% of RAM)")
+	pf.StringVar(&a.cpuProf, "cpuprofile", "", "write a Go CPU profile of the command to this file (read with go tool pprof)")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	for _, c := range a.commands() {
@@ -73,7 +77,27 @@ func newApp(stdout, stderr io.Writer) *app {
 // execute runs the CLI and returns the exit code.
 func (a *app) execute(ctx context.Context, args []string) int {
 	a.root.SetArgs(args)
-	if err := a.root.ExecuteContext(ctx); err != nil {
+	a.root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if a.cpuProf == "" {
+			return nil
+		}
+		f, err := os.Create(a.cpuProf)
+		if err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return fmt.Errorf("--cpuprofile %s: %w", a.cpuProf, err)
+		}
+		a.stopProf = func() { pprof.StopCPUProfile(); f.Close() }
+		return nil
+	}
+	err := a.root.ExecuteContext(ctx)
+	if a.stopProf != nil {
+		a.stopProf()
+		a.stopProf = nil
+	}
+	if err != nil {
 		if a.jsonOut {
 			_ = json.NewEncoder(a.stdout).Encode(map[string]string{"error": err.Error()})
 		}
