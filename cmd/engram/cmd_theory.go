@@ -92,6 +92,8 @@ func (a *app) capacityCmd() *cobra.Command {
 	var n int
 	var logScale, bug bool
 	var coding, abar, dq float64
+	var finiteK int
+	var c float64
 	cmd := &cobra.Command{
 		Use:   "capacity",
 		Short: "Storage capacity α_c of the rate memory from the static mean-field theory (single point or sweep)",
@@ -104,14 +106,17 @@ one parameter (from/to/n, --log for a log grid) in parallel and plots α_c.
 --sweep coding|abar is the step-function limit of Supplementary Fig S7 (f, g
 steps at a common threshold, r_max = 1): capacity vs coding level p at fixed
 --abar, or vs the normalised amplitude Ā at fixed --coding, with --dq for
-Δq = 1 − p − q_f (--bug reproduces the original code's missing factor m).`,
+Δq = 1 − p − q_f (--bug reproduces the original code's missing factor m).
+--finite-k K with --c (as for 'engram mft') adds the O(1/K) variance of the
+retrieved pattern's own term: alpha_c is then the end of the finite-K retrieval
+branch (its first maximum of α, or the crossover, flagged, when it has none).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, tf, rule, err := a.theoryInputs(preset)
 			if err != nil {
 				return err
 			}
-			opts, err := mfOptions(grid, 0, 0, a.workers)
+			opts, err := mfOptions(grid, finiteK, c, a.workers)
 			if err != nil {
 				return err
 			}
@@ -119,6 +124,9 @@ steps at a common threshold, r_max = 1): capacity vs coding level p at fixed
 				return a.capacityPoint(cmd.Context(), cfg, tf, rule, opts)
 			}
 			if sweep == "coding" || sweep == "abar" {
+				if finiteK != 0 {
+					return fmt.Errorf("--finite-k does not apply to the step-function limit (--sweep %s)", sweep)
+				}
 				return a.stepSweep(cmd.Context(), cfg, sweep, from, to, n, coding, abar, dq, bug)
 			}
 			return a.capacitySweep(cmd.Context(), cfg, tf, rule, opts, sweep, from, to, n, logScale)
@@ -136,6 +144,8 @@ steps at a common threshold, r_max = 1): capacity vs coding level p at fixed
 	f.Float64Var(&abar, "abar", 6.95, "step limit: normalised amplitude Ā for --sweep coding")
 	f.Float64Var(&dq, "dq", 0, "step limit: Δq = 1 − p − q_f (0: f = g)")
 	f.BoolVar(&bug, "bug", false, "step limit: reproduce the original code's missing-m bug (Δq ≠ 0)")
+	f.IntVar(&finiteK, "finite-k", 0, "add the O(1/K) own-pattern variance for in-degree K (0 = K → ∞)")
+	f.Float64Var(&c, "c", 0, "connection probability used with --finite-k")
 	return cmd
 }
 
@@ -211,7 +221,7 @@ func (a *app) capacityPoint(ctx context.Context, cfg *theoryConfig, tf ratefn.Tr
 			return nil, err
 		}
 		env.Report.Section("Storage capacity (static mean-field theory)")
-		env.Report.KeyValues("", []report.KV{
+		kv := []report.KV{
 			{Key: "α_c (maximum along the retrieval branch)", Value: fmt.Sprintf("%.4f", res.AlphaC)},
 			{Key: "α_c (original scan-stop rule)", Value: fmt.Sprintf("%.4f", res.AlphaCScan)},
 			{Key: "m at α_c", Value: fmt.Sprintf("%.4f", res.MAtAlphaC)},
@@ -219,8 +229,17 @@ func (a *app) capacityPoint(ctx context.Context, cfg *theoryConfig, tf ratefn.Tr
 			{Key: "γ = A²E[f²]E[g²]", Value: fmt.Sprintf("%.6g", res.Gamma)},
 			{Key: "converged", Value: fmt.Sprint(res.Converged)},
 			{Key: "grid", Value: res.Settings.Grid},
-		})
-		return experiment.Summary{"alpha_c": res.AlphaC, "alpha_c_scan": res.AlphaCScan, "m_at_alpha_c": res.MAtAlphaC, "converged": res.Converged}, nil
+		}
+		sum := experiment.Summary{"alpha_c": res.AlphaC, "alpha_c_scan": res.AlphaCScan, "m_at_alpha_c": res.MAtAlphaC, "converged": res.Converged}
+		if res.Settings.FiniteK > 0 {
+			kv = append(kv,
+				report.KV{Key: "finite K (own-term variance), c", Value: fmt.Sprintf("%d, %g", res.Settings.FiniteK, res.Settings.C)},
+				report.KV{Key: "own-term variance v at α_c (Hz²)", Value: fmt.Sprintf("%.4g", res.VC)},
+				report.KV{Key: "crossover (no maximum of α: α_c where m falls fastest)", Value: fmt.Sprint(res.Crossover)})
+			sum["finite_k"], sum["crossover"] = res.Settings.FiniteK, res.Crossover
+		}
+		env.Report.KeyValues("", kv)
+		return sum, nil
 	})
 }
 

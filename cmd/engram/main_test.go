@@ -314,3 +314,37 @@ func TestDescribeSpikingSchedule(t *testing.T) {
 		}
 	}
 }
+
+// capacity --finite-k/--c (the flags of mft): the finite-K capacity of
+// theory/meanfield (α_c = 0.5196 at the medians, K = 250, c = 0.005, measured
+// in TestCapacityFiniteK), below R4's K → ∞ branch maximum 0.560.
+func TestCapacityFiniteKFlag(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := run(t, "capacity", "--finite-k", "250", "--c", "0.005", "--json", "--quiet", "--out", filepath.Join(dir, "capk"))
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	var c struct {
+		AlphaC    float64 `json:"alpha_c"`
+		MAtAlphaC float64 `json:"m_at_alpha_c"`
+		VC        float64 `json:"v_c"`
+		Converged bool    `json:"converged"`
+		Settings  struct {
+			FiniteK int     `json:"finite_k"`
+			C       float64 `json:"c"`
+		} `json:"settings"`
+	}
+	if err := json.Unmarshal([]byte(out), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.AlphaC < 0.5191 || c.AlphaC > 0.5201 || !c.Converged || c.VC <= 0 {
+		t.Errorf("finite-K capacity: alpha_c = %v (want 0.5196 ± 0.0005), converged %v, v_c = %v", c.AlphaC, c.Converged, c.VC)
+	}
+	if c.Settings.FiniteK != 250 || c.Settings.C != 0.005 {
+		t.Errorf("settings %+v", c.Settings)
+	}
+	code, _, stderr = run(t, "capacity", "--finite-k", "250", "--sweep", "abar", "--quiet", "--out", filepath.Join(dir, "capk-s7"))
+	if code == 0 || !strings.Contains(stderr, "finite-k") {
+		t.Errorf("--finite-k with the step limit: exit %d %s", code, stderr)
+	}
+}

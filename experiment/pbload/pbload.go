@@ -293,7 +293,8 @@ func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summar
 		if c.Load.TheoryFiniteK {
 			// The finite-K correction only lowers m, so the finite-K branch
 			// ends before the K → ∞ one: solve only where that one exists
-			// (each finite-K point is an outer fixed point, far costlier).
+			// (OverlapCurve traces the finite-K curve once, see
+			// meanfield/finitek.go).
 			var fal []float64
 			for _, r := range curve {
 				if r.Retrieval.Exists {

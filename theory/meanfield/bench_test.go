@@ -17,6 +17,17 @@ func BenchmarkCapacityMedian(b *testing.B) {
 	}
 }
 
+// BenchmarkCapacityFiniteK250: the finite-K capacity at the medians,
+// K = 250, c = 0.005 (≈ 0.3 s: the per-node kernel, ≈ 200 evaluations).
+func BenchmarkCapacityFiniteK250(b *testing.B) {
+	tf, r := median()
+	for b.Loop() {
+		if _, err := Capacity(tf, r, &Options{FiniteK: 250, C: 0.005}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkCapacityOriginalGridLiteral: the original algorithm on the
 // original grid (the cost the spec's §5 quotes as 10–30 s in Python).
 func BenchmarkCapacityOriginalGridLiteral(b *testing.B) {

@@ -18,21 +18,36 @@ const (
 type CapacityResult struct {
 	// AlphaC is the physical capacity: the maximum of α(Δ) = Δ/(γ⟨r²⟩)
 	// along the retrieval branch (no retrieval solution exists above it).
+	// With FiniteK: the end of the retrieval part of the finite-K curve
+	// (its first maximum of α, or the crossover, see Crossover).
 	AlphaC float64 `json:"alpha_c"`
 	// DeltaC, QC and MAtAlphaC are Δ, q and m at AlphaC.
 	DeltaC    float64 `json:"delta_c"`
 	QC        float64 `json:"q_c"`
 	MAtAlphaC float64 `json:"m_at_alpha_c"`
+	// VC is the own-term variance v = (1−C)⟨g²r²⟩/K at AlphaC (Options.FiniteK
+	// > 0; 0 for K → ∞).
+	VC float64 `json:"v_c,omitempty"`
+	// Crossover (FiniteK only) reports that the finite-K retrieval curve
+	// has no maximum of α: the overlap falls continuously into the
+	// background, and AlphaC is the crossover, where dα/dq is smallest (the
+	// overlap falls fastest with α). It happens at A = 10.65, K = 250.
+	Crossover bool `json:"crossover,omitempty"`
 	// AlphaCScan is the original scan-stop rule (spec §2.2): α at the last
 	// Δ = 0.01·k at which the warm-started iteration still gives q > QLoss;
 	// 0 if retrieval is lost already at Δ = 0.01. DeltaCScan, QCScan and
-	// MAtAlphaCScan belong to that point.
+	// MAtAlphaCScan belong to that point. With FiniteK the rule is applied
+	// to the finite-K curve: α at the last Δ = 0.01·k ≤ DeltaEnd (0 when
+	// DeltaEnd is 0).
 	AlphaCScan    float64 `json:"alpha_c_scan"`
 	DeltaCScan    float64 `json:"delta_c_scan"`
 	QCScan        float64 `json:"q_c_scan"`
 	MAtAlphaCScan float64 `json:"m_at_alpha_c_scan"`
 	// DeltaEnd and AlphaEnd locate the end of the branch (the fold, or where
-	// q falls below QLoss), to DeltaTol. Not set by ScanLiteral.
+	// q falls below QLoss), to DeltaTol. Not set by ScanLiteral. With
+	// FiniteK: the first maximum of Δ along the finite-K curve (where at
+	// fixed Δ the finite-K retrieval state disappears), 0 if Δ does not turn
+	// (e.g. A = 10.65, K = 2500).
 	DeltaEnd float64 `json:"delta_end"`
 	AlphaEnd float64 `json:"alpha_end"`
 	// Gamma is γ = A²E[f²]E[g²].
@@ -48,13 +63,23 @@ type CapacityResult struct {
 // scan-stop rule (AlphaCScan). A rule without any retrieval branch has
 // α_c = 0 (converged). Bad input returns an error; a failed solve returns
 // the partial result with Converged = false and an error.
+//
+// With Options.FiniteK > 0 the branch is the finite-K retrieval curve
+// (see capacityK in finitek.go) and AlphaC its first maximum of α; the scan
+// fields then apply the scan rule to that curve (ScanFold). ScanLiteral,
+// the original K → ∞ loop, is refused with FiniteK; ScanAuto means ScanFold
+// there on either grid.
 func Capacity(tf ratefn.Transfer, rule ratefn.Rule, opts *Options) (CapacityResult, error) {
 	s, err := newSolver(tf, rule, opts)
 	if err != nil {
 		return CapacityResult{}, err
 	}
 	if s.o.FiniteK > 0 {
-		return CapacityResult{}, fmt.Errorf("meanfield: Capacity does not support FiniteK (use Solve or OverlapCurve)")
+		if opts != nil && opts.Scan == ScanLiteral {
+			return CapacityResult{}, fmt.Errorf("meanfield: Capacity: ScanLiteral (the original K → ∞ loop) does not support FiniteK; use ScanFold")
+		}
+		s.o.Scan = ScanFold
+		return s.capacityK()
 	}
 	return s.capacity()
 }
@@ -90,14 +115,7 @@ func (s *solver) capacity() (CapacityResult, error) {
 	switch s.o.Scan {
 	case ScanFold:
 		if len(pts) > 0 {
-			kk := math.Floor(res.DeltaEnd * scanPerUnit)
-			for (kk+1)/scanPerUnit <= res.DeltaEnd {
-				kk++
-			}
-			for kk > 0 && kk/scanPerUnit > res.DeltaEnd {
-				kk--
-			}
-			if kk >= 1 {
+			if kk := scanIndex(res.DeltaEnd); kk >= 1 {
 				ds := kk / scanPerUnit
 				// Warm start from the last point at or below ds.
 				j := 0
@@ -123,6 +141,19 @@ func (s *solver) capacity() (CapacityResult, error) {
 	res.Evals = s.evals
 	res.Converged = true
 	return res, nil
+}
+
+// scanIndex returns the largest k with the scan grid value k/scanPerUnit
+// (= 0.01·k) ≤ deltaEnd (0 if none).
+func scanIndex(deltaEnd float64) float64 {
+	kk := math.Floor(deltaEnd * scanPerUnit)
+	for (kk+1)/scanPerUnit <= deltaEnd {
+		kk++
+	}
+	for kk > 0 && kk/scanPerUnit > deltaEnd {
+		kk--
+	}
+	return kk
 }
 
 // literalScan runs the original scan loop (spec §2.2).

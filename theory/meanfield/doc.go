@@ -45,6 +45,12 @@
 //   - Options.FiniteK and Options.C add the O(1/K) variance a(x)²(1−c)⟨g²r²⟩/K
 //     of the retrieved pattern's own term (spec §4 notes) to compare with
 //     simulations (at A = 3.5506, K = 250, c = 0.005: m = 0.968 at α = 0.04).
+//     The finite-K states form a curve followed in q (finitek.go); Solve,
+//     OverlapCurve and Capacity use it. Its retrieval part ends at the first
+//     maximum of α — the finite-K α_c: 0.5554 (K = 2500) and 0.5196
+//     (K = 250) at the medians — or, where α(q) has no maximum (A = 10.65,
+//     K = 250), at the crossover where m falls fastest (α_c = 0.2784,
+//     CapacityResult.Crossover).
 //
 // # Integration grids and accuracy
 //
@@ -88,7 +94,8 @@
 //
 // # Tests and benchmarks
 //
-//	go test ./theory/meanfield/                      # < 20 s: R2, R4–R8, R11–R13
+//	go test ./theory/meanfield/                      # ≈ 20 s: R2, R4–R8, R11–R13, finite K
+//	go test -short ./theory/meanfield/               # ≈ 11 s: without the slow finite-K tests
 //	ENGRAM_LONG=1 go test ./theory/meanfield/        # + full R5/R6 sweeps, literal-scan check
 //	go test -run '^$' -bench . ./theory/meanfield/   # BenchmarkCapacityMedian, …
 package meanfield

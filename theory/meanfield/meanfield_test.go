@@ -400,29 +400,3 @@ func TestFiniteKCorrection(t *testing.T) {
 		near(t, "finite-K m at α = "+ftoa(c.alpha), res.Retrieval.M, c.want, tolFiniteK)
 	}
 }
-
-// Near the end of the branch at A = 10.65 the outer fixed point on the
-// own-term variance v = (1−C)⟨g²r²⟩/K has F′(v) < −1: plain iteration
-// oscillated and failed at α = 0.27 and 0.28 (issue-3 note; those points
-// were dropped from the pb-overlay curve). With the damped iteration the
-// points converge (|F(v) − v| ≤ 1e-10 v) and the overlap falls
-// monotonically along the branch (measured m = 0.250, 0.190, 0.089).
-func TestFiniteKNearBranchEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("finite-K solves use the slower per-node kernel")
-	}
-	tf, r := median()
-	r.A = 10.6518
-	prev := math.Inf(1)
-	for _, a := range []float64{0.26, 0.27, 0.28} {
-		res, err := Solve(tf, r, a, &Options{FiniteK: 250, C: 0.005})
-		if err != nil || !res.Converged || !res.Retrieval.Exists {
-			t.Fatalf("α = %v: %v (converged %v)", a, err, res.Converged)
-		}
-		m := res.Retrieval.M
-		if !(m < prev) || m <= 0 {
-			t.Errorf("α = %v: m = %v not below %v", a, m, prev)
-		}
-		prev = m
-	}
-}

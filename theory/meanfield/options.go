@@ -70,8 +70,9 @@ type Options struct {
 	DeltaMax float64
 	// FiniteK, if > 0, adds the O(1/K) sampling variance of the retrieved
 	// pattern's own term, a(x)²(1 − C)⟨g²r²⟩/K with a = A f(φ(x)), to the
-	// noise of the retrieval state in Solve and OverlapCurve (spec §4, notes
-	// for test authors; not from the paper). 0 = the K → ∞ theory.
+	// noise of the retrieval state in Solve, OverlapCurve, Capacity and the
+	// capacity sweeps (spec §4, notes for test authors; not from the paper).
+	// 0 = the K → ∞ theory. Typical: 250 (with C = 0.005) to 2500.
 	FiniteK int
 	// C is the connection probability used with FiniteK (e.g. 0.005).
 	C float64

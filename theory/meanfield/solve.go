@@ -34,6 +34,9 @@ type State struct {
 	// RegimeChaotic.
 	Lambda float64 `json:"lambda"`
 	Regime string  `json:"regime"`
+	// V is the own-term variance v = (1−C)⟨g²r²⟩/K (Hz²) of a finite-K
+	// retrieval state (Options.FiniteK > 0); 0 otherwise.
+	V float64 `json:"v,omitempty"`
 	// Converged reports that every solve behind this state converged.
 	Converged bool `json:"converged"`
 }
@@ -107,7 +110,9 @@ func (s *solver) traceBranch(v float64, stop func(branchPoint) bool) (traceResul
 // state assembles a State from a solved (q, Δ).
 func (s *solver) state(alpha, q, delta, v float64) State {
 	mo := s.m.eval(q, delta, v)
-	return s.stateFrom(alpha, q, delta, mo)
+	st := s.stateFrom(alpha, q, delta, mo)
+	st.V = v
+	return st
 }
 
 func (s *solver) stateFrom(alpha, q, delta float64, mo moments) State {
@@ -130,7 +135,16 @@ func (s *solver) stateFrom(alpha, q, delta float64, mo moments) State {
 // state q = 0. Between α at the end of the branch and its maximum (at
 // A = 10.65: 0.295 < α < 0.3056) a retrieval state exists here, while the
 // original overlap curve reports m = 0: its Brent solve on Δ ∈ [0, 2000]
-// lands on the background root there. g is centred by ratefn.Rule.Centre. Errors report bad input
+// lands on the background root there.
+//
+// With Options.FiniteK > 0 the retrieval state is the largest-q point with
+// α(q) = α on the finite-K curve (finitek.go), provided α does not exceed the
+// end of its retrieval part (the capacity of Capacity with the same options:
+// the first maximum of α, or the crossover where α(q) has none); beyond it
+// Retrieval.Exists is false. The background state is the q = 0 state of
+// the K → ∞ theory in both cases.
+//
+// g is centred by ratefn.Rule.Centre. Errors report bad input
 // (α ≤ 0 or not finite, A < 0, NaN parameters, a g that cannot be centred);
 // a solve that does not converge returns its best result flagged
 // Converged = false together with an error.
@@ -149,43 +163,11 @@ func Solve(tf ratefn.Transfer, rule ratefn.Rule, alpha float64, opts *Options) (
 		errs = append(errs, err)
 	}
 	res.Background = bg
-	ret, err := s.retrieval(alpha, 0)
-	if err == nil && s.o.FiniteK > 0 && ret.Exists {
-		// Outer fixed point on the own-term variance v = (1−C)⟨g²r²⟩/K.
-		// Plain iteration v ← F(v) oscillates near the end of the branch
-		// (F′ < −1 there); the step is damped (v ← v + ω(F(v) − v), a convex
-		// combination, so v stays ≥ 0) and ω halved whenever the residual
-		// does not at least halve.
-		k := float64(s.o.FiniteK)
-		v, omega, prev := 0.0, 1.0, math.Inf(1)
-		conv := false
-		for it := 0; it < 200 && err == nil; it++ {
-			mo := s.m.eval(ret.Q, ret.Delta, v)
-			vn := (1 - s.o.C) * mo.GR2 / k
-			r := vn - v
-			if math.Abs(r) <= 1e-10*vn {
-				conv = true
-				break
-			}
-			if math.Abs(r) > 0.5*prev && omega > 1.0/64 {
-				omega /= 2
-			}
-			prev = math.Abs(r)
-			v += omega * r
-			if r, e := s.retrievalNear(alpha, v, ret); e == nil {
-				ret = r
-			} else {
-				ret, err = s.retrieval(alpha, v)
-			}
-			if !ret.Exists {
-				conv = true
-				break
-			}
-		}
-		if !conv && err == nil {
-			err = fmt.Errorf("meanfield: finite-K correction did not converge at α = %v", alpha)
-			ret.Converged = false
-		}
+	var ret State
+	if s.o.FiniteK > 0 {
+		ret, err = s.solveK(alpha)
+	} else {
+		ret, err = s.retrieval(alpha, 0)
 	}
 	if err != nil {
 		errs = append(errs, err)
@@ -207,6 +189,12 @@ func (s *solver) solveOnBranch(alpha float64, tr traceResult, pk *branchPeak) (R
 	res := Result{Alpha: alpha, Gamma: s.m.stats.Gamma, EG2: s.m.stats.EG2, Settings: s.o.settings(s.m)}
 	bg, err1 := s.background(alpha)
 	ret, err2 := s.invert(alpha, 0, tr, pk)
+	return s.assemble(res, bg, ret, err1, err2)
+}
+
+// assemble completes res from the background and retrieval states (a
+// retrieval state that does not exist repeats the background).
+func (s *solver) assemble(res Result, bg, ret State, err1, err2 error) (Result, error) {
 	res.Background = bg
 	if !ret.Exists {
 		c := ret.Converged
@@ -315,42 +303,6 @@ func (s *solver) invert(alpha, v float64, tr traceResult, pk *branchPeak) (State
 		return st, fmt.Errorf("meanfield: retrieval solve at α = %v did not converge", alpha)
 	}
 	return st, nil
-}
-
-// retrievalNear re-solves the retrieval state at α by the secant method in
-// Δ from a nearby solution prev (used by the finite-K outer iteration).
-func (s *solver) retrievalNear(alpha, v float64, prev State) (State, error) {
-	qw := prev.Q * 1.02
-	f := func(d float64) (float64, float64, error) {
-		q, al, found, err := s.atDelta(d, qw, v)
-		if err != nil || !found {
-			return 0, 0, fmt.Errorf("meanfield: lost the branch at Δ = %v", d)
-		}
-		return al - alpha, q, nil
-	}
-	d0, d1 := prev.Delta, prev.Delta*(1+1e-4)+1e-9
-	f0, _, err := f(d0)
-	if err != nil {
-		return State{}, err
-	}
-	for it := 0; it < 40; it++ {
-		f1, q1, err := f(d1)
-		if err != nil {
-			return State{}, err
-		}
-		if math.Abs(f1) <= 1e-13*alpha {
-			st := s.state(alpha, q1, d1, v)
-			return st, nil
-		}
-		if f1 == f0 {
-			break
-		}
-		d0, d1, f0 = d1, d1-f1*(d1-d0)/(f1-f0), f1
-		if !(d1 > 0) {
-			break
-		}
-	}
-	return State{}, errNoConv
 }
 
 func argmaxAlpha(pts []branchPoint) int {

@@ -77,22 +77,22 @@ func OverlapCurve(tf ratefn.Transfer, rule ratefn.Rule, alphas []float64, opts *
 	out := make([]Result, len(alphas))
 	errs := make([]error, len(alphas))
 	if o.FiniteK > 0 {
-		// The own-term variance depends on the state: solve each α anew.
-		// The finite-K variance only shrinks the retrieval branch, so where
-		// the K → ∞ branch has no retrieval state neither has the finite-K
-		// one: those α get the background state without the (costly) outer
-		// iteration.
-		inf := o
-		inf.FiniteK, inf.Progress = 0, nil
-		base, _ := OverlapCurve(tf, rule, alphas, &inf)
+		// Trace the finite-K curve once, locate the end of its retrieval
+		// part, then invert α(q) at every α.
+		s, err := newSolver(tf, rule, &o)
+		if err != nil {
+			return nil, err
+		}
+		t, err := s.traceK(false)
+		if err == nil {
+			_, err = s.retrievalEnd(t)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("meanfield: overlap curve: %w", err)
+		}
 		parallel(len(alphas), o.Workers, o.Progress, func(i int) {
-			if base != nil && !base[i].Retrieval.Exists && base[i].Background.Converged {
-				out[i] = base[i]
-				out[i].Settings.FiniteK, out[i].Settings.C = o.FiniteK, o.C
-				return
-			}
-			out[i], errs[i] = Solve(tf, rule, alphas[i], &o)
-			out[i].Alpha = alphas[i]
+			sc := &solver{m: s.m, o: s.o}
+			out[i], errs[i] = sc.solveOnCurveK(alphas[i], t)
 		})
 	} else {
 		// Trace the branch once, then invert α(Δ) at every α.
