@@ -33,13 +33,17 @@ import (
 // which a simulation stops on anyway.
 //
 // Tiled copies the weights: it does not see later changes to the CSR.
-// Memory: 6 bytes per stored entry (≈ 1–10 % padding) plus ≈ 330 bytes per
+// Memory: 6 bytes per stored entry (≈ 1–10 % padding) plus ≈ 400 bytes per
 // tile; see TiledBytes.
+//
+// On amd64 with AVX2 the assembly kernel is used unless the environment
+// variable ENGRAM_NO_AVX2 is set (VGATHERDPS is slow on Intel CPUs with the
+// Gather Data Sampling mitigation; the portable kernel gives the same bits).
 type Tiled struct {
 	nPost, nPre int
-	bw, nb, nw  int     // block width B, blocks, windows
-	tOff        []int64 // entry offset of tile t = b·nw + w; len nb·nw+1
-	lens        []uint16
+	bw, nb, nw  int      // block width B, blocks, windows
+	tOff        []int64  // entry offset of tile t = b·nw + w; len nb·nw+1
+	lens        []uint32 // groups per slice
 	perm        []uint8  // slot → row within the window (padding slots of a short last window: ≥ its rows)
 	idx         []uint16 // block-local presynaptic index
 	w           []float32
@@ -79,7 +83,7 @@ func TiledBlock(nPost, nPre int, nnz int64) int {
 func TiledBytes(nPost, nPre int, nnz int64) int64 {
 	b := TiledBlock(nPost, nPre, nnz)
 	tiles := int64((nPre+b-1)/b) * int64((nPost+TileRows-1)/TileRows)
-	return nnz*6*11/10 + tiles*(8+2*tileSlices+TileRows)
+	return nnz*6*11/10 + tiles*(8+4*tileSlices+TileRows)
 }
 
 // NewTiled builds the tiled view of c (which needs weights), in parallel
@@ -88,12 +92,17 @@ func NewTiled(c *CSR, workers int) (*Tiled, error) {
 	if c.W == nil || len(c.W) != len(c.Pre) {
 		return nil, fmt.Errorf("conn: NewTiled: the matrix has no weights")
 	}
+	// The block split needs sorted, in-range indices, and the assembly
+	// kernel does not bounds-check its gathers.
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("conn: NewTiled: %w", err)
+	}
 	bw := TiledBlock(c.NPost, c.NPre, int64(c.NNZ()))
 	t := &Tiled{nPost: c.NPost, nPre: c.NPre, bw: bw,
 		nb: max(1, (c.NPre+bw-1)/bw), nw: (c.NPost + TileRows - 1) / TileRows}
 	nt := t.nb * t.nw
 	t.tOff = make([]int64, nt+1)
-	t.lens = make([]uint16, nt*tileSlices)
+	t.lens = make([]uint32, nt*tileSlices)
 	t.perm = make([]uint8, nt*TileRows)
 	t.winNNZ = make([]int64, t.nw)
 	size := make([]int64, nt)
@@ -120,7 +129,7 @@ func NewTiled(c *CSR, workers int) (*Tiled, error) {
 					if sl*8 < nr {
 						l = sc.count(rows[sl*8], b) // rows sorted descending
 					}
-					t.lens[tile*tileSlices+sl] = uint16(l)
+					t.lens[tile*tileSlices+sl] = uint32(l)
 					s += 8 * int64(l)
 				}
 				size[tile] = s
@@ -226,7 +235,7 @@ func (t *Tiled) NPre() int { return t.nPre }
 // Bytes returns the memory held by the view.
 func (t *Tiled) Bytes() int64 {
 	return int64(len(t.idx))*2 + int64(len(t.w))*4 + int64(len(t.tOff))*8 +
-		int64(len(t.lens))*2 + int64(len(t.perm)) + int64(len(t.winNNZ))*8
+		int64(len(t.lens))*4 + int64(len(t.perm)) + int64(len(t.winNNZ))*8
 }
 
 // Stored returns the number of stored entries including padding.
@@ -302,10 +311,10 @@ func (t *Tiled) RowChunks(n int) []int {
 // tileGo is the portable tile kernel: out[8s+l] is lane l of slice s. The
 // explicit float32 conversions forbid fused multiply-adds, so it matches
 // the AVX2 kernel bit for bit on every architecture.
-func tileGo(idx []uint16, w []float32, lens []uint16, x []float32, out *[TileRows]float32) {
+func tileGo(idx []uint16, w []float32, lens []uint32, x []float32, out *[TileRows]float32) {
 	var e int
-	for s, l16 := range lens {
-		l := int(l16)
+	for s, ln := range lens {
+		l := int(ln)
 		var a, b [8]float32
 		k := 0
 		for ; k+2 <= l; k += 2 {

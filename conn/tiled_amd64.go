@@ -1,15 +1,19 @@
 package conn
 
-import "golang.org/x/sys/cpu"
+import (
+	"os"
 
-// useAVX2 selects the assembly tile kernel; tests switch it off to compare
-// with tileGo.
-var useAVX2 = cpu.X86.HasAVX2
+	"golang.org/x/sys/cpu"
+)
+
+// useAVX2 selects the assembly tile kernel (ENGRAM_NO_AVX2 turns it off);
+// tests switch it off to compare with tileGo.
+var useAVX2 = cpu.X86.HasAVX2 && os.Getenv("ENGRAM_NO_AVX2") == ""
 
 //go:noescape
-func tileAVX2(idx *uint16, w *float32, lens *uint16, ns int, x *float32, out *float32)
+func tileAVX2(idx *uint16, w *float32, lens *uint32, ns int, x *float32, out *float32)
 
-func tileKernel(idx []uint16, w []float32, lens []uint16, x []float32, out *[TileRows]float32) {
+func tileKernel(idx []uint16, w []float32, lens []uint32, x []float32, out *[TileRows]float32) {
 	if !useAVX2 {
 		tileGo(idx, w, lens, x, out)
 		return

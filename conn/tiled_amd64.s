@@ -1,6 +1,6 @@
 #include "textflag.h"
 
-// func tileAVX2(idx *uint16, w *float32, lens *uint16, ns int, x *float32, out *float32)
+// func tileAVX2(idx *uint16, w *float32, lens *uint32, ns int, x *float32, out *float32)
 //
 // For each of ns slices (8 rows, one per lane): out[8s+l] = Σ_k w·x[idx]
 // over lens[s] groups of 8 entries; even groups accumulate in Y0, odd in
@@ -17,7 +17,7 @@ TEXT ·tileAVX2(SB), NOSPLIT, $0-48
 slice:
 	TESTQ R10, R10
 	JZ    end
-	MOVWQZX (R9), CX
+	MOVL  (R9), CX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	CMPQ  CX, $2
@@ -58,7 +58,7 @@ done:
 	VADDPS  Y1, Y0, Y0
 	VMOVUPS Y0, (R8)
 	ADDQ    $32, R8
-	ADDQ    $2, R9
+	ADDQ    $4, R9
 	DECQ    R10
 	JMP     slice
 

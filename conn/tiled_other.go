@@ -4,6 +4,6 @@ package conn
 
 var useAVX2 = false
 
-func tileKernel(idx []uint16, w []float32, lens []uint16, x []float32, out *[TileRows]float32) {
+func tileKernel(idx []uint16, w []float32, lens []uint32, x []float32, out *[TileRows]float32) {
 	tileGo(idx, w, lens, x, out)
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/engramsim/engram/par"
@@ -36,6 +37,36 @@ var tiledShapes = []struct {
 }{
 	{1000, 1000, 0.05}, {777, 5000, 0.01}, {300, 70000, 0.002}, {3000, 200, 0.3},
 	{513, 513, 0}, {10, 9000, 1}, {2600, 2600, 0.003}, {1, 1, 1},
+	// K·B/N < 16 up to the cap: 65 536-column blocks, local indices ≥ 32 768
+	// (a sign- instead of zero-extending index load would fail here)
+	{300, 140000, 2e-4},
+}
+
+// hubCase is a sparse 4000 × 70 000 matrix (65 536-column blocks) whose row
+// 17 connects to every column: one slice holds 65 536 groups in one block,
+// more than a 16-bit length could count.
+func hubCase(t *testing.T) (*CSR, []float32) {
+	t.Helper()
+	c, x := tiledCase(t, 4000, 70000, 7e-5, 3)
+	const hub = 17
+	rp := make([]int64, c.NPost+1)
+	var pre []int32
+	for i := 0; i < c.NPost; i++ {
+		if i == hub {
+			for j := 0; j < c.NPre; j++ {
+				pre = append(pre, int32(j))
+			}
+		} else {
+			p, _ := c.Row(i)
+			pre = append(pre, p...)
+		}
+		rp[i+1] = int64(len(pre))
+	}
+	h := &CSR{NPost: c.NPost, NPre: c.NPre, RowPtr: rp, Pre: pre, W: make([]float32, len(pre))}
+	for k := range h.W {
+		h.W[k] = float32((k*7919)%2001-1000) * 1e-3
+	}
+	return h, x
 }
 
 // TestTiledMatchesReference: every row agrees with a float64 sum over the
@@ -44,8 +75,17 @@ var tiledShapes = []struct {
 // and block split keeps chains short).
 func TestTiledMatchesReference(t *testing.T) {
 	const tolTiled = 1e-5
-	for _, sh := range tiledShapes {
-		c, x := tiledCase(t, sh.nPost, sh.nPre, sh.p, 5)
+	for q, sh := range append(tiledShapes, struct {
+		nPost, nPre int
+		p           float64
+	}{4000, 70000, -1}) {
+		var c *CSR
+		var x []float32
+		if q == len(tiledShapes) {
+			c, x = hubCase(t)
+		} else {
+			c, x = tiledCase(t, sh.nPost, sh.nPre, sh.p, 5)
+		}
 		k, err := NewTiled(c, 2)
 		if err != nil {
 			t.Fatal(err)
@@ -63,7 +103,7 @@ func TestTiledMatchesReference(t *testing.T) {
 				t.Fatalf("%d×%d p=%v row %d: tiled %v, reference %v", sh.nPost, sh.nPre, sh.p, i, y[i], ref)
 			}
 		}
-		if sh.p > 0 && k.Stored() < int64(c.NNZ()) {
+		if sh.p != 0 && k.Stored() < int64(c.NNZ()) {
 			t.Fatalf("stored %d < nnz %d", k.Stored(), c.NNZ())
 		}
 	}
@@ -124,9 +164,18 @@ func TestTiledErrorsAndAllocs(t *testing.T) {
 			k.MulVecRange(y, x, r[0], r[1])
 		}()
 	}
+	bad := *c
+	bad.Pre = append([]int32(nil), c.Pre...)
+	bad.Pre[bad.RowPtr[5]] = 600 // out of range: the gathers must never see it
+	if _, err := NewTiled(&bad, 1); err == nil || !strings.Contains(err.Error(), "out of range") {
+		t.Errorf("NewTiled on an invalid CSR: %v", err)
+	}
 	c.W = nil
 	if _, err := NewTiled(c, 1); err == nil {
 		t.Error("NewTiled without weights accepted")
+	}
+	if b := TiledBlock(300, 140000, 8400); b != 1<<16 {
+		t.Errorf("block %d for a very sparse wide matrix", b)
 	}
 	if b := TiledBlock(50000, 50000, 12500000); b != 4096 {
 		t.Errorf("block %d at N = 50 000, K = 250", b)

@@ -87,17 +87,24 @@ func (a *app) execute(ctx context.Context, args []string) int {
 		}
 		if err := pprof.StartCPUProfile(f); err != nil {
 			f.Close()
+			os.Remove(a.cpuProf)
 			return fmt.Errorf("--cpuprofile %s: %w", a.cpuProf, err)
 		}
-		a.stopProf = func() { pprof.StopCPUProfile(); f.Close() }
+		a.stopProf = func() {
+			pprof.StopCPUProfile()
+			if err := f.Close(); err != nil {
+				fmt.Fprintf(a.stderr, "engram: --cpuprofile %s: %v\n", a.cpuProf, err)
+			}
+		}
 		return nil
 	}
-	err := a.root.ExecuteContext(ctx)
-	if a.stopProf != nil {
-		a.stopProf()
-		a.stopProf = nil
-	}
-	if err != nil {
+	defer func() { // also on a panic, so the profile is complete
+		if a.stopProf != nil {
+			a.stopProf()
+			a.stopProf = nil
+		}
+	}()
+	if err := a.root.ExecuteContext(ctx); err != nil {
 		if a.jsonOut {
 			_ = json.NewEncoder(a.stdout).Encode(map[string]string{"error": err.Error()})
 		}
