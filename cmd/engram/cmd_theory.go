@@ -109,7 +109,8 @@ steps at a common threshold, r_max = 1): capacity vs coding level p at fixed
 Δq = 1 − p − q_f (--bug reproduces the original code's missing factor m).
 --finite-k K with --c (as for 'engram mft') adds the O(1/K) variance of the
 retrieved pattern's own term: alpha_c is then the end of the finite-K retrieval
-branch (its first maximum of α, or the crossover, flagged, when it has none).`,
+branch (its first maximum of α, or, when it has none, the crossover, flagged as
+crossover in the JSON and in the TSV of res/).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, tf, rule, err := a.theoryInputs(preset)
@@ -216,20 +217,30 @@ func (a *app) capacityPoint(ctx context.Context, cfg *theoryConfig, tf ratefn.Tr
 		if !res.Converged {
 			a.logf("warning: the capacity solve did not converge; alpha_c is flagged converged=false")
 		}
-		if err := store.WriteTSV(env.Path("res", "capacity.tsv"), []string{"alpha_c", "alpha_c_scan", "m_at_alpha_c", "delta_c", "q_c", "gamma", "converged"},
-			[]float64{res.AlphaC}, []float64{res.AlphaCScan}, []float64{res.MAtAlphaC}, []float64{res.DeltaC}, []float64{res.QC}, []float64{res.Gamma}, []float64{b2f(res.Converged)}); err != nil {
+		if res.Warning != "" {
+			a.logf("warning: %s", res.Warning)
+		}
+		if err := store.WriteTSV(env.Path("res", "capacity.tsv"), []string{"alpha_c", "alpha_c_scan", "m_at_alpha_c", "delta_c", "q_c", "gamma", "converged", "crossover"},
+			[]float64{res.AlphaC}, []float64{res.AlphaCScan}, []float64{res.MAtAlphaC}, []float64{res.DeltaC}, []float64{res.QC}, []float64{res.Gamma}, []float64{b2f(res.Converged)}, []float64{b2f(res.Crossover)}); err != nil {
 			return nil, err
 		}
 		env.Report.Section("Storage capacity (static mean-field theory)")
-		kv := []report.KV{
-			{Key: "α_c (maximum along the retrieval branch)", Value: fmt.Sprintf("%.4f", res.AlphaC)},
-			{Key: "α_c (original scan-stop rule)", Value: fmt.Sprintf("%.4f", res.AlphaCScan)},
-			{Key: "m at α_c", Value: fmt.Sprintf("%.4f", res.MAtAlphaC)},
-			{Key: "Δ_c", Value: fmt.Sprintf("%.4f", res.DeltaC)},
-			{Key: "γ = A²E[f²]E[g²]", Value: fmt.Sprintf("%.6g", res.Gamma)},
-			{Key: "converged", Value: fmt.Sprint(res.Converged)},
-			{Key: "grid", Value: res.Settings.Grid},
+		label := "α_c (maximum along the retrieval branch)"
+		if res.Crossover {
+			label = "α_c (crossover: no maximum of α along the finite-K branch; where m falls fastest with α)"
 		}
+		kv := []report.KV{{Key: label, Value: fmt.Sprintf("%.4f", res.AlphaC)}}
+		// With FiniteK the scan rule gives 0 when it is undefined (Δ does
+		// not turn, as at a crossover, or its end was not located).
+		if res.AlphaCScan > 0 || res.Settings.FiniteK == 0 {
+			kv = append(kv, report.KV{Key: "α_c (original scan-stop rule)", Value: fmt.Sprintf("%.4f", res.AlphaCScan)})
+		}
+		kv = append(kv,
+			report.KV{Key: "m at α_c", Value: fmt.Sprintf("%.4f", res.MAtAlphaC)},
+			report.KV{Key: "Δ_c", Value: fmt.Sprintf("%.4f", res.DeltaC)},
+			report.KV{Key: "γ = A²E[f²]E[g²]", Value: fmt.Sprintf("%.6g", res.Gamma)},
+			report.KV{Key: "converged", Value: fmt.Sprint(res.Converged)},
+			report.KV{Key: "grid", Value: res.Settings.Grid})
 		sum := experiment.Summary{"alpha_c": res.AlphaC, "alpha_c_scan": res.AlphaCScan, "m_at_alpha_c": res.MAtAlphaC, "converged": res.Converged}
 		if res.Settings.FiniteK > 0 {
 			kv = append(kv,
@@ -237,6 +248,10 @@ func (a *app) capacityPoint(ctx context.Context, cfg *theoryConfig, tf ratefn.Tr
 				report.KV{Key: "own-term variance v at α_c (Hz²)", Value: fmt.Sprintf("%.4g", res.VC)},
 				report.KV{Key: "crossover (no maximum of α: α_c where m falls fastest)", Value: fmt.Sprint(res.Crossover)})
 			sum["finite_k"], sum["crossover"] = res.Settings.FiniteK, res.Crossover
+		}
+		if res.Warning != "" {
+			kv = append(kv, report.KV{Key: "warning", Value: res.Warning})
+			sum["warning"] = res.Warning
 		}
 		env.Report.KeyValues("", kv)
 		return sum, nil
@@ -297,19 +312,28 @@ func (a *app) capacitySweep(ctx context.Context, cfg *theoryConfig, tf ratefn.Tr
 		if pts, err = d.run(vals); err != nil {
 			return nil, err
 		}
-		x, ac, as, m, conv := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-		best, bestX, failed := 0.0, math.NaN(), 0
+		x, ac, as, m, conv, xo := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		best, bestX, failed, crossovers, warned := 0.0, math.NaN(), 0, 0, 0
 		for i, p := range pts {
-			x[i], ac[i], as[i], m[i], conv[i] = p.Param, p.AlphaC, p.AlphaCScan, p.MAtAlphaC, b2f(p.Converged)
+			x[i], ac[i], as[i], m[i], conv[i], xo[i] = p.Param, p.AlphaC, p.AlphaCScan, p.MAtAlphaC, b2f(p.Converged), b2f(p.Crossover)
 			if p.Err != "" || !p.Converged {
 				failed++
+			}
+			if p.Crossover {
+				crossovers++
+			}
+			if p.Warning != "" {
+				warned++
 			}
 			if p.AlphaC > best {
 				best, bestX = p.AlphaC, p.Param
 			}
 		}
-		if err := store.WriteTSV(env.Path("res", "capacity_sweep.tsv"), []string{sweep, "alpha_c", "alpha_c_scan", "m_at_alpha_c", "converged"}, x, ac, as, m, conv); err != nil {
+		if err := store.WriteTSV(env.Path("res", "capacity_sweep.tsv"), []string{sweep, "alpha_c", "alpha_c_scan", "m_at_alpha_c", "converged", "crossover"}, x, ac, as, m, conv, xo); err != nil {
 			return nil, err
+		}
+		if warned > 0 {
+			a.logf("warning: %d sweep point(s) have α_c but not the end of the finite-K branch or the scan-rule α_c (0); see their \"warning\" in the JSON", warned)
 		}
 		base := env.Path("figs", "capacity_vs_"+sweep)
 		if _, err := plot.Lines(base, plot.LineSpec{Title: "Storage capacity vs " + d.label, XLabel: d.label, YLabel: "α_c", LogX: useLog, Legend: true,
@@ -317,9 +341,20 @@ func (a *app) capacitySweep(ctx context.Context, cfg *theoryConfig, tf ratefn.Tr
 			return nil, err
 		}
 		env.Report.Section("Storage capacity sweep over " + d.label)
-		env.Report.Paragraph(fmt.Sprintf("%d points from %g to %g; maximum α_c = %.4f at %s = %.4g; %d points failed or did not converge.", n, from, to, best, sweep, bestX, failed))
+		para := fmt.Sprintf("%d points from %g to %g; maximum α_c = %.4f at %s = %.4g; %d points failed or did not converge.", n, from, to, best, sweep, bestX, failed)
+		if opts.FiniteK > 0 {
+			para += fmt.Sprintf(" Finite K = %d: at %d point(s) the branch has no maximum of α and α_c is the crossover (column crossover = 1 in res/capacity_sweep.tsv).", opts.FiniteK, crossovers)
+		}
+		if warned > 0 {
+			para += fmt.Sprintf(" At %d point(s) the scan-rule α_c was not computed (0; see the points' warning).", warned)
+		}
+		env.Report.Paragraph(para)
 		_ = env.Report.Figure(base+".png", "α_c from the static mean-field theory: maximum along the retrieval branch (solid) and the original code's scan-stop rule (dashed).")
-		return experiment.Summary{"points": n, "max_alpha_c": best, "argmax": bestX, "failed": failed}, nil
+		sum := experiment.Summary{"points": n, "max_alpha_c": best, "argmax": bestX, "failed": failed}
+		if opts.FiniteK > 0 {
+			sum["crossovers"] = crossovers
+		}
+		return sum, nil
 	})
 }
 
@@ -422,6 +457,11 @@ func (a *app) mftCurve(ctx context.Context, cfg *theoryConfig, tf ratefn.Transfe
 				if r.Converged {
 					ok = append(ok, r)
 				}
+			}
+			if len(ok) == 0 {
+				// e.g. the branch could not be traced: every point
+				// carries only its background state
+				return nil, err
 			}
 			warn = fmt.Sprintf("%d of %d points did not converge and are left out: %v", len(res)-len(ok), len(res), err)
 			a.logf("warning: %s", warn)

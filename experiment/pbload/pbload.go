@@ -304,15 +304,25 @@ func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summar
 			fk, err := meanfield.OverlapCurve(tf, rule, fal, &meanfield.Options{Workers: env.Workers, FiniteK: int(math.Round(c.K())), C: c.Network.C})
 			if err != nil {
 				// Never lose a simulation to a theory curve: keep the
-				// converged points, say which were dropped.
+				// converged points, say which were dropped. OverlapCurve
+				// returns every point (a failed trace: all with
+				// Converged = false) except on invalid input (none).
 				var ok []meanfield.Result
 				for _, r := range fk {
 					if r.Converged {
 						ok = append(ok, r)
 					}
 				}
-				msg := fmt.Sprintf("finite-K mean-field curve: %d of %d points did not converge and are not drawn (%v)", len(fk)-len(ok), len(fal), err)
+				var msg string
+				if len(fk) == 0 {
+					msg = fmt.Sprintf("finite-K mean-field curve failed, not drawn (%v)", err)
+				} else {
+					msg = fmt.Sprintf("finite-K mean-field curve: %d of %d points did not converge and are not drawn (%v)", len(fal)-len(ok), len(fal), err)
+				}
 				env.Logf("warning: %s", msg)
+				if prev, ok := sum["theory_warning"].(string); ok {
+					msg = prev + "; " + msg // keep the K → ∞ curve's warning
+				}
 				sum["theory_warning"] = msg
 				fk = ok
 			}

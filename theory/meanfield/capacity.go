@@ -30,8 +30,9 @@ type CapacityResult struct {
 	VC float64 `json:"v_c,omitempty"`
 	// Crossover (FiniteK only) reports that the finite-K retrieval curve
 	// has no maximum of α: the overlap falls continuously into the
-	// background, and AlphaC is the crossover, where dα/dq is smallest (the
-	// overlap falls fastest with α). It happens at A = 10.65, K = 250.
+	// background, and AlphaC is the crossover, where |dα/dq| is smallest
+	// (dα/dq < 0 along the retrieval part: the overlap falls fastest with
+	// α). It happens at A = 10.65, K = 250.
 	Crossover bool `json:"crossover,omitempty"`
 	// AlphaCScan is the original scan-stop rule (spec §2.2): α at the last
 	// Δ = 0.01·k at which the warm-started iteration still gives q > QLoss;
@@ -53,9 +54,15 @@ type CapacityResult struct {
 	// Gamma is γ = A²E[f²]E[g²].
 	Gamma float64 `json:"gamma"`
 	// Evals counts 2-D integral evaluations (a cost measure).
-	Evals     int      `json:"evals"`
-	Converged bool     `json:"converged"`
-	Settings  Settings `json:"settings"`
+	Evals     int  `json:"evals"`
+	Converged bool `json:"converged"`
+	// Warning (FiniteK only) is set when AlphaC was found but the part of
+	// the finite-K curve beyond it, needed only for DeltaEnd, AlphaEnd and
+	// the scan fields, could not be followed or refined: those fields are
+	// then 0 (DeltaEnd may be set with the scan fields 0), and Warning says
+	// why. Converged refers to AlphaC and the fields at it.
+	Warning  string   `json:"warning,omitempty"`
+	Settings Settings `json:"settings"`
 }
 
 // Capacity computes the capacity of the rule under φ (spec §2.2) as the

@@ -29,14 +29,16 @@ import (
 //     larger α only the background is left). This is the existence limit,
 //     as AlphaC is for K → ∞, and it is what happens at the medians for
 //     K = 250 and 2500 and at A = 10.65 for K = 2500;
-//   - otherwise the crossover, the minimum of dα/dq: α(q) rises all the way
-//     and the overlap falls continuously into the background, fastest
+//   - otherwise the crossover, the minimum of |dα/dq|: α(q) rises all the
+//     way as q decreases (dα/dq < 0 along the retrieval part) and the
+//     overlap falls continuously into the background, fastest with α
 //     there. This happens at A = 10.65, K = 250 (m = 0.108 at α = 0.2784,
 //     then 0.089 at 0.28, 0.049 at 0.287, 0.024 at 0.306): the finite-K term
 //     unfolds the K → ∞ fold (it is an imperfection, q = 0 is no longer a
-//     solution), and no sharp capacity exists. The minimum of dα/dq is
+//     solution), and no sharp capacity exists. The minimum of |dα/dq| is
 //     parameter-free and continuous with the fold: where a fold is born (a
-//     cusp) the maximum of α and the minimum of dα/dq coincide.
+//     cusp) the maximum of α and the minimum of |dα/dq| coincide (both at
+//     dα/dq = 0).
 //
 // Solve (with FiniteK) reports retrieval exactly up to that end, so that
 // Capacity and Solve agree (retrieval at 0.999 α_c, none at 1.001 α_c).
@@ -285,7 +287,7 @@ type kTrace struct {
 // kEnd is the end of the retrieval part of the finite-K curve.
 type kEnd struct {
 	P kPoint
-	// Crossover: α(q) has no maximum; P is the minimum of dα/dq.
+	// Crossover: α(q) has no maximum; P is the minimum of |dα/dq|.
 	Crossover bool
 	// None: the curve is empty (no retrieval root at Δ = 0).
 	None bool
@@ -326,7 +328,11 @@ func (s *solver) traceK(needD bool) (*kTrace, error) {
 	t.Pts = append(t.Pts, p0)
 	h0 := p0.Q / kStepsPerQ0
 	h := h0
-	for len(t.Pts) < 20*kStepsPerQ0 {
+	limit := 20 * kStepsPerQ0
+	if s.maxKPts > 0 {
+		limit = s.maxKPts
+	}
+	for len(t.Pts) < limit {
 		n := len(t.Pts) - 1
 		last := t.Pts[n]
 		if t.PastA && (!needD || t.PastD || last.Alpha < 0.5*t.Pts[t.IA].Alpha) {
@@ -421,9 +427,9 @@ func deltaOf(p kPoint) float64 { return p.Delta }
 
 // retrievalEnd returns the end of the retrieval part of the curve (cached
 // in t): the first maximum of α(q) (the fold in α) if the trace passed one;
-// otherwise, if it reached QLoss, the crossover, the minimum of dα/dq over
-// the curve (central differences with step 1e-4·q0, refined by Brent's
-// method), where the overlap falls fastest with α.
+// otherwise, if it reached QLoss, the crossover, the minimum of |dα/dq|
+// over the curve (dα/dq < 0 there; central differences with step 1e-4·q0,
+// refined by Brent's method), where the overlap falls fastest with α.
 func (s *solver) retrievalEnd(t *kTrace) (kEnd, error) {
 	if t.haveEnd {
 		return t.end, nil
@@ -440,7 +446,8 @@ func (s *solver) retrievalEnd(t *kTrace) (kEnd, error) {
 		}
 		e.P = pk
 	case t.AtFloor && len(p) >= 4:
-		// Smallest sampled slope (central differences at interior points).
+		// Smallest sampled slope |dα/dq| = −dα/dq (central differences at
+		// interior points; q decreases along Pts).
 		slope := func(i int) float64 { return (p[i+1].Alpha - p[i-1].Alpha) / (p[i-1].Q - p[i+1].Q) }
 		k := 1
 		for i := 2; i < len(p)-1; i++ {
@@ -452,6 +459,7 @@ func (s *solver) retrievalEnd(t *kTrace) (kEnd, error) {
 			return e, fmt.Errorf("meanfield: finite-K curve: α(q) has neither a maximum nor a crossover above q = QLoss")
 		}
 		hq := 1e-4 * p[0].Q
+		// negSlope is dα/dq = −|dα/dq|: its maximum is the minimum of |dα/dq|.
 		negSlope := func(q float64) (float64, error) {
 			a, err := s.atQWarm(t, q+hq)
 			if err != nil {
@@ -562,13 +570,17 @@ func (s *solver) solveOnCurveK(alpha float64, t *kTrace) (Result, error) {
 
 // capacityK is Capacity with FiniteK: AlphaC is the end of the retrieval
 // part of the finite-K curve — its first maximum of α (a fold), or, when
-// α(q) has none, the crossover (minimum of dα/dq; Crossover = true) — with
+// α(q) has none, the crossover (minimum of |dα/dq|; Crossover = true) — with
 // DeltaC, QC, MAtAlphaC and VC there. DeltaEnd and AlphaEnd are the first
 // maximum of Δ(q), the end of the branch in Δ (beyond it no finite-K
 // retrieval state exists at that Δ), and the scan fields apply the scan
 // rule to the part of the curve before it (α at the last Δ = 0.01·k ≤
 // DeltaEnd). When Δ(q) does not turn before α has fallen to half its
-// maximum or q reaches QLoss, DeltaEnd and the scan fields are 0.
+// maximum or q reaches QLoss, DeltaEnd and the scan fields are 0. When the
+// curve cannot be followed or refined beyond α_c (the trace fails after
+// passing the maximum of α, or the maximum of Δ or the scan point cannot
+// be solved), α_c is still returned (Converged) and the fields not
+// computed are 0, with Warning saying why.
 //
 // Measured on the accurate grid with C = 0.005 (α_c, m at α_c): medians
 // K → ∞ 0.5601, 0.504; K = 2500 0.5554, 0.499; K = 250 0.5196, 0.439.
@@ -576,11 +588,14 @@ func (s *solver) solveOnCurveK(alpha float64, t *kTrace) (Result, error) {
 // 0.2784, 0.108 (crossover).
 func (s *solver) capacityK() (CapacityResult, error) {
 	res := CapacityResult{Gamma: s.m.stats.Gamma, Settings: s.o.settings(s.m)}
-	t, err := s.traceK(true)
+	t, traceErr := s.traceK(true)
 	res.Evals = s.evals
-	if err != nil {
-		return res, fmt.Errorf("meanfield: capacity: %w", err)
+	if traceErr != nil && (t == nil || !t.PastA) {
+		return res, fmt.Errorf("meanfield: capacity: %w", traceErr)
 	}
+	// A trace that failed after passing the maximum of α (while looking
+	// for the maximum of Δ) still brackets α_c: keep it, and leave DeltaEnd
+	// and the scan fields at 0.
 	e, err := s.retrievalEnd(t)
 	res.Evals = s.evals
 	if err != nil {
@@ -592,11 +607,18 @@ func (s *solver) capacityK() (CapacityResult, error) {
 	}
 	st := s.state(e.P.Alpha, e.P.Q, e.P.Delta, e.P.V)
 	res.AlphaC, res.DeltaC, res.QC, res.MAtAlphaC, res.VC, res.Crossover = e.P.Alpha, e.P.Delta, e.P.Q, st.M, e.P.V, e.Crossover
+	res.Evals = s.evals
+	res.Converged = true
+	if traceErr != nil {
+		res.Warning = fmt.Sprintf("finite-K curve not followed beyond α_c, DeltaEnd and the scan-rule α_c are not computed (0): %v", traceErr)
+		return res, nil
+	}
 	if t.PastD {
 		end, err := s.maxOnK(t, t.ID, s.field(t, deltaOf), deltaOf)
 		if err != nil {
 			res.Evals = s.evals
-			return res, fmt.Errorf("meanfield: capacity: end of the finite-K branch: %w", err)
+			res.Warning = fmt.Sprintf("end of the finite-K branch in Δ not located, DeltaEnd and the scan-rule α_c are not computed (0): %v", err)
+			return res, nil
 		}
 		res.DeltaEnd, res.AlphaEnd = end.Delta, end.Alpha
 		if kk := scanIndex(end.Delta); kk >= 1 {
@@ -613,7 +635,8 @@ func (s *solver) capacityK() (CapacityResult, error) {
 			p, err := s.solveOnK(t, lo, hi, ds, deltaOf)
 			if err != nil {
 				res.Evals = s.evals
-				return res, fmt.Errorf("meanfield: capacity: scan point Δ = %v: %w", ds, err)
+				res.Warning = fmt.Sprintf("scan point Δ = %v not solved, the scan-rule α_c is not computed (0): %v", ds, err)
+				return res, nil
 			}
 			sst := s.state(p.Alpha, p.Q, p.Delta, p.V)
 			res.AlphaCScan, res.DeltaCScan, res.QCScan, res.MAtAlphaCScan = p.Alpha, ds, p.Q, sst.M

@@ -188,7 +188,7 @@ func TestOverlapCurveFiniteK(t *testing.T) {
 // into the background (m = 0.250, 0.190, 0.108, 0.089, 0.049, 0.024 at
 // α = 0.26, 0.27, 0.2784, 0.28, 0.287, 0.306). There is no end of the branch
 // above α = 0.28; Capacity reports the crossover (Crossover = true) at
-// α_c = 0.2784, m = 0.108, where dα/dq is smallest, and Solve reports
+// α_c = 0.2784, m = 0.108, where |dα/dq| is smallest, and Solve reports
 // retrieval up to it. The previous damped finite-K Solve found m = 0.250,
 // 0.190, 0.089 at α = 0.26, 0.27, 0.28 (TestFiniteKNearBranchEnd, now
 // replaced by this test): the curve reproduces all three, the last one
@@ -267,6 +267,112 @@ func TestCapacityFiniteKTripleA(t *testing.T) {
 			}
 			near(t, "curve m(0.28), K = 250", s.state(0.28, p.Q, p.Delta, p.V).M, 0.089, tolOldDamped)
 			break
+		}
+	}
+}
+
+// A finite-K sweep on the original grid: ScanAuto means ScanFold with
+// FiniteK on either grid, also through CapacitySweep (which resolves the
+// options itself; it used to pass the resolved ScanLiteral on to Capacity,
+// which refused every point). The sweep points carry Capacity's α_c and
+// crossover flag: a fold at the medians, the crossover at A = 10.65
+// (K = 250; on this grid as on the accurate one, TestCapacityFiniteKTripleA).
+func TestCapacitySweepFiniteKOriginalGrid(t *testing.T) {
+	tf, r := median()
+	o := &Options{FiniteK: 250, C: 0.005, Grid: OriginalGrid}
+	as := []float64{r.A, tripleA().A}
+	pts, err := SweepA(tf, r, as, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range as {
+		rr := r
+		rr.A = a
+		one, err := Capacity(tf, rr, o)
+		if err != nil || !one.Converged {
+			t.Fatalf("Capacity at A = %v: %v", a, err)
+		}
+		if p := pts[i]; !p.Converged || p.Err != "" || p.AlphaC != one.AlphaC || p.AlphaCScan != one.AlphaCScan || p.Crossover != one.Crossover {
+			t.Errorf("sweep point %+v, want α_c = %v, scan %v, crossover %v from Capacity", p, one.AlphaC, one.AlphaCScan, one.Crossover)
+		}
+	}
+	if pts[0].Crossover || !pts[1].Crossover {
+		t.Errorf("crossover flags %v, %v; want false (medians), true (A = 10.65)", pts[0].Crossover, pts[1].Crossover)
+	}
+	near(t, "α_c(K = 250), A = 10.65, original grid", pts[1].AlphaC, 0.2784, tolKPinned)
+}
+
+// A trace that fails after it has passed the maximum of α (here: made to
+// run out of points two beyond it, before the maximum of Δ) still gives
+// α_c; only DeltaEnd and the scan fields, which need the later part of the
+// curve, are left at 0, and Warning says why.
+func TestCapacityFiniteKTraceFailsAfterMaximum(t *testing.T) {
+	tf, r := median()
+	full, err := Capacity(tf, r, finiteK250)
+	if err != nil || !full.Converged || full.DeltaEnd == 0 || full.Warning != "" {
+		t.Fatalf("full trace: %v (converged %v, Δ_end %v, warning %q)", err, full.Converged, full.DeltaEnd, full.Warning)
+	}
+	s, err := newSolver(tf, r, finiteK250)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := s.traceK(true)
+	if err != nil || !tr.PastA || !tr.PastD || tr.ID <= tr.IA+2 {
+		t.Fatalf("trace: %v (past α max %v, past Δ max %v, IA %d, ID %d)", err, tr.PastA, tr.PastD, tr.IA, tr.ID)
+	}
+	s, err = newSolver(tf, r, finiteK250)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.maxKPts = tr.IA + 3 // just past the maximum of α, before that of Δ
+	c, err := s.capacityK()
+	if err != nil || !c.Converged {
+		t.Fatalf("capacity with the trace cut after the maximum of α: %v (converged %v)", err, c.Converged)
+	}
+	near(t, "α_c from the cut trace", c.AlphaC, full.AlphaC, 1e-12)
+	near(t, "m(α_c) from the cut trace", c.MAtAlphaC, full.MAtAlphaC, 1e-12)
+	if c.DeltaEnd != 0 || c.AlphaEnd != 0 || c.AlphaCScan != 0 || c.DeltaCScan != 0 || c.Warning == "" {
+		t.Errorf("cut trace: Δ_end %v, α_end %v, scan α %v Δ %v, warning %q; want zeros and a warning",
+			c.DeltaEnd, c.AlphaEnd, c.AlphaCScan, c.DeltaCScan, c.Warning)
+	}
+	// Cut before the maximum of α: no α_c, an error.
+	s, err = newSolver(tf, r, finiteK250)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.maxKPts = tr.IA + 2
+	if c, err := s.capacityK(); err == nil || c.AlphaC != 0 {
+		t.Errorf("trace cut before the maximum of α: α_c = %v, %v; want an error", c.AlphaC, err)
+	}
+}
+
+// A finite-K trace that fails (here: made to run out of points before the
+// maximum of α) does not lose the curve: every point carries its
+// background state, no retrieval and Converged = false, and the error says
+// why.
+func TestOverlapCurveFiniteKTraceFails(t *testing.T) {
+	tf, r := median()
+	alphas := []float64{0.04, 0.2, 0.6}
+	good, err := OverlapCurve(tf, r, alphas, finiteK250)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oc, err := overlapCurve(tf, r, alphas, finiteK250, func(s *solver) { s.maxKPts = 3 })
+	if err == nil {
+		t.Error("failed trace: no error")
+	}
+	if len(oc) != len(alphas) {
+		t.Fatalf("failed trace: %d points, want %d (%v)", len(oc), len(alphas), err)
+	}
+	for i, p := range oc {
+		if p.Converged || p.Retrieval.Exists || p.Retrieval.Converged || p.Alpha != alphas[i] {
+			t.Errorf("α = %v: converged %v, retrieval %+v", alphas[i], p.Converged, p.Retrieval)
+		}
+		if !p.Background.Converged || p.Background.Delta != good[i].Background.Delta || p.Background.Lambda != good[i].Background.Lambda {
+			t.Errorf("α = %v: background %+v, want %+v", alphas[i], p.Background, good[i].Background)
+		}
+		if p.Retrieval.M != 0 || p.Retrieval.Delta != p.Background.Delta {
+			t.Errorf("α = %v: retrieval does not repeat the background: %+v", alphas[i], p.Retrieval)
 		}
 	}
 }

@@ -58,6 +58,9 @@ type solver struct {
 	m     *model
 	o     Options
 	evals int
+	// maxKPts, if > 0, replaces traceK's limit on the number of curve
+	// points (tests use it to make the trace fail at a chosen point).
+	maxKPts int
 }
 
 func newSolver(tf ratefn.Transfer, rule ratefn.Rule, opts *Options) (*solver, error) {

@@ -1,6 +1,7 @@
 package meanfield
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -16,7 +17,12 @@ type SweepPoint struct {
 	AlphaC     float64 `json:"alpha_c"`
 	AlphaCScan float64 `json:"alpha_c_scan"`
 	MAtAlphaC  float64 `json:"m_at_alpha_c"`
-	Converged  bool    `json:"converged"`
+	// Crossover and Warning (FiniteK only) as in CapacityResult: AlphaC is
+	// the crossover (the finite-K curve has no maximum of α), and why the
+	// fields beyond α_c (AlphaCScan) were not computed.
+	Crossover bool   `json:"crossover,omitempty"`
+	Warning   string `json:"warning,omitempty"`
+	Converged bool   `json:"converged"`
 	// Err is the error text of a failed point (e.g. a g that cannot be
 	// centred), empty otherwise.
 	Err string `json:"error,omitempty"`
@@ -36,9 +42,12 @@ func CapacitySweep(tf ratefn.Transfer, rule ratefn.Rule, values []float64, set f
 	parallel(len(values), o.Workers, o.Progress, func(i int) {
 		r := rule
 		set(&r, values[i])
-		c, err := Capacity(tf, r, &o)
+		// The caller's options, not the resolved o: resolving turns
+		// ScanAuto into ScanLiteral on the original grid, which Capacity
+		// refuses with FiniteK, where ScanAuto means ScanFold.
+		c, err := Capacity(tf, r, opts)
 		out[i] = SweepPoint{Param: values[i], AlphaC: c.AlphaC, AlphaCScan: c.AlphaCScan, MAtAlphaC: c.MAtAlphaC,
-			Converged: c.Converged && err == nil}
+			Crossover: c.Crossover, Warning: c.Warning, Converged: c.Converged && err == nil}
 		if err != nil {
 			out[i].Err = err.Error()
 		}
@@ -62,9 +71,19 @@ func SweepA(tf ratefn.Transfer, rule ratefn.Rule, a []float64, opts *Options) ([
 }
 
 // OverlapCurve solves the static MFT at every α (the Fig 6C line; spec R7),
-// in parallel and deterministically. Points that fail carry
-// Converged = false; their errors are joined into the returned error.
+// in parallel and deterministically. Only invalid input returns no points:
+// otherwise there is one Result per α, and points that fail carry
+// Converged = false, the error naming the first of them. If the retrieval
+// branch (with FiniteK, the finite-K curve) cannot be traced, every point
+// carries its background state with no retrieval state and
+// Converged = false, and the error is the trace failure.
 func OverlapCurve(tf ratefn.Transfer, rule ratefn.Rule, alphas []float64, opts *Options) ([]Result, error) {
+	return overlapCurve(tf, rule, alphas, opts, nil)
+}
+
+// overlapCurve is OverlapCurve; tweak, if non-nil, adjusts the tracing
+// solver (tests).
+func overlapCurve(tf ratefn.Transfer, rule ratefn.Rule, alphas []float64, opts *Options, tweak func(*solver)) ([]Result, error) {
 	o, err := opts.resolve()
 	if err != nil {
 		return nil, err
@@ -83,12 +102,15 @@ func OverlapCurve(tf ratefn.Transfer, rule ratefn.Rule, alphas []float64, opts *
 		if err != nil {
 			return nil, err
 		}
+		if tweak != nil {
+			tweak(s)
+		}
 		t, err := s.traceK(false)
 		if err == nil {
 			_, err = s.retrievalEnd(t)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("meanfield: overlap curve: %w", err)
+			return backgroundOnly(s, alphas, fmt.Errorf("meanfield: overlap curve: %w", err))
 		}
 		parallel(len(alphas), o.Workers, o.Progress, func(i int) {
 			sc := &solver{m: s.m, o: s.o}
@@ -102,7 +124,7 @@ func OverlapCurve(tf ratefn.Transfer, rule ratefn.Rule, alphas []float64, opts *
 		}
 		tr, err := s.traceBranch(0, nil)
 		if err != nil {
-			return nil, fmt.Errorf("meanfield: overlap curve: %w", err)
+			return backgroundOnly(s, alphas, fmt.Errorf("meanfield: overlap curve: %w", err))
 		}
 		var pk branchPeak
 		s.peak(0, tr, &pk)
@@ -117,6 +139,28 @@ func OverlapCurve(tf ratefn.Transfer, rule ratefn.Rule, alphas []float64, opts *
 		}
 	}
 	return out, nil
+}
+
+// backgroundOnly is OverlapCurve after the retrieval branch could not be
+// traced (traceErr): every point carries its background state, no
+// retrieval state (Exists = false, repeating the background) and
+// Converged = false. The error is traceErr, joined with the first
+// background failure if any.
+func backgroundOnly(s *solver, alphas []float64, traceErr error) ([]Result, error) {
+	out := make([]Result, len(alphas))
+	errs := make([]error, len(alphas))
+	parallel(len(alphas), s.o.Workers, s.o.Progress, func(i int) {
+		sc := &solver{m: s.m, o: s.o}
+		res := Result{Alpha: alphas[i], Gamma: s.m.stats.Gamma, EG2: s.m.stats.EG2, Settings: s.o.settings(s.m)}
+		bg, err := sc.background(alphas[i])
+		out[i], errs[i] = sc.assemble(res, bg, State{Converged: false}, err, nil)
+	})
+	for i, e := range errs {
+		if e != nil {
+			return out, errors.Join(traceErr, fmt.Errorf("meanfield: overlap curve at α = %v: %w", alphas[i], e))
+		}
+	}
+	return out, traceErr
 }
 
 // Logspace returns n values 10^(lo + k(hi−lo)/(n−1)), k = 0…n−1 (the β_g grid
