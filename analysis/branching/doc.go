@@ -18,13 +18,24 @@
 //     probability p it converges to b·m with b = p/(p + (1−p)(1−m²)).
 //   - Multistep regression: Coefficients computes r_k for k = KMin..KMax by
 //     the trial-separated (ts) or stationary-mean (sm) method; Fit fits
-//     r_k = |A| e^{−k·dt/τ} (+ O, or the complex model) and returns
-//     m̂ = exp(−dt/τ̂), unbiased under subsampling because b only scales |A|.
+//     a model of r_k against k·dt and returns m̂ = exp(−dt/τ̂), unbiased
+//     under subsampling because b only scales the amplitudes.
 //
 // Analyze runs all three in one call and is what a command-line tool needs:
 //
 //	res, err := branching.Analyze(counts, nil) // sm, exp_offset + exp, 100 bootstraps
 //	fmt.Println(res.M, res.MStdErr, res.TauBins, res.MConventional, res.Warnings)
+//
+// The multistep-regression fit models (FitOptions.Model, Options.Models):
+//
+//   - exp: |A| e^{−k·dt/τ}.
+//   - exp_offset (default): |A| e^{−k·dt/τ} + O.
+//   - complex: exp_offset plus a damped oscillation and a Gaussian term
+//     (mrestimator's complex model).
+//   - two_timescales: |A1| e^{−k·dt/τ1} + |A2| e^{−k·dt/τ2}; the reported τ
+//     is the timescale of the component with the larger |A|, stored first
+//     in Params (tau1, A1, tau2, A2), the other component second.
+//   - linear: A·k·dt + O, no τ.
 //
 // # Uncertainty, method, settings
 //
@@ -36,7 +47,9 @@
 // optimistic; FitResult.UncertaintyMethod says which. FitResult.Flags and
 // Result.Warnings name caveats: τ below one bin (no measurable correlation),
 // amplitude indistinguishable from noise, negative τ (m > 1), τ beyond the
-// fit range (raise KMax to 5–10 τ).
+// fit range (raise KMax to 5–10 τ), and for two_timescales an unresolved or
+// unseparated second component, a timescale at its bound, or near-equal
+// amplitudes (the choice of the reported τ is then fragile).
 //
 // # Fitting
 //
@@ -45,6 +58,10 @@
 // SSR. The start vectors and bounds are mrestimator's: exp starts (τ, A) =
 // (20,1), (200,1), (−20,1), (−200,1), (−1,1); exp_offset likewise with O = 0;
 // complex has 22 starts and box bounds (time-like values assume dt in ms).
+// two_timescales has no reference starts or bounds (criticality.md gives
+// none), so ours are derived from the data: τ1, τ2 ∈ [dt, 10·k_max·dt],
+// A1, A2 ∈ [0, max(1, 2·max|r_k|)], and 12 starts placing fast/slow pairs
+// with ratios 3, 10, 30, 100 around the τ of an exp fit (twotimescales.go).
 // The budget is 100·(n_par+1) evaluations, retried with 10000; if no start
 // converges the result holds NaN and Converged = false — never a panic.
 // Negative τ starts let the fit represent growing activity (m > 1).
@@ -79,4 +96,8 @@
 // repetition-averaged MR-5 test is slow and opt-in:
 //
 //	ENGRAM_LONG=1 go test -run TestMRTableMeans -v ./analysis/branching/
+//
+// So is the Monte Carlo behind the two_timescales tolerances:
+//
+//	ENGRAM_LONG=1 go test -run TestTwoTimescalesMonteCarlo -v ./analysis/branching/
 package branching

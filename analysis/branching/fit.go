@@ -19,6 +19,11 @@ const (
 	// Complex is |A| e^{−x/τ} + B e^{−(x/τ_osc)^γ} cos(2πνx) + C e^{−(x/τ_gs)²} + O;
 	// parameters (τ, A, O, τ_osc, B, γ, ν, τ_gs, C), bounded as in mrestimator.
 	Complex Model = "complex"
+	// TwoTimescales is r = |A1| e^{−x/τ1} + |A2| e^{−x/τ2}; parameters
+	// (tau1, A1, tau2, A2) with A1, A2 ≥ 0 and component 1 the one with the
+	// larger amplitude, whose τ1 is the reported τ (criticality.md §3.2).
+	// Starts and bounds are derived from the data; see twotimescales.go.
+	TwoTimescales Model = "two_timescales"
 	// Linear is r = A x + O; parameters (A, O). It has no τ (τ, m are NaN).
 	Linear Model = "linear"
 )
@@ -33,6 +38,15 @@ type modelSpec struct {
 	lower  []float64 // nil: unbounded
 	upper  []float64
 	hasTau bool
+	// prepare, if non-nil, sets data-dependent bounds (and starts, when
+	// none were given) from the lag times xs and coefficients ys before
+	// fitting; an error means the data cannot be fitted by the model.
+	prepare func(s *modelSpec, xs, ys []float64, dt float64) error
+	// canon, if non-nil, maps a fitted parameter vector in place to its
+	// canonical form (e.g. ordering of interchangeable components).
+	canon func(p []float64)
+	// flags, if non-nil, adds model-specific caveats to the generic ones.
+	flags func(s *modelSpec, r *FitResult, xs []float64) []string
 }
 
 func specFor(m Model) (*modelSpec, error) {
@@ -99,6 +113,8 @@ func specFor(m Model) (*modelSpec, error) {
 			lower: []float64{5, 0, -1, 5, -5, 1. / 3, 0.002, 0, -5},
 			upper: []float64{5000, 1, 1, 5000, 5, 3, 0.05, 30, 5},
 		}, nil
+	case TwoTimescales:
+		return twoTimescalesSpec(), nil
 	case Linear:
 		return &modelSpec{
 			name: Linear, names: []string{"A", "O"},
@@ -110,7 +126,7 @@ func specFor(m Model) (*modelSpec, error) {
 			starts: [][]float64{{1, 0}},
 		}, nil
 	}
-	return nil, fmt.Errorf("branching: unknown fit model %q (want exp, exp_offset, complex or linear)", m)
+	return nil, fmt.Errorf("branching: unknown fit model %q (want exp, exp_offset, complex, two_timescales or linear)", m)
 }
 
 func sign(x float64) float64 {
@@ -248,6 +264,11 @@ func Fit(coef *CoefficientResult, opts *FitOptions) (*FitResult, error) {
 		xs[j] = float64(coef.Steps[i]) * dt
 		ys[j] = coef.Coefficients[i]
 	}
+	if spec.prepare != nil {
+		if err := spec.prepare(spec, xs, ys, dt); err != nil {
+			return nil, err
+		}
+	}
 	res := &FitResult{
 		Model: o.Model, ParamNames: spec.names, Steps: steps, Data: ys,
 		Method: coef.Method, Dt: dt, DtUnit: coef.DtUnit, StartIndex: -1,
@@ -380,6 +401,9 @@ func fitFlags(spec *modelSpec, r *FitResult, xs []float64) []string {
 	if r.Tau > 0 && r.Tau > xs[len(xs)-1] {
 		flags = append(flags, "tau exceeds the fit range: increase KMax (aim for 5–10 τ)")
 	}
+	if spec.flags != nil {
+		flags = append(flags, spec.flags(spec, r, xs)...)
+	}
 	return flags
 }
 
@@ -394,6 +418,9 @@ func bestFit(spec *modelSpec, xs, ys []float64, starts [][]float64, maxfev int) 
 	best := fitOut{idx: -1, ssr: math.Inf(1)}
 	for i, s := range starts {
 		p, ssr, nfev, ok := levmar(spec, xs, ys, s, maxfev)
+		if ok && spec.canon != nil {
+			spec.canon(p)
+		}
 		if ok && ssr < best.ssr {
 			best = fitOut{p: p, ssr: ssr, nfev: nfev, idx: i}
 		}

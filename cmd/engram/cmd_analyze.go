@@ -186,13 +186,13 @@ func parseModels(s string) ([]branching.Model, error) {
 	var ms []branching.Model
 	for _, f := range strings.Split(s, ",") {
 		switch m := branching.Model(strings.TrimSpace(f)); m {
-		case branching.Exp, branching.ExpOffset, branching.Complex:
+		case branching.Exp, branching.ExpOffset, branching.Complex, branching.TwoTimescales:
 			if slices.Contains(ms, m) {
 				return nil, fmt.Errorf("--fit: model %q listed twice", m)
 			}
 			ms = append(ms, m)
 		default:
-			return nil, fmt.Errorf("--fit: unknown model %q (want exp, exp_offset, complex)", f)
+			return nil, fmt.Errorf("--fit: unknown model %q (want exp, exp_offset, complex, two_timescales)", f)
 		}
 	}
 	return ms, nil
@@ -232,7 +232,7 @@ JSON keys: tau_bins, tau_stderr_bins, tau_ms, tau_int_bins, tau_int_ms, tau_int_
 	fs := cmd.Flags()
 	f.in.add(fs)
 	fs.StringVar(&f.method, "method", "sm", "MR coefficients: sm (stationary mean, pooled; default) or ts (trial-separated)")
-	fs.StringVar(&f.fit, "fit", "exp_offset,exp", "fit models, comma-separated (exp, exp_offset, complex); the first is the headline estimate")
+	fs.StringVar(&f.fit, "fit", "exp_offset,exp", "fit models, comma-separated (exp, exp_offset, complex, two_timescales: τ of the larger-|A| component); the first is the headline estimate")
 	fs.IntVar(&f.kmin, "kmin", 0, "smallest lag k in bins (default 1)")
 	fs.IntVar(&f.kmax, "kmax", 0, "largest lag k in bins (default ⌊L/10⌋, capped at L/2; choose 5–10 τ)")
 	fs.IntVar(&f.kstep, "kstep", 0, "lag stride (default 1)")
