@@ -87,6 +87,15 @@ func MaxAbsOther(m []float64, except int) float64 {
 	return best
 }
 
+// MeanRate is the population mean of r, accumulated in float64.
+func MeanRate(r []float32) float64 {
+	var s float64
+	for _, v := range r {
+		s += float64(v)
+	}
+	return s / float64(len(r))
+}
+
 // Retrieved reports whether m exceeds the success threshold (0.2 in the
 // original code).
 func Retrieved(m, threshold float64) bool { return m > threshold }

@@ -67,3 +67,16 @@ func TestWelfordAndAutocorrelation(t *testing.T) {
 		t.Errorf("constant series: %v", c)
 	}
 }
+
+func TestMeanRate(t *testing.T) {
+	// float64 accumulation: 10⁷ copies of 0.1 (float32) average to
+	// float64(float32(0.1)) exactly up to float64 rounding; a float32
+	// accumulator would stall near 2²⁴·ulp and be far off.
+	r := make([]float32, 10_000_000)
+	for i := range r {
+		r[i] = 0.1
+	}
+	if got, want := MeanRate(r), float64(float32(0.1)); math.Abs(got-want) > 1e-12 {
+		t.Fatalf("MeanRate = %v, want %v", got, want)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/engramsim/engram/analysis/recall"
 	"github.com/engramsim/engram/experiment"
 	"github.com/engramsim/engram/experiment/pbnet"
 	"github.com/engramsim/engram/infer"
@@ -91,7 +92,7 @@ func Simulate(ctx context.Context, c *Config, seed uint64, workers int, prog pro
 		return nil, nil, err
 	}
 	rBG := slices.Clone(s.R)
-	out := &Responses{Neurons: nrec, BackgroundHz: mean32(rBG), BackgroundQMaxHz: qMax(net, rBG)}
+	out := &Responses{Neurons: nrec, BackgroundHz: recall.MeanRate(rBG), BackgroundQMaxHz: qMax(net, rBG)}
 	alloc := func(m int) [][]float64 {
 		x := make([][]float64, nrec)
 		for i := range x {
@@ -151,7 +152,7 @@ func Simulate(ctx context.Context, c *Config, seed uint64, workers int, prog pro
 			settle2 += d * d
 		}
 		if novel {
-			m := mean32(s.R)
+			m := recall.MeanRate(s.R)
 			var v float64
 			for _, r := range s.R {
 				v += (float64(r) - m) * (float64(r) - m)
@@ -185,14 +186,6 @@ func qMax(net *pbnet.Net, r []float32) float64 {
 		best = math.Max(best, math.Abs(q/float64(n)))
 	}
 	return best
-}
-
-func mean32(x []float32) float64 {
-	var s float64
-	for _, v := range x {
-		s += float64(v)
-	}
-	return s / float64(len(x))
 }
 
 func meanSD(x []float64) (m, sd float64) {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/engramsim/engram/analysis/recall"
 	"github.com/engramsim/engram/experiment"
 	"github.com/engramsim/engram/plot"
 	"github.com/engramsim/engram/report"
@@ -101,7 +102,7 @@ func summary(c *Config, res *Result) experiment.Summary {
 			"temporal_sd_hz":         avg(func(t *Trace) float64 { return t.TemporalSDHz }),
 			"retrieved_fraction":     float64(retrieved) / float64(len(tr)),
 			"regime":                 majority(regimes),
-			"stim_mean_rate_hz":      avg(func(t *Trace) float64 { return mean32(t.StimRates) }),
+			"stim_mean_rate_hz":      avg(func(t *Trace) float64 { return recall.MeanRate(t.StimRates) }),
 			"stim_sparseness_frac10": avg(func(t *Trace) float64 { return fracAbove(t.StimRates, 10) }),
 			"m_max_before_stim":      avg(func(t *Trace) float64 { return t.MMaxBefore }),
 			"pattern_before_stim":    tr[0].PatternBefore,
@@ -144,14 +145,6 @@ func majority(m map[string]int) string {
 		}
 	}
 	return best
-}
-
-func mean32(x []float32) float64 {
-	var s float64
-	for _, v := range x {
-		s += float64(v)
-	}
-	return s / float64(len(x))
 }
 
 func fracAbove(x []float32, thr float32) float64 {
