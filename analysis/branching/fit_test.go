@@ -51,14 +51,27 @@ func TestFitClosedForm(t *testing.T) {
 	}
 }
 
-// TestAnalyticGradients compares the exp/exp_offset Jacobians with central
-// differences.
+// TestAnalyticGradients compares the analytic Jacobians (exp, exp_offset,
+// linear, two_timescales) with central differences.
 func TestAnalyticGradients(t *testing.T) {
-	for _, m := range []Model{Exp, ExpOffset, Linear} {
+	for _, c := range []struct {
+		m  Model
+		p  []float64
+		xs []float64
+	}{
+		{Exp, []float64{37, -0.6}, []float64{0.5, 10, 80}},
+		{ExpOffset, []float64{37, -0.6, 0.1}, []float64{0.5, 10, 80}},
+		{Linear, []float64{37, -0.6}, []float64{0.5, 10, 80}},
+		// negative A2 exercises the |A| derivative's sign
+		{TwoTimescales, []float64{7, 0.4, 90, -0.3}, []float64{0.5, 10, 200}},
+	} {
+		m, p := c.m, c.p
 		s, _ := specFor(m)
-		p := []float64{37, -0.6, 0.1}[:len(s.names)]
+		if len(p) != len(s.names) {
+			t.Fatalf("%s: %d parameters in the test, %d in the model", m, len(p), len(s.names))
+		}
 		g := make([]float64, len(p))
-		for _, x := range []float64{0.5, 10, 80} {
+		for _, x := range c.xs {
 			s.grad(x, p, g)
 			for j := range p {
 				h := 1e-6 * math.Max(1, math.Abs(p[j]))

@@ -329,25 +329,3 @@ func TestTwoTimescalesBadInput(t *testing.T) {
 		}
 	}
 }
-
-// TestTwoTimescalesGradient compares the analytic Jacobian with central
-// differences (as TestAnalyticGradients for the other models).
-func TestTwoTimescalesGradient(t *testing.T) {
-	s, _ := specFor(TwoTimescales)
-	p := []float64{7, 0.4, 90, -0.3}
-	g := make([]float64, 4)
-	for _, x := range []float64{0.5, 10, 200} {
-		s.grad(x, p, g)
-		for j := range p {
-			h := 1e-6 * math.Max(1, math.Abs(p[j]))
-			q := append([]float64(nil), p...)
-			q[j] += h
-			fp := s.f(x, q)
-			q[j] -= 2 * h
-			fm := s.f(x, q)
-			if num := (fp - fm) / (2 * h); math.Abs(num-g[j]) > 1e-5*math.Max(1, math.Abs(num)) {
-				t.Errorf("∂/∂%s at x = %v: analytic %v, numeric %v", s.names[j], x, g[j], num)
-			}
-		}
-	}
-}
