@@ -46,7 +46,9 @@ func BenchmarkBernoulliN50kC005(b *testing.B) {
 	}
 }
 
-func benchTiled(b *testing.B, n int, p float64, workers int) {
+// tiledBench builds the benchmark matrix (weights k%5 · 0.01) and its
+// tiled view.
+func tiledBench(b *testing.B, n int, p float64, workers int) (*CSR, *Tiled) {
 	c, _ := Bernoulli(n, n, p, GenOptions{Seed: 1, Autapses: true})
 	c.W = make([]float32, c.NNZ())
 	for k := range c.W {
@@ -56,6 +58,11 @@ func benchTiled(b *testing.B, n int, p float64, workers int) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return c, kt
+}
+
+func benchTiled(b *testing.B, n int, p float64, workers int) {
+	c, kt := tiledBench(b, n, p, workers)
 	x := make([]float32, n)
 	for i := range x {
 		x[i] = float32(i%13) * 0.5
@@ -71,6 +78,28 @@ func benchTiled(b *testing.B, n int, p float64, workers int) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(c.NNZ()), "ns/nnz")
 }
+
+// benchTiled2 times MulVec2Range (two vectors per pass); ns/nnz is per
+// synapse and vector, to compare with benchTiled.
+func benchTiled2(b *testing.B, n int, p float64, workers int) {
+	c, kt := tiledBench(b, n, p, workers)
+	x1, x2 := make([]float32, n), make([]float32, n)
+	for i := range x1 {
+		x1[i], x2[i] = float32(i%13)*0.5, float32(i%7)*0.3
+	}
+	y1, y2 := make([]float32, n), make([]float32, n)
+	pool := par.NewPool(workers)
+	defer pool.Close()
+	chunks := kt.RowChunks(pool.Size())
+	b.ResetTimer()
+	for it := 0; it < b.N; it++ {
+		pool.Run(func(k int) { kt.MulVec2Range(y1, y2, x1, x2, chunks[k], chunks[k+1]) })
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(2*c.NNZ()), "ns/nnz")
+}
+
+func BenchmarkTiled2N50kC005W1(b *testing.B) { benchTiled2(b, 50000, 0.005, 1) }
+func BenchmarkTiled2N50kC005W2(b *testing.B) { benchTiled2(b, 50000, 0.005, 2) }
 
 // The rate network's kernel (column-blocked SELL-8, AVX2 gathers when the
 // CPU has them) at the issue-2 sizes.

@@ -22,3 +22,15 @@ func tileKernel(idx []uint16, w []float32, lens []uint32, x []float32, out *[Til
 	// index is < len(x): the indices were built from the CSR's block.
 	tileAVX2(&idx[0], &w[0], &lens[0], len(lens), &x[0], &out[0])
 }
+
+//go:noescape
+func tileAVX2x2(idx *uint16, w *float32, lens *uint32, ns int, x1, x2 *float32, out1, out2 *float32)
+
+func tileKernel2(idx []uint16, w []float32, lens []uint32, x1, x2 []float32, out1, out2 *[TileRows]float32) {
+	if !useAVX2 {
+		tileGo(idx, w, lens, x1, out1)
+		tileGo(idx, w, lens, x2, out2)
+		return
+	}
+	tileAVX2x2(&idx[0], &w[0], &lens[0], len(lens), &x1[0], &x2[0], &out1[0], &out2[0])
+}

@@ -184,3 +184,43 @@ func TestTiledErrorsAndAllocs(t *testing.T) {
 		t.Errorf("block %d at N = 200 000, K = 250", b)
 	}
 }
+
+// TestTiledMulVec2Identical: the two-vector product gives exactly the bits
+// of two single products, with either kernel and any chunking.
+func TestTiledMulVec2Identical(t *testing.T) {
+	saved := useAVX2
+	defer func() { useAVX2 = saved }()
+	for q, sh := range tiledShapes {
+		c, x := tiledCase(t, sh.nPost, sh.nPre, sh.p, uint64(20+q))
+		if q == 0 {
+			c, x = hubCase(t)
+		}
+		x2 := make([]float32, len(x))
+		for j := range x2 {
+			x2[j] = float32((j*31)%101)*0.03 - 1
+		}
+		k, _ := NewTiled(c, 2)
+		for _, avx := range []bool{saved, false} {
+			useAVX2 = avx
+			want1, want2 := make([]float32, c.NPost), make([]float32, c.NPost)
+			k.MulVecTo(want1, x)
+			k.MulVecTo(want2, x2)
+			for _, n := range []int{1, 3} {
+				y1, y2 := make([]float32, c.NPost), make([]float32, c.NPost)
+				ch := k.RowChunks(n)
+				pool := par.NewPool(n)
+				pool.Run(func(w int) { k.MulVec2Range(y1, y2, x, x2, ch[w], ch[w+1]) })
+				pool.Close()
+				if !slices.Equal(y1, want1) || !slices.Equal(y2, want2) {
+					t.Fatalf("%d×%d avx=%v workers=%d: MulVec2Range differs from MulVecRange", c.NPost, c.NPre, avx, n)
+				}
+			}
+		}
+	}
+	c, x := tiledCase(t, 600, 600, 0.02, 1)
+	k, _ := NewTiled(c, 1)
+	y1, y2 := make([]float32, 600), make([]float32, 600)
+	if a := testing.AllocsPerRun(5, func() { k.MulVec2Range(y1, y2, x, x, 0, 600) }); a != 0 {
+		t.Errorf("MulVec2Range allocates %v times", a)
+	}
+}

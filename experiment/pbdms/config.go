@@ -33,7 +33,7 @@ type Protocol struct {
 	Init             string   `toml:"init" doc:"initial rates: gaussian (iid N(0,1) used as rates, the paper), zero, or background (phi(0))"`
 	SegmentPhi       bool     `toml:"segment_phi" doc:"apply r <- phi(r) at the start of every segment, as the original code did before its bug fix 77b8c0d (2018-06-11); for comparisons with that code"`
 	SuccessThreshold float64  `toml:"success_threshold" doc:"retrieval success when m_cued > this at the end (paper: 0.2)"`
-	Lyapunov         bool     `toml:"lyapunov" doc:"estimate the largest Lyapunov exponent over the delay (doubles delay cost)"`
+	Lyapunov         bool     `toml:"lyapunov" doc:"estimate the largest Lyapunov exponent over the delay (a twin trajectory: ≈ 1.5× the delay cost with Euler, 2× with rk2)"`
 	RunawayHz        float64  `toml:"runaway_hz" unit:"Hz" doc:"stop with an error when any |rate| exceeds this"`
 }
 

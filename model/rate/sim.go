@@ -231,18 +231,56 @@ func (s *Sim) prepareInput() []float32 {
 	return s.in
 }
 
+// fuseTwin lets an Euler step advance the Lyapunov twin in the same pass
+// over W as the state (conn.Tiled.MulVec2Range: the same bits as two
+// passes); tests turn it off to check that.
+var fuseTwin = true
+
 // Step advances the state by one time step.
 func (s *Sim) Step() {
 	in := s.prepareInput()
-	if s.lyap != nil {
-		l := s.lyap
-		l.r, l.next, l.tmp = s.advance(l.r, l.next, l.tmp, l.k1, in)
+	l := s.lyap
+	if t, ok := s.kern.(*conn.Tiled); ok && l != nil && fuseTwin && s.dyn.Integrator != RK2 {
+		s.advanceTwin(t, l, in)
+	} else {
+		if l != nil {
+			l.r, l.next, l.tmp = s.advance(l.r, l.next, l.tmp, l.k1, in)
+		}
+		s.R, s.next, s.rk2 = s.advance(s.R, s.next, s.rk2, s.k1, in)
 	}
-	s.R, s.next, s.rk2 = s.advance(s.R, s.next, s.rk2, s.k1, in)
 	s.Steps++
 	if s.lyap != nil {
 		s.lyap.renormalise(s)
 	}
+}
+
+// eulerRows turns next = W r into the Euler (or exponential Euler) update
+// of rows [lo, hi).
+func eulerRows(tf *ratefn.Transfer, a float32, exp bool, next, r, in []float32, lo, hi int) {
+	for i := lo; i < hi; i++ {
+		phi := rateOf(tf, in[i]+next[i])
+		if exp {
+			next[i] = phi + (r[i]-phi)*(1-a)
+		} else {
+			next[i] = r[i] + a*(phi-r[i])
+		}
+	}
+}
+
+// advanceTwin is an Euler step of the state and its Lyapunov twin with one
+// pass over W; the result is bit-identical to two advance calls.
+func (s *Sim) advanceTwin(t *conn.Tiled, l *lyapState, in []float32) {
+	tf, a := &s.m.TF, s.a
+	exp := s.dyn.Integrator == ExpEuler
+	r, next, lr, lnext := s.R, s.next, l.r, l.next
+	s.pool.Run(func(k int) {
+		lo, hi := s.rows[k], s.rows[k+1]
+		t.MulVec2Range(next, lnext, r, lr, lo, hi)
+		eulerRows(tf, a, exp, next, r, in, lo, hi)
+		eulerRows(tf, a, exp, lnext, lr, in, lo, hi)
+	})
+	s.R, s.next = next, r
+	l.r, l.next = lnext, lr
 }
 
 // advance integrates one step from r using the scratch buffers and returns
@@ -255,14 +293,7 @@ func (s *Sim) advance(r, next, tmp, k1 []float32, in []float32) ([]float32, []fl
 		s.pool.Run(func(k int) {
 			lo, hi := s.rows[k], s.rows[k+1]
 			w.MulVecRange(next, r, lo, hi)
-			for i := lo; i < hi; i++ {
-				phi := rateOf(tf, in[i]+next[i])
-				if exp {
-					next[i] = phi + (r[i]-phi)*(1-a)
-				} else {
-					next[i] = r[i] + a*(phi-r[i])
-				}
-			}
+			eulerRows(tf, a, exp, next, r, in, lo, hi)
 		})
 		return next, r, tmp
 	default: // RK2 (Heun)
