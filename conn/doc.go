@@ -16,7 +16,7 @@
 // the same float32 weights), an AVX2 gather kernel on amd64 and a portable
 // kernel that gives the same bits elsewhere; MulVec2Range multiplies two
 // vectors in one pass over the matrix (a Lyapunov twin, or trials of one
-// network). Kernel is the interface both CSR and Tiled satisfy.
+// network).
 //
 // ByPre builds the pre-major view (for spike delivery and plasticity) whose
 // entries point back into the CSR arrays, so every synapse has one weight

@@ -145,7 +145,7 @@ type Sim struct {
 	in   []float32 // Ext + noise for the current step
 	pool *par.Pool
 	rows []int
-	kern conn.Kernel
+	kern *conn.Tiled
 	// Step counts completed steps.
 	Steps int64
 
@@ -240,8 +240,8 @@ var fuseTwin = true
 func (s *Sim) Step() {
 	in := s.prepareInput()
 	l := s.lyap
-	if t, ok := s.kern.(*conn.Tiled); ok && l != nil && fuseTwin && s.dyn.Integrator != RK2 {
-		s.advanceTwin(t, l, in)
+	if l != nil && fuseTwin && s.dyn.Integrator != RK2 {
+		s.advanceTwin(l, in)
 	} else {
 		if l != nil {
 			l.r, l.next, l.tmp = s.advance(l.r, l.next, l.tmp, l.k1, in)
@@ -269,8 +269,8 @@ func eulerRows(tf *ratefn.Transfer, a float32, exp bool, next, r, in []float32, 
 
 // advanceTwin is an Euler step of the state and its Lyapunov twin with one
 // pass over W; the result is bit-identical to two advance calls.
-func (s *Sim) advanceTwin(t *conn.Tiled, l *lyapState, in []float32) {
-	tf, a := &s.m.TF, s.a
+func (s *Sim) advanceTwin(l *lyapState, in []float32) {
+	t, tf, a := s.kern, &s.m.TF, s.a
 	exp := s.dyn.Integrator == ExpEuler
 	r, next, lr, lnext := s.R, s.next, l.r, l.next
 	s.pool.Run(func(k int) {
