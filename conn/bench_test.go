@@ -154,7 +154,10 @@ func benchStream(b *testing.B, workers int) {
 	b.SetBytes(int64(len(streamBuf)) * 8)
 	b.ResetTimer()
 	for it := 0; it < b.N; it++ {
-		pool.Range(len(streamBuf), func(lo, hi int) { sums[lo*pool.Size()/len(streamBuf)] += sumU64(streamBuf[lo:hi]) })
+		pool.Run(func(k int) {
+			n := len(streamBuf)
+			sums[k] += sumU64(streamBuf[k*n/len(sums) : (k+1)*n/len(sums)])
+		})
 	}
 }
 
