@@ -101,8 +101,8 @@ func benchTiled2(b *testing.B, n int, p float64, workers int) {
 func BenchmarkTiled2N50kC005W1(b *testing.B) { benchTiled2(b, 50000, 0.005, 1) }
 func BenchmarkTiled2N50kC005W2(b *testing.B) { benchTiled2(b, 50000, 0.005, 2) }
 
-// The rate network's kernel (column-blocked SELL-8, AVX2 gathers when the
-// CPU has them) at the issue-2 sizes.
+// The rate network's kernel (column-blocked SELL-8, the AVX kernel when the
+// CPU has AVX) at the issue-2 sizes.
 func BenchmarkTiledN50kC005W1(b *testing.B) { benchTiled(b, 50000, 0.005, 1) }
 func BenchmarkTiledN50kC005W2(b *testing.B) { benchTiled(b, 50000, 0.005, 2) }
 func BenchmarkTiledN40kC01W1(b *testing.B)  { benchTiled(b, 40000, 0.1, 1) }

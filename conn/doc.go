@@ -13,7 +13,7 @@
 //
 // Tiled is the fast matvec view the rate network steps with: a
 // column-blocked SELL-8 copy of a weighted CSR (16-bit block-local indices,
-// the same float32 weights), an AVX2 gather kernel on amd64 and a portable
+// the same float32 weights), an AVX kernel on amd64 and a portable
 // kernel that gives the same bits elsewhere; MulVec2Range multiplies two
 // vectors in one pass over the matrix (a Lyapunov twin, or trials of one
 // network).

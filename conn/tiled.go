@@ -26,7 +26,7 @@ import (
 // for row i, the partial sum of each block is accumulated in two lanes
 // (even and odd groups, each a float32 multiply then add, never fused),
 // the two are added, and the block partials are added to the row's result
-// in block order. The amd64 AVX2 kernel and the portable Go kernel give
+// in block order. The amd64 AVX kernel and the portable Go kernel give
 // identical bits; the sums differ from CSR.MulVecRange's only by float32
 // rounding. A padded entry multiplies a weight of 0 by x at the start of its
 // block, so a NaN or ±Inf there turns the padded rows' results into NaN —
@@ -36,9 +36,10 @@ import (
 // Memory: 6 bytes per stored entry (≈ 1–10 % padding) plus ≈ 400 bytes per
 // tile; see TiledBytes.
 //
-// On amd64 with AVX2 the assembly kernel is used unless the environment
-// variable ENGRAM_NO_AVX2 is set (VGATHERDPS is slow on Intel CPUs with the
-// Gather Data Sampling mitigation; the portable kernel gives the same bits).
+// On amd64 with AVX the assembly kernel is used unless the environment
+// variable ENGRAM_NO_AVX is set (the portable kernel gives the same bits).
+// It loads x by scalar loads, not VGATHERDPS, and prefetches the stream:
+// gathers made it compute-bound (tiled_amd64.s).
 type Tiled struct {
 	nPost, nPre int
 	bw, nb, nw  int      // block width B, blocks, windows
@@ -358,7 +359,7 @@ func (t *Tiled) RowChunks(n int) []int {
 
 // tileGo is the portable tile kernel: out[8s+l] is lane l of slice s. The
 // explicit float32 conversions forbid fused multiply-adds, so it matches
-// the AVX2 kernel bit for bit on every architecture.
+// the AVX kernel bit for bit on every architecture.
 func tileGo(idx []uint16, w []float32, lens []uint32, x []float32, out *[TileRows]float32) {
 	var e int
 	for s, ln := range lens {

@@ -6,31 +6,31 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// useAVX2 selects the assembly tile kernel (ENGRAM_NO_AVX2 turns it off);
+// useAVX selects the assembly tile kernels (ENGRAM_NO_AVX turns them off);
 // tests switch it off to compare with tileGo.
-var useAVX2 = cpu.X86.HasAVX2 && os.Getenv("ENGRAM_NO_AVX2") == ""
+var useAVX = cpu.X86.HasAVX && os.Getenv("ENGRAM_NO_AVX") == ""
 
 //go:noescape
-func tileAVX2(idx *uint16, w *float32, lens *uint32, ns int, x *float32, out *float32)
+func tileAVX(idx *uint16, w *float32, lens *uint32, ns int, x *float32, out *float32)
 
 func tileKernel(idx []uint16, w []float32, lens []uint32, x []float32, out *[TileRows]float32) {
-	if !useAVX2 {
+	if !useAVX {
 		tileGo(idx, w, lens, x, out)
 		return
 	}
 	// The caller guarantees len(idx) = len(w) = 8·Σ lens > 0 and that every
 	// index is < len(x): the indices were built from the CSR's block.
-	tileAVX2(&idx[0], &w[0], &lens[0], len(lens), &x[0], &out[0])
+	tileAVX(&idx[0], &w[0], &lens[0], len(lens), &x[0], &out[0])
 }
 
 //go:noescape
-func tileAVX2x2(idx *uint16, w *float32, lens *uint32, ns int, x1, x2 *float32, out1, out2 *float32)
+func tileAVXx2(idx *uint16, w *float32, lens *uint32, ns int, x1, x2 *float32, out1, out2 *float32)
 
 func tileKernel2(idx []uint16, w []float32, lens []uint32, x1, x2 []float32, out1, out2 *[TileRows]float32) {
-	if !useAVX2 {
+	if !useAVX {
 		tileGo(idx, w, lens, x1, out1)
 		tileGo(idx, w, lens, x2, out2)
 		return
 	}
-	tileAVX2x2(&idx[0], &w[0], &lens[0], len(lens), &x1[0], &x2[0], &out1[0], &out2[0])
+	tileAVXx2(&idx[0], &w[0], &lens[0], len(lens), &x1[0], &x2[0], &out1[0], &out2[0])
 }

@@ -1,12 +1,85 @@
 #include "textflag.h"
 
-// func tileAVX2(idx *uint16, w *float32, lens *uint32, ns int, x *float32, out *float32)
+// The tile kernels load x by scalar loads instead of VGATHERDPS: on the
+// Zen 3 machine of bench/RESULTS.md a gather costs ≈ 2 cycles per element
+// and made the kernel compute-bound (0.64–0.79 ns per synapse with the
+// whole tile in L2); scalar loads and VINSERTPS cost about half that,
+// which leaves the kernel bound by the index and weight stream. The
+// stream is prefetched 2048 bytes ahead in the weights and 1024 in the
+// indices (the same number of groups ahead); tiles of one block are
+// contiguous, so this reaches into the next tile. Only AVX is needed.
+
+// LOADIDX8 loads the 8 uint16 indices at off(SI) into AX (lanes 0–3) and
+// R13 (lanes 4–7).
+#define LOADIDX8(off) \
+	MOVQ off(SI), AX; \
+	MOVQ off+8(SI), R13
+
+// XLOAD fills ylo with x[idx] for the indices in AX and R13 (consumed), x
+// at base; xlo is ylo's lower half and xhi a scratch register.
+#define XLOAD(base, ylo, xlo, xhi) \
+	MOVWQZX AX, BX; \
+	SHRQ $16, AX; \
+	VMOVSS (base)(BX*4), xlo; \
+	MOVWQZX AX, BX; \
+	SHRQ $16, AX; \
+	VINSERTPS $0x10, (base)(BX*4), xlo, xlo; \
+	MOVWQZX AX, BX; \
+	SHRQ $16, AX; \
+	VINSERTPS $0x20, (base)(BX*4), xlo, xlo; \
+	VINSERTPS $0x30, (base)(AX*4), xlo, xlo; \
+	MOVWQZX R13, BX; \
+	SHRQ $16, R13; \
+	VMOVSS (base)(BX*4), xhi; \
+	MOVWQZX R13, BX; \
+	SHRQ $16, R13; \
+	VINSERTPS $0x10, (base)(BX*4), xhi, xhi; \
+	MOVWQZX R13, BX; \
+	SHRQ $16, R13; \
+	VINSERTPS $0x20, (base)(BX*4), xhi, xhi; \
+	VINSERTPS $0x30, (base)(R13*4), xhi, xhi; \
+	VINSERTF128 $1, xhi, ylo, ylo
+
+// XLOAD2 is XLOAD for two vectors at bases b1 and b2 with the same indices.
+#define XLOAD2(b1, y1, x1, h1, b2, y2, x2, h2) \
+	MOVWQZX AX, BX; \
+	SHRQ $16, AX; \
+	VMOVSS (b1)(BX*4), x1; \
+	VMOVSS (b2)(BX*4), x2; \
+	MOVWQZX AX, BX; \
+	SHRQ $16, AX; \
+	VINSERTPS $0x10, (b1)(BX*4), x1, x1; \
+	VINSERTPS $0x10, (b2)(BX*4), x2, x2; \
+	MOVWQZX AX, BX; \
+	SHRQ $16, AX; \
+	VINSERTPS $0x20, (b1)(BX*4), x1, x1; \
+	VINSERTPS $0x20, (b2)(BX*4), x2, x2; \
+	VINSERTPS $0x30, (b1)(AX*4), x1, x1; \
+	VINSERTPS $0x30, (b2)(AX*4), x2, x2; \
+	MOVWQZX R13, BX; \
+	SHRQ $16, R13; \
+	VMOVSS (b1)(BX*4), h1; \
+	VMOVSS (b2)(BX*4), h2; \
+	MOVWQZX R13, BX; \
+	SHRQ $16, R13; \
+	VINSERTPS $0x10, (b1)(BX*4), h1, h1; \
+	VINSERTPS $0x10, (b2)(BX*4), h2, h2; \
+	MOVWQZX R13, BX; \
+	SHRQ $16, R13; \
+	VINSERTPS $0x20, (b1)(BX*4), h1, h1; \
+	VINSERTPS $0x20, (b2)(BX*4), h2, h2; \
+	VINSERTPS $0x30, (b1)(R13*4), h1, h1; \
+	VINSERTPS $0x30, (b2)(R13*4), h2, h2; \
+	VINSERTF128 $1, h1, y1, y1; \
+	VINSERTF128 $1, h2, y2, y2
+
+// func tileAVX(idx *uint16, w *float32, lens *uint32, ns int, x *float32, out *float32)
 //
 // For each of ns slices (8 rows, one per lane): out[8s+l] = Σ_k w·x[idx]
 // over lens[s] groups of 8 entries; even groups accumulate in Y0, odd in
 // Y1 (multiply, then add: never fused), and out = Y0 + Y1. Must match
 // tileGo in tiled.go bit for bit.
-TEXT ·tileAVX2(SB), NOSPLIT, $0-48
+TEXT ·tileAVX(SB), NOSPLIT, $0-48
 	MOVQ idx+0(FP), SI
 	MOVQ w+8(FP), DI
 	MOVQ lens+16(FP), R9
@@ -24,35 +97,31 @@ slice:
 	JLT   tail
 
 loop2:
-	VPMOVZXWD (SI), Y2
-	VPMOVZXWD 16(SI), Y5
-	VPCMPEQD  Y3, Y3, Y3
-	VPCMPEQD  Y6, Y6, Y6
-	VXORPS    Y4, Y4, Y4
-	VXORPS    Y7, Y7, Y7
-	VGATHERDPS Y3, (DX)(Y2*4), Y4
-	VGATHERDPS Y6, (DX)(Y5*4), Y7
-	VMULPS    (DI), Y4, Y4
-	VMULPS    32(DI), Y7, Y7
-	VADDPS    Y4, Y0, Y0
-	VADDPS    Y7, Y1, Y1
-	ADDQ      $32, SI
-	ADDQ      $64, DI
-	SUBQ      $2, CX
-	CMPQ      CX, $2
-	JGE       loop2
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 1024(SI)
+	LOADIDX8(0)
+	XLOAD(DX, Y4, X4, X5)
+	LOADIDX8(16)
+	XLOAD(DX, Y7, X7, X8)
+	VMULPS (DI), Y4, Y4
+	VMULPS 32(DI), Y7, Y7
+	VADDPS Y4, Y0, Y0
+	VADDPS Y7, Y1, Y1
+	ADDQ   $32, SI
+	ADDQ   $64, DI
+	SUBQ   $2, CX
+	CMPQ   CX, $2
+	JGE    loop2
 
 tail:
 	TESTQ CX, CX
 	JZ    done
-	VPMOVZXWD (SI), Y2
-	VPCMPEQD  Y3, Y3, Y3
-	VXORPS    Y4, Y4, Y4
-	VGATHERDPS Y3, (DX)(Y2*4), Y4
-	VMULPS    (DI), Y4, Y4
-	VADDPS    Y4, Y0, Y0
-	ADDQ      $16, SI
-	ADDQ      $32, DI
+	LOADIDX8(0)
+	XLOAD(DX, Y4, X4, X5)
+	VMULPS (DI), Y4, Y4
+	VADDPS Y4, Y0, Y0
+	ADDQ   $16, SI
+	ADDQ   $32, DI
 
 done:
 	VADDPS  Y1, Y0, Y0
@@ -66,13 +135,13 @@ end:
 	VZEROUPPER
 	RET
 
-// func tileAVX2x2(idx *uint16, w *float32, lens *uint32, ns int, x1, x2 *float32, out1, out2 *float32)
+// func tileAVXx2(idx *uint16, w *float32, lens *uint32, ns int, x1, x2 *float32, out1, out2 *float32)
 //
-// tileAVX2 for two vectors at once: the index and weight stream is read
-// once, and each vector's lanes are summed exactly as tileAVX2 sums them
+// tileAVX for two vectors at once: the index and weight stream is read
+// once, and each vector's lanes are summed exactly as tileAVX sums them
 // (even groups in one accumulator, odd in another, multiply then add), so
-// out1 and out2 are bit-identical to two tileAVX2 calls.
-TEXT ·tileAVX2x2(SB), NOSPLIT, $0-64
+// out1 and out2 are bit-identical to two tileAVX calls.
+TEXT ·tileAVXx2(SB), NOSPLIT, $0-64
 	MOVQ idx+0(FP), SI
 	MOVQ w+8(FP), DI
 	MOVQ lens+16(FP), R9
@@ -94,53 +163,40 @@ slice2:
 	JLT   tail2
 
 loop22:
-	VPMOVZXWD (SI), Y2
-	VPMOVZXWD 16(SI), Y5
-	VMOVUPS   (DI), Y14
-	VMOVUPS   32(DI), Y15
-	VPCMPEQD  Y3, Y3, Y3
-	VPCMPEQD  Y6, Y6, Y6
-	VPCMPEQD  Y10, Y10, Y10
-	VPCMPEQD  Y11, Y11, Y11
-	VXORPS    Y4, Y4, Y4
-	VXORPS    Y7, Y7, Y7
-	VXORPS    Y12, Y12, Y12
-	VXORPS    Y13, Y13, Y13
-	VGATHERDPS Y3, (DX)(Y2*4), Y4
-	VGATHERDPS Y6, (DX)(Y5*4), Y7
-	VGATHERDPS Y10, (R11)(Y2*4), Y12
-	VGATHERDPS Y11, (R11)(Y5*4), Y13
-	VMULPS    Y14, Y4, Y4
-	VMULPS    Y15, Y7, Y7
-	VMULPS    Y14, Y12, Y12
-	VMULPS    Y15, Y13, Y13
-	VADDPS    Y4, Y0, Y0
-	VADDPS    Y7, Y1, Y1
-	VADDPS    Y12, Y8, Y8
-	VADDPS    Y13, Y9, Y9
-	ADDQ      $32, SI
-	ADDQ      $64, DI
-	SUBQ      $2, CX
-	CMPQ      CX, $2
-	JGE       loop22
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 1024(SI)
+	VMOVUPS (DI), Y14
+	VMOVUPS 32(DI), Y15
+	LOADIDX8(0)
+	XLOAD2(DX, Y4, X4, X5, R11, Y12, X12, X13)
+	LOADIDX8(16)
+	XLOAD2(DX, Y7, X7, X6, R11, Y10, X10, X11)
+	VMULPS Y14, Y4, Y4
+	VMULPS Y15, Y7, Y7
+	VMULPS Y14, Y12, Y12
+	VMULPS Y15, Y10, Y10
+	VADDPS Y4, Y0, Y0
+	VADDPS Y7, Y1, Y1
+	VADDPS Y12, Y8, Y8
+	VADDPS Y10, Y9, Y9
+	ADDQ   $32, SI
+	ADDQ   $64, DI
+	SUBQ   $2, CX
+	CMPQ   CX, $2
+	JGE    loop22
 
 tail2:
 	TESTQ CX, CX
 	JZ    done2
-	VPMOVZXWD (SI), Y2
-	VMOVUPS   (DI), Y14
-	VPCMPEQD  Y3, Y3, Y3
-	VPCMPEQD  Y10, Y10, Y10
-	VXORPS    Y4, Y4, Y4
-	VXORPS    Y12, Y12, Y12
-	VGATHERDPS Y3, (DX)(Y2*4), Y4
-	VGATHERDPS Y10, (R11)(Y2*4), Y12
-	VMULPS    Y14, Y4, Y4
-	VMULPS    Y14, Y12, Y12
-	VADDPS    Y4, Y0, Y0
-	VADDPS    Y12, Y8, Y8
-	ADDQ      $16, SI
-	ADDQ      $32, DI
+	VMOVUPS (DI), Y14
+	LOADIDX8(0)
+	XLOAD2(DX, Y4, X4, X5, R11, Y12, X12, X13)
+	VMULPS Y14, Y4, Y4
+	VMULPS Y14, Y12, Y12
+	VADDPS Y4, Y0, Y0
+	VADDPS Y12, Y8, Y8
+	ADDQ   $16, SI
+	ADDQ   $32, DI
 
 done2:
 	VADDPS  Y1, Y0, Y0

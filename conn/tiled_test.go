@@ -109,15 +109,15 @@ func TestTiledMatchesReference(t *testing.T) {
 	}
 }
 
-// TestTiledKernelsIdentical: the AVX2 and portable kernels give the same
+// TestTiledKernelsIdentical: the AVX and portable kernels give the same
 // bits, for any worker count and chunking, and the build does not depend on
 // its worker count.
 func TestTiledKernelsIdentical(t *testing.T) {
-	if !useAVX2 {
-		t.Log("no AVX2 on this machine: only the portable kernel is compared across chunkings")
+	if !useAVX {
+		t.Log("no AVX on this machine: only the portable kernel is compared across chunkings")
 	}
-	saved := useAVX2
-	defer func() { useAVX2 = saved }()
+	saved := useAVX
+	defer func() { useAVX = saved }()
 	for _, sh := range tiledShapes {
 		c, x := tiledCase(t, sh.nPost, sh.nPre, sh.p, 9)
 		k1, _ := NewTiled(c, 1)
@@ -127,7 +127,7 @@ func TestTiledKernelsIdentical(t *testing.T) {
 		}
 		var ref []float32
 		for _, avx := range []bool{saved, false} {
-			useAVX2 = avx
+			useAVX = avx
 			for _, n := range []int{1, 2, 3, 5} {
 				y := make([]float32, sh.nPost)
 				pool := par.NewPool(n)
@@ -166,7 +166,7 @@ func TestTiledErrorsAndAllocs(t *testing.T) {
 	}
 	bad := *c
 	bad.Pre = append([]int32(nil), c.Pre...)
-	bad.Pre[bad.RowPtr[5]] = 600 // out of range: the gathers must never see it
+	bad.Pre[bad.RowPtr[5]] = 600 // out of range: the unchecked loads must never see it
 	if _, err := NewTiled(&bad, 1); err == nil || !strings.Contains(err.Error(), "out of range") {
 		t.Errorf("NewTiled on an invalid CSR: %v", err)
 	}
@@ -188,8 +188,8 @@ func TestTiledErrorsAndAllocs(t *testing.T) {
 // TestTiledMulVec2Identical: the two-vector product gives exactly the bits
 // of two single products, with either kernel and any chunking.
 func TestTiledMulVec2Identical(t *testing.T) {
-	saved := useAVX2
-	defer func() { useAVX2 = saved }()
+	saved := useAVX
+	defer func() { useAVX = saved }()
 	for q, sh := range tiledShapes {
 		c, x := tiledCase(t, sh.nPost, sh.nPre, sh.p, uint64(20+q))
 		if q == 0 {
@@ -201,7 +201,7 @@ func TestTiledMulVec2Identical(t *testing.T) {
 		}
 		k, _ := NewTiled(c, 2)
 		for _, avx := range []bool{saved, false} {
-			useAVX2 = avx
+			useAVX = avx
 			want1, want2 := make([]float32, c.NPost), make([]float32, c.NPost)
 			k.MulVecTo(want1, x)
 			k.MulVecTo(want2, x2)

@@ -28,8 +28,8 @@
 // results are bit-identical for any worker count. The matvec uses W's
 // conn.Tiled view (Model.Kernel: built once per Model on the first Sim and
 // shared; call Model.ResetKernel after changing W in place), which keeps
-// the gathered rates in L1 and is ≈ 1.7× faster than the plain CSR kernel
-// on one core. Optional input noise of
+// the gathered rates in L1 and is ≈ 1.5–2.5× faster than the plain CSR
+// kernel (bench/RESULTS.md). Optional input noise of
 // SD NoiseSD (dimensionless current, fresh each step) comes from keyed
 // streams per block of 4096 neurons.
 //
