@@ -224,3 +224,24 @@ func TestTiledMulVec2Identical(t *testing.T) {
 		t.Errorf("MulVec2Range allocates %v times", a)
 	}
 }
+
+// TestStreamSum: the bandwidth probe sums correctly for every length
+// (assembly body plus Go remainder), against a plain loop.
+func TestStreamSum(t *testing.T) {
+	a := make([]uint64, 1000)
+	for i := range a {
+		a[i] = uint64(i)*0x9e3779b97f4a7c15 + 7
+	}
+	for _, n := range []int{0, 1, 15, 16, 17, 64, 999, 1000} {
+		var want uint64
+		for _, v := range a[:n] {
+			want += v
+		}
+		if got := streamSum(a[:n]); got != want {
+			t.Fatalf("n=%d: streamSum %d, want %d", n, got, want)
+		}
+		if got := streamSumGo(a[:n]); got != want {
+			t.Fatalf("n=%d: streamSumGo %d, want %d", n, got, want)
+		}
+	}
+}
