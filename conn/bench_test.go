@@ -71,7 +71,7 @@ func benchTiled(b *testing.B, n int, p float64, workers int) {
 	pool := par.NewPool(workers)
 	defer pool.Close()
 	chunks := kt.RowChunks(pool.Size())
-	b.SetBytes(kt.Stored() * 6)
+	b.SetBytes(kt.StreamBytes())
 	b.ResetTimer()
 	for it := 0; it < b.N; it++ {
 		pool.Run(func(k int) { kt.MulVecRange(y, x, chunks[k], chunks[k+1]) })

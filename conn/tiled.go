@@ -9,7 +9,8 @@ import (
 
 // Tiled is a fast matvec view of a CSR (y = W x), built for the rate
 // network's step: a column-blocked SELL-8 layout ("sliced ELLPACK") with
-// 16-bit block-local indices and the CSR's float32 weights, bit for bit.
+// 12- or 16-bit block-local indices and the CSR's float32 weights, bit for
+// bit.
 //
 // Layout. The columns are cut into blocks of B (4096 or more, see
 // TiledBlock) and the rows into windows of TileRows = 256. A tile is one
@@ -33,7 +34,8 @@ import (
 // which a simulation stops on anyway.
 //
 // Tiled copies the weights: it does not see later changes to the CSR.
-// Memory: 6 bytes per stored entry (≈ 1–10 % padding) plus ≈ 400 bytes per
+// Memory: 5.5 bytes per stored entry with 4096-column blocks (12-bit
+// indices), 6 with wider blocks (≈ 1–10 % padding), plus ≈ 400 bytes per
 // tile; see TiledBytes.
 //
 // On amd64 with AVX the assembly kernel is used unless the environment
@@ -46,9 +48,13 @@ type Tiled struct {
 	tOff        []int64  // entry offset of tile t = b·nw + w; len nb·nw+1
 	lens        []uint32 // groups per slice
 	perm        []uint8  // slot → row within the window (padding slots of a short last window: ≥ its rows)
-	idx         []uint16 // block-local presynaptic index
-	w           []float32
-	winNNZ      []int64 // stored entries per window (for RowChunks)
+	// idx holds the block-local presynaptic indices: one uint16 per entry,
+	// or, when pack12 (block width 4096), 12 bits per entry — a group of
+	// eight is 6 words (see put12) — so a synapse streams 5.5 bytes, not 6.
+	idx    []uint16
+	pack12 bool
+	w      []float32
+	winNNZ []int64 // stored entries per window (for RowChunks)
 }
 
 // TileRows is the row window of a Tiled matrix: MulVecRange ranges and
@@ -141,7 +147,14 @@ func NewTiled(c *CSR, workers int) (*Tiled, error) {
 	for tile := 0; tile < nt; tile++ {
 		t.tOff[tile+1] = t.tOff[tile] + size[tile]
 	}
-	t.idx = make([]uint16, t.tOff[nt])
+	t.pack12 = bw == tileMinBlock
+	ni := t.tOff[nt]
+	if t.pack12 {
+		ni = ni / 8 * 6
+	}
+	// 8 words of slack: the 12-bit kernel's 8-byte loads read 2 bytes past
+	// a group.
+	t.idx = make([]uint16, ni+8)[:ni]
 	t.w = make([]float32, t.tOff[nt])
 
 	// Pass 2, per window: scatter each row's synapses into its lane.
@@ -162,7 +175,12 @@ func NewTiled(c *CSR, workers int) (*Tiled, error) {
 						a, z := sc.rng(int(r), b)
 						for k := a; k < z; k++ {
 							q := e0 + 8*(k-a) + int64(lane)
-							t.idx[q] = uint16(int(c.Pre[k]) - b*bw)
+							v := uint16(int(c.Pre[k]) - b*bw)
+							if t.pack12 {
+								put12(t.idx, q, v)
+							} else {
+								t.idx[q] = v
+							}
 							t.w[q] = c.W[k]
 						}
 					}
@@ -172,6 +190,46 @@ func NewTiled(c *CSR, workers int) (*Tiled, error) {
 		}
 	})
 	return t, nil
+}
+
+// put12 stores the 12-bit index v of entry q (group q/8, lane q%8) in a
+// packed index array: a group is 12 bytes, lanes 0–3 and 4–7 each a
+// little-endian 48-bit field of four 12-bit indices (lane l at bit 12·(l%4)).
+func put12(idx []uint16, q int64, v uint16) {
+	lane := q % 8
+	bit := q/8*96 + lane/4*48 + lane%4*12
+	w, s := bit/16, bit%16
+	idx[w] |= v << s
+	if s > 4 {
+		idx[w+1] |= v >> (16 - s)
+	}
+}
+
+// groupIdx unpacks the eight indices of the group starting at entry e.
+func groupIdx(idx []uint16, pack12 bool, e int, ii *[8]int) {
+	if !pack12 {
+		g := idx[e : e+8 : e+8]
+		for j := range ii {
+			ii[j] = int(g[j])
+		}
+		return
+	}
+	g := idx[e/8*6 : e/8*6+6 : e/8*6+6]
+	lo := uint64(g[0]) | uint64(g[1])<<16 | uint64(g[2])<<32
+	hi := uint64(g[3]) | uint64(g[4])<<16 | uint64(g[5])<<32
+	for j := 0; j < 4; j++ {
+		ii[j] = int(lo >> (12 * j) & 0xFFF)
+		ii[4+j] = int(hi >> (12 * j) & 0xFFF)
+	}
+}
+
+// idxOf returns the index words of entries [o, z), which start and end on
+// groups.
+func (t *Tiled) idxOf(o, z int64) []uint16 {
+	if t.pack12 {
+		return t.idx[o/8*6 : z/8*6]
+	}
+	return t.idx[o:z]
 }
 
 // tileScratch holds, for the rows of one window, where each block's
@@ -240,7 +298,10 @@ func (t *Tiled) Bytes() int64 {
 }
 
 // Stored returns the number of stored entries including padding.
-func (t *Tiled) Stored() int64 { return int64(len(t.idx)) }
+func (t *Tiled) Stored() int64 { return int64(len(t.w)) }
+
+// StreamBytes returns the bytes of indices and weights one product reads.
+func (t *Tiled) StreamBytes() int64 { return int64(len(t.idx))*2 + int64(len(t.w))*4 }
 
 // check panics unless [lo, hi) is a valid, window-aligned row range and
 // the output and input vectors are long enough.
@@ -275,7 +336,7 @@ func (t *Tiled) MulVecRange(dst, x []float32, lo, hi int) {
 			if o == z {
 				continue
 			}
-			tileKernel(t.idx[o:z], t.w[o:z], t.lens[tile*tileSlices:(tile+1)*tileSlices], xb, &out)
+			tileKernel(t.idxOf(o, z), t.pack12, t.w[o:z], t.lens[tile*tileSlices:(tile+1)*tileSlices], xb, &out)
 			d := &short
 			if (w+1)*TileRows <= t.nPost {
 				d = (*[TileRows]float32)(dst[w*TileRows:])
@@ -314,7 +375,7 @@ func (t *Tiled) MulVec2Range(dst1, dst2, x1, x2 []float32, lo, hi int) {
 			if o == z {
 				continue
 			}
-			tileKernel2(t.idx[o:z], t.w[o:z], t.lens[tile*tileSlices:(tile+1)*tileSlices], xb1, xb2, &out1, &out2)
+			tileKernel2(t.idxOf(o, z), t.pack12, t.w[o:z], t.lens[tile*tileSlices:(tile+1)*tileSlices], xb1, xb2, &out1, &out2)
 			d1, d2 := &short1, &short2
 			if (w+1)*TileRows <= t.nPost {
 				d1 = (*[TileRows]float32)(dst1[w*TileRows:])
@@ -360,23 +421,25 @@ func (t *Tiled) RowChunks(n int) []int {
 // tileGo is the portable tile kernel: out[8s+l] is lane l of slice s. The
 // explicit float32 conversions forbid fused multiply-adds, so it matches
 // the AVX kernel bit for bit on every architecture.
-func tileGo(idx []uint16, w []float32, lens []uint32, x []float32, out *[TileRows]float32) {
+func tileGo(idx []uint16, pack12 bool, w []float32, lens []uint32, x []float32, out *[TileRows]float32) {
 	var e int
+	var ii, jj [8]int
 	for s, ln := range lens {
 		l := int(ln)
 		var a, b [8]float32
 		k := 0
 		for ; k+2 <= l; k += 2 {
-			ii := idx[e : e+16 : e+16]
+			groupIdx(idx, pack12, e, &ii)
+			groupIdx(idx, pack12, e+8, &jj)
 			ww := w[e : e+16 : e+16]
 			for j := 0; j < 8; j++ {
 				a[j] += float32(ww[j] * x[ii[j]])
-				b[j] += float32(ww[8+j] * x[ii[8+j]])
+				b[j] += float32(ww[8+j] * x[jj[j]])
 			}
 			e += 16
 		}
 		if k < l {
-			ii := idx[e : e+8 : e+8]
+			groupIdx(idx, pack12, e, &ii)
 			ww := w[e : e+8 : e+8]
 			for j := 0; j < 8; j++ {
 				a[j] += float32(ww[j] * x[ii[j]])

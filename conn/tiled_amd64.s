@@ -73,6 +73,86 @@
 	VINSERTF128 $1, h1, y1, y1; \
 	VINSERTF128 $1, h2, y2, y2
 
+// LOADIDX12 loads the 12-bit indices of a packed group at off(SI): lanes
+// 0–3 are the 48-bit field at off, lanes 4–7 the one at off+6 (each
+// 8-byte load also reads 2 bytes of its neighbour, masked off below).
+#define LOADIDX12(off) \
+	MOVQ off(SI), AX; \
+	MOVQ off+6(SI), R13
+
+// XLOAD12 is XLOAD for packed 12-bit indices in AX and R13.
+#define XLOAD12(base, ylo, xlo, xhi) \
+	MOVL AX, BX; \
+	ANDL $0xFFF, BX; \
+	SHRQ $12, AX; \
+	VMOVSS (base)(BX*4), xlo; \
+	MOVL AX, BX; \
+	ANDL $0xFFF, BX; \
+	SHRQ $12, AX; \
+	VINSERTPS $0x10, (base)(BX*4), xlo, xlo; \
+	MOVL AX, BX; \
+	ANDL $0xFFF, BX; \
+	SHRQ $12, AX; \
+	VINSERTPS $0x20, (base)(BX*4), xlo, xlo; \
+	ANDL $0xFFF, AX; \
+	VINSERTPS $0x30, (base)(AX*4), xlo, xlo; \
+	MOVL R13, BX; \
+	ANDL $0xFFF, BX; \
+	SHRQ $12, R13; \
+	VMOVSS (base)(BX*4), xhi; \
+	MOVL R13, BX; \
+	ANDL $0xFFF, BX; \
+	SHRQ $12, R13; \
+	VINSERTPS $0x10, (base)(BX*4), xhi, xhi; \
+	MOVL R13, BX; \
+	ANDL $0xFFF, BX; \
+	SHRQ $12, R13; \
+	VINSERTPS $0x20, (base)(BX*4), xhi, xhi; \
+	ANDL $0xFFF, R13; \
+	VINSERTPS $0x30, (base)(R13*4), xhi, xhi; \
+	VINSERTF128 $1, xhi, ylo, ylo
+
+// XLOAD122 is XLOAD2 for packed 12-bit indices in AX and R13.
+#define XLOAD122(b1, y1, x1, h1, b2, y2, x2, h2) \
+	MOVL AX, BX; \
+	ANDL $0xFFF, BX; \
+	SHRQ $12, AX; \
+	VMOVSS (b1)(BX*4), x1; \
+	VMOVSS (b2)(BX*4), x2; \
+	MOVL AX, BX; \
+	ANDL $0xFFF, BX; \
+	SHRQ $12, AX; \
+	VINSERTPS $0x10, (b1)(BX*4), x1, x1; \
+	VINSERTPS $0x10, (b2)(BX*4), x2, x2; \
+	MOVL AX, BX; \
+	ANDL $0xFFF, BX; \
+	SHRQ $12, AX; \
+	VINSERTPS $0x20, (b1)(BX*4), x1, x1; \
+	VINSERTPS $0x20, (b2)(BX*4), x2, x2; \
+	ANDL $0xFFF, AX; \
+	VINSERTPS $0x30, (b1)(AX*4), x1, x1; \
+	VINSERTPS $0x30, (b2)(AX*4), x2, x2; \
+	MOVL R13, BX; \
+	ANDL $0xFFF, BX; \
+	SHRQ $12, R13; \
+	VMOVSS (b1)(BX*4), h1; \
+	VMOVSS (b2)(BX*4), h2; \
+	MOVL R13, BX; \
+	ANDL $0xFFF, BX; \
+	SHRQ $12, R13; \
+	VINSERTPS $0x10, (b1)(BX*4), h1, h1; \
+	VINSERTPS $0x10, (b2)(BX*4), h2, h2; \
+	MOVL R13, BX; \
+	ANDL $0xFFF, BX; \
+	SHRQ $12, R13; \
+	VINSERTPS $0x20, (b1)(BX*4), h1, h1; \
+	VINSERTPS $0x20, (b2)(BX*4), h2, h2; \
+	ANDL $0xFFF, R13; \
+	VINSERTPS $0x30, (b1)(R13*4), h1, h1; \
+	VINSERTPS $0x30, (b2)(R13*4), h2, h2; \
+	VINSERTF128 $1, h1, y1, y1; \
+	VINSERTF128 $1, h2, y2, y2
+
 // func tileAVX(idx *uint16, w *float32, lens *uint32, ns int, x *float32, out *float32)
 //
 // For each of ns slices (8 rows, one per lane): out[8s+l] = Σ_k w·x[idx]
@@ -210,5 +290,146 @@ done2:
 	JMP     slice2
 
 end2:
+	VZEROUPPER
+	RET
+
+// func tileAVX12(idx *uint16, w *float32, lens *uint32, ns int, x *float32, out *float32)
+//
+// tileAVX for packed 12-bit indices (12 bytes per group of 8).
+// For each of ns slices (8 rows, one per lane): out[8s+l] = Σ_k w·x[idx]
+// over lens[s] groups of 8 entries; even groups accumulate in Y0, odd in
+// Y1 (multiply, then add: never fused), and out = Y0 + Y1. Must match
+// tileGo in tiled.go bit for bit.
+TEXT ·tileAVX12(SB), NOSPLIT, $0-48
+	MOVQ idx+0(FP), SI
+	MOVQ w+8(FP), DI
+	MOVQ lens+16(FP), R9
+	MOVQ ns+24(FP), R10
+	MOVQ x+32(FP), DX
+	MOVQ out+40(FP), R8
+
+slice_12:
+	TESTQ R10, R10
+	JZ    end_12
+	MOVL  (R9), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	CMPQ  CX, $2
+	JLT   tail_12
+
+loop2_12:
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 768(SI)
+	LOADIDX12(0)
+	XLOAD12(DX, Y4, X4, X5)
+	LOADIDX12(12)
+	XLOAD12(DX, Y7, X7, X8)
+	VMULPS (DI), Y4, Y4
+	VMULPS 32(DI), Y7, Y7
+	VADDPS Y4, Y0, Y0
+	VADDPS Y7, Y1, Y1
+	ADDQ   $24, SI
+	ADDQ   $64, DI
+	SUBQ   $2, CX
+	CMPQ   CX, $2
+	JGE    loop2_12
+
+tail_12:
+	TESTQ CX, CX
+	JZ    done_12
+	LOADIDX12(0)
+	XLOAD12(DX, Y4, X4, X5)
+	VMULPS (DI), Y4, Y4
+	VADDPS Y4, Y0, Y0
+	ADDQ   $12, SI
+	ADDQ   $32, DI
+
+done_12:
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, (R8)
+	ADDQ    $32, R8
+	ADDQ    $4, R9
+	DECQ    R10
+	JMP     slice_12
+
+end_12:
+	VZEROUPPER
+	RET
+
+// func tileAVX12x2(idx *uint16, w *float32, lens *uint32, ns int, x1, x2 *float32, out1, out2 *float32)
+//
+// tileAVX for two vectors at once: the index and weight stream is read
+// once, and each vector's lanes are summed exactly as tileAVX sums them
+// (even groups in one accumulator, odd in another, multiply then add), so
+// out1 and out2 are bit-identical to two tileAVX calls.
+TEXT ·tileAVX12x2(SB), NOSPLIT, $0-64
+	MOVQ idx+0(FP), SI
+	MOVQ w+8(FP), DI
+	MOVQ lens+16(FP), R9
+	MOVQ ns+24(FP), R10
+	MOVQ x1+32(FP), DX
+	MOVQ x2+40(FP), R11
+	MOVQ out1+48(FP), R8
+	MOVQ out2+56(FP), R12
+
+slice2_12:
+	TESTQ R10, R10
+	JZ    end2_12
+	MOVL  (R9), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	CMPQ  CX, $2
+	JLT   tail2_12
+
+loop22_12:
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 768(SI)
+	VMOVUPS (DI), Y14
+	VMOVUPS 32(DI), Y15
+	LOADIDX12(0)
+	XLOAD122(DX, Y4, X4, X5, R11, Y12, X12, X13)
+	LOADIDX12(12)
+	XLOAD122(DX, Y7, X7, X6, R11, Y10, X10, X11)
+	VMULPS Y14, Y4, Y4
+	VMULPS Y15, Y7, Y7
+	VMULPS Y14, Y12, Y12
+	VMULPS Y15, Y10, Y10
+	VADDPS Y4, Y0, Y0
+	VADDPS Y7, Y1, Y1
+	VADDPS Y12, Y8, Y8
+	VADDPS Y10, Y9, Y9
+	ADDQ   $24, SI
+	ADDQ   $64, DI
+	SUBQ   $2, CX
+	CMPQ   CX, $2
+	JGE    loop22_12
+
+tail2_12:
+	TESTQ CX, CX
+	JZ    done2_12
+	VMOVUPS (DI), Y14
+	LOADIDX12(0)
+	XLOAD122(DX, Y4, X4, X5, R11, Y12, X12, X13)
+	VMULPS Y14, Y4, Y4
+	VMULPS Y14, Y12, Y12
+	VADDPS Y4, Y0, Y0
+	VADDPS Y12, Y8, Y8
+	ADDQ   $12, SI
+	ADDQ   $32, DI
+
+done2_12:
+	VADDPS  Y1, Y0, Y0
+	VADDPS  Y9, Y8, Y8
+	VMOVUPS Y0, (R8)
+	VMOVUPS Y8, (R12)
+	ADDQ    $32, R8
+	ADDQ    $32, R12
+	ADDQ    $4, R9
+	DECQ    R10
+	JMP     slice2_12
+
+end2_12:
 	VZEROUPPER
 	RET

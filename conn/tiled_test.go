@@ -245,3 +245,42 @@ func TestStreamSum(t *testing.T) {
 		}
 	}
 }
+
+// TestPacked12: put12 and groupIdx round-trip every 12-bit value in every
+// lane, and the test shapes exercise both index formats (4096-column
+// blocks pack 12-bit indices; wider blocks keep 16 bits).
+func TestPacked12(t *testing.T) {
+	const groups = 4096 / 8 * 2
+	idx := make([]uint16, groups*6)
+	for q := int64(0); q < groups*8; q++ {
+		put12(idx, q, uint16(q*2654435761%4096))
+	}
+	var ii [8]int
+	for g := 0; g < groups; g++ {
+		groupIdx(idx, true, g*8, &ii)
+		for l, v := range ii {
+			q := int64(g*8 + l)
+			if want := int(q * 2654435761 % 4096); v != want {
+				t.Fatalf("group %d lane %d: %d, want %d", g, l, v, want)
+			}
+		}
+	}
+	seen := map[bool]bool{}
+	for _, sh := range tiledShapes {
+		c, _ := tiledCase(t, sh.nPost, sh.nPre, sh.p, 9)
+		k, err := NewTiled(c, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k.pack12 != (k.bw == 4096) {
+			t.Fatalf("%d×%d: pack12 %v with block %d", sh.nPost, sh.nPre, k.pack12, k.bw)
+		}
+		seen[k.pack12] = true
+		if want := k.Stored() * 4; k.StreamBytes()-want != int64(len(k.idx))*2 {
+			t.Fatalf("StreamBytes %d", k.StreamBytes())
+		}
+	}
+	if !seen[true] || !seen[false] {
+		t.Fatalf("shapes exercise formats %v, want both", seen)
+	}
+}
