@@ -336,15 +336,12 @@ func (t *Tiled) MulVecRange(dst, x []float32, lo, hi int) {
 			if o == z {
 				continue
 			}
-			tileKernel(t.idxOf(o, z), t.pack12, t.w[o:z], t.lens[tile*tileSlices:(tile+1)*tileSlices], xb, &out)
 			d := &short
 			if (w+1)*TileRows <= t.nPost {
 				d = (*[TileRows]float32)(dst[w*TileRows:])
 			}
-			pm := (*[TileRows]uint8)(t.perm[tile*TileRows:])
-			for s := range pm {
-				d[pm[s]] += out[s]
-			}
+			tileKernel(t.idxOf(o, z), t.pack12, t.w[o:z], t.lens[tile*tileSlices:(tile+1)*tileSlices], xb, &out,
+				(*[TileRows]uint8)(t.perm[tile*TileRows:]), d)
 		}
 	}
 	if (w1)*TileRows > t.nPost {
@@ -416,6 +413,14 @@ func (t *Tiled) RowChunks(n int) []int {
 	}
 	b[n] = t.nPost
 	return b
+}
+
+// scatterGo adds a tile's slot results to the window's rows: d[perm[s]] +=
+// out[s] (the assembly kernels do it per slice, in the same order).
+func scatterGo(out *[TileRows]float32, perm *[TileRows]uint8, d *[TileRows]float32) {
+	for s := range perm {
+		d[perm[s]] += out[s]
+	}
 }
 
 // tileGo is the portable tile kernel: out[8s+l] is lane l of slice s. The

@@ -11,23 +11,26 @@ import (
 var useAVX = cpu.X86.HasAVX && os.Getenv("ENGRAM_NO_AVX") == ""
 
 //go:noescape
-func tileAVX(idx *uint16, w *float32, lens *uint32, ns int, x *float32, out *float32)
+func tileAVX(idx *uint16, w *float32, lens *uint32, ns int, x *float32, out *float32, perm *uint8, d *float32)
 
 //go:noescape
-func tileAVX12(idx *uint16, w *float32, lens *uint32, ns int, x *float32, out *float32)
+func tileAVX12(idx *uint16, w *float32, lens *uint32, ns int, x *float32, out *float32, perm *uint8, d *float32)
 
-// tileKernel computes one tile (see tileGo). The caller guarantees
-// len(w) = 8·Σ lens > 0, idx holding the same groups (16- or packed
-// 12-bit, with the 2 bytes of slack the packed kernel reads past a group),
-// and every index < len(x): they were built from the CSR's block.
-func tileKernel(idx []uint16, pack12 bool, w []float32, lens []uint32, x []float32, out *[TileRows]float32) {
+// tileKernel computes one tile into out (see tileGo) and adds it to d:
+// d[perm[s]] += out[s] for every slot s. The caller guarantees
+// len(w) = 8·Σ lens > 0 with len(lens) = TileRows/8, idx holding the same
+// groups (16- or packed 12-bit, with the 2 bytes of slack the packed
+// kernel reads past a group), and every index < len(x): they were built
+// from the CSR's block.
+func tileKernel(idx []uint16, pack12 bool, w []float32, lens []uint32, x []float32, out *[TileRows]float32, perm *[TileRows]uint8, d *[TileRows]float32) {
 	switch {
 	case !useAVX:
 		tileGo(idx, pack12, w, lens, x, out)
+		scatterGo(out, perm, d)
 	case pack12:
-		tileAVX12(&idx[0], &w[0], &lens[0], len(lens), &x[0], &out[0])
+		tileAVX12(&idx[0], &w[0], &lens[0], len(lens), &x[0], &out[0], &perm[0], &d[0])
 	default:
-		tileAVX(&idx[0], &w[0], &lens[0], len(lens), &x[0], &out[0])
+		tileAVX(&idx[0], &w[0], &lens[0], len(lens), &x[0], &out[0], &perm[0], &d[0])
 	}
 }
 

@@ -153,19 +153,30 @@
 	VINSERTF128 $1, h1, y1, y1; \
 	VINSERTF128 $1, h2, y2, y2
 
-// func tileAVX(idx *uint16, w *float32, lens *uint32, ns int, x *float32, out *float32)
+// SCATTER1 adds lane l of the slice result at (R8) to d[perm[l]]: d at
+// R12, the slice's 8 permutation bytes at R11. d + out, as Go's d += out.
+#define SCATTER1(l, lo) \
+	MOVBQZX l(R11), BX; \
+	VMOVSS (R12)(BX*4), X2; \
+	VADDSS lo(R8), X2, X2; \
+	VMOVSS X2, (R12)(BX*4)
+
+// func tileAVX(idx *uint16, w *float32, lens *uint32, ns int, x *float32, out *float32, perm *uint8, d *float32)
 //
 // For each of ns slices (8 rows, one per lane): out[8s+l] = Σ_k w·x[idx]
 // over lens[s] groups of 8 entries; even groups accumulate in Y0, odd in
-// Y1 (multiply, then add: never fused), and out = Y0 + Y1. Must match
-// tileGo in tiled.go bit for bit.
-TEXT ·tileAVX(SB), NOSPLIT, $0-48
+// Y1 (multiply, then add: never fused), and out = Y0 + Y1; then
+// d[perm[8s+l]] += out[8s+l]. Must match tileGo and the scatter of
+// tileKernel's portable path bit for bit.
+TEXT ·tileAVX(SB), NOSPLIT, $0-64
 	MOVQ idx+0(FP), SI
 	MOVQ w+8(FP), DI
 	MOVQ lens+16(FP), R9
 	MOVQ ns+24(FP), R10
 	MOVQ x+32(FP), DX
 	MOVQ out+40(FP), R8
+	MOVQ perm+48(FP), R11
+	MOVQ d+56(FP), R12
 
 slice:
 	TESTQ R10, R10
@@ -206,6 +217,15 @@ tail:
 done:
 	VADDPS  Y1, Y0, Y0
 	VMOVUPS Y0, (R8)
+	SCATTER1(0, 0)
+	SCATTER1(1, 4)
+	SCATTER1(2, 8)
+	SCATTER1(3, 12)
+	SCATTER1(4, 16)
+	SCATTER1(5, 20)
+	SCATTER1(6, 24)
+	SCATTER1(7, 28)
+	ADDQ    $8, R11
 	ADDQ    $32, R8
 	ADDQ    $4, R9
 	DECQ    R10
@@ -293,20 +313,23 @@ end2:
 	VZEROUPPER
 	RET
 
-// func tileAVX12(idx *uint16, w *float32, lens *uint32, ns int, x *float32, out *float32)
+// func tileAVX12(idx *uint16, w *float32, lens *uint32, ns int, x *float32, out *float32, perm *uint8, d *float32)
 //
 // tileAVX for packed 12-bit indices (12 bytes per group of 8).
 // For each of ns slices (8 rows, one per lane): out[8s+l] = Σ_k w·x[idx]
 // over lens[s] groups of 8 entries; even groups accumulate in Y0, odd in
-// Y1 (multiply, then add: never fused), and out = Y0 + Y1. Must match
-// tileGo in tiled.go bit for bit.
-TEXT ·tileAVX12(SB), NOSPLIT, $0-48
+// Y1 (multiply, then add: never fused), and out = Y0 + Y1; then
+// d[perm[8s+l]] += out[8s+l]. Must match tileGo and the scatter of
+// tileKernel's portable path bit for bit.
+TEXT ·tileAVX12(SB), NOSPLIT, $0-64
 	MOVQ idx+0(FP), SI
 	MOVQ w+8(FP), DI
 	MOVQ lens+16(FP), R9
 	MOVQ ns+24(FP), R10
 	MOVQ x+32(FP), DX
 	MOVQ out+40(FP), R8
+	MOVQ perm+48(FP), R11
+	MOVQ d+56(FP), R12
 
 slice_12:
 	TESTQ R10, R10
@@ -347,6 +370,15 @@ tail_12:
 done_12:
 	VADDPS  Y1, Y0, Y0
 	VMOVUPS Y0, (R8)
+	SCATTER1(0, 0)
+	SCATTER1(1, 4)
+	SCATTER1(2, 8)
+	SCATTER1(3, 12)
+	SCATTER1(4, 16)
+	SCATTER1(5, 20)
+	SCATTER1(6, 24)
+	SCATTER1(7, 28)
+	ADDQ    $8, R11
 	ADDQ    $32, R8
 	ADDQ    $4, R9
 	DECQ    R10
