@@ -49,7 +49,7 @@ type Tiled struct {
 	lens        []uint32 // groups per slice
 	perm        []uint8  // slot → row within the window (padding slots of a short last window: ≥ its rows)
 	// idx holds the block-local presynaptic indices: one uint16 per entry,
-	// or, when pack12 (block width 4096), 12 bits per entry — a group of
+	// or, when pack12 (indices < 4096), 12 bits per entry — a group of
 	// eight is 6 words (see put12) — so a synapse streams 5.5 bytes, not 6.
 	idx    []uint16
 	pack12 bool
@@ -147,7 +147,9 @@ func NewTiled(c *CSR, workers int) (*Tiled, error) {
 	for tile := 0; tile < nt; tile++ {
 		t.tOff[tile+1] = t.tOff[tile] + size[tile]
 	}
-	t.pack12 = bw == tileMinBlock
+	// 12 bits hold every block-local index of 4096-column blocks, and any
+	// index when the whole matrix is one block of ≤ 4096 columns.
+	t.pack12 = bw == tileMinBlock || c.NPre <= tileMinBlock
 	ni := t.tOff[nt]
 	if t.pack12 {
 		ni = ni / 8 * 6
