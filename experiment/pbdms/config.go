@@ -132,6 +132,6 @@ func (c *Config) EstimateBytes() int64 {
 	total := c.steps(c.Protocol.BackgroundMs) + c.steps(c.Protocol.PresentationMs) + c.steps(c.Protocol.DelayMs)
 	samples := int64(total/every + 2)
 	rec := samples * int64(c.Network.P+c.Record.Neurons+4) * 8
-	state := int64(c.Network.N) * 4 * 8
+	state := int64(c.Network.N) * 4 * 16 // two Sims at a time (conditions in lockstep)
 	return c.Sections.EstimateBytes() + rec + state
 }

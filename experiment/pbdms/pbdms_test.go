@@ -3,6 +3,7 @@ package pbdms
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/engramsim/engram/rng"
@@ -259,5 +260,48 @@ func TestR14NovelLargeN(t *testing.T) {
 	}
 	if maxOn >= 0.12 {
 		t.Errorf("background polarisation max |m| = %.3f ≥ 0.12", maxOn)
+	}
+}
+
+// Trial k of familiar and novel run side by side in a rate.Lockstep: the
+// traces are identical to running them one after the other — with input
+// noise, two trials, a Lyapunov twin over the delay (which takes the Sims
+// out of the pair), and for the rk2 integrator (never paired).
+func TestLockstepTrialsIdentical(t *testing.T) {
+	defer func() { lockstepTrials = true }()
+	for _, mod := range []func(c *Config){
+		func(c *Config) {},
+		func(c *Config) { c.Protocol.Lyapunov = true },
+		func(c *Config) { c.Dynamics.Integrator = "rk2" },
+	} {
+		c := PaperDefaults()
+		c.Network.N, c.Network.C, c.Network.P = 3000, 0.05, 10
+		c.Protocol.BackgroundMs, c.Protocol.PresentationMs, c.Protocol.DelayMs = 40, 30, 60
+		c.Protocol.Trials = 2
+		c.Dynamics.NoiseSD = 0.2
+		mod(c)
+		if err := c.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		var res [2]*Result
+		for v, pair := range []bool{true, false} {
+			lockstepTrials = pair
+			r, err := Simulate(context.Background(), c, 3, 2, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res[v] = r
+		}
+		if len(res[0].Traces) != 4 {
+			t.Fatalf("%d traces, want 4", len(res[0].Traces))
+		}
+		for i := range res[0].Traces {
+			a, b := res[0].Traces[i], res[1].Traces[i]
+			if a.Condition != b.Condition || a.Trial != b.Trial || !slices.Equal(a.M, b.M) || !slices.Equal(a.Rates, b.Rates) ||
+				!slices.Equal(a.EndRates, b.EndRates) || !slices.Equal(a.StimRates, b.StimRates) ||
+				math.Float64bits(a.LyapunovPerS) != math.Float64bits(b.LyapunovPerS) || a.TemporalSDHz != b.TemporalSDHz {
+				t.Fatalf("lyapunov=%v %s: trace %d (%s %d) differs in lockstep", c.Protocol.Lyapunov, c.Dynamics.Integrator, i, a.Condition, a.Trial)
+			}
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/engramsim/engram/analysis/recall"
 	"github.com/engramsim/engram/experiment/pbnet"
@@ -70,30 +71,83 @@ func Simulate(ctx context.Context, c *Config, seed uint64, workers int, prog pro
 	res := &Result{Net: net, P: c.Network.P}
 	res.Couplings = net.BackgroundCouplings
 	nb, np, nd := c.steps(c.Protocol.BackgroundMs), c.steps(c.Protocol.PresentationMs), c.steps(c.Protocol.DelayMs)
-	total := int64(len(c.Protocol.Conditions)*c.Protocol.Trials) * int64(nb+np+nd)
+	conds := c.Protocol.Conditions
+	total := int64(len(conds)*c.Protocol.Trials) * int64(nb+np+nd)
+	var mu sync.Mutex
 	var done int64
-	for _, cond := range c.Protocol.Conditions {
-		for k := 0; k < c.Protocol.Trials; k++ {
-			tr, err := runTrial(ctx, c, net, cond, k, seed, workers, func(n int) {
-				done += int64(n)
-				progress.Report(prog, done, total)
-			})
-			if err != nil {
-				return nil, err
+	tick := func(n int) {
+		mu.Lock()
+		done += int64(n)
+		progress.Report(prog, done, total)
+		mu.Unlock()
+	}
+	// Trial k of two conditions starts from the same state and has the same
+	// timing: the two run side by side, their Sims in a rate.Lockstep that
+	// reads W once per step for both (bit-identical to one after the other).
+	pair := lockstepTrials && net.Dyn.Integrator != rate.RK2
+	traces := make([][]*Trace, len(conds))
+	for k := 0; k < c.Protocol.Trials; k++ {
+		for ci := 0; ci < len(conds); ci++ {
+			if !pair || ci+1 == len(conds) {
+				tr, err := runTrial(ctx, c, net, conds[ci], k, seed, workers, tick, nil)
+				if err != nil {
+					return nil, err
+				}
+				traces[ci] = append(traces[ci], tr)
+				continue
 			}
-			res.Traces = append(res.Traces, tr)
+			// the first error stops the partner trial and is returned
+			pctx, cancel := context.WithCancel(ctx)
+			var ls rate.Lockstep
+			var trs [2]*Trace
+			var first error
+			var wg sync.WaitGroup
+			for j := range 2 {
+				wg.Go(func() {
+					tr, err := runTrial(pctx, c, net, conds[ci+j], k, seed, workers, tick, &ls)
+					mu.Lock()
+					defer mu.Unlock()
+					if err != nil && first == nil {
+						first = err
+						cancel()
+					}
+					trs[j] = tr
+				})
+			}
+			wg.Wait()
+			cancel()
+			if first != nil {
+				return nil, first
+			}
+			traces[ci] = append(traces[ci], trs[0])
+			traces[ci+1] = append(traces[ci+1], trs[1])
+			ci++
 		}
+	}
+	for _, ts := range traces {
+		res.Traces = append(res.Traces, ts...)
 	}
 	return res, nil
 }
 
-func runTrial(ctx context.Context, c *Config, net *pbnet.Net, cond string, trial int, seed uint64, workers int, tick func(int)) (*Trace, error) {
+// lockstepTrials runs trial k of two conditions side by side (tests turn
+// it off to check that the results are identical).
+var lockstepTrials = true
+
+// runTrial runs one trial; with ls non-nil its Sim joins that pair, and
+// the partner trial must run on another goroutine.
+func runTrial(ctx context.Context, c *Config, net *pbnet.Net, cond string, trial int, seed uint64, workers int, tick func(int), ls *rate.Lockstep) (*Trace, error) {
 	n, p := c.Network.N, c.Network.P
 	s, err := rate.NewSim(net.Model, net.Dyn, rate.SimOptions{Workers: workers, Seed: seed, Trial: uint64(trial)})
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
+	if ls != nil {
+		if err := ls.Join(s); err != nil {
+			return nil, err
+		}
+	}
 	// Initial state: keyed by trial only, so trial k of every condition
 	// starts from the same state.
 	switch c.Protocol.Init {

@@ -24,6 +24,9 @@ func (s *Sim) StartLyapunov(d0 float64, every int, seed, key uint64) error {
 	if !(d0 > 0) || every < 1 {
 		return fmt.Errorf("rate: Lyapunov needs d0 > 0 and every ≥ 1 (got %v, %d)", d0, every)
 	}
+	if s.ls != nil {
+		s.ls.leave(s) // the twin and the pair would both need the second vector
+	}
 	n := s.m.N
 	l := &lyapState{r: make([]float32, n), next: make([]float32, n), tmp: make([]float32, n), d0: d0, every: every}
 	if s.dyn.Integrator == RK2 {

@@ -153,6 +153,9 @@ type Sim struct {
 	a     float32 // dt/τ (Euler) or 1 − exp(−dt/τ) (exp Euler)
 
 	lyap *lyapState
+
+	ls     *Lockstep // the pair s has joined, or nil
+	lsDone bool      // set by the partner before it releases s: s was stepped
 }
 
 // NewSim allocates a simulation with R = Ext = 0.
@@ -191,7 +194,12 @@ func NewSim(m *Model, d Dynamics, o SimOptions) (*Sim, error) {
 }
 
 // Close releases the worker goroutines.
-func (s *Sim) Close() { s.pool.Close() }
+func (s *Sim) Close() {
+	if s.ls != nil {
+		s.ls.leave(s)
+	}
+	s.pool.Close()
+}
 
 // Model returns the simulated model.
 func (s *Sim) Model() *Model { return s.m }
@@ -238,6 +246,9 @@ var fuseTwin = true
 
 // Step advances the state by one time step.
 func (s *Sim) Step() {
+	if s.ls != nil && s.ls.step(s) {
+		return
+	}
 	in := s.prepareInput()
 	l := s.lyap
 	if l != nil && fuseTwin && s.dyn.Integrator != RK2 {
