@@ -10,6 +10,7 @@ fi
 echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for size in "50000 0.005" "40000 0.1"; do
   /usr/bin/python3 bench/ratenet/step_numpy.py $size 20
+  /usr/bin/python3 bench/ratenet/matvec_numpy.py $size 30
 done
 go test -run XXX -bench 'BenchmarkStep' -benchtime 20x -count 3 ./model/rate/
 go test -run XXX -bench 'BenchmarkBuild' -benchtime 2x -count 2 ./model/rate/

@@ -7,6 +7,10 @@
 // period (temporal SD of rates, autocorrelation of m, largest Lyapunov
 // exponent).
 //
+// Trial k of two conditions runs side by side, the two Sims sharing each
+// step's pass over W (rate.Lockstep; results identical to running them one
+// after the other).
+//
 // Registered as experiment "pb-dms"; `engram demo` runs it with a small,
 // fast default (N = 20 000, K = 250, p = 30, shortened protocol) and
 // examples/pb-dms.toml holds the paper's full protocol.

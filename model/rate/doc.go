@@ -37,7 +37,11 @@
 // estimate the largest Lyapunov exponent. With the Euler schemes the twin
 // is advanced in the same pass over W as the state
 // (conn.Tiled.MulVec2Range, bit-identical to two passes), which costs
-// ≈ 1.4–1.8 single passes instead of 2; with RK2 it doubles the cost.
+// ≈ 1.3–1.8 single passes instead of 2; with RK2 it doubles the cost.
+//
+// Lockstep pairs two Sims of one model, each stepped from its own
+// goroutine, so that each step reads W once for both (the same bits as
+// stepping them alone): trials of one network with the same timing.
 //
 // PatternCouplings gives the per-pattern gains λ_μ = (A/N) Σ_i φ′(h_i) f g
 // of the linearised dynamics at a state: their mean is the mean-field
