@@ -136,6 +136,9 @@ func (c *Config) EstimateBytes() int64 {
 	total := c.steps(c.Protocol.BackgroundMs) + c.steps(c.Protocol.PresentationMs) + c.steps(c.Protocol.DelayMs)
 	samples := int64(total/every + 2)
 	rec := samples * int64(c.Network.P+c.Record.Neurons+4) * 8
-	state := int64(c.Network.N) * 4 * 16 // two Sims at a time (conditions in lockstep)
+	// two trials at a time (conditions in lockstep), each ≈ 56 bytes per
+	// neuron: R, Ext, next, input, stimulus, Welford (2 float64), a
+	// Lyapunov twin (3 vectors + a float64 scratch)
+	state := int64(c.Network.N) * 2 * 56
 	return c.Sections.EstimateBytes() + rec + state
 }

@@ -2,9 +2,12 @@ package pbdms
 
 import (
 	"context"
+	"errors"
 	"math"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/engramsim/engram/rng"
 )
@@ -303,5 +306,65 @@ func TestLockstepTrialsIdentical(t *testing.T) {
 				t.Fatalf("lyapunov=%v %s: trace %d (%s %d) differs in lockstep", c.Protocol.Lyapunov, c.Dynamics.Integrator, i, a.Condition, a.Trial)
 			}
 		}
+	}
+}
+
+// countTicks records progress reports.
+type countTicks struct{ done, total, calls int64 }
+
+func (c *countTicks) Progress(done, total int64) { c.done, c.total, c.calls = done, total, c.calls+1 }
+
+// With trials side by side, errors and progress are those of the
+// sequential order: when both trials run away at the same check the
+// familiar trial's error is returned, every run (the first version
+// returned either); progress ends at exactly the total (it used to count
+// the steps of later segments from the run's step counter and overshot,
+// paired or not); a cancelled context stops a paired run promptly with
+// its error.
+func TestLockstepTrialsErrorsAndProgress(t *testing.T) {
+	defer func() { lockstepTrials = true }()
+	small := func() *Config {
+		c := PaperDefaults()
+		c.Network.N, c.Network.C, c.Network.P = 3000, 0.05, 10
+		c.Protocol.BackgroundMs, c.Protocol.PresentationMs, c.Protocol.DelayMs = 40, 30, 60
+		c.Protocol.Trials = 2
+		c.Dynamics.NoiseSD = 0.2
+		return c
+	}
+	c := small()
+	c.Protocol.RunawayHz = 1e-6 // every trial "runs away" at its first check
+	lockstepTrials = false
+	_, seqErr := Simulate(context.Background(), c, 3, 2, nil)
+	if seqErr == nil || !strings.HasPrefix(seqErr.Error(), "familiar trial 0") {
+		t.Fatalf("sequential: %v", seqErr)
+	}
+	lockstepTrials = true
+	for range 10 {
+		if _, err := Simulate(context.Background(), c, 3, 2, nil); err == nil || err.Error() != seqErr.Error() {
+			t.Fatalf("paired: %v, want %v", err, seqErr)
+		}
+	}
+	for _, pair := range []bool{true, false} {
+		lockstepTrials = pair
+		var ct countTicks
+		if _, err := Simulate(context.Background(), small(), 3, 2, &ct); err != nil {
+			t.Fatal(err)
+		}
+		if ct.done != ct.total || ct.total != 4*(80+60+120) {
+			t.Fatalf("paired %v: progress ends at %d of %d, want %d", pair, ct.done, ct.total, 4*(80+60+120))
+		}
+	}
+	lockstepTrials = true
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	done := make(chan error, 1)
+	go func() { _, err := Simulate(ctx, small(), 3, 2, nil); done <- err }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled run: %v", err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("a cancelled paired run does not return")
 	}
 }

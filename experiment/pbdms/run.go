@@ -1,6 +1,7 @@
 package pbdms
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -96,28 +97,28 @@ func Simulate(ctx context.Context, c *Config, seed uint64, workers int, prog pro
 				traces[ci] = append(traces[ci], tr)
 				continue
 			}
-			// the first error stops the partner trial and is returned
+			// Trials run trial by trial (k of both conditions, then k+1), so
+			// when different trials fail, the error can differ from the
+			// one-condition-after-the-other order.
 			pctx, cancel := context.WithCancel(ctx)
 			var ls rate.Lockstep
 			var trs [2]*Trace
-			var first error
+			var errs [2]error
 			var wg sync.WaitGroup
 			for j := range 2 {
 				wg.Go(func() {
-					tr, err := runTrial(pctx, c, net, conds[ci+j], k, seed, workers, tick, &ls)
-					mu.Lock()
-					defer mu.Unlock()
-					if err != nil && first == nil {
-						first = err
+					trs[j], errs[j] = runTrial(pctx, c, net, conds[ci+j], k, seed, workers, tick, &ls)
+					if errs[j] != nil && j == 0 { // the first condition's error wins, as sequentially
 						cancel()
 					}
-					trs[j] = tr
 				})
 			}
 			wg.Wait()
 			cancel()
-			if first != nil {
-				return nil, first
+			// the error the sequential order would give for this trial: the
+			// first condition's (only it cancels the partner), else the second's
+			if err := cmp.Or(errs[0], errs[1]); err != nil {
+				return nil, err
 			}
 			traces[ci] = append(traces[ci], trs[0])
 			traces[ci+1] = append(traces[ci+1], trs[1])
@@ -220,6 +221,8 @@ func runTrial(ctx context.Context, c *Config, net *pbnet.Net, cond string, trial
 				if err := pbnet.CheckState(s.R, c.Protocol.RunawayHz, s.TimeMs()); err != nil {
 					return fmt.Errorf("%s trial %d: %v", cond, trial, err)
 				}
+			}
+			if (k+1)%100 == 0 { // progress counts this segment's steps
 				tick(100)
 			}
 		}

@@ -15,8 +15,11 @@ import (
 // (pbdms runs familiar and novel trial k side by side).
 //
 // Each Sim must be stepped from its own goroutine: a Step waits for the
-// partner's. A Sim leaves on Close and on StartLyapunov (its twin makes the
-// step a two-state pass already); after that its partner steps alone. Only
+// partner's, so a Sim that stops stepping must Close (on its own
+// goroutine) or its partner blocks. A Sim leaves on Close and on
+// StartLyapunov (its twin makes the step a two-state pass already); after
+// that its partner steps alone. A panic in a paired step (say, a partner's
+// Ext of the wrong length) is re-raised on both goroutines. Only
 // Euler and exponential Euler steps are shared; Sims of different models
 // or dynamics cannot join.
 type Lockstep struct {
@@ -79,16 +82,37 @@ func (l *Lockstep) step(s *Sim) bool {
 		s.lsDone = false
 		l.mu.Unlock()
 		<-ch
+		if v := s.lsPanic; v != nil {
+			s.lsPanic = nil
+			panic(fmt.Sprintf("rate: Lockstep: the paired step panicked on the partner's goroutine: %v", v))
+		}
 		return s.lsDone // false: the partner left instead of stepping
 	}
 	p, ch := l.waiting, l.ready
 	l.waiting, l.ready = nil, nil
 	l.shared++
 	l.mu.Unlock()
+	ok := false
+	defer func() {
+		if !ok { // advancePair panicked: p's state is half-advanced, re-panic there too
+			v := recover()
+			p.lsPanic = v
+			close(ch)
+			panic(v)
+		}
+	}()
 	s.advancePair(p)
+	ok = true
 	p.lsDone = true
 	close(ch)
 	return true
+}
+
+// waitingSim returns the member blocked in Step (for tests).
+func (l *Lockstep) waitingSim() *Sim {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.waiting
 }
 
 // leave takes s out of the pair and releases a partner waiting for it.

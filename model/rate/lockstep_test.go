@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/engramsim/engram/ratefn"
 )
@@ -134,5 +135,49 @@ func TestLockstepJoinErrors(t *testing.T) {
 	}
 	if ls.Join(sim(m, Euler)) == nil {
 		t.Fatal("a third member joined")
+	}
+}
+
+// TestLockstepPanicPropagates: when the paired step panics on one
+// goroutine (here because the waiting partner's Ext is too short), the
+// partner panics too instead of waiting forever.
+func TestLockstepPanicPropagates(t *testing.T) {
+	m, _, _, _ := network(t, 500, 20, 10, ratefn.MedianA, 3)
+	var ls Lockstep
+	sims := make([]*Sim, 2)
+	for i := range sims {
+		s, err := NewSim(m, DefaultDynamics(), SimOptions{Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ls.Join(s); err != nil {
+			t.Fatal(err)
+		}
+		sims[i] = s
+	}
+	a, b := sims[0], sims[1]
+	a.Ext = a.Ext[:10]
+	aPanic := make(chan any, 1)
+	go func() {
+		defer a.Close()
+		defer func() { aPanic <- recover() }()
+		a.Step()
+	}()
+	for ls.waitingSim() != a {
+		time.Sleep(time.Millisecond)
+	}
+	var bPanic any
+	func() {
+		defer b.Close()
+		defer func() { bPanic = recover() }()
+		b.Step()
+	}()
+	select {
+	case v := <-aPanic:
+		if v == nil || bPanic == nil {
+			t.Fatalf("panics: waiting Sim %v, stepping Sim %v; want both", v, bPanic)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the waiting Sim is stuck after its partner's paired step panicked")
 	}
 }

@@ -154,8 +154,9 @@ type Sim struct {
 
 	lyap *lyapState
 
-	ls     *Lockstep // the pair s has joined, or nil
-	lsDone bool      // set by the partner before it releases s: s was stepped
+	ls      *Lockstep // the pair s has joined, or nil
+	lsDone  bool      // set by the partner before it releases s: s was stepped
+	lsPanic any       // set by the partner when the paired step panicked
 }
 
 // NewSim allocates a simulation with R = Ext = 0.
