@@ -56,17 +56,7 @@ func TestLockstepStress(t *testing.T) {
 			}
 			pl[v] = p
 		}
-		newSim := func(v int) *Sim {
-			s, err := NewSim(m, d, SimOptions{Workers: pl[v].workers, Seed: 5, Trial: uint64(v)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i := range s.R {
-				s.R[i] = float32(m.TF.Rate(float64(pat.Row(v)[i])))
-				s.Ext[i] = float32(v) * 0.1 * float32(i%7)
-			}
-			return s
-		}
+		newSim := func(v int) *Sim { return trialSim(t, m, d, pl[v].workers, v, pat) }
 		type out struct {
 			r     []float32
 			steps int64

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/engramsim/engram/ratefn"
+	"github.com/engramsim/engram/stim"
 )
 
 // TestLockstepIdentical: two Sims stepped as a pair (different initial
@@ -30,17 +31,7 @@ func TestLockstepIdentical(t *testing.T) {
 				d := DefaultDynamics()
 				d.Integrator = integ
 				d.NoiseSD = 0.3
-				newSim := func(v int) *Sim {
-					s, err := NewSim(m, d, SimOptions{Workers: workers, Seed: 5, Trial: uint64(v)})
-					if err != nil {
-						t.Fatal(err)
-					}
-					for i := range s.R {
-						s.R[i] = float32(m.TF.Rate(float64(pat.Row(v)[i])))
-						s.Ext[i] = float32(v) * 0.1 * float32(i%7)
-					}
-					return s
-				}
+				newSim := func(v int) *Sim { return trialSim(t, m, d, workers, v, pat) }
 				run := func(s *Sim, p plan) ([]float32, float64) {
 					defer s.Close()
 					for k := 0; k < p.steps; k++ {
@@ -89,6 +80,21 @@ func TestLockstepIdentical(t *testing.T) {
 			}
 		}
 	}
+}
+
+// trialSim is Sim v of a pair test: its own noise stream, started at φ of
+// pattern v, with an external input that differs between the two.
+func trialSim(t *testing.T, m *Model, d Dynamics, workers, v int, pat *stim.Patterns) *Sim {
+	t.Helper()
+	s, err := NewSim(m, d, SimOptions{Workers: workers, Seed: 5, Trial: uint64(v)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range s.R {
+		s.R[i] = float32(m.TF.Rate(float64(pat.Row(v)[i])))
+		s.Ext[i] = float32(v) * 0.1 * float32(i%7)
+	}
+	return s
 }
 
 // TestLockstepJoinErrors: RK2, a third member, another model, a Sim with a
