@@ -10,6 +10,7 @@ import (
 
 	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/homeostasis"
 	"github.com/engramsim/engram/experiment/pbload"
 	"github.com/engramsim/engram/experiment/pbnet"
 	"github.com/engramsim/engram/plot"
@@ -83,7 +84,7 @@ func (a *app) theoryCommands() []*cobra.Command {
 
 // theoryExperiments returns the MFT/simulation experiments.
 func theoryExperiments() []experiment.Def {
-	return []experiment.Def{pbload.Def()}
+	return []experiment.Def{pbload.Def(), homeostasis.Def()}
 }
 
 func (a *app) capacityCmd() *cobra.Command {

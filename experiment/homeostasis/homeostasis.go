@@ -1,0 +1,332 @@
+// Package homeostasis is the input-strength sweep of the branching network
+// with rate homeostasis (model/homeostasis; criticality.md §6): for each
+// external drive h it develops the network under the homeostatic rule,
+// freezes it and measures the branching ratio (OLS, and multistep
+// regression on a subsample of the units) and the autocorrelation time
+// against the theory m = 1 − h/r*. Lower input ⇒ more recurrence ⇒ closer
+// to criticality: the knob of Cramer et al. (2020).
+//
+// Registered as experiment "homeostasis"; examples/homeostasis.toml.
+package homeostasis
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"sync"
+
+	"github.com/engramsim/engram/analysis/branching"
+	"github.com/engramsim/engram/experiment"
+	hm "github.com/engramsim/engram/model/homeostasis"
+	"github.com/engramsim/engram/par"
+	"github.com/engramsim/engram/plot"
+	"github.com/engramsim/engram/progress"
+	"github.com/engramsim/engram/store"
+)
+
+// Network is the [network] section.
+type Network struct {
+	N     int     `toml:"n" doc:"binary units"`
+	K     int     `toml:"k" doc:"fixed random presynaptic partners per unit"`
+	RStar float64 `toml:"r_star" doc:"target rate r* (events per unit and step)"`
+	TauHP float64 `toml:"tau_hp" doc:"homeostatic time constant (steps)"`
+	Seed  uint64  `toml:"seed" doc:"master seed"`
+}
+
+// Sweep is the [sweep] section.
+type Sweep struct {
+	HOverRStar    []float64 `toml:"h_over_r_star" doc:"external drive h as a fraction of r* (= 1 − m in theory)"`
+	Seeds         int       `toml:"seeds" doc:"network realisations per drive"`
+	Develop       int       `toml:"develop_steps" doc:"plastic steps before freezing (spec: 150000)"`
+	Measure       int       `toml:"measure_steps" doc:"frozen steps measured (spec: 100000)"`
+	AverageLast   int       `toml:"average_last_steps" doc:"freeze the weights at their mean over this many last plastic steps (0 = the last value)"`
+	SubsampleFrac float64   `toml:"subsample_frac" doc:"fraction of units whose activity is also analysed by multistep regression (0 = none)"`
+	MRTrials      int       `toml:"mr_trials" doc:"the measurement is cut into this many trials for MR's bootstrap"`
+}
+
+// Config is the experiment's configuration.
+type Config struct {
+	Network Network `toml:"network"`
+	Sweep   Sweep   `toml:"sweep"`
+}
+
+// Defaults is the spec's CR-1 network over four drives.
+func Defaults() *Config {
+	return &Config{
+		Network: Network{N: 1000, K: 100, RStar: 0.01, TauHP: 2000, Seed: 1},
+		Sweep: Sweep{HOverRStar: []float64{0.3, 0.1, 0.03, 0.01}, Seeds: 2, Develop: 150000, Measure: 100000,
+			AverageLast: 20000, SubsampleFrac: 0.1, MRTrials: 10},
+	}
+}
+
+// SeedValue implements experiment.Config.
+func (c *Config) SeedValue() uint64 { return c.Network.Seed }
+
+// SetSeed implements experiment.Config.
+func (c *Config) SetSeed(s uint64) { c.Network.Seed = s }
+
+// model returns the model config of drive index i, realisation s.
+func (c *Config) model(i, s int) hm.Config {
+	n := c.Network
+	return hm.Config{N: n.N, K: n.K, H: c.Sweep.HOverRStar[i] * n.RStar, RStar: n.RStar, TauHP: n.TauHP,
+		Seed: n.Seed, Key: uint64(i)<<20 | uint64(s)}
+}
+
+func (c *Config) run() hm.RunOptions {
+	w := c.Sweep
+	return hm.RunOptions{Develop: w.Develop, Measure: w.Measure, AverageLast: w.AverageLast,
+		Subsample: int(math.Round(w.SubsampleFrac * float64(c.Network.N)))}
+}
+
+// Validate implements experiment.Config.
+func (c *Config) Validate() error {
+	w := c.Sweep
+	if len(w.HOverRStar) == 0 {
+		return fmt.Errorf("sweep.h_over_r_star is empty")
+	}
+	for i, x := range w.HOverRStar {
+		if !(x > 0 && x < 1) {
+			return fmt.Errorf("sweep.h_over_r_star[%d] = %v must be in (0, 1)", i, x)
+		}
+		if err := c.model(i, 0).Validate(); err != nil {
+			return fmt.Errorf("network: %w", err)
+		}
+	}
+	switch {
+	case w.Seeds < 1:
+		return fmt.Errorf("sweep.seeds = %d must be ≥ 1", w.Seeds)
+	case w.Develop < 0:
+		return fmt.Errorf("sweep.develop_steps = %d must be ≥ 0", w.Develop)
+	case w.AverageLast < 0 || w.AverageLast > w.Develop:
+		return fmt.Errorf("sweep.average_last_steps = %d must be in [0, develop_steps]", w.AverageLast)
+	case !(w.SubsampleFrac >= 0 && w.SubsampleFrac <= 1):
+		return fmt.Errorf("sweep.subsample_frac = %v must be in [0, 1]", w.SubsampleFrac)
+	case w.MRTrials < 2:
+		return fmt.Errorf("sweep.mr_trials = %d must be ≥ 2 (MR's bootstrap resamples trials)", w.MRTrials)
+	case w.Measure < 100*w.MRTrials:
+		return fmt.Errorf("sweep.measure_steps = %d must be ≥ 100 per MR trial (%d)", w.Measure, 100*w.MRTrials)
+	}
+	return nil
+}
+
+// EstimateBytes is the activity kept per run (two float64 series) plus
+// the networks being simulated.
+func (c *Config) EstimateBytes() int64 {
+	runs := int64(len(c.Sweep.HOverRStar) * c.Sweep.Seeds)
+	net := int64(c.Network.N) * int64(c.Network.K) * 24
+	return runs*int64(c.Sweep.Measure)*16 + 4*net
+}
+
+// Def registers the experiment.
+func Def() experiment.Def {
+	return experiment.Def{
+		Name:          "homeostasis",
+		Doc:           "branching network with rate homeostasis: input strength vs distance to criticality (criticality spec §6)",
+		NewConfig:     func() experiment.Config { return Defaults() },
+		EstimateBytes: func(c experiment.Config) int64 { return c.(*Config).EstimateBytes() },
+		Run: func(ctx context.Context, c experiment.Config, env *experiment.Env) (experiment.Summary, error) {
+			return Run(ctx, c.(*Config), env)
+		},
+	}
+}
+
+// Point is one (drive, realisation).
+type Point struct {
+	*hm.Result
+	HOverRStar float64
+	Seed       int
+	TauOLS     float64 // −1/ln m̂ (steps)
+	MR         *branching.Result
+}
+
+// Simulate runs every (drive, realisation) on up to workers goroutines;
+// the results do not depend on workers.
+func Simulate(ctx context.Context, c *Config, workers int, prog progress.Reporter) ([]Point, error) {
+	nh, ns := len(c.Sweep.HOverRStar), c.Sweep.Seeds
+	pts := make([]Point, nh*ns)
+	errs := make([]error, nh*ns)
+	o := c.run()
+	var mu sync.Mutex
+	var done int64
+	par.For(nh*ns, workers, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			if ctx.Err() != nil {
+				errs[j] = ctx.Err()
+				continue
+			}
+			i, s := j/ns, j%ns
+			r, err := hm.Run(c.model(i, s), o)
+			if err != nil {
+				errs[j] = err
+				continue
+			}
+			p := Point{Result: r, HOverRStar: c.Sweep.HOverRStar[i], Seed: s, TauOLS: -1 / math.Log(r.M)}
+			if r.SubActivity != nil {
+				p.MR, errs[j] = mr(r.SubActivity, c.Sweep.MRTrials, r.MTheory)
+			}
+			pts[j] = p
+			mu.Lock()
+			done++
+			progress.Report(prog, done, int64(nh*ns))
+			mu.Unlock()
+		}
+	})
+	for j, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("h/r* = %g, realisation %d: %w", c.Sweep.HOverRStar[j/ns], j%ns, err)
+		}
+	}
+	return pts, nil
+}
+
+// mr runs multistep regression (sm, exp_offset, 100 trial bootstraps) on
+// the activity cut into trials, with lags up to 10 expected τ.
+func mr(a []float64, trials int, mTheory float64) (*branching.Result, error) {
+	l := len(a) / trials
+	tr := make([][]float64, trials)
+	for k := range tr {
+		tr[k] = a[k*l : (k+1)*l]
+	}
+	kmax := min(l/2, max(10, int(10*-1/math.Log(mTheory))))
+	return branching.Analyze(tr, &branching.Options{Models: []branching.Model{branching.ExpOffset}, KMin: 1, KMax: kmax,
+		NumBoot: 100, Dt: 1, DtUnit: "steps"})
+}
+
+// Run simulates, writes res/sweep.tsv, rec/activity_*.npy, the figures and
+// the report section.
+func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summary, error) {
+	pts, err := Simulate(ctx, c, env.Workers, env.Progress)
+	if err != nil {
+		return nil, err
+	}
+	hdr := []string{"h_over_r_star", "h", "realisation", "m_ols", "m_theory", "tau_ols_steps", "rate", "rate_deviation",
+		"mean_w", "m_mr_subsample", "m_mr_se", "tau_mr_steps", "m_ols_subsample", "warning"}
+	tw, err := store.NewTSVWriter(env.Path("res", "sweep.tsv"), hdr)
+	if err != nil {
+		return nil, err
+	}
+	var warnings []string
+	for _, p := range pts {
+		mm, ms, mt, mc := math.NaN(), math.NaN(), math.NaN(), math.NaN()
+		if p.MR != nil {
+			mm, ms, mt, mc = p.MR.M, p.MR.MStdErr, p.MR.TauBins, p.MR.MConventional
+		}
+		if err := tw.Row(p.HOverRStar, p.H, p.Seed, p.M, p.MTheory, p.TauOLS, p.Rate, p.RateDeviation, p.MeanW,
+			mm, ms, mt, mc, p.Warning); err != nil {
+			tw.Abort()
+			return nil, err
+		}
+		if p.Warning != "" {
+			warnings = append(warnings, fmt.Sprintf("h/r* = %g, realisation %d: %s", p.HOverRStar, p.Seed, p.Warning))
+		}
+		if err := store.WriteNPY(env.Path("rec", fmt.Sprintf("activity_h%g_r%d.npy", p.HOverRStar, p.Seed)), p.Activity); err != nil {
+			tw.Abort()
+			return nil, err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	for _, w := range warnings {
+		env.Logf("warning: %s", w)
+	}
+
+	// per drive: mean over realisations, sorted by h/r*
+	type agg struct{ x, m, mSD, mr, tau, tauMR, rate float64 }
+	by := map[float64][]Point{}
+	for _, p := range pts {
+		by[p.HOverRStar] = append(by[p.HOverRStar], p)
+	}
+	var ag []agg
+	for x, ps := range by {
+		var a agg
+		a.x = x
+		var ms []float64
+		for _, p := range ps {
+			ms = append(ms, p.M)
+			a.tau += p.TauOLS / float64(len(ps))
+			a.rate += p.Rate / float64(len(ps))
+			if p.MR != nil {
+				a.mr += p.MR.M / float64(len(ps))
+				a.tauMR += p.MR.TauBins / float64(len(ps))
+			} else {
+				a.mr, a.tauMR = math.NaN(), math.NaN()
+			}
+		}
+		a.m, a.mSD = meanSD(ms)
+		ag = append(ag, a)
+	}
+	sort.Slice(ag, func(i, j int) bool { return ag[i].x < ag[j].x })
+	col := func(f func(agg) float64) []float64 {
+		v := make([]float64, len(ag))
+		for i, a := range ag {
+			v[i] = f(a)
+		}
+		return v
+	}
+	x := col(func(a agg) float64 { return a.x })
+	var xt, mt, tt []float64
+	for e := math.Log10(x[0]); e <= math.Log10(x[len(x)-1])+1e-9; e += 0.02 {
+		xt = append(xt, math.Pow(10, e))
+		mt = append(mt, 1-math.Pow(10, e))
+		tt = append(tt, -1/math.Log(1-math.Pow(10, e)))
+	}
+	mBase := env.Path("figs", "m_vs_input")
+	if _, err := plot.Lines(mBase, plot.LineSpec{Title: fmt.Sprintf("Branching ratio vs input (N = %d, K = %d, r* = %g)", c.Network.N, c.Network.K, c.Network.RStar),
+		XLabel: "input h / r*", YLabel: "branching ratio m", LogX: true, Legend: true, Series: []plot.Series{
+			{Name: "theory 1 − h/r*", X: xt, Y: mt, Color: 2},
+			{Name: "OLS, all units (mean ± SD)", X: x, Y: col(func(a agg) float64 { return a.m }), YErr: col(func(a agg) float64 { return a.mSD }), Points: true, Color: 0},
+			{Name: fmt.Sprintf("MR, %g of the units", c.Sweep.SubsampleFrac), X: x, Y: col(func(a agg) float64 { return a.mr }), Points: true, Color: 1},
+		}}); err != nil {
+		return nil, err
+	}
+	tBase := env.Path("figs", "tau_vs_input")
+	if _, err := plot.Lines(tBase, plot.LineSpec{Title: "Autocorrelation time vs input", XLabel: "input h / r*", YLabel: "τ (steps)",
+		LogX: true, LogY: true, Legend: true, Series: []plot.Series{
+			{Name: "theory −1/ln(1 − h/r*)", X: xt, Y: tt, Color: 2},
+			{Name: "from OLS m̂", X: x, Y: col(func(a agg) float64 { return a.tau }), Points: true, Color: 0},
+			{Name: "MR on the subsample", X: x, Y: col(func(a agg) float64 { return a.tauMR }), Points: true, Color: 1},
+		}}); err != nil {
+		return nil, err
+	}
+	r := env.Report
+	r.Section("Input strength vs distance to criticality")
+	r.Paragraph(fmt.Sprintf("Binary branching network with rate homeostasis (N = %d units, K = %d inputs each, r* = %g, τ_hp = %g steps): "+
+		"%d plastic steps, weights frozen at their mean over the last %d, then %d steps measured; %d realisation(s) per drive. "+
+		"Theory: m = 1 − h/r*. The MR estimate uses only %g of the units (subsampling biases the OLS slope, not MR).",
+		c.Network.N, c.Network.K, c.Network.RStar, c.Network.TauHP, c.Sweep.Develop, c.Sweep.AverageLast, c.Sweep.Measure, c.Sweep.Seeds, c.Sweep.SubsampleFrac))
+	var rows [][]string
+	for _, a := range ag {
+		rows = append(rows, []string{fmt.Sprintf("%g", a.x), fmt.Sprintf("%.4f", 1-a.x), fmt.Sprintf("%.4f ± %.4f", a.m, a.mSD),
+			fmt.Sprintf("%.4f", a.mr), fmt.Sprintf("%.1f", a.tau), fmt.Sprintf("%.4g", a.rate)})
+	}
+	r.Table("", []string{"h/r*", "m theory", "m̂ OLS", "m̂ MR (subsample)", "τ (steps)", "rate"}, rows)
+	_ = r.Figure(mBase+".png", "Branching ratio against the input strength: lower input, closer to criticality.")
+	_ = r.Figure(tBase+".png", "Autocorrelation time against the input strength.")
+	for _, w := range warnings {
+		r.Paragraph("Warning: " + w)
+	}
+	sum := experiment.Summary{
+		"h_over_r_star": x, "m_ols": col(func(a agg) float64 { return a.m }), "m_theory": col(func(a agg) float64 { return 1 - a.x }),
+		"m_mr": col(func(a agg) float64 { return a.mr }), "tau_steps": col(func(a agg) float64 { return a.tau }),
+		"rate": col(func(a agg) float64 { return a.rate }), "warnings": len(warnings),
+	}
+	return sum, nil
+}
+
+func meanSD(x []float64) (float64, float64) {
+	var m float64
+	for _, v := range x {
+		m += v
+	}
+	m /= float64(len(x))
+	if len(x) < 2 {
+		return m, 0
+	}
+	var s float64
+	for _, v := range x {
+		s += (v - m) * (v - m)
+	}
+	return m, math.Sqrt(s / float64(len(x)-1))
+}
