@@ -13,7 +13,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/engramsim/engram/analysis/branching"
@@ -85,10 +87,15 @@ func (c *Config) Validate() error {
 	if len(w.HOverRStar) == 0 {
 		return fmt.Errorf("sweep.h_over_r_star is empty")
 	}
+	seen := map[float64]bool{}
 	for i, x := range w.HOverRStar {
 		if !(x > 0 && x < 1) {
 			return fmt.Errorf("sweep.h_over_r_star[%d] = %v must be in (0, 1)", i, x)
 		}
+		if seen[x] {
+			return fmt.Errorf("sweep.h_over_r_star[%d] = %v is listed twice", i, x)
+		}
+		seen[x] = true
 		if err := c.model(i, 0).Validate(); err != nil {
 			return fmt.Errorf("network: %w", err)
 		}
@@ -102,20 +109,29 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("sweep.average_last_steps = %d must be in [0, develop_steps]", w.AverageLast)
 	case !(w.SubsampleFrac >= 0 && w.SubsampleFrac <= 1):
 		return fmt.Errorf("sweep.subsample_frac = %v must be in [0, 1]", w.SubsampleFrac)
-	case w.MRTrials < 2:
+	case w.SubsampleFrac > 0 && c.run().Subsample < 10:
+		return fmt.Errorf("sweep.subsample_frac = %v is %d of %d units: use 0 (no MR) or at least 10 units", w.SubsampleFrac, c.run().Subsample, c.Network.N)
+	case w.Measure < 3:
+		return fmt.Errorf("sweep.measure_steps = %d must be ≥ 3", w.Measure)
+	case w.SubsampleFrac > 0 && w.MRTrials < 2:
 		return fmt.Errorf("sweep.mr_trials = %d must be ≥ 2 (MR's bootstrap resamples trials)", w.MRTrials)
-	case w.Measure < 100*w.MRTrials:
+	case w.SubsampleFrac > 0 && w.Measure < 100*w.MRTrials:
 		return fmt.Errorf("sweep.measure_steps = %d must be ≥ 100 per MR trial (%d)", w.Measure, 100*w.MRTrials)
 	}
 	return nil
 }
 
-// EstimateBytes is the activity kept per run (two float64 series) plus
-// the networks being simulated.
+// EstimateBytes is the activity kept per run (two float64 series) plus,
+// per core, a network being built and simulated and MR's bootstrap
+// coefficients.
 func (c *Config) EstimateBytes() int64 {
 	runs := int64(len(c.Sweep.HOverRStar) * c.Sweep.Seeds)
 	net := int64(c.Network.N) * int64(c.Network.K) * 24
-	return runs*int64(c.Sweep.Measure)*16 + 4*net
+	var mrb int64
+	if c.Sweep.SubsampleFrac > 0 && c.Sweep.MRTrials > 0 {
+		mrb = 3 * 100 * int64(c.Sweep.Measure/c.Sweep.MRTrials/2) * 8
+	}
+	return runs*int64(c.Sweep.Measure)*16 + int64(runtime.NumCPU())*(net+mrb)
 }
 
 // Def registers the experiment.
@@ -137,7 +153,11 @@ type Point struct {
 	HOverRStar float64
 	Seed       int
 	TauOLS     float64 // −1/ln m̂ (steps)
-	MR         *branching.Result
+	// MR on the subsample: m̂ ± SE, τ (steps), the subsample's OLS slope
+	// (biased by subsampling), and MR's warnings (m̂ is NaN when the fit
+	// failed or gave τ ≤ 0). All NaN without a subsample.
+	MRM, MRSE, MRTau, MROLS float64
+	MRWarnings              string
 }
 
 // Simulate runs every (drive, realisation) on up to workers goroutines;
@@ -156,14 +176,28 @@ func Simulate(ctx context.Context, c *Config, workers int, prog progress.Reporte
 				continue
 			}
 			i, s := j/ns, j%ns
-			r, err := hm.Run(c.model(i, s), o)
+			r, err := hm.RunContext(ctx, c.model(i, s), o)
 			if err != nil {
 				errs[j] = err
 				continue
 			}
-			p := Point{Result: r, HOverRStar: c.Sweep.HOverRStar[i], Seed: s, TauOLS: -1 / math.Log(r.M)}
+			nan := math.NaN()
+			p := Point{Result: r, HOverRStar: c.Sweep.HOverRStar[i], Seed: s, TauOLS: -1 / math.Log(r.M),
+				MRM: nan, MRSE: nan, MRTau: nan, MROLS: nan}
 			if r.SubActivity != nil {
-				p.MR, errs[j] = mr(r.SubActivity, c.Sweep.MRTrials, r.MTheory)
+				m, err := mr(r.SubActivity, c.Sweep.MRTrials, r.MTheory)
+				switch {
+				case err != nil:
+					p.MRWarnings = "MR failed: " + err.Error()
+				default:
+					p.MRSE, p.MRTau, p.MROLS = m.MStdErr, m.TauBins, m.MConventional
+					p.MRWarnings = strings.Join(m.Warnings, "; ")
+					if m.TauBins > 0 && !math.IsInf(m.TauBins, 0) {
+						p.MRM = m.M
+					} else {
+						p.MRWarnings = strings.TrimPrefix(p.MRWarnings+"; τ ≤ 0 or infinite: m̂ not used", "; ")
+					}
+				}
 			}
 			pts[j] = p
 			mu.Lock()
@@ -201,24 +235,22 @@ func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summar
 		return nil, err
 	}
 	hdr := []string{"h_over_r_star", "h", "realisation", "m_ols", "m_theory", "tau_ols_steps", "rate", "rate_deviation",
-		"mean_w", "m_mr_subsample", "m_mr_se", "tau_mr_steps", "m_ols_subsample", "warning"}
+		"mean_w", "m_mr_subsample", "m_mr_se", "tau_mr_steps", "m_ols_subsample", "warning", "mr_warnings"}
 	tw, err := store.NewTSVWriter(env.Path("res", "sweep.tsv"), hdr)
 	if err != nil {
 		return nil, err
 	}
 	var warnings []string
 	for _, p := range pts {
-		mm, ms, mt, mc := math.NaN(), math.NaN(), math.NaN(), math.NaN()
-		if p.MR != nil {
-			mm, ms, mt, mc = p.MR.M, p.MR.MStdErr, p.MR.TauBins, p.MR.MConventional
-		}
 		if err := tw.Row(p.HOverRStar, p.H, p.Seed, p.M, p.MTheory, p.TauOLS, p.Rate, p.RateDeviation, p.MeanW,
-			mm, ms, mt, mc, p.Warning); err != nil {
+			p.MRM, p.MRSE, p.MRTau, p.MROLS, p.Warning, p.MRWarnings); err != nil {
 			tw.Abort()
 			return nil, err
 		}
-		if p.Warning != "" {
-			warnings = append(warnings, fmt.Sprintf("h/r* = %g, realisation %d: %s", p.HOverRStar, p.Seed, p.Warning))
+		for _, w := range []string{p.Warning, p.MRWarnings} {
+			if w != "" {
+				warnings = append(warnings, fmt.Sprintf("h/r* = %g, realisation %d: %s", p.HOverRStar, p.Seed, w))
+			}
 		}
 		if err := store.WriteNPY(env.Path("rec", fmt.Sprintf("activity_h%g_r%d.npy", p.HOverRStar, p.Seed)), p.Activity); err != nil {
 			tw.Abort()
@@ -242,19 +274,17 @@ func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summar
 	for x, ps := range by {
 		var a agg
 		a.x = x
-		var ms []float64
+		var ms, mrs []float64
 		for _, p := range ps {
 			ms = append(ms, p.M)
-			a.tau += p.TauOLS / float64(len(ps))
 			a.rate += p.Rate / float64(len(ps))
-			if p.MR != nil {
-				a.mr += p.MR.M / float64(len(ps))
-				a.tauMR += p.MR.TauBins / float64(len(ps))
-			} else {
-				a.mr, a.tauMR = math.NaN(), math.NaN()
+			if !math.IsNaN(p.MRM) {
+				mrs = append(mrs, p.MRM)
 			}
 		}
 		a.m, a.mSD = meanSD(ms)
+		a.mr, _ = meanSD(mrs) // NaN when no realisation has an MR estimate
+		a.tau, a.tauMR = -1/math.Log(a.m), -1/math.Log(a.mr)
 		ag = append(ag, a)
 	}
 	sort.Slice(ag, func(i, j int) bool { return ag[i].x < ag[j].x })
@@ -267,39 +297,59 @@ func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summar
 	}
 	x := col(func(a agg) float64 { return a.x })
 	var xt, mt, tt []float64
-	for e := math.Log10(x[0]); e <= math.Log10(x[len(x)-1])+1e-9; e += 0.02 {
-		xt = append(xt, math.Pow(10, e))
-		mt = append(mt, 1-math.Pow(10, e))
-		tt = append(tt, -1/math.Log(1-math.Pow(10, e)))
+	e0, e1 := math.Log10(x[0]), math.Log10(x[len(x)-1])
+	for k := range 101 {
+		v := math.Pow(10, e0+(e1-e0)*float64(k)/100)
+		xt = append(xt, v)
+		mt = append(mt, 1-v)
+		tt = append(tt, -1/math.Log(1-v))
+	}
+	hasMR := c.Sweep.SubsampleFrac > 0
+	mSeries := []plot.Series{
+		{Name: "theory 1 − h/r*", X: xt, Y: mt, Color: 2},
+		{Name: "OLS, all units (mean ± SD)", X: x, Y: col(func(a agg) float64 { return a.m }), YErr: col(func(a agg) float64 { return a.mSD }), Points: true, Color: 0},
+	}
+	tSeries := []plot.Series{
+		{Name: "theory −1/ln(1 − h/r*)", X: xt, Y: tt, Color: 2},
+		{Name: "from OLS m̂", X: x, Y: col(func(a agg) float64 { return a.tau }), Points: true, Color: 0},
+	}
+	if hasMR {
+		mSeries = append(mSeries, plot.Series{Name: fmt.Sprintf("MR, %g of the units", c.Sweep.SubsampleFrac), X: x, Y: col(func(a agg) float64 { return a.mr }), Points: true, Color: 1})
+		tSeries = append(tSeries, plot.Series{Name: "MR on the subsample", X: x, Y: col(func(a agg) float64 { return a.tauMR }), Points: true, Color: 1})
 	}
 	mBase := env.Path("figs", "m_vs_input")
 	if _, err := plot.Lines(mBase, plot.LineSpec{Title: fmt.Sprintf("Branching ratio vs input (N = %d, K = %d, r* = %g)", c.Network.N, c.Network.K, c.Network.RStar),
-		XLabel: "input h / r*", YLabel: "branching ratio m", LogX: true, Legend: true, Series: []plot.Series{
-			{Name: "theory 1 − h/r*", X: xt, Y: mt, Color: 2},
-			{Name: "OLS, all units (mean ± SD)", X: x, Y: col(func(a agg) float64 { return a.m }), YErr: col(func(a agg) float64 { return a.mSD }), Points: true, Color: 0},
-			{Name: fmt.Sprintf("MR, %g of the units", c.Sweep.SubsampleFrac), X: x, Y: col(func(a agg) float64 { return a.mr }), Points: true, Color: 1},
-		}}); err != nil {
+		XLabel: "input h / r*", YLabel: "branching ratio m", LogX: true, Legend: true, Series: mSeries}); err != nil {
 		return nil, err
 	}
 	tBase := env.Path("figs", "tau_vs_input")
 	if _, err := plot.Lines(tBase, plot.LineSpec{Title: "Autocorrelation time vs input", XLabel: "input h / r*", YLabel: "τ (steps)",
-		LogX: true, LogY: true, Legend: true, Series: []plot.Series{
-			{Name: "theory −1/ln(1 − h/r*)", X: xt, Y: tt, Color: 2},
-			{Name: "from OLS m̂", X: x, Y: col(func(a agg) float64 { return a.tau }), Points: true, Color: 0},
-			{Name: "MR on the subsample", X: x, Y: col(func(a agg) float64 { return a.tauMR }), Points: true, Color: 1},
-		}}); err != nil {
+		LogX: true, LogY: true, Legend: true, Series: tSeries}); err != nil {
 		return nil, err
 	}
 	r := env.Report
 	r.Section("Input strength vs distance to criticality")
+	freeze := "weights frozen at their last value"
+	if c.Sweep.AverageLast > 0 {
+		freeze = fmt.Sprintf("weights frozen at their mean over the last %d", c.Sweep.AverageLast)
+	}
+	mrText := ""
+	if hasMR {
+		mrText = fmt.Sprintf(" The MR estimate uses only %g of the units (subsampling biases the OLS slope, not MR).", c.Sweep.SubsampleFrac)
+	}
 	r.Paragraph(fmt.Sprintf("Binary branching network with rate homeostasis (N = %d units, K = %d inputs each, r* = %g, τ_hp = %g steps): "+
-		"%d plastic steps, weights frozen at their mean over the last %d, then %d steps measured; %d realisation(s) per drive. "+
-		"Theory: m = 1 − h/r*. The MR estimate uses only %g of the units (subsampling biases the OLS slope, not MR).",
-		c.Network.N, c.Network.K, c.Network.RStar, c.Network.TauHP, c.Sweep.Develop, c.Sweep.AverageLast, c.Sweep.Measure, c.Sweep.Seeds, c.Sweep.SubsampleFrac))
+		"%d plastic steps, %s, then %d steps measured; %d realisation(s) per drive. Theory: m = 1 − h/r*; τ = −1/ln m̂ of the mean m̂.%s",
+		c.Network.N, c.Network.K, c.Network.RStar, c.Network.TauHP, c.Sweep.Develop, freeze, c.Sweep.Measure, c.Sweep.Seeds, mrText))
+	num := func(f string, v float64) string {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return "—"
+		}
+		return fmt.Sprintf(f, v)
+	}
 	var rows [][]string
 	for _, a := range ag {
-		rows = append(rows, []string{fmt.Sprintf("%g", a.x), fmt.Sprintf("%.4f", 1-a.x), fmt.Sprintf("%.4f ± %.4f", a.m, a.mSD),
-			fmt.Sprintf("%.4f", a.mr), fmt.Sprintf("%.1f", a.tau), fmt.Sprintf("%.4g", a.rate)})
+		rows = append(rows, []string{fmt.Sprintf("%g", a.x), fmt.Sprintf("%.4f", 1-a.x), num("%.4f", a.m) + " ± " + num("%.4f", a.mSD),
+			num("%.4f", a.mr), num("%.1f", a.tau), num("%.4g", a.rate)})
 	}
 	r.Table("", []string{"h/r*", "m theory", "m̂ OLS", "m̂ MR (subsample)", "τ (steps)", "rate"}, rows)
 	_ = r.Figure(mBase+".png", "Branching ratio against the input strength: lower input, closer to criticality.")
@@ -316,6 +366,9 @@ func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summar
 }
 
 func meanSD(x []float64) (float64, float64) {
+	if len(x) == 0 {
+		return math.NaN(), math.NaN()
+	}
 	var m float64
 	for _, v := range x {
 		m += v

@@ -11,7 +11,9 @@
 // rule w_i += (r* − s_i)/τ_hp (s_i = 1 if it was active at the step),
 // clipped to [0, 1]; the weights are then frozen and the activity measured.
 // In the stationary state r* = h + m r*, so the branching ratio is
-// m = 1 − h/r*: lower input ⇒ more recurrence ⇒ m → 1.
+// m = 1 − h/r* (not near h/r* → 1: steps of 1/τ_hp against the clip at 0
+// hold the weights above the tiny target, e.g. m̂ 0.125 for 0.01 at
+// h/r* = 0.99): lower input ⇒ more recurrence ⇒ m → 1.
 //
 // Measured (homeostasis_test.go, seed 1; the spec's numpy reference in
 // brackets): h/r* = 0.1 → m̂ 0.8947 [0.8965], rate 0.98 r*; 0.03 → 0.9614

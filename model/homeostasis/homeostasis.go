@@ -1,6 +1,7 @@
 package homeostasis
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -152,10 +153,16 @@ type Result struct {
 }
 
 // Run develops the network (plastic), freezes it and measures.
-func Run(c Config, o RunOptions) (*Result, error) {
+func Run(c Config, o RunOptions) (*Result, error) { return RunContext(context.Background(), c, o) }
+
+// RunContext is Run, stopping with ctx's error (checked every 1000 steps).
+func RunContext(ctx context.Context, c Config, o RunOptions) (*Result, error) {
 	if o.Develop < 0 || o.Measure < 3 || o.Subsample < 0 || o.Subsample > c.N {
 		return nil, fmt.Errorf("homeostasis: develop = %d must be ≥ 0, measure = %d ≥ 3 steps, subsample = %d in [0, n]",
 			o.Develop, o.Measure, o.Subsample)
+	}
+	if o.AverageLast < 0 || (o.AverageLast > 0 && o.Develop == 0) {
+		return nil, fmt.Errorf("homeostasis: average_last = %d needs 0 or plastic steps to average (develop = %d)", o.AverageLast, o.Develop)
 	}
 	n, err := New(c)
 	if err != nil {
@@ -166,6 +173,9 @@ func Run(c Config, o RunOptions) (*Result, error) {
 		avg = make([]float64, c.N)
 	}
 	for t := range o.Develop {
+		if t%1000 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		n.Step(true)
 		if avg != nil && t >= o.Develop-o.AverageLast {
 			for i, w := range n.W {
@@ -185,6 +195,9 @@ func Run(c Config, o RunOptions) (*Result, error) {
 	}
 	var sum float64
 	for t := range res.Activity {
+		if t%1000 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		a := float64(n.Step(false))
 		res.Activity[t] = a
 		sum += a
@@ -206,8 +219,16 @@ func Run(c Config, o RunOptions) (*Result, error) {
 	res.RateDeviation = res.Rate/c.RStar - 1
 	res.M = olsSlope(res.Activity)
 	if math.Abs(res.RateDeviation) > 0.15 {
-		res.Warning = fmt.Sprintf("rate %.4g per step is %+.0f%% off r* = %g: the homeostatic loop did not settle (bursting at low input?)",
-			res.Rate, 100*res.RateDeviation, c.RStar)
+		why := "the homeostatic loop did not settle (bursting at low input?)"
+		switch {
+		case res.Rate == 0:
+			why = "the network is silent"
+		case c.H >= c.RStar:
+			why = "the input alone reaches r*: the weights sit at 0"
+		case res.RateDeviation < 0:
+			why = "the homeostatic loop did not settle"
+		}
+		res.Warning = fmt.Sprintf("rate %.4g per step is %+.0f%% off r* = %g: %s", res.Rate, 100*res.RateDeviation, c.RStar, why)
 	}
 	return res, nil
 }
