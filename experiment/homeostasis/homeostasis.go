@@ -25,6 +25,7 @@ import (
 	"github.com/engramsim/engram/plot"
 	"github.com/engramsim/engram/progress"
 	"github.com/engramsim/engram/store"
+	"gonum.org/v1/gonum/stat"
 )
 
 // Network is the [network] section.
@@ -365,21 +366,13 @@ func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summar
 	return sum, nil
 }
 
+// meanSD is the mean and sample SD (NaN, NaN for no values; SD 0 for one).
 func meanSD(x []float64) (float64, float64) {
-	if len(x) == 0 {
+	switch len(x) {
+	case 0:
 		return math.NaN(), math.NaN()
+	case 1:
+		return x[0], 0
 	}
-	var m float64
-	for _, v := range x {
-		m += v
-	}
-	m /= float64(len(x))
-	if len(x) < 2 {
-		return m, 0
-	}
-	var s float64
-	for _, v := range x {
-		s += (v - m) * (v - m)
-	}
-	return m, math.Sqrt(s / float64(len(x)-1))
+	return stat.MeanStdDev(x, nil)
 }
