@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/engramsim/engram/analysis/branching"
 	"github.com/engramsim/engram/conn"
 	"github.com/engramsim/engram/rng"
 )
@@ -141,8 +142,8 @@ type Result struct {
 	Activity, SubActivity []float64
 	// Rate is the mean A_t/N over the measurement; RateDeviation = Rate/r* − 1.
 	Rate, RateDeviation float64
-	// M is the OLS slope of A_{t+1} on A_t (the conventional estimator, the
-	// spec's m̂), MTheory = 1 − h/r*.
+	// M is the OLS slope of A_{t+1} on A_t (branching.Conventional, the
+	// spec's m̂; NaN for a constant series), MTheory = 1 − h/r*.
 	M, MTheory float64
 	// MeanW is the mean incoming weight after development.
 	MeanW float64
@@ -217,7 +218,10 @@ func RunContext(ctx context.Context, c Config, o RunOptions) (*Result, error) {
 	res.MeanW /= float64(c.N)
 	res.Rate = sum / float64(o.Measure) / float64(c.N)
 	res.RateDeviation = res.Rate/c.RStar - 1
-	res.M = olsSlope(res.Activity)
+	res.M = math.NaN() // a constant (e.g. silent) series has no slope
+	if ols, err := branching.Conventional([][]float64{res.Activity}); err == nil {
+		res.M = ols.M
+	}
 	if math.Abs(res.RateDeviation) > 0.15 {
 		why := "the homeostatic loop did not settle (bursting at low input?)"
 		switch {
@@ -231,26 +235,4 @@ func RunContext(ctx context.Context, c Config, o RunOptions) (*Result, error) {
 		res.Warning = fmt.Sprintf("rate %.4g per step is %+.0f%% off r* = %g: %s", res.Rate, 100*res.RateDeviation, c.RStar, why)
 	}
 	return res, nil
-}
-
-// olsSlope is the least-squares slope of a[t+1] on a[t] (NaN for a
-// constant series).
-func olsSlope(a []float64) float64 {
-	x, y := a[:len(a)-1], a[1:]
-	var mx, my float64
-	for i := range x {
-		mx += x[i]
-		my += y[i]
-	}
-	mx /= float64(len(x))
-	my /= float64(len(y))
-	var sxy, sxx float64
-	for i := range x {
-		sxy += (x[i] - mx) * (y[i] - my)
-		sxx += (x[i] - mx) * (x[i] - mx)
-	}
-	if sxx == 0 {
-		return math.NaN()
-	}
-	return sxy / sxx
 }
