@@ -381,10 +381,8 @@ func (t *Tiled) MulVec2Range(dst1, dst2, x1, x2 []float32, lo, hi int) {
 				d2 = (*[TileRows]float32)(dst2[w*TileRows:])
 			}
 			pm := (*[TileRows]uint8)(t.perm[tile*TileRows:])
-			for s := range pm {
-				d1[pm[s]] += out1[s]
-				d2[pm[s]] += out2[s]
-			}
+			scatterGo(&out1, pm, d1)
+			scatterGo(&out2, pm, d2)
 		}
 	}
 	if w1*TileRows > t.nPost {
