@@ -487,7 +487,7 @@ func addReport(r *report.Report, c *Config, net *spike.Net, pops []spike.PopInfo
 	if d := c.Derived(); d != "" {
 		r.Pre("Derived parameters ([brunel] knobs) and mean-field prediction", d)
 	}
-	r.Pre("Per-step schedule", net.Schedule())
+	r.Pre("Per-step schedule", net.ScheduleText())
 	r.KeyValues("Run", []report.KV{
 		{Key: "dt", Value: fmt.Sprint(c.Network.DtMs), Unit: "ms"},
 		{Key: "seed", Value: fmt.Sprint(c.Network.Seed)},

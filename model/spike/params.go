@@ -13,7 +13,16 @@ const (
 	LIF  Model = "lif"  // leaky integrate-and-fire
 	ALIF Model = "alif" // LIF with an adaptive threshold θ + β·a (e-prop)
 	AdEx Model = "adex" // adaptive exponential integrate-and-fire (Brette & Gerstner 2005)
+	// Poisson is a spike source: each neuron spikes in a step with
+	// probability rate·dt (rate_hz, modulated by Spec.Rates).
+	Poisson Model = "poisson"
+	// Generator is a spike source emitting given spike times
+	// (PopulationSpec.Generator).
+	Generator Model = "generator"
 )
+
+// IsSource reports whether m is a spike source (no membrane state).
+func (m Model) IsSource() bool { return m == Poisson || m == Generator }
 
 // Synapse names how presynaptic spikes act on the membrane.
 type Synapse string
@@ -45,8 +54,11 @@ const (
 //	           τ_w dw/dt = a_w (V − E_L) − w, w += b_w per spike (w in mV),
 //	           spike when V ≥ v_th_mv (the numerical cut-off).
 type NeuronParams struct {
-	// Model is "lif", "alif" or "adex".
-	Model Model `toml:"model" doc:"'lif', 'alif' or 'adex'."`
+	// Model is "lif", "alif", "adex", or a spike source: "poisson" or
+	// "generator" (which use no other field but rate_hz).
+	Model Model `toml:"model" doc:"'lif', 'alif', 'adex', or a spike source 'poisson' or 'generator'."`
+	// RateHz is the spike rate of a "poisson" source in Hz (≥ 0, below 1/dt).
+	RateHz float64 `toml:"rate_hz"`
 	// Synapse is "delta" (voltage jumps), "exp" (current-based exponential)
 	// or "coba" (conductance-based exponential).
 	Synapse Synapse `toml:"synapse" doc:"'delta' (voltage jumps), 'exp' (current-based exponential) or 'coba' (conductance-based exponential)."`
@@ -104,6 +116,12 @@ func DefaultNeuron() NeuronParams {
 	}
 }
 
+// SourceNeuron returns the parameters of a spike source: Poisson (at
+// rateHz) or Generator.
+func SourceNeuron(m Model, rateHz float64) NeuronParams {
+	return NeuronParams{Model: m, RateHz: rateHz}
+}
+
 // Validate rejects impossible values; key prefixes the field names in errors.
 func (p NeuronParams) Validate(key string) error {
 	bad := func(field string, v any, why string) error {
@@ -111,8 +129,15 @@ func (p NeuronParams) Validate(key string) error {
 	}
 	switch p.Model {
 	case LIF, ALIF, AdEx:
+	case Poisson:
+		if !(p.RateHz >= 0) || !finite(p.RateHz) {
+			return bad("rate_hz", p.RateHz, "must be ≥ 0 and finite")
+		}
+		return nil
+	case Generator:
+		return nil
 	default:
-		return bad("model", p.Model, `must be "lif", "alif" or "adex"`)
+		return bad("model", p.Model, `must be "lif", "alif", "adex", "poisson" or "generator"`)
 	}
 	switch p.Synapse {
 	case Delta, Exp, COBA:
@@ -137,12 +162,12 @@ func (p NeuronParams) Validate(key string) error {
 		{"delta_t_mv", p.DeltaTMV, p.Model == AdEx},
 	}
 	for _, f := range pos {
-		if f.need && !(f.v > 0) {
-			return bad(f.name, f.v, "must be > 0")
+		if f.need && (!(f.v > 0) || !finite(f.v)) {
+			return bad(f.name, f.v, "must be > 0 and finite")
 		}
 	}
-	if !(p.TauRefMs >= 0) {
-		return bad("tau_ref_ms", p.TauRefMs, "must be ≥ 0")
+	if !(p.TauRefMs >= 0) || !finite(p.TauRefMs) {
+		return bad("tau_ref_ms", p.TauRefMs, "must be ≥ 0 and finite")
 	}
 	for _, f := range []struct {
 		name string
