@@ -72,13 +72,13 @@ type ruleBase struct {
 	wl, wh float64
 }
 
-func (b *ruleBase) spec() *RuleSpec                   { return b.rs }
-func (b *ruleBase) periodSteps() int64                { return 0 }
-func (b *ruleBase) periodic(*plastCtx, int32, int32)  {}
-func (b *ruleBase) state() ruleState                  { return ruleState{} }
-func (b *ruleBase) restore(s ruleState) error         { return nil }
-func newBase(rs *RuleSpec) ruleBase                   { return ruleBase{rs: rs, wl: rs.WMin, wh: rs.WMax} }
-func (b *ruleBase) clip(w float64) float32            { return float32(clampW(w, b.wl, b.wh)) }
+func (b *ruleBase) spec() *RuleSpec                    { return b.rs }
+func (b *ruleBase) periodSteps() int64                 { return 0 }
+func (b *ruleBase) periodic(*plastCtx, int32, int32)   {}
+func (b *ruleBase) state() ruleState                   { return ruleState{} }
+func (b *ruleBase) restore(s ruleState) error          { return nil }
+func newBase(rs *RuleSpec) ruleBase                    { return ruleBase{rs: rs, wl: rs.WMin, wh: rs.WMax} }
+func (b *ruleBase) clip(w float64) float32             { return float32(clampW(w, b.wl, b.wh)) }
 func (b *ruleBase) describeBounds() (float64, float64) { return b.wl, b.wh }
 
 // attachRules binds the plasticity rules of projection i to pr, creating

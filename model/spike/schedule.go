@@ -230,7 +230,7 @@ func plan(s *Spec, workers int, ch Checks) []planned {
 			rs = append(rs, x)
 		}
 		add(planned{Entry: Entry{Phase: PhasePlasticity, Name: "plasticity of " + pr.DisplayName(),
-			Detail: fmt.Sprintf("%s; presynaptic spikes reach the synapse after %d step(s), postsynaptic after %d", strings.Join(rs, "; "), d-dd, dd),
+			Detail:   fmt.Sprintf("%s; presynaptic spikes reach the synapse after %d step(s), postsynaptic after %d", strings.Join(rs, "; "), d-dd, dd),
 			Parallel: true, EverySteps: 1}, kind: kPlasticity, ref: i})
 	}
 	for i, pr := range s.Projections {
@@ -319,7 +319,7 @@ type stage struct {
 type entry struct {
 	Entry
 	kind entryKind
-	par  func(k int)           // parallel entries
+	par  func(k int)            // parallel entries
 	ser  func(step int64) error // serial entries
 	// skip, if set, reports that a parallel entry has nothing to do in this step.
 	skip func() bool
