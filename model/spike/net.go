@@ -80,7 +80,8 @@ type Net struct {
 	flushEvery int64
 	histLen    int
 
-	stages []stage
+	stages  []stage
+	entries []*entry
 	// forceGeneric makes every population use updateGeneric (tests).
 	forceGeneric bool
 	// planned is the schedule as planned from the spec (entries in order).

@@ -3,6 +3,7 @@ package spike
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -331,16 +332,46 @@ type entry struct {
 // PhaseRecord. It must not be called during Step.
 func (n *Net) AddTask(phase Phase, name, detail string, fn func(step int64) error) {
 	e := &entry{Entry: Entry{Phase: phase, Name: name, Detail: detail, EverySteps: 1}, kind: kTask, ser: fn}
-	pos := len(n.stages)
-	for i, st := range n.stages {
-		if st.entries[0].Phase > phase {
+	pos := len(n.entries)
+	for i, x := range n.entries {
+		if x.Phase > phase {
 			pos = i
 			break
 		}
 	}
-	n.stages = append(n.stages, stage{})
-	copy(n.stages[pos+1:], n.stages[pos:])
-	n.stages[pos] = stage{entries: []*entry{e}}
+	n.entries = slices.Insert(n.entries, pos, e)
+	n.regroup()
+}
+
+// regroup forms the stages from the entry list: consecutive parallel
+// entries share one pass over the workers (each writes only its worker's
+// neuron range and reads what earlier stages, or earlier steps, wrote);
+// serial entries run on the caller's goroutine.
+func (n *Net) regroup() {
+	n.stages = n.stages[:0]
+	for _, e := range n.entries {
+		if e.par != nil && len(n.stages) > 0 && n.stages[len(n.stages)-1].parallel {
+			st := &n.stages[len(n.stages)-1]
+			st.entries = append(st.entries, e)
+			continue
+		}
+		n.stages = append(n.stages, stage{parallel: e.par != nil, entries: []*entry{e}})
+	}
+	for i := range n.stages {
+		st := &n.stages[i]
+		if !st.parallel {
+			continue
+		}
+		es, due := st.entries, make([]bool, len(st.entries))
+		st.due = due
+		st.run = func(k int) {
+			for i, e := range es {
+				if due[i] {
+					e.par(k)
+				}
+			}
+		}
+	}
 }
 
 // buildSchedule binds the planned entries to the network's code and groups
@@ -384,29 +415,7 @@ func (n *Net) buildSchedule() {
 				return n.check()
 			}
 		}
-		// Consecutive parallel entries share one pass over the workers: each
-		// writes only its worker's neuron range and reads what earlier
-		// stages (or earlier steps) wrote.
-		if e.par != nil && len(n.stages) > 0 && n.stages[len(n.stages)-1].parallel {
-			st := &n.stages[len(n.stages)-1]
-			st.entries = append(st.entries, e)
-			continue
-		}
-		n.stages = append(n.stages, stage{parallel: e.par != nil, entries: []*entry{e}})
+		n.entries = append(n.entries, e)
 	}
-	for i := range n.stages {
-		st := &n.stages[i]
-		if !st.parallel {
-			continue
-		}
-		es, due := st.entries, make([]bool, len(st.entries))
-		st.due = due
-		st.run = func(k int) {
-			for i, e := range es {
-				if due[i] {
-					e.par(k)
-				}
-			}
-		}
-	}
+	n.regroup()
 }
