@@ -2,9 +2,11 @@ package spiking
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -235,5 +237,125 @@ func TestCheckpointResume(t *testing.T) {
 	bad.Run.ResumeFrom = filepath.Join(envA.Dir, "nope.gob")
 	if _, err := RunExperiment(context.Background(), bad, newEnv(t)); err == nil || !strings.Contains(err.Error(), "run.resume_from") {
 		t.Errorf("missing checkpoint: %v", err)
+	}
+}
+
+// TestScheduleIsTheEngines: the schedule describe prints (Config.Schedule)
+// lists, entry for entry and in order, what the engine runs
+// (res/schedule.txt, written from the built network's Net.ScheduleText
+// after the monitors are attached), for a static and a plastic network.
+// The entries' names and phases must agree; their detail lines may differ
+// where the run knows more (file paths, resolved ids).
+func TestScheduleIsTheEngines(t *testing.T) {
+	for _, name := range []string{"coba", "brunel-ai"} {
+		c, _ := PresetConfig(name)
+		c.Run.DurationMs, c.Run.TransientMs = 5, 1
+		if name == "coba" {
+			c.Projection[0].Plasticity = []spike.RuleSpec{{Rule: spike.RulePair, WMax: 1.2}}
+		}
+		env := newEnv(t)
+		if _, err := RunExperiment(context.Background(), c, env); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(env.Dir, "res", "schedule.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		heads := func(text string) []string { // the numbered entry lines
+			var out []string
+			for _, l := range strings.Split(text, "\n") {
+				l = strings.TrimPrefix(l, "# ")
+				if len(l) > 2 && l[1] >= '0' && l[1] <= '9' && l[2] == ' ' { // "%2d phase name", not a detail line
+					out = append(out, l)
+				}
+			}
+			return out
+		}
+		got, want := heads(c.Schedule()), heads(string(b))
+		if len(want) < 6 || !slices.Equal(got, want) {
+			t.Errorf("%s: describe's schedule differs from the engine's:\n%s\nengine:\n%s", name, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// TestPlasticRunOutputs: examples/coba-stdp.toml (shortened) writes the
+// initial, the requested and the final weight snapshots as scipy CSR
+// (N_pre, N_post) files holding the network's weights (initial: all
+// w_e = 0.6), the weight statistics whose "all" rows are the exact means,
+// res/summary.json equal to the returned summary, and a populations
+// table that names its populations.
+func TestPlasticRunOutputs(t *testing.T) {
+	c, err := loadExample(t, "coba-stdp", "run.duration_ms=300", "run.transient_ms=50", "record.weights_at_ms=[100.0]", "record.weight_stats=4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := newEnv(t)
+	sum, err := RunExperiment(context.Background(), c, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := filepath.Join(env.Dir, "rec")
+	first, err := store.ReadCSRNPZ(filepath.Join(rec, "weights_E-E_0ms.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.NRows != 3200 || first.NCols != 3200 {
+		t.Fatalf("snapshot shape %d×%d", first.NRows, first.NCols)
+	}
+	for _, w := range first.Data {
+		if w != float32(0.6) {
+			t.Fatalf("initial weight %v, want 0.6", w)
+		}
+	}
+	last, err := store.ReadCSRNPZ(filepath.Join(rec, "weights_E-E_350ms.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(rec, "weights_E-E_100ms.npz")); err != nil {
+		t.Error(err)
+	}
+	var s, n float64
+	changed := 0
+	for k, w := range last.Data {
+		s += float64(w)
+		n++
+		if w != first.Data[k] {
+			changed++
+		}
+		if last.Indices[k] != first.Indices[k] {
+			t.Fatal("structure changed between snapshots")
+		}
+	}
+	ws := sum["weights"].(map[string]any)["E→E"].(map[string]any)
+	if math.Abs(s/n-ws["mean_final"].(float64)) > 1e-9 || changed < len(last.Data)/2 {
+		t.Errorf("final snapshot mean %v vs summary %v; %d of %d weights changed", s/n, ws["mean_final"], changed, len(last.Data))
+	}
+	h, rows, err := store.ReadTSVRecords(filepath.Join(env.Dir, "res", "weight_stats.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var alls []string
+	for _, r := range rows {
+		if r[slices.Index(h, "group")] == "all" {
+			alls = append(alls, r[slices.Index(h, "mean")])
+		}
+	}
+	if len(alls) != 4 { // initial + weight_stats − 1 = 3 more
+		t.Errorf("%d 'all' rows in weight_stats.tsv, want 4", len(alls))
+	}
+	b, err := os.ReadFile(filepath.Join(env.Dir, "res", "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back map[string]any
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back["synapses"].(float64) != float64(sum["synapses"].(int64)) || back["weights"] == nil {
+		t.Errorf("summary.json differs from the summary: %v", back["synapses"])
+	}
+	ph, prow, err := store.ReadTSVRecords(filepath.Join(rec, "populations.tsv"))
+	if err != nil || !slices.Equal(ph, []string{"population_index", "name", "offset", "n", "sign", "model"}) || prow[1][1] != "I" {
+		t.Errorf("populations.tsv: %v %v %v", ph, prow, err)
 	}
 }

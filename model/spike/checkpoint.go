@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/gob"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -45,6 +44,7 @@ type checkpoint struct {
 type popState struct {
 	Name                string
 	V, GE, GI, A, W, OU []float32
+	GN, TH              []float32
 	Ref                 []int32
 	Hist                [][]int32
 	Noise               [][]byte
@@ -90,9 +90,19 @@ func specHashes(s *Spec) (network, all [32]byte) {
 	for i := range net.Projections {
 		net.Projections[i].Plasticity = nil
 	}
-	a, _ := json.Marshal(net)
-	b, _ := json.Marshal(s)
-	return sha256.Sum256(a), sha256.Sum256(b)
+	return gobHash(net), gobHash(s)
+}
+
+// gobHash is the SHA-256 of the gob encoding of v (deterministic for
+// structs without maps; floats, including ±Inf, encoded exactly).
+func gobHash(v any) [32]byte {
+	h := sha256.New()
+	if err := gob.NewEncoder(h).Encode(v); err != nil {
+		panic("spike: hashing the spec: " + err.Error())
+	}
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
 }
 
 // Save writes the full dynamic state — time, membrane and synaptic state,
@@ -111,7 +121,7 @@ func (n *Net) Save(w io.Writer) error {
 		return b
 	}
 	for _, p := range n.pops {
-		s := popState{Name: p.name, V: p.v, GE: p.ge, GI: p.gi, A: p.a, W: p.w, OU: p.ou, Ref: p.ref,
+		s := popState{Name: p.name, V: p.v, GE: p.ge, GI: p.gi, A: p.a, W: p.w, OU: p.ou, GN: p.gn, TH: p.th, Ref: p.ref,
 			WinCount: p.winCount}
 		for k := int64(0); k < int64(n.histLen); k++ {
 			st := n.step - 1 - k // the last histLen steps, newest first
@@ -265,7 +275,8 @@ func (n *Net) load(c *checkpoint, o RestoreOptions) error {
 		for _, f := range []struct {
 			dst, src []float32
 			what     string
-		}{{p.v, s.V, "v"}, {p.ge, s.GE, "ge"}, {p.gi, s.GI, "gi"}, {p.a, s.A, "a"}, {p.w, s.W, "w"}, {p.ou, s.OU, "ou"}} {
+		}{{p.v, s.V, "v"}, {p.ge, s.GE, "ge"}, {p.gi, s.GI, "gi"}, {p.a, s.A, "a"}, {p.w, s.W, "w"}, {p.ou, s.OU, "ou"},
+			{p.gn, s.GN, "gn"}, {p.th, s.TH, "th"}} {
 			if err := cp(f.dst, f.src, f.what, p); err != nil {
 				return err
 			}

@@ -133,6 +133,7 @@ type pop struct {
 	bridge                                     bool
 	bridgeVar, bridgeTh                        float64
 	ouMu, ouDec, ouSD                          float32
+	mulN, fN, decTh, thJump                    float32 // NMDA low-pass, NMDA fraction, dynamic threshold
 	baseBias                                   float64
 	steps                                      []CurrentSpec
 	stepBias                                   float32
@@ -145,6 +146,7 @@ type pop struct {
 
 	// state (struct of arrays)
 	v, ge, gi, a, w, ou []float32
+	gn, th              []float32 // NMDA conductance, dynamic threshold
 	ref                 []int32
 	inE, inI            []float32 // synaptic input of the current step
 	pcg                 []rand.PCG
@@ -290,6 +292,14 @@ func newPop(s *Spec, i, off, workers int) *pop {
 	}
 	if np.Model == AdEx {
 		p.w = make([]float32, p.n)
+	}
+	if np.TauNMDAMs > 0 {
+		p.gn = make([]float32, p.n)
+		p.mulN, p.fN = float32(1-math.Exp(-dt/np.TauNMDAMs)), float32(np.NMDAFraction)
+	}
+	if np.ThresholdJumpMV > 0 {
+		p.th = make([]float32, p.n)
+		p.decTh, p.thJump = e(np.TauThresholdMs), float32(np.ThresholdJumpMV)
 	}
 	p.refl = make([][]int32, workers)
 	p.refOK = make([]bool, workers)
@@ -543,10 +553,11 @@ func (n *Net) SpikedPreResetV(pop int) []float32 {
 func (n *Net) V(pop int) []float32 { return n.pops[pop].v }
 
 // StateNames lists the state variables State can return.
-var StateNames = []string{"v", "ge", "gi", "a", "w", "ou"}
+var StateNames = []string{"v", "ge", "gi", "a", "w", "ou", "gn", "th"}
 
 // State returns a named state variable of population pop ("v", "ge", "gi",
-// "a", "w", "ou"), or nil if the population does not have it.
+// "a", "w", "ou", "gn": NMDA conductance, "th": dynamic threshold), or nil
+// if the population does not have it.
 func (n *Net) State(pop int, name string) []float32 {
 	p := n.pops[pop]
 	switch name {
@@ -562,6 +573,10 @@ func (n *Net) State(pop int, name string) []float32 {
 		return p.w
 	case "ou":
 		return p.ou
+	case "gn":
+		return p.gn
+	case "th":
+		return p.th
 	}
 	return nil
 }

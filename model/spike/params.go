@@ -101,6 +101,23 @@ type NeuronParams struct {
 	AdaptA float64 `toml:"adapt_a" doc:"the AdEx subthreshold adaptation a/g_L, dimensionless (B&G: 4 nS/30 nS ≈ 0.133)."`
 	// AdaptBMV is the AdEx spike-triggered adaptation b/g_L in mV (B&G: 80.5 pA/30 nS ≈ 2.68).
 	AdaptBMV float64 `toml:"adapt_b_mv" unit:"mV" doc:"the AdEx spike-triggered adaptation b/g_L in mV (B&G: 80.5 pA/30 nS ≈ 2.68)."`
+	// TauNMDAMs is the time constant of a slow NMDA-like excitatory
+	// conductance in ms (coba; 0: none). As in Auryn's IFGroup it
+	// low-pass-filters the fast (AMPA) conductance, τ_N dg_N/dt =
+	// g_AMPA − g_N, and the excitatory conductance acting on V is
+	// (1 − f)·g_AMPA + f·g_N with f = nmda_fraction (Zenke et al. 2013:
+	// 100 ms, f = 0.5).
+	TauNMDAMs float64 `toml:"tau_nmda_ms"`
+	// NMDAFraction is f above, in [0, 1] (Auryn's AMPA/NMDA ratio r gives f = 1/(1 + r)).
+	NMDAFraction float64 `toml:"nmda_fraction"`
+	// ThresholdJumpMV is a spike-triggered threshold increase in mV (0:
+	// none): at a spike the dynamic threshold θ_d is set to this value and
+	// decays with tau_threshold_ms; the neuron spikes when V ≥ v_th_mv +
+	// θ_d. Auryn's IFGroup and AIF use 100 mV with 5 ms as a relative
+	// refractory period.
+	ThresholdJumpMV float64 `toml:"threshold_jump_mv"`
+	// TauThresholdMs is the decay time of the dynamic threshold in ms (> 0 with threshold_jump_mv).
+	TauThresholdMs float64 `toml:"tau_threshold_ms"`
 }
 
 // DefaultNeuron returns Brunel 2000's LIF (τ_m = 20 ms, rest 0, θ = 20 mV,
@@ -161,10 +178,24 @@ func (p NeuronParams) Validate(key string) error {
 		{"tau_w_ms", p.TauWMs, p.Model == AdEx},
 		{"delta_t_mv", p.DeltaTMV, p.Model == AdEx},
 	}
+	pos = append(pos, []struct {
+		name string
+		v    float64
+		need bool
+	}{{"tau_nmda_ms", p.TauNMDAMs, p.TauNMDAMs != 0}, {"tau_threshold_ms", p.TauThresholdMs, p.ThresholdJumpMV != 0}}...)
 	for _, f := range pos {
 		if f.need && (!(f.v > 0) || !finite(f.v)) {
 			return bad(f.name, f.v, "must be > 0 and finite")
 		}
+	}
+	if p.TauNMDAMs != 0 && p.Synapse != COBA {
+		return bad("tau_nmda_ms", p.TauNMDAMs, "an NMDA conductance needs synapse = \"coba\"")
+	}
+	if !(p.NMDAFraction >= 0 && p.NMDAFraction <= 1) {
+		return bad("nmda_fraction", p.NMDAFraction, "must be in [0, 1]")
+	}
+	if !(p.ThresholdJumpMV >= 0) || !finite(p.ThresholdJumpMV) {
+		return bad("threshold_jump_mv", p.ThresholdJumpMV, "must be ≥ 0 and finite")
 	}
 	if !(p.TauRefMs >= 0) || !finite(p.TauRefMs) {
 		return bad("tau_ref_ms", p.TauRefMs, "must be ≥ 0 and finite")

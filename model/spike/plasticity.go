@@ -44,7 +44,9 @@ type RuleSpec struct {
 	// unit of its soft bounds).
 	WMax float64 `toml:"w_max"`
 	// Active lists [start_ms, stop_ms) windows in which the rule acts
-	// (empty: always). Traces keep running outside them.
+	// (empty: always; stop_ms may be inf). Traces keep running outside
+	// them. A rule acts on the events of the steps whose end time lies in
+	// a window.
 	Active [][2]float64 `toml:"active"`
 
 	// Pair configures "pair".
@@ -317,8 +319,8 @@ func (r *RuleSpec) validate(key string, pre, post PopulationSpec) error {
 		return fmt.Errorf("%s: need finite bounds 0 ≤ w_min < w_max (got w_min = %v, w_max = %v)", key, r.WMin, r.WMax)
 	}
 	for k, a := range r.Active {
-		if !finite(a[0]) || !finite(a[1]) || !(a[0] >= 0) || !(a[1] > a[0]) {
-			return fmt.Errorf("%s.active[%d] = [%v, %v]: need finite 0 ≤ start_ms < stop_ms", key, k, a[0], a[1])
+		if !finite(a[0]) || math.IsNaN(a[1]) || !(a[0] >= 0) || !(a[1] > a[0]) {
+			return fmt.Errorf("%s.active[%d] = [%v, %v]: need finite 0 ≤ start_ms < stop_ms (stop may be inf)", key, k, a[0], a[1])
 		}
 	}
 	rr := r.Resolved()
@@ -463,5 +465,3 @@ func clampW(w, lo, hi float64) float64 {
 	}
 	return w
 }
-
-var _ = math.Inf

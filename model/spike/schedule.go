@@ -208,7 +208,7 @@ func plan(s *Spec, workers int, ch Checks) []planned {
 	}
 	if len(ig) > 0 {
 		add(planned{Entry: Entry{Phase: PhaseIntegrate, Name: "integrate: V and synaptic state over dt, threshold and reset",
-			Detail: strings.Join(ig, "; ") + fmt.Sprintf(" (%d worker(s))", max(workers, 1)), Parallel: true, EverySteps: 1}, kind: kIntegrate})
+			Detail: strings.Join(ig, "; "), Parallel: true, EverySteps: 1}, kind: kIntegrate})
 	}
 	maxD := 0
 	for _, pr := range s.Projections {

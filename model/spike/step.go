@@ -282,11 +282,11 @@ func (n *Net) update(k int) {
 }
 
 func (p *pop) fastCOBA() bool {
-	return p.np.Synapse == COBA && p.np.Model == LIF && p.clamp && p.rnd == nil
+	return p.np.Synapse == COBA && p.np.Model == LIF && p.clamp && p.rnd == nil && p.gn == nil && p.th == nil
 }
 
 func (p *pop) fastExp() bool {
-	return p.np.Synapse == Exp && p.np.Model == LIF && p.clamp && p.rnd == nil
+	return p.np.Synapse == Exp && p.np.Model == LIF && p.clamp && p.rnd == nil && p.th == nil
 }
 
 // updateExp is the specialised kernel for deterministic current-based
@@ -429,7 +429,7 @@ func cobaCoef(e, g, a, cE, cI, b, kE, kI float32) (x, y float32) {
 // 10–100× slower; Step calls it every flushEvery steps, fewer than the
 // steps any state needs to decay from 1e-20 to 1e-38.
 func (p *pop) flushTiny(lo, hi int) {
-	for _, x := range [3][]float32{p.ge, p.gi, p.a} {
+	for _, x := range [5][]float32{p.ge, p.gi, p.a, p.gn, p.th} {
 		if x == nil {
 			continue
 		}
@@ -665,9 +665,20 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 			e, g := p.ge[i], p.gi[i]
 			if held {
 				v = vr
+			} else if p.gn != nil {
+				// AMPA at mid-step (as cobaCoef), NMDA at the start of the step
+				n := p.gn[i]
+				f := p.fN
+				x := ca + (1-f)*e*cE + f*n*ca + g*cI
+				y := ca*(el+I) + (1-f)*e*kE + f*n*ca*p.eE + g*kI
+				v = cobaStep(v, x, y)
 			} else {
 				x, y := cobaCoef(e, g, ca, cE, cI, ca*(el+I), kE, kI)
 				v = cobaStep(v, x, y)
+			}
+			if p.gn != nil {
+				n := p.gn[i]
+				p.gn[i] = n + (e-n)*p.mulN
 			}
 			p.ge[i] = e*p.decE + inE
 			p.gi[i] = g*p.decI + inI
@@ -676,6 +687,11 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 			v += p.noiseSD * float32(r.NormFloat64())
 		}
 		theta := p.vth
+		if p.th != nil {
+			d := p.th[i] * p.decTh
+			p.th[i] = d
+			theta += d
+		}
 		if p.a != nil {
 			a := p.a[i] * p.decA
 			p.a[i] = a
@@ -704,6 +720,9 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 				v -= theta - vr
 			}
 			p.ref[i] = nRef
+			if p.th != nil {
+				p.th[i] = p.thJump
+			}
 			if p.a != nil {
 				p.a[i]++
 			}
