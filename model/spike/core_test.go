@@ -50,7 +50,7 @@ func smallBrunel() Spec {
 func equalState(t *testing.T, a, b *Net) {
 	t.Helper()
 	for k := range a.pops {
-		for _, name := range []string{"v", "ge", "gi", "ou"} {
+		for _, name := range []string{"v", "ge", "gi", "ou", "gn", "th", "a", "w"} {
 			x, y := a.State(k, name), b.State(k, name)
 			for i := range x {
 				if math.Float32bits(x[i]) != math.Float32bits(y[i]) {

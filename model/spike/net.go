@@ -147,6 +147,8 @@ type pop struct {
 	// state (struct of arrays)
 	v, ge, gi, a, w, ou []float32
 	gn, th              []float32 // NMDA conductance, dynamic threshold
+	gnZero, thZero      []float32 // zero stand-ins of fastCOBAN populations without one of them
+	kvec                []kvec    // per worker: AVX2 kernel constants
 	ref                 []int32
 	inE, inI            []float32 // synaptic input of the current step
 	pcg                 []rand.PCG
@@ -300,6 +302,15 @@ func newPop(s *Spec, i, off, workers int) *pop {
 	if np.ThresholdJumpMV > 0 {
 		p.th = make([]float32, p.n)
 		p.decTh, p.thJump = e(np.TauThresholdMs), float32(np.ThresholdJumpMV)
+	}
+	p.kvec = make([]kvec, workers)
+	if p.fastCOBAN() {
+		if p.gn == nil {
+			p.gnZero = make([]float32, p.n)
+		}
+		if p.th == nil {
+			p.thZero = make([]float32, p.n)
+		}
 	}
 	p.refl = make([][]int32, workers)
 	p.refOK = make([]bool, workers)

@@ -273,6 +273,8 @@ func (n *Net) update(k int) {
 		p.spkV[k] = p.spkV[k][:0]
 		if p.fastCOBA() && !n.forceGeneric {
 			p.spk[k] = p.updateCOBA(k, lo, hi, p.spk[k][:0])
+		} else if p.fastCOBAN() && !n.forceGeneric {
+			p.spk[k] = p.updateCOBAN(k, lo, hi, p.spk[k][:0])
 		} else if p.fastExp() && !n.forceGeneric {
 			p.spk[k] = p.updateExp(k, lo, hi, p.spk[k][:0])
 		} else {
@@ -283,6 +285,13 @@ func (n *Net) update(k int) {
 
 func (p *pop) fastCOBA() bool {
 	return p.np.Synapse == COBA && p.np.Model == LIF && p.clamp && p.rnd == nil && p.gn == nil && p.th == nil
+}
+
+// fastCOBAN: the Auryn-type conductance neuron (NMDA low-pass and/or a
+// threshold jump, no absolute refractoriness, E_e = 0), deterministic.
+func (p *pop) fastCOBAN() bool {
+	return p.np.Synapse == COBA && p.np.Model == LIF && p.rnd == nil && (p.gn != nil || p.th != nil) &&
+		p.nRef == 0 && p.eE == 0
 }
 
 func (p *pop) fastExp() bool {
@@ -416,6 +425,14 @@ func (p *pop) cobaCoefs() (a, cE, cI, kE, kI float32) {
 	return a, cE, cI, cE * p.eE, cI * p.eI
 }
 
+// nmdaCoefs returns, for an NMDA population with fraction f, the factors
+// of the AMPA and NMDA conductances in x and y of cobaStep: cEa = (1 − f)·cE,
+// cN = f·dt/τ_m, kEa = cEa·E_e, kN = cN·E_e.
+func (p *pop) nmdaCoefs(cE float32) (cEa, cN, kEa, kN float32) {
+	cEa, cN = (1-p.fN)*cE, p.fN*p.dtTau
+	return cEa, cN, cEa * p.eE, cN * p.eE
+}
+
 // cobaCoef returns x and y of cobaStep for the start-of-step conductances
 // e, g and drive b = (dt/τ_m)·(E_L + I): x = a + e·cE + g·cI and
 // y = b + e·kE + g·kI.
@@ -493,16 +510,148 @@ func (p *pop) updateCOBA(k, lo, hi int, spk []int32) []int32 {
 		run = cobaRun0
 	}
 	s0 := len(spk)
-	for i := 0; i < n; i++ {
-		var x, y float32
-		i, x, y = run(i, v, ge, gi, re, ri, &c)
-		if i < n {
-			spk = p.cobaSlow(k, i, lo, v, ref, x, y, spk)
+	simd := c.kE == 0 && useAVX2
+	if simd {
+		p.kvec[k].fill(c.a, c.cE, c.cI, c.b, c.kI, c.half, c.twelfth, c.one, c.vth, c.decE, c.decI)
+	}
+	for i := 0; i < n; {
+		end := n
+		if simd {
+			// whole chunks of 8 in AVX2 while none needs cobaSlow; the
+			// chunk where it stopped (and the tail) in Go, bit for bit the same
+			i = cobaRun0Chunks(i, v, ge, gi, re, ri, &p.kvec[k].k)
+			end = min(i+8, n)
 		}
+		for j := i; j < end; j++ {
+			var x, y float32
+			j, x, y = run(j, v[:end], ge[:end], gi[:end], re[:end], ri[:end], &c)
+			if j < end {
+				spk = p.cobaSlow(k, j, lo, v, ref, x, y, spk)
+			}
+		}
+		i = end
 	}
 	p.refl[k] = p.clampRefractory(lst, v, ref, lo, spk[s0:])
 	clear(re)
 	clear(ri)
+	return spk
+}
+
+// cobaKLen is the number of constant rows of the AVX2 kernels.
+const cobaKLen = 14
+
+// kvec holds a kernel's constants, each repeated 8 times (one AVX2
+// register), per worker.
+type kvec struct{ k [cobaKLen][8]float32 }
+
+func (kv *kvec) fill(vals ...float32) {
+	for r, x := range vals {
+		for l := range kv.k[r] {
+			kv.k[r][l] = x
+		}
+	}
+}
+
+// updateCOBAN is the specialised kernel of fastCOBAN populations for the
+// neurons [lo, hi) of worker k: what updateGeneric computes for them, with
+// the state arrays gn and th present (a missing NMDA conductance or
+// threshold jump uses zero arrays: f = 0, jump 0), in AVX2 chunks where
+// available.
+func (p *pop) updateCOBAN(k, lo, hi int, spk []int32) []int32 {
+	v := p.v[lo:hi]
+	n := len(v)
+	re, ri := p.inE[lo:hi][:n], p.inI[lo:hi][:n]
+	ge, gi := p.ge[lo:hi][:n], p.gi[lo:hi][:n]
+	gn, th := p.gn, p.th
+	if gn == nil { // no NMDA: a zero stand-in (f = 0, mulN = 0 keep it 0)
+		gn = p.gnZero
+	}
+	if th == nil { // no threshold jump: zeros (decTh = 0, jump 0)
+		th = p.thZero
+	}
+	gn, th = gn[lo:hi][:n], th[lo:hi][:n]
+	a, cE, cI, _, kI := p.cobaCoefs()
+	cEa, cN, _, _ := p.nmdaCoefs(cE)
+	c := cobaNK{a: a, cEa: cEa, cN: cN, cI: cI, b: a * (p.el + p.stepBias), kI: kI, half: 0.5, twelfth: 1.0 / 12, one: 1,
+		vth: p.vth, decE: p.decE, decI: p.decI, mulN: p.mulN, decTh: p.decTh}
+	simd := useAVX2
+	if simd {
+		p.kvec[k].fill(c.a, c.cEa, c.cN, c.cI, c.b, c.kI, c.half, c.twelfth, c.one, c.vth, c.decE, c.decI, c.mulN, c.decTh)
+	}
+	for i := 0; i < n; {
+		end := n
+		if simd {
+			i = cobaRunNChunks(i, v, ge, gi, gn, th, re, ri, &p.kvec[k].k)
+			end = min(i+8, n)
+		}
+		for j := i; j < end; j++ {
+			j = cobaRunN(j, v[:end], ge[:end], gi[:end], gn[:end], th[:end], re[:end], ri[:end], &c)
+			if j < end {
+				spk = p.cobaSlowN(k, j, lo, v, ge, gi, gn, th, re, ri, &c, spk)
+			}
+		}
+		i = end
+	}
+	clear(re)
+	clear(ri)
+	return spk
+}
+
+// cobaNK are the constants of cobaRunN.
+type cobaNK struct {
+	a, cEa, cN, cI, b, kI, half, twelfth, one, vth, decE, decI, mulN, decTh float32
+}
+
+// cobaRunN is the inner loop of updateCOBAN from neuron i: it returns the
+// first neuron that needs cobaSlowN (x ≥ ½ or V ≥ θ + θ_d), left
+// untouched, or len(v).
+func cobaRunN(i int, v, ge, gi, gn, th, re, ri []float32, c *cobaNK) int {
+	v = v[i:]
+	n := len(v)
+	ge, gi, gn, th, re, ri = ge[i:][:n], gi[i:][:n], gn[i:][:n], th[i:][:n], re[i:][:n], ri[i:][:n]
+	a, cEa, cN, cI, b, kI := c.a, c.cEa, c.cN, c.cI, c.b, c.kI
+	half, twelfth, one, vth := c.half, c.twelfth, c.one, c.vth
+	for j := range v {
+		e, nm, g := ge[j], gn[j], gi[j]
+		x := a + e*cEa + nm*cN + g*cI
+		y := b + g*kI
+		if x >= half {
+			return i + j
+		}
+		vi := v[j]
+		vi += (y - x*vi) / (one + x*(half+x*twelfth))
+		t := th[j] * c.decTh
+		if vi >= vth+t {
+			return i + j
+		}
+		v[j], th[j] = vi, t
+		gn[j] = nm + (e-nm)*c.mulN
+		ge[j] = e*c.decE + re[j]
+		gi[j] = g*c.decI + ri[j]
+	}
+	return i + n
+}
+
+// cobaSlowN finishes neuron i of updateCOBAN as updateGeneric does: V over
+// the step (cobaStep, also for x ≥ ½), the conductances, the dynamic
+// threshold, and the spike with reset and threshold jump.
+func (p *pop) cobaSlowN(k, i, lo int, v, ge, gi, gn, th, re, ri []float32, c *cobaNK, spk []int32) []int32 {
+	e, nm, g := ge[i], gn[i], gi[i]
+	x := c.a + e*c.cEa + nm*c.cN + g*c.cI
+	y := c.b + g*c.kI
+	vi := cobaStep(v[i], x, y)
+	gn[i] = nm + (e-nm)*c.mulN
+	ge[i] = e*c.decE + re[i]
+	gi[i] = g*c.decI + ri[i]
+	t := th[i] * c.decTh
+	th[i] = t
+	if vi >= c.vth+t {
+		spk = append(spk, int32(lo+i))
+		p.spkV[k] = append(p.spkV[k], vi)
+		vi = p.vreset
+		th[i] = p.thJump
+	}
+	v[i] = vi
 	return spk
 }
 
@@ -667,10 +816,10 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 				v = vr
 			} else if p.gn != nil {
 				// AMPA at mid-step (as cobaCoef), NMDA at the start of the step
+				cEa, cN, kEa, kN := p.nmdaCoefs(cE)
 				n := p.gn[i]
-				f := p.fN
-				x := ca + (1-f)*e*cE + f*n*ca + g*cI
-				y := ca*(el+I) + (1-f)*e*kE + f*n*ca*p.eE + g*kI
+				x := ca + e*cEa + n*cN + g*cI
+				y := ca*(el+I) + e*kEa + n*kN + g*kI
 				v = cobaStep(v, x, y)
 			} else {
 				x, y := cobaCoef(e, g, ca, cE, cI, ca*(el+I), kE, kI)

@@ -77,10 +77,16 @@ func (t *trace) advance(n *Net, a int64, lo, hi int) {
 			}
 		}
 	}
-	d := t.dec
+	scaleFlush(x, t.dec)
+}
+
+// scaleFlushGo is x ← d·x with values below 1e-30 set to 0 (no
+// subnormals; 1e-30 of one jump is below every use of a trace); the AVX2
+// kernel computes the same bits.
+func scaleFlushGo(x []float64, d float64) {
 	for i := range x {
 		v := x[i] * d
-		if v < 1e-30 { // no subnormals; 1e-30 of one jump is below every use
+		if v < 1e-30 {
 			v = 0
 		}
 		x[i] = v

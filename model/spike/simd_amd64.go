@@ -1,0 +1,60 @@
+package spike
+
+import (
+	"os"
+
+	"golang.org/x/sys/cpu"
+)
+
+// useAVX2 selects the AVX2 kernels (ENGRAM_NO_AVX=1 selects the portable
+// Go loops, which give the same bits; tests compare the two).
+var useAVX2 = cpu.X86.HasAVX2 && os.Getenv("ENGRAM_NO_AVX") == ""
+
+func cpuHasAVX2() bool { return cpu.X86.HasAVX2 }
+
+// cobaRun0AVX runs cobaRun0's loop over whole chunks of 8 neurons from
+// the given pointers while no neuron of a chunk needs cobaSlow (x ≥ 0.5
+// or V ≥ θ), and returns the number of neurons done (a multiple of 8; the
+// chunk where it stopped is left untouched). k holds the constants
+// a, cE, cI, b, kI, ½, 1/12, 1, θ, decE, decI, each repeated 8 times.
+//
+//go:noescape
+func cobaRun0AVX(v, ge, gi, re, ri *float32, n int, k *[cobaKLen][8]float32) int
+
+// cobaRunNAVX is cobaRunN's loop on chunks of 8 (see cobaRun0AVX); k holds
+// a, cEa, cN, cI, b, kI, ½, 1/12, 1, θ, decE, decI, mulN, decTh.
+//
+//go:noescape
+func cobaRunNAVX(v, ge, gi, gn, th, re, ri *float32, n int, k *[cobaKLen][8]float32) int
+
+// scaleFlushAVX multiplies n float64 (a multiple of 4) by d and sets
+// results below 1e-30 to 0 (traces: x ← d·x, no subnormals).
+//
+//go:noescape
+func scaleFlushAVX(x *float64, n int, d float64)
+
+func cobaRun0Chunks(i int, v, ge, gi, re, ri []float32, k *[cobaKLen][8]float32) int {
+	n := (len(v) - i) &^ 7
+	if !useAVX2 || n == 0 {
+		return i
+	}
+	return i + cobaRun0AVX(&v[i], &ge[i], &gi[i], &re[i], &ri[i], n, k)
+}
+
+func cobaRunNChunks(i int, v, ge, gi, gn, th, re, ri []float32, k *[cobaKLen][8]float32) int {
+	n := (len(v) - i) &^ 7
+	if !useAVX2 || n == 0 {
+		return i
+	}
+	return i + cobaRunNAVX(&v[i], &ge[i], &gi[i], &gn[i], &th[i], &re[i], &ri[i], n, k)
+}
+
+func scaleFlush(x []float64, d float64) {
+	n := len(x) &^ 3
+	if useAVX2 && n > 0 {
+		scaleFlushAVX(&x[0], n, d)
+	} else {
+		n = 0
+	}
+	scaleFlushGo(x[n:], d)
+}

@@ -1,0 +1,15 @@
+//go:build !amd64
+
+package spike
+
+var useAVX2 = false
+
+func cpuHasAVX2() bool { return false }
+
+func cobaRun0Chunks(i int, v, ge, gi, re, ri []float32, k *[cobaKLen][8]float32) int { return i }
+
+func cobaRunNChunks(i int, v, ge, gi, gn, th, re, ri []float32, k *[cobaKLen][8]float32) int {
+	return i
+}
+
+func scaleFlush(x []float64, d float64) { scaleFlushGo(x, d) }
