@@ -111,3 +111,4 @@ func TestCheckpointResumeFastKernels(t *testing.T) {
 		equalState(t, ref, b)
 	}
 }
+

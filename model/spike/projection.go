@@ -236,6 +236,9 @@ func buildProjection(s *Spec, i int, pops []*pop, workers int) (*Projection, err
 		pr.WConst = float32(ws.Scale * ws.Mean)
 	} else {
 		pr.W = make([]float32, len(pr.PostIdx))
+		if len(ps.Plasticity) > 0 {
+			adviseHuge(pr.W) // before the first write: random access through the post index
+		}
 		par.For(pr.NPre, workers, func(lo, hi int) {
 			for j := lo; j < hi; j++ {
 				a, b := pr.ColPtr[j], pr.ColPtr[j+1]

@@ -160,6 +160,14 @@ func (n *Net) attachRules(s *Spec, i int, pr *Projection) error {
 	return nil
 }
 
+// rowAddGo is rowAdd's portable loop.
+func rowAddGo(w []float32, pos, pre []int32, x []float64, c, lo, hi float64) {
+	pre = pre[:len(pos)]
+	for e, q := range pos {
+		w[q] = float32(clampW(float64(w[q])+x[pre[e]]*c, lo, hi))
+	}
+}
+
 // pairRule is pair-based additive STDP.
 type pairRule struct {
 	ruleBase
@@ -177,10 +185,8 @@ func (r *pairRule) events(c *plastCtx, lo, hi int32, split bool) {
 		}
 	}
 	for _, i := range postSpan(c.post, lo, hi, split) {
-		for e := pr.rowPtr[i]; e < pr.rowPtr[i+1]; e++ {
-			q := pr.rowPos[e]
-			W[q] = r.clip(float64(W[q]) + r.aP*x[pr.rowPre[e]])
-		}
+		a, b := pr.rowPtr[i], pr.rowPtr[i+1]
+		rowAdd(W, pr.rowPos[a:b], pr.rowPre[a:b], x, r.aP, r.wl, r.wh)
 	}
 }
 
@@ -241,10 +247,8 @@ func (r *vanRossumRule) events(c *plastCtx, lo, hi int32, split bool) {
 		}
 	}
 	for _, i := range postSpan(c.post, lo, hi, split) {
-		for e := pr.rowPtr[i]; e < pr.rowPtr[i+1]; e++ {
-			q := pr.rowPos[e]
-			W[q] = r.clip(float64(W[q]) + r.cp*x[pr.rowPre[e]])
-		}
+		a, b := pr.rowPtr[i], pr.rowPtr[i+1]
+		rowAdd(W, pr.rowPos[a:b], pr.rowPre[a:b], x, r.cp, r.wl, r.wh)
 	}
 }
 
@@ -296,10 +300,8 @@ func (r *tripletRule) events(c *plastCtx, lo, hi int32, split bool) {
 		r1, o2 := r.r1.x, r.o2.x
 		for _, i := range ps {
 			p := r.a2p + r.a3p*o2[i]
-			for e := pr.rowPtr[i]; e < pr.rowPtr[i+1]; e++ {
-				q := pr.rowPos[e]
-				W[q] = r.clip(float64(W[q]) + r1[pr.rowPre[e]]*p)
-			}
+			a, b := pr.rowPtr[i], pr.rowPtr[i+1]
+			rowAdd(W, pr.rowPos[a:b], pr.rowPre[a:b], r1, p, r.wl, r.wh)
 		}
 	}
 }
@@ -321,10 +323,8 @@ func (r *istdpRule) events(c *plastCtx, lo, hi int32, split bool) {
 		}
 	}
 	for _, i := range postSpan(c.post, lo, hi, split) {
-		for e := pr.rowPtr[i]; e < pr.rowPtr[i+1]; e++ {
-			q := pr.rowPos[e]
-			W[q] = r.clip(float64(W[q]) + r.eta*x[pr.rowPre[e]])
-		}
+		a, b := pr.rowPtr[i], pr.rowPtr[i+1]
+		rowAdd(W, pr.rowPos[a:b], pr.rowPre[a:b], x, r.eta, r.wl, r.wh)
 	}
 }
 

@@ -58,3 +58,23 @@ func scaleFlush(x []float64, d float64) {
 	}
 	scaleFlushGo(x[n:], d)
 }
+
+// rowAddAVX is rowAddGo in assembly with software prefetch of the
+// scattered weights (SSE2 scalar arithmetic; the same bits).
+//
+//go:noescape
+func rowAddAVX(w *float32, pos, pre *int32, n int, x *float64, c, lo, hi float64)
+
+// rowAdd adds c·x[pre[e]] to the weights at positions pos[e] (one
+// postsynaptic neuron's row of the post-side index), clipping each to
+// [lo, hi]: the postsynaptic-spike update of the additive rules.
+func rowAdd(w []float32, pos, pre []int32, x []float64, c, lo, hi float64) {
+	if len(pos) == 0 {
+		return
+	}
+	if useAVX2 {
+		rowAddAVX(&w[0], &pos[0], &pre[0], len(pos), &x[0], c, lo, hi)
+		return
+	}
+	rowAddGo(w, pos, pre, x, c, lo, hi)
+}

@@ -183,3 +183,51 @@ loopS:
 doneS:
 	VZEROUPPER
 	RET
+
+// func rowAddAVX(w *float32, pos, pre *int32, n int, x *float64, c, lo, hi float64)
+//
+// For e < n: q = pos[e]; w[q] = float32(clip(float64(w[q]) + x[pre[e]]·c, lo, hi)),
+// clip as clampW (NaN passes: MAXSD/MINSD return their second operand
+// when either is NaN, and w is the second). Prefetches w[pos[e + 16]]:
+// the positions are scattered over the whole weight array.
+TEXT ·rowAddAVX(SB), NOSPLIT, $0-64
+	MOVQ  w+0(FP), DI
+	MOVQ  pos+8(FP), SI
+	MOVQ  pre+16(FP), DX
+	MOVQ  n+24(FP), CX
+	MOVQ  x+32(FP), R8
+	MOVSD c+40(FP), X1
+	MOVSD lo+48(FP), X2
+	MOVSD hi+56(FP), X3
+	XORQ  AX, AX
+	TESTQ CX, CX
+	JZ    doneR
+	MOVQ  CX, R11
+	SUBQ  $16, R11 // last e with a prefetch target
+
+loopR:
+	CMPQ      AX, R11
+	JGE       noprefetch
+	MOVLQSX   64(SI)(AX*4), R10
+	PREFETCHT0 (DI)(R10*4)
+
+noprefetch:
+	MOVLQSX  (SI)(AX*4), R9       // q
+	MOVLQSX  (DX)(AX*4), R10      // j
+	MOVSS    (DI)(R9*4), X0
+	CVTSS2SD X0, X0               // float64(w)
+	MOVSD    (R8)(R10*8), X4      // x[j]
+	MULSD    X1, X4               // x[j]·c
+	ADDSD    X4, X0               // w + x[j]·c
+	MOVAPD   X2, X5
+	MAXSD    X0, X5               // lo > w ? lo : w  (w if NaN)
+	MOVAPD   X3, X6
+	MINSD    X5, X6               // hi < w ? hi : w
+	CVTSD2SS X6, X6
+	MOVSS    X6, (DI)(R9*4)
+	INCQ     AX
+	CMPQ     AX, CX
+	JLT      loopR
+
+doneR:
+	RET
