@@ -6,8 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gonum.org/v1/gonum/dsp/fourier"
-
 	"github.com/engramsim/engram/progress"
 )
 
@@ -166,8 +164,10 @@ func checkData(data [][]float64) (trials, length int, err error) {
 
 // Coefficients computes the multistep-regression coefficients r_k of
 // data[trial][bin] (criticality.md §3.2). Lagged cross-products are computed
-// by FFT (gonum dsp/fourier) when many lags are requested, so 10 trials ×
-// 10⁵ bins with k ≤ 2500 take well under a second.
+// by a segmented power-of-two FFT (gonum dsp/fourier; see lagfft.go) when
+// more than 48 lags are requested, so 10 trials × 10⁵ bins with k ≤ 2500
+// take well under a second and any series length is supported up to
+// k_max = 2^25; the FFT's work memory is O(k_max).
 func Coefficients(data [][]float64, opts *CoefficientOptions) (*CoefficientResult, error) {
 	var o CoefficientOptions
 	if opts != nil {
@@ -227,15 +227,13 @@ func Coefficients(data [][]float64, opts *CoefficientOptions) (*CoefficientResul
 		kmax = max(kmax, k)
 	}
 	useFFT := len(steps) > 48
-	var fft *fourier.FFT
-	var buf []float64
-	var coef []complex128
-	var nfft int
+	var plan *lagPlan
+	var acf []float64
 	if useFFT {
-		nfft = fastLen(length + kmax)
-		fft = fourier.NewFFT(nfft)
-		buf = make([]float64, nfft)
-		coef = make([]complex128, nfft/2+1)
+		if plan, err = newLagPlan(length, kmax); err != nil {
+			return nil, err
+		}
+		acf = make([]float64, kmax+1)
 	}
 	x := make([]float64, length)
 	prefix := make([]float64, length+1)
@@ -250,19 +248,8 @@ func Coefficients(data [][]float64, opts *CoefficientOptions) (*CoefficientResul
 			mx: make([]float64, len(steps)), my: make([]float64, len(steps)),
 			xy: make([]float64, len(steps)), xx: make([]float64, len(steps)),
 		}
-		var acf []float64
 		if useFFT {
-			copy(buf, x)
-			clear(buf[length:])
-			fft.Coefficients(coef, buf)
-			for j, z := range coef {
-				coef[j] = complex(real(z)*real(z)+imag(z)*imag(z), 0)
-			}
-			acf = fft.Sequence(buf, coef)
-			inv := 1 / float64(nfft)
-			for j := range acf[:kmax+1] {
-				acf[j] *= inv
-			}
+			plan.products(acf, x)
 		}
 		for s, k := range steps {
 			n := float64(length - k)
@@ -422,19 +409,4 @@ func pooled(method Method, stats []trialStats, trialR [][]float64, idx []int, kn
 		out[s] = num / den
 	}
 	return out
-}
-
-// fastLen returns the smallest n ≥ min of the form 2^a 3^b 5^c.
-func fastLen(minN int) int {
-	best := math.MaxInt
-	for p2 := 1; p2 < 2*minN; p2 *= 2 {
-		for p3 := p2; p3 < 2*minN; p3 *= 3 {
-			for p5 := p3; p5 < 2*minN; p5 *= 5 {
-				if p5 >= minN && p5 < best {
-					best = p5
-				}
-			}
-		}
-	}
-	return best
 }
