@@ -203,6 +203,15 @@ func Coefficients(data [][]float64, opts *CoefficientOptions) (*CoefficientResul
 		return nil, fmt.Errorf("%w (got %d trial, NumBoot = %d)", ErrTooFewTrials, trials, o.NumBoot)
 	}
 
+	// Scale by a power of two so that every |value| ≤ 1: r_k is invariant to
+	// scale, a power of two is exact (results are bit-identical for data that
+	// did not overflow), and sums of L squared deviations are then ≤ 4L. A
+	// constant series with one bin of 1e308 used to overflow (x − c)² to +Inf
+	// and every r_k became NaN, reported as ErrConstant.
+	scale, constant := scaleOf(data, o.KnownMean)
+	if constant {
+		return nil, ErrConstant
+	}
 	// Centre everything by one constant: every r_k formula is invariant to a
 	// common shift, and centring keeps the raw moments well conditioned.
 	var c float64
@@ -210,14 +219,17 @@ func Coefficients(data [][]float64, opts *CoefficientOptions) (*CoefficientResul
 	for i, tr := range data {
 		s := 0.0
 		for _, v := range tr {
-			s += v
+			s += v * scale
 		}
 		means[i] = s / float64(length)
 		c += means[i]
 	}
 	c /= float64(trials)
 	if o.KnownMean != nil {
-		c = *o.KnownMean
+		c = *o.KnownMean * scale
+	}
+	for i := range means {
+		means[i] /= scale // back to events/bin (exact: a power of two)
 	}
 
 	total := int64(trials + o.NumBoot)
@@ -240,7 +252,7 @@ func Coefficients(data [][]float64, opts *CoefficientOptions) (*CoefficientResul
 	prefix2 := make([]float64, length+1)
 	for i, tr := range data {
 		for t, v := range tr {
-			x[t] = v - c
+			x[t] = v*scale - c
 			prefix[t+1] = prefix[t] + x[t]
 			prefix2[t+1] = prefix2[t] + x[t]*x[t]
 		}
@@ -409,4 +421,29 @@ func pooled(method Method, stats []trialStats, trialR [][]float64, idx []int, kn
 		out[s] = num / den
 	}
 	return out
+}
+
+// scaleOf returns the power of two 2^−e with max|v| = f·2^e, f ∈ [½, 1),
+// over data and the known mean (1 for all-zero data), and whether the data
+// are one value repeated with no known mean (every r_k is then undefined).
+func scaleOf(data [][]float64, knownMean *float64) (scale float64, constant bool) {
+	big := 0.0
+	first := data[0][0]
+	constant = knownMean == nil
+	for _, tr := range data {
+		for _, v := range tr {
+			big = max(big, math.Abs(v))
+			if v != first {
+				constant = false
+			}
+		}
+	}
+	if knownMean != nil {
+		big = max(big, math.Abs(*knownMean))
+	}
+	if big == 0 || math.IsInf(big, 0) || math.IsNaN(big) {
+		return 1, constant
+	}
+	_, e := math.Frexp(big)
+	return math.Ldexp(1, -e), constant
 }
