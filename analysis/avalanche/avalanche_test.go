@@ -213,3 +213,14 @@ func TestSeriesRoundTripAndCollapse(t *testing.T) {
 		t.Logf("bin ×%d: n = %d α_S = %.3f α_D = %.3f", r.Factor, r.Result.NAvalanches, r.Result.SizeAlpha, r.Result.DurationAlpha)
 	}
 }
+
+// TestCountsFromSpikeTimesHugeRange: a range of 10³⁰⁰ bins is an error, not
+// an int overflow (negative length panic) or an allocation attempt.
+func TestCountsFromSpikeTimesHugeRange(t *testing.T) {
+	if _, err := CountsFromSpikeTimes([]float64{0, 1e300}, 1, 0, 1e300); err == nil {
+		t.Error("1e300 bins accepted")
+	}
+	if c, err := CountsFromSpikeTimes([]float64{0, 2.5}, 1, 0, 3); err != nil || len(c) != 3 || c[0] != 1 || c[2] != 1 {
+		t.Errorf("3 bins: %v %v", c, err)
+	}
+}
