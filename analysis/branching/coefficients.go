@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/engramsim/engram/progress"
 )
@@ -247,21 +248,44 @@ func Coefficients(data [][]float64, opts *CoefficientOptions) (*CoefficientResul
 		}
 		acf = make([]float64, kmax+1)
 	}
-	x := make([]float64, length)
-	prefix := make([]float64, length+1)
-	prefix2 := make([]float64, length+1)
+	// Prefix sums of x = v·scale − c and of x² are needed only at the window
+	// ends k, L−k and L: one pass per trial records the running sums at
+	// those marks (O(L) time, O(steps) memory; no centred copy of the trial).
+	marks := make([]int, 0, 2*len(steps)+1)
+	for _, k := range steps {
+		marks = append(marks, length-k, k)
+	}
+	marks = append(marks, length)
+	slices.Sort(marks)
+	marks = slices.Compact(marks)
+	at := func(n int) int { i, _ := slices.BinarySearch(marks, n); return i }
+	iK, iLK := make([]int, len(steps)), make([]int, len(steps))
+	for s, k := range steps {
+		iK[s], iLK[s] = at(k), at(length-k)
+	}
+	iL := at(length)
+	p1, p2 := make([]float64, len(marks)), make([]float64, len(marks))
 	for i, tr := range data {
-		for t, v := range tr {
-			x[t] = v*scale - c
-			prefix[t+1] = prefix[t] + x[t]
-			prefix2[t+1] = prefix2[t] + x[t]*x[t]
+		var s1, s2 float64
+		m := 0
+		for t := 0; ; t++ {
+			for m < len(marks) && marks[m] == t {
+				p1[m], p2[m] = s1, s2
+				m++
+			}
+			if t == length {
+				break
+			}
+			x := tr[t]*scale - c
+			s1 += x
+			s2 += x * x
 		}
 		st := trialStats{
 			mx: make([]float64, len(steps)), my: make([]float64, len(steps)),
 			xy: make([]float64, len(steps)), xx: make([]float64, len(steps)),
 		}
 		if useFFT {
-			plan.products(acf, x)
+			plan.products(acf, tr, scale, c)
 		}
 		for s, k := range steps {
 			n := float64(length - k)
@@ -270,13 +294,13 @@ func Coefficients(data [][]float64, opts *CoefficientOptions) (*CoefficientResul
 				sxy = acf[k]
 			} else {
 				for t := 0; t < length-k; t++ {
-					sxy += x[t] * x[t+k]
+					sxy += (tr[t]*scale - c) * (tr[t+k]*scale - c)
 				}
 			}
-			st.mx[s] = prefix[length-k] / n
-			st.my[s] = (prefix[length] - prefix[k]) / n
+			st.mx[s] = p1[iLK[s]] / n
+			st.my[s] = (p1[iL] - p1[iK[s]]) / n
 			st.xy[s] = sxy / n
-			st.xx[s] = prefix2[length-k] / n
+			st.xx[s] = p2[iLK[s]] / n
 		}
 		stats[i] = st
 		progress.Report(o.Progress, int64(i+1), total)

@@ -85,28 +85,31 @@ func lagPlanBytes(length, kmax int) int64 {
 	return realFFTBytes(int(n)) + 8*n + 3*16*(n/2+1)
 }
 
-// transform puts the transform of x[lo:lo+seg] (zero-padded to n) in dst.
-func (p *lagPlan) transform(dst []complex128, x []float64, lo int) {
-	hi := min(lo+p.seg, len(x))
+// transform puts the transform of y[lo:lo+seg] (zero-padded to n) in
+// dst, with y_t = v_t·scale − shift.
+func (p *lagPlan) transform(dst []complex128, v []float64, lo int, scale, shift float64) {
+	hi := min(lo+p.seg, len(v))
 	if lo >= hi {
 		clear(dst)
 		return
 	}
-	m := copy(p.buf, x[lo:hi])
-	clear(p.buf[m:])
+	for i, x := range v[lo:hi] {
+		p.buf[i] = x*scale - shift
+	}
+	clear(p.buf[hi-lo:])
 	p.fft.forward(dst, p.buf)
 }
 
-// products fills dst[k] = Σ_{t<L−k} x_t·x_{t+k} for k = 0..len(dst)−1
-// (len(dst) ≤ kmax+1) and returns it.
-func (p *lagPlan) products(dst, x []float64) []float64 {
+// products fills dst[k] = Σ_{t<L−k} y_t·y_{t+k} for k = 0..len(dst)−1
+// (len(dst) ≤ kmax+1), where y_t = v_t·scale − shift, and returns it.
+func (p *lagPlan) products(dst, v []float64, scale, shift float64) []float64 {
 	if len(dst) > p.kmax+1 {
 		panic("branching: lagPlan.products: more lags than planned")
 	}
 	clear(p.acc)
-	p.transform(p.cur, x, 0)
-	for lo := 0; lo < len(x); lo += p.seg {
-		p.transform(p.next, x, lo+p.seg)
+	p.transform(p.cur, v, 0, scale, shift)
+	for lo := 0; lo < len(v); lo += p.seg {
+		p.transform(p.next, v, lo+p.seg, scale, shift)
 		for j, f := range p.cur {
 			g := p.next[j]
 			if j&1 == 1 {

@@ -79,7 +79,7 @@ func TestLagProductsSegments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := p.products(make([]float64, c.kmax+1), x)
+		got := p.products(make([]float64, c.kmax+1), x, 1, 0)
 		want := directLagProducts(x, c.kmax)
 		for k := range want {
 			if d := math.Abs(got[k]-want[k]) / want[0]; d > relTol {
@@ -155,7 +155,7 @@ func TestLagProductsMatchPrevious(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := p.products(make([]float64, c.kmax+1), x)
+		got := p.products(make([]float64, c.kmax+1), x, 1, 0)
 		want := singleFFTLagProducts(x, c.kmax)
 		worst := 0.0
 		for k := range want {
@@ -214,6 +214,6 @@ func BenchmarkLagProducts1e5k2500(b *testing.B) {
 	}
 	dst := make([]float64, 2501)
 	for b.Loop() {
-		p.products(dst, x)
+		p.products(dst, x, 1, 0)
 	}
 }
