@@ -292,6 +292,10 @@ func Open(path string, opts *Options) (*Input, error) {
 // Layout returns what is known before reading.
 func (in *Input) Layout() Layout { return in.layout }
 
+// SetMaxCells sets Options.MaxCells after Open, e.g. to what a memory
+// budget leaves once Layout().ReadBytes is accounted for.
+func (in *Input) SetMaxCells(n int64) { in.o.MaxCells = n }
+
 // Close closes the file.
 func (in *Input) Close() error { return in.src.close() }
 

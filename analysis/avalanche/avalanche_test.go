@@ -224,3 +224,40 @@ func TestCountsFromSpikeTimesHugeRange(t *testing.T) {
 		t.Errorf("3 bins: %v %v", c, err)
 	}
 }
+
+// TestCountMatchesExtract: Count (used to bound memory before extracting)
+// is len(ExtractTrials) on random series with edges active and inactive,
+// and ExtractTrials allocates the result once (TotalAlloc ≤ 24 bytes per
+// avalanche plus the slice header).
+func TestCountMatchesExtract(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for rep := range 200 {
+		trials := make([][]float64, 1+rep%3)
+		for i := range trials {
+			trials[i] = make([]float64, rng.IntN(40))
+			for j := range trials[i] {
+				if rng.Float64() < 0.5 {
+					trials[i][j] = float64(rng.IntN(3))
+				}
+			}
+		}
+		thr := float64(rep % 2)
+		n, err := Count(trials, thr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		av, err := ExtractTrials(trials, thr)
+		if err != nil || n != len(av) {
+			t.Fatalf("rep %d: Count %d, ExtractTrials %d (%v): %v", rep, n, len(av), err, trials)
+		}
+		// the reference: per-trial Extract, concatenated
+		var want []Avalanche
+		for _, tr := range trials {
+			a, _ := Extract(tr, thr)
+			want = append(want, a...)
+		}
+		if !slices.Equal(av, want) {
+			t.Fatalf("rep %d: ExtractTrials %v, Extract %v", rep, av, want)
+		}
+	}
+}

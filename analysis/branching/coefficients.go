@@ -138,7 +138,7 @@ func resolveSteps(o *CoefficientOptions, length int) ([]int, error) {
 	if kmax < kmin {
 		return nil, fmt.Errorf("%w: no lag in [%d, %d] for trial length %d", ErrTooShort, kmin, kmax, length)
 	}
-	var out []int
+	out := make([]int, 0, (kmax-kmin)/kstep+1)
 	for k := kmin; k <= kmax; k += kstep {
 		out = append(out, k)
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/dsp/fourier"
@@ -215,5 +216,42 @@ func BenchmarkLagProducts1e5k2500(b *testing.B) {
 	dst := make([]float64, 2501)
 	for b.Loop() {
 		p.products(dst, x, 1, 0)
+	}
+}
+
+// TestCoefficientsBytes: Coefficients allocates almost nothing it does not
+// keep, so the bytes it allocates in total (runtime.MemStats.TotalAlloc, an
+// upper bound on its peak) must stay within CoefficientsBytes, for the
+// direct and FFT paths, both methods and with bootstrap replicas.
+func TestCoefficientsBytes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	for _, c := range []struct {
+		trials, length int
+		o              CoefficientOptions
+	}{
+		{3, 5000, CoefficientOptions{Steps: []int{1, 2, 5, 10}}},
+		{4, 20000, CoefficientOptions{Method: StationaryMean, KMax: 2000, NumBoot: 50}},
+		{2, 100000, CoefficientOptions{Method: TrialSeparated, KMax: 10000, KStep: 3, NumBoot: 10}},
+		{1, 300000, CoefficientOptions{}},
+	} {
+		data := make([][]float64, c.trials)
+		for i := range data {
+			data[i] = ar1(rng, c.length, 0.9, 10)
+		}
+		bound, err := CoefficientsBytes(c.trials, c.length, &c.o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a, b runtime.MemStats
+		runtime.ReadMemStats(&a)
+		if _, err := Coefficients(data, &c.o); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&b)
+		got := b.TotalAlloc - a.TotalAlloc
+		t.Logf("%d × %d %+v: allocated %d, bound %d", c.trials, c.length, c.o, got, bound)
+		if got > uint64(bound) {
+			t.Errorf("%d × %d: Coefficients allocated %d bytes > CoefficientsBytes %d", c.trials, c.length, got, bound)
+		}
 	}
 }
