@@ -27,8 +27,11 @@ import (
 // analyzeCommands returns the `analyze` command tree (issue 6): branching
 // ratio, timescale, avalanches and power-law fits of recorded activity.
 //
-// Each subcommand reads its input (analysis/activityio), computes everything
-// before touching the disk (so bad input leaves nothing behind), then writes
+// Each subcommand opens its input once (analysis/activityio; regular files
+// only), checks the memory estimate against --mem-budget from the header or
+// size before reading and again with the exact shape before computing (see
+// memCheck), computes everything before touching the disk (so bad input
+// leaves nothing behind), then writes
 // a run directory with figures (each with its TSV), tables in res/ and
 // report.html. Under --json it prints one object whose top-level keys are
 // the headline numbers of issue 6, plus run_dir, report, experiment and
