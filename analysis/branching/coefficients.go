@@ -103,23 +103,41 @@ type trialStats struct {
 }
 
 func resolveSteps(o *CoefficientOptions, length int) ([]int, error) {
+	kmin, kmax, kstep, err := stepRange(o, length)
+	if err != nil {
+		return nil, err
+	}
+	if o.Steps != nil {
+		return append([]int(nil), o.Steps...), nil
+	}
+	out := make([]int, 0, (kmax-kmin)/kstep+1)
+	for k := kmin; k <= kmax; k += kstep {
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+// stepRange validates the lags of o for trials of the given length and
+// returns their range: KMin..KMax by KStep with the defaults applied, or for
+// explicit Steps their count as kstep = 0 (kmin = number of steps, kmax =
+// the largest). It allocates nothing, so memory bounds can use it.
+func stepRange(o *CoefficientOptions, length int) (kmin, kmax, kstep int, err error) {
 	if o.Steps != nil {
 		if len(o.Steps) == 0 {
-			return nil, fmt.Errorf("branching: empty Steps")
+			return 0, 0, 0, fmt.Errorf("branching: empty Steps")
 		}
-		out := make([]int, len(o.Steps))
-		for i, k := range o.Steps {
+		for _, k := range o.Steps {
 			if k < 1 {
-				return nil, fmt.Errorf("branching: step k = %d must be ≥ 1", k)
+				return 0, 0, 0, fmt.Errorf("branching: step k = %d must be ≥ 1", k)
 			}
 			if k > length-2 {
-				return nil, fmt.Errorf("%w: k = %d with trial length %d (need k ≤ L−2)", ErrTooShort, k, length)
+				return 0, 0, 0, fmt.Errorf("%w: k = %d with trial length %d (need k ≤ L−2)", ErrTooShort, k, length)
 			}
-			out[i] = k
+			kmax = max(kmax, k)
 		}
-		return out, nil
+		return len(o.Steps), kmax, 0, nil
 	}
-	kmin, kmax, kstep := o.KMin, o.KMax, o.KStep
+	kmin, kmax, kstep = o.KMin, o.KMax, o.KStep
 	if kmin == 0 {
 		kmin = 1
 	}
@@ -127,22 +145,31 @@ func resolveSteps(o *CoefficientOptions, length int) ([]int, error) {
 		kstep = 1
 	}
 	if kmin < 1 || kstep < 1 {
-		return nil, fmt.Errorf("branching: KMin = %d and KStep = %d must be ≥ 1", kmin, kstep)
+		return 0, 0, 0, fmt.Errorf("branching: KMin = %d and KStep = %d must be ≥ 1", kmin, kstep)
 	}
 	if kmax == 0 {
 		kmax = min(length/10, length/2)
 	}
 	if kmax > length-2 {
-		return nil, fmt.Errorf("%w: KMax = %d with trial length %d (need k ≤ L−2)", ErrTooShort, kmax, length)
+		return 0, 0, 0, fmt.Errorf("%w: KMax = %d with trial length %d (need k ≤ L−2)", ErrTooShort, kmax, length)
 	}
 	if kmax < kmin {
-		return nil, fmt.Errorf("%w: no lag in [%d, %d] for trial length %d", ErrTooShort, kmin, kmax, length)
+		return 0, 0, 0, fmt.Errorf("%w: no lag in [%d, %d] for trial length %d", ErrTooShort, kmin, kmax, length)
 	}
-	out := make([]int, 0, (kmax-kmin)/kstep+1)
-	for k := kmin; k <= kmax; k += kstep {
-		out = append(out, k)
+	return kmin, kmax, kstep, nil
+}
+
+// stepCount returns the number of lags and the largest lag of o.
+func stepCount(o *CoefficientOptions, length int) (n, kmax int, err error) {
+	kmin, kmax, kstep, err := stepRange(o, length)
+	if err != nil {
+		return 0, 0, err
 	}
-	return out, nil
+	if kstep == 0 {
+		return kmin, kmax, nil
+	}
+	n = (kmax-kmin)/kstep + 1
+	return n, kmin + (n-1)*kstep, nil
 }
 
 func checkData(data [][]float64) (trials, length int, err error) {

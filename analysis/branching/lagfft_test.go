@@ -1,10 +1,12 @@
 package branching
 
 import (
+	"errors"
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/dsp/fourier"
@@ -253,5 +255,29 @@ func TestCoefficientsBytes(t *testing.T) {
 		if got > uint64(bound) {
 			t.Errorf("%d × %d: Coefficients allocated %d bytes > CoefficientsBytes %d", c.trials, c.length, got, bound)
 		}
+	}
+}
+
+// TestStepCount: StepCount (used for memory bounds, no allocation) agrees
+// with the lags Coefficients resolves.
+func TestStepCount(t *testing.T) {
+	for _, c := range []struct {
+		length int
+		o      CoefficientOptions
+	}{
+		{1000, CoefficientOptions{}}, {1000, CoefficientOptions{KMin: 3, KMax: 97, KStep: 7}},
+		{50, CoefficientOptions{Steps: []int{9, 2, 40}}}, {2874083, CoefficientOptions{KStep: 10}},
+	} {
+		steps, err := resolveSteps(&c.o, c.length)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, kmax, err := StepCount(c.length, &c.o)
+		if err != nil || n != len(steps) || kmax != slices.Max(steps) {
+			t.Errorf("L=%d %+v: StepCount = %d, %d, %v; lags %d, max %d", c.length, c.o, n, kmax, err, len(steps), slices.Max(steps))
+		}
+	}
+	if _, _, err := StepCount(10, &CoefficientOptions{KMax: 20}); !errors.Is(err, ErrTooShort) {
+		t.Errorf("k_max beyond L: %v", err)
 	}
 }

@@ -18,15 +18,11 @@ func CoefficientsBytes(trials, length int, opts *CoefficientOptions) (int64, err
 	if opts != nil {
 		o = *opts
 	}
-	steps, err := resolveSteps(&o, length)
+	ns, kmax, err := stepCount(&o, length)
 	if err != nil {
 		return 0, err
 	}
-	s, t := int64(len(steps)), int64(trials)
-	kmax := 0
-	for _, k := range steps {
-		kmax = max(kmax, k)
-	}
+	s, t := int64(ns), int64(trials)
 	b := 8*t + // trial means
 		t*(4*8*s+4*24) + // per-trial moments mx, my, xy, xx
 		(2*s+1)*3*8 + 2*8*s + // marks, prefix sums at the marks, their indices
@@ -34,7 +30,7 @@ func CoefficientsBytes(trials, length int, opts *CoefficientOptions) (int64, err
 		8*t*s + 24*t + // trial-separated coefficients (method ts)
 		int64(o.NumBoot)*(8*s+24) + 8*t + // bootstrap replicas and resampled indices
 		4<<10 // the result and option structs
-	if len(steps) > 48 {
+	if ns > 48 {
 		b += lagPlanBytes(length, kmax) + 8*int64(kmax+1)
 	}
 	return allocated(b), nil
@@ -70,18 +66,18 @@ func AnalyzeBytes(trials, length int, opts *Options) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	steps, _ := resolveSteps(co, length)
-	return b + allocated(int64(len(o.Models))*fitBytesPerLag*int64(len(steps))+64<<10), nil
+	ns, _, _ := stepCount(co, length)
+	return b + allocated(int64(len(o.Models))*fitBytesPerLag*int64(ns)+64<<10), nil
 }
 
-// Steps returns the lags k that Coefficients uses for trials of the given
-// length with options o (nil: defaults): o.Steps, or KMin..KMax by KStep
-// with the documented defaults. It returns Coefficients' error for lags
-// that do not fit.
-func Steps(length int, opts *CoefficientOptions) ([]int, error) {
+// StepCount returns the number of lags and the largest lag that
+// Coefficients uses for trials of the given length with options o (nil:
+// defaults), without allocating them, or Coefficients' error for lags that
+// do not fit.
+func StepCount(length int, opts *CoefficientOptions) (n, kmax int, err error) {
 	var o CoefficientOptions
 	if opts != nil {
 		o = *opts
 	}
-	return resolveSteps(&o, length)
+	return stepCount(&o, length)
 }

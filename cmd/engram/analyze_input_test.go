@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -220,6 +221,25 @@ func TestAnalyzeMemoryBudget(t *testing.T) {
 		"analyze", "branching", sparse, "--mem-budget", "1GiB")
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("refusing took %v (the data were read?)", d)
+	}
+
+	// The shape in the header also lets the analysis's estimate refuse an
+	// input unread: 2^27 bins fit an 8 GiB budget to read (2 GiB), but not
+	// their 13 421 772 default lags; nothing near the 1 GiB of data is
+	// allocated (TotalAlloc, which counts every allocation).
+	one := filepath.Join(dir, "one.npy")
+	hdr1 := npyHeaderOnly("<f8", "(134217728,)")
+	os.WriteFile(one, hdr1, 0o644)
+	if err := os.Truncate(one, int64(len(hdr1))+8<<27); err != nil {
+		t.Fatal(err)
+	}
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	runBad(t, 30*time.Second, []string{"one.npy", "13421772 lags", "above the budget of 8.00 GiB"},
+		"analyze", "branching", one, "--mem-budget", "8GiB")
+	runtime.ReadMemStats(&ms1)
+	if n := ms1.TotalAlloc - ms0.TotalAlloc; n > 64<<20 {
+		t.Errorf("refusing the analysis allocated %d bytes (the data were read?)", n)
 	}
 
 	var buf bytes.Buffer

@@ -108,7 +108,11 @@ func (f *inputFlags) options() (*activityio.Options, error) {
 // read opens path (once), checks the memory reading it needs against the
 // budget from its header or size alone, and then reads it. Spike binning
 // and sparse long tables are limited to the cells the budget leaves.
-func (f *inputFlags) read(mem *memCheck, path string) (*activityio.Activity, error) {
+//
+// When the layout gives the shape (arrays), ahead, if not nil, is called
+// with it before the data are read, so that the analysis's own estimate can
+// refuse the input unread too.
+func (f *inputFlags) read(mem *memCheck, path string, ahead func(trials, bins int) error) (*activityio.Activity, error) {
 	o, err := f.options()
 	if err != nil {
 		return nil, err
@@ -121,6 +125,11 @@ func (f *inputFlags) read(mem *memCheck, path string) (*activityio.Activity, err
 	lay := in.Layout()
 	if err := mem.check(lay.ReadBytes, "reading "+layoutString(lay)); err != nil {
 		return nil, err
+	}
+	if ahead != nil && lay.Trials > 0 && lay.Bins > 0 && lay.Trials <= math.MaxInt32 && lay.Bins <= math.MaxInt {
+		if err := ahead(int(lay.Trials), int(lay.Bins)); err != nil {
+			return nil, err
+		}
 	}
 	in.SetMaxCells(mem.cellsLeft(lay.ReadBytes))
 	return in.Read()
@@ -220,10 +229,11 @@ func (m *memCheck) cellsLeft(readBytes int64) int64 {
 	return max(((m.budget-analyzeBaseBytes)/gcFactor-readBytes)/8, 1)
 }
 
+// countsBytes is the memory trials × bins counts hold.
+func countsBytes(trials, bins int) int64 { return int64(trials) * (8*int64(bins) + 24) }
+
 // activityBytes is the memory the counts of act hold.
-func activityBytes(act *activityio.Activity) int64 {
-	return int64(act.Trials()) * (8*int64(act.Bins()) + 24)
-}
+func activityBytes(act *activityio.Activity) int64 { return countsBytes(act.Trials(), act.Bins()) }
 
 // settings returns the input flags as report/summary rows.
 func (f *inputFlags) settings() map[string]any {
@@ -408,7 +418,24 @@ func (a *app) computeBranching(cmd *cobra.Command, f *branchingFlags, file strin
 	if err != nil {
 		return nil, err
 	}
-	act, err := f.in.read(mem, file)
+	o := &branching.Options{Method: method, Models: models, KMin: f.kmin, KMax: f.kmax, KStep: f.kstep, Dt: 1, DtUnit: "bins"}
+	switch {
+	case f.bootstrap == 0:
+		o.NumBoot = -1
+	case f.bootstrap > 0:
+		o.NumBoot = f.bootstrap
+	}
+	// With the shape in the header, the analysis is checked before reading;
+	// lags that do not fit are reported after reading, with the input's
+	// description.
+	ahead := func(trials, bins int) error {
+		live, detail, err := branchingLive(trials, bins, o, timescale)
+		if err != nil {
+			return nil
+		}
+		return mem.check(live, detail)
+	}
+	act, err := f.in.read(mem, file, ahead)
 	if err != nil {
 		return nil, err
 	}
@@ -416,20 +443,14 @@ func (a *app) computeBranching(cmd *cobra.Command, f *branchingFlags, file strin
 	if cmd.Flags().Changed("seed") || a.root.PersistentFlags().Changed("seed") {
 		seed = a.seed
 	}
-	o := &branching.Options{Method: method, Models: models, KMin: f.kmin, KMax: f.kmax, KStep: f.kstep, Seed: seed, Dt: 1, DtUnit: "bins"}
-	switch {
-	case f.bootstrap == 0:
-		o.NumBoot = -1
-	case f.bootstrap > 0:
-		o.NumBoot = f.bootstrap
-	}
+	o.Seed = seed
 	if act.BinMs > 0 {
 		o.Dt, o.DtUnit = act.BinMs, "ms"
 	}
 	if act.Hint != "" {
 		a.logf("note: %s: %s", file, act.Hint)
 	}
-	live, detail, err := branchingLive(act, o, timescale)
+	live, detail, err := branchingLive(act.Trials(), act.Bins(), o, timescale)
 	if err != nil {
 		return nil, branchingError(file, act, f, err)
 	}
@@ -491,10 +512,9 @@ func (a *app) computeBranching(cmd *cobra.Command, f *branchingFlags, file strin
 
 // branchingLive bounds the live heap of the analysis of the counts read,
 // with the figures and tables written; detail describes it for messages.
-func branchingLive(act *activityio.Activity, o *branching.Options, timescale bool) (int64, string, error) {
-	t, l := act.Trials(), act.Bins()
+func branchingLive(t, l int, o *branching.Options, timescale bool) (int64, string, error) {
 	co := &branching.CoefficientOptions{Steps: o.Steps, KMin: o.KMin, KMax: o.KMax, KStep: o.KStep}
-	steps, err := branching.Steps(l, co)
+	ns, kmax, err := branching.StepCount(l, co)
 	if err != nil {
 		return 0, "", err
 	}
@@ -502,18 +522,17 @@ func branchingLive(act *activityio.Activity, o *branching.Options, timescale boo
 	if err != nil {
 		return 0, "", err
 	}
-	s, models := int64(len(steps)), int64(len(o.Models))
+	s, models := int64(ns), int64(len(o.Models))
 	// The counts, and the coefficient table written with its index.
-	live += activityBytes(act) + (4+models)*8*s + 64*s
+	live += countsBytes(t, l) + (4+models)*8*s + 64*s
 	if timescale { // τ_int recomputes r_k for every k up to k_max
-		kmax := steps[len(steps)-1]
 		cb, err := branching.CoefficientsBytes(t, l, &branching.CoefficientOptions{KMin: 1, KMax: kmax})
 		if err != nil {
 			return 0, "", err
 		}
 		live += cb + 3*8*int64(kmax)
 	}
-	return live, fmt.Sprintf("%d trials × %d bins, %d lags", t, l, len(steps)), nil
+	return live, fmt.Sprintf("%d trials × %d bins, %d lags", t, l, ns), nil
 }
 
 // branchingError adds the file and the relevant flag to a library error.
@@ -784,7 +803,7 @@ func (a *app) computeAvalanches(f *avalancheFlags, file string) (*analysisRun, e
 	if err != nil {
 		return nil, err
 	}
-	act, err := f.in.read(mem, file) // counts are ≥ 0 (activityio checks)
+	act, err := f.in.read(mem, file, nil) // counts are ≥ 0 (activityio checks)
 	if err != nil {
 		return nil, err
 	}
