@@ -69,7 +69,8 @@ type traceState struct {
 	Delay   int
 	Nearest bool
 	Init    float64
-	X       []float64
+	X       []float64 // scaled sums S
+	Base    int64     // their base step
 }
 
 type rulesState struct {
@@ -160,7 +161,7 @@ func (n *Net) Save(w io.Writer) error {
 		}
 	}
 	for _, t := range n.traces {
-		c.Traces = append(c.Traces, traceState{Pop: t.pop.name, TauMs: t.tauMs, Delay: t.delay, Nearest: t.nearest, Init: t.init, X: t.x})
+		c.Traces = append(c.Traces, traceState{Pop: t.pop.name, TauMs: t.tauMs, Delay: t.delay, Nearest: t.nearest, Init: t.init, X: t.x, Base: t.base})
 	}
 	var payload bytes.Buffer
 	if err := gob.NewEncoder(&payload).Encode(&c); err != nil {
@@ -370,6 +371,7 @@ func (n *Net) load(c *checkpoint, o RestoreOptions) error {
 					return fmt.Errorf("spike: checkpoint: trace %v has %d values, network %d", t, len(ts.X), len(t.x))
 				}
 				copy(t.x, ts.X)
+				t.base = ts.Base
 				found = true
 			}
 		}

@@ -111,4 +111,3 @@ func TestCheckpointResumeFastKernels(t *testing.T) {
 		equalState(t, ref, b)
 	}
 }
-

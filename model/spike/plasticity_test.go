@@ -330,7 +330,9 @@ func allRules() map[string][]RuleSpec {
 	tripN := trip
 	tripN.Nearest = true
 	return map[string][]RuleSpec{
-		"pair":          {{Rule: RulePair, WMin: 0.05, WMax: 1, Pair: &pair}},
+		"pair": {{Rule: RulePair, WMin: 0.05, WMax: 1, Pair: &pair}},
+		// τ of 1 and 2 ms: the traces' scaled sums are rescaled (every 500 τ) several times in the run
+		"pair-rescaled": {{Rule: RulePair, WMax: 1, Pair: &PairParams{APlus: 0.05, AMinus: 0.04, TauPlusMs: 1, TauMinusMs: 2}}},
 		"pair-nearest":  {{Rule: RulePair, WMax: 1, Pair: &near}},
 		"gutig":         {{Rule: RuleGutig, WMax: 1, Gutig: &GutigParams{Lambda: 0.05, Alpha: 1.05, Mu: 0.5, TauMs: 20}}},
 		"vanrossum":     {{Rule: RuleVanRossum, WMax: 1, VanRossum: &VanRossumParams{CP: 0.02, CD: 0.04, TauPlusMs: 15, TauMinusMs: 25}}},

@@ -178,15 +178,16 @@ type pairRule struct {
 func (r *pairRule) events(c *plastCtx, lo, hi int32, split bool) {
 	pr := c.pr
 	W, post, y, x := pr.W, pr.PostIdx, r.y.x, r.x.x
+	aM, aP := r.aM*r.y.f, r.aP*r.x.f // amplitudes × the traces' factors (trace values = S·F)
 	for _, j := range c.pre {
 		a, b := colSpan(pr, j, lo, hi, split)
 		for q := a; q < b; q++ {
-			W[q] = r.clip(float64(W[q]) - r.aM*y[post[q]])
+			W[q] = r.clip(float64(W[q]) - aM*y[post[q]])
 		}
 	}
 	for _, i := range postSpan(c.post, lo, hi, split) {
 		a, b := pr.rowPtr[i], pr.rowPtr[i+1]
-		rowAdd(W, pr.rowPos[a:b], pr.rowPre[a:b], x, r.aP, r.wl, r.wh)
+		rowAdd(W, pr.rowPos[a:b], pr.rowPre[a:b], x, aP, r.wl, r.wh)
 	}
 }
 
@@ -211,11 +212,12 @@ func (r *gutigRule) events(c *plastCtx, lo, hi int32, split bool) {
 	pr := c.pr
 	W, post, y, x := pr.W, pr.PostIdx, r.y.x, r.x.x
 	wm := r.wh
+	dep, pot := r.lam*r.alpha*r.y.f, r.lam*r.x.f
 	for _, j := range c.pre {
 		a, b := colSpan(pr, j, lo, hi, split)
 		for q := a; q < b; q++ {
 			u := float64(W[q]) / wm
-			u -= r.lam * r.alpha * r.pow(u) * y[post[q]]
+			u -= dep * r.pow(u) * y[post[q]]
 			W[q] = r.clip(u * wm)
 		}
 	}
@@ -223,7 +225,7 @@ func (r *gutigRule) events(c *plastCtx, lo, hi int32, split bool) {
 		for e := pr.rowPtr[i]; e < pr.rowPtr[i+1]; e++ {
 			q := pr.rowPos[e]
 			u := float64(W[q]) / wm
-			u += r.lam * r.pow(1-u) * x[pr.rowPre[e]]
+			u += pot * r.pow(1-u) * x[pr.rowPre[e]]
 			W[q] = r.clip(u * wm)
 		}
 	}
@@ -239,16 +241,17 @@ type vanRossumRule struct {
 func (r *vanRossumRule) events(c *plastCtx, lo, hi int32, split bool) {
 	pr := c.pr
 	W, post, y, x := pr.W, pr.PostIdx, r.y.x, r.x.x
+	cd, cp := r.cd*r.y.f, r.cp*r.x.f
 	for _, j := range c.pre {
 		a, b := colSpan(pr, j, lo, hi, split)
 		for q := a; q < b; q++ {
 			w := float64(W[q])
-			W[q] = r.clip(w - r.cd*w*y[post[q]])
+			W[q] = r.clip(w - cd*w*y[post[q]])
 		}
 	}
 	for _, i := range postSpan(c.post, lo, hi, split) {
 		a, b := pr.rowPtr[i], pr.rowPtr[i+1]
-		rowAdd(W, pr.rowPos[a:b], pr.rowPre[a:b], x, r.cp, r.wl, r.wh)
+		rowAdd(W, pr.rowPos[a:b], pr.rowPre[a:b], x, cp, r.wl, r.wh)
 	}
 }
 
@@ -265,13 +268,16 @@ func (r *tripletRule) events(c *plastCtx, lo, hi int32, split bool) {
 	pr := c.pr
 	W, post := pr.W, pr.PostIdx
 	o1 := r.o1.x
+	f1 := r.o1.f
 	if len(c.pre) > 0 {
 		var r2, hom []float64
+		var f2, cH float64
 		if r.r2 != nil {
-			r2 = r.r2.x
+			r2, f2 = r.r2.x, r.a3m*r.r2.f
 		}
 		if r.hom != nil {
 			hom = r.hom.x
+			cH = f1 * r.homC * r.hom.f * r.hom.f // o1·A2−(i) = S_o1·F_o1·homC·(S_h·F_h)²
 		}
 		for _, j := range c.pre {
 			a, b := colSpan(pr, j, lo, hi, split)
@@ -280,26 +286,28 @@ func (r *tripletRule) events(c *plastCtx, lo, hi int32, split bool) {
 			}
 			d3 := 0.0
 			if r2 != nil {
-				d3 = r.a3m * r2[j]
+				d3 = f2 * r2[j]
 			}
 			if hom == nil {
-				d := r.a2m + d3
+				d := f1 * (r.a2m + d3)
 				for q := a; q < b; q++ {
 					W[q] = r.clip(float64(W[q]) - o1[post[q]]*d)
 				}
 			} else {
+				dd := f1 * d3
 				for q := a; q < b; q++ {
 					i := post[q]
 					h := hom[i]
-					W[q] = r.clip(float64(W[q]) - o1[i]*(r.homC*h*h+d3))
+					W[q] = r.clip(float64(W[q]) - o1[i]*(cH*h*h+dd))
 				}
 			}
 		}
 	}
 	if ps := postSpan(c.post, lo, hi, split); len(ps) > 0 {
 		r1, o2 := r.r1.x, r.o2.x
+		fr, f3 := r.r1.f, r.a3p*r.o2.f
 		for _, i := range ps {
-			p := r.a2p + r.a3p*o2[i]
+			p := fr * (r.a2p + f3*o2[i])
 			a, b := pr.rowPtr[i], pr.rowPtr[i+1]
 			rowAdd(W, pr.rowPos[a:b], pr.rowPre[a:b], r1, p, r.wl, r.wh)
 		}
@@ -316,15 +324,16 @@ type istdpRule struct {
 func (r *istdpRule) events(c *plastCtx, lo, hi int32, split bool) {
 	pr := c.pr
 	W, post, y, x := pr.W, pr.PostIdx, r.y.x, r.x.x
+	ey, ea, ex := r.eta*r.y.f, r.eta*r.alpha, r.eta*r.x.f
 	for _, j := range c.pre {
 		a, b := colSpan(pr, j, lo, hi, split)
 		for q := a; q < b; q++ {
-			W[q] = r.clip(float64(W[q]) + r.eta*(y[post[q]]-r.alpha))
+			W[q] = r.clip(float64(W[q]) + (ey*y[post[q]] - ea))
 		}
 	}
 	for _, i := range postSpan(c.post, lo, hi, split) {
 		a, b := pr.rowPtr[i], pr.rowPtr[i+1]
-		rowAdd(W, pr.rowPos[a:b], pr.rowPre[a:b], x, r.eta, r.wl, r.wh)
+		rowAdd(W, pr.rowPos[a:b], pr.rowPre[a:b], x, ex, r.wl, r.wh)
 	}
 }
 

@@ -27,12 +27,6 @@ func cobaRun0AVX(v, ge, gi, re, ri *float32, n int, k *[cobaKLen][8]float32) int
 //go:noescape
 func cobaRunNAVX(v, ge, gi, gn, th, re, ri *float32, n int, k *[cobaKLen][8]float32) int
 
-// scaleFlushAVX multiplies n float64 (a multiple of 4) by d and sets
-// results below 1e-30 to 0 (traces: x ← d·x, no subnormals).
-//
-//go:noescape
-func scaleFlushAVX(x *float64, n int, d float64)
-
 func cobaRun0Chunks(i int, v, ge, gi, re, ri []float32, k *[cobaKLen][8]float32) int {
 	n := (len(v) - i) &^ 7
 	if !useAVX2 || n == 0 {
@@ -47,16 +41,6 @@ func cobaRunNChunks(i int, v, ge, gi, gn, th, re, ri []float32, k *[cobaKLen][8]
 		return i
 	}
 	return i + cobaRunNAVX(&v[i], &ge[i], &gi[i], &gn[i], &th[i], &re[i], &ri[i], n, k)
-}
-
-func scaleFlush(x []float64, d float64) {
-	n := len(x) &^ 3
-	if useAVX2 && n > 0 {
-		scaleFlushAVX(&x[0], n, d)
-	} else {
-		n = 0
-	}
-	scaleFlushGo(x[n:], d)
 }
 
 // rowAddAVX is rowAddGo in assembly with software prefetch of the

@@ -157,33 +157,6 @@ doneN:
 	MOVQ AX, ret+72(FP)
 	RET
 
-// func scaleFlushAVX(x *float64, n int, d float64)
-//
-// x[i] ← x[i]·d, then 0 where the product is < 1e-30 (NLT_UQ keeps NaN,
-// as Go's `if v < 1e-30` does).
-TEXT ·scaleFlushAVX(SB), NOSPLIT, $0-24
-	MOVQ         x+0(FP), DI
-	MOVQ         n+8(FP), CX
-	VBROADCASTSD d+16(FP), Y0
-	MOVQ         $0x39b4484bfeebc2a0, AX // 1e-30
-	MOVQ         AX, X1
-	VBROADCASTSD X1, Y1
-	SHRQ         $2, CX
-	JZ           doneS
-
-loopS:
-	VMULPD  (DI), Y0, Y2
-	VCMPPD  $0x15, Y1, Y2, Y3 // !(v < 1e-30), true for NaN (NLT_UQ)
-	VANDPD  Y3, Y2, Y2
-	VMOVUPD Y2, (DI)
-	ADDQ    $32, DI
-	DECQ    CX
-	JNZ     loopS
-
-doneS:
-	VZEROUPPER
-	RET
-
 // func rowAddAVX(w *float32, pos, pre *int32, n int, x *float64, c, lo, hi float64)
 //
 // For e < n: q = pos[e]; w[q] = float32(clip(float64(w[q]) + x[pre[e]]·c, lo, hi)),

@@ -12,8 +12,6 @@ func cobaRunNChunks(i int, v, ge, gi, gn, th, re, ri []float32, k *[cobaKLen][8]
 	return i
 }
 
-func scaleFlush(x []float64, d float64) { scaleFlushGo(x, d) }
-
 func rowAdd(w []float32, pos, pre []int32, x []float64, c, lo, hi float64) {
 	rowAddGo(w, pos, pre, x, c, lo, hi)
 }

@@ -81,6 +81,9 @@ func (n *Net) Run(steps int64, after func() error) error {
 // rate levels of Poisson drives, given input spikes, and the spikes of
 // spike-source populations.
 func (n *Net) external() {
+	for _, tr := range n.traces {
+		tr.prepare(n.step, n.dt)
+	}
 	t := float64(n.step) * n.dt
 	for _, p := range n.pops {
 		if p.src != nil {
@@ -114,8 +117,9 @@ func (n *Net) external() {
 
 func (n *Net) histSlot(p *pop, s int64) int { return int(s % int64(n.histLen)) }
 
-// advanceTraces adds last step's spikes to every trace and decays it, for
-// worker k's range of each population.
+// advanceTraces adds last step's spikes to every trace (and rescales it
+// when due), for worker k's range of each population; the factors of the
+// step were set by external.
 func (n *Net) advanceTraces(k int) {
 	w := n.workers
 	for _, t := range n.traces {
