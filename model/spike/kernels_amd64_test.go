@@ -59,3 +59,46 @@ func ptr(a []int32) *int32 {
 	}
 	return &a[0]
 }
+
+// TestScatterKernels: the assembly delivery loops (weighted add and
+// subtract, constant add) give the Go loops' bits, also with repeated
+// indices (multapses, adjacent in a column).
+func TestScatterKernels(t *testing.T) {
+	if !cpuHasAVX2() {
+		t.Skip("no AVX2")
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for it := 0; it < 500; it++ {
+		n, m := 1+r.IntN(200), r.IntN(100)
+		in := make([]float32, n)
+		for i := range in {
+			in[i] = float32(r.NormFloat64())
+		}
+		idx, w := make([]int32, m), make([]float32, m)
+		for k := range idx {
+			idx[k], w[k] = int32(r.IntN(n)), float32(r.NormFloat64()*1e3)
+			if k > 0 && r.IntN(4) == 0 {
+				idx[k] = idx[k-1]
+			}
+		}
+		slices.Sort(idx)
+		for _, sub := range []bool{false, true} {
+			a, b := slices.Clone(in), slices.Clone(in)
+			scatterAddGo(a, idx, w, sub)
+			if m > 0 {
+				scatterAddAVX(&b[0], &idx[0], &w[0], m, sub)
+			}
+			if !bitsEqual(a, b) {
+				t.Fatalf("it %d sub %v: scatterAdd differs", it, sub)
+			}
+		}
+		a, b := slices.Clone(in), slices.Clone(in)
+		scatterConstGo(a, idx, 0.37)
+		if m > 0 {
+			scatterConstAVX(&b[0], &idx[0], m, 0.37)
+		}
+		if !bitsEqual(a, b) {
+			t.Fatalf("it %d: scatterConst differs", it)
+		}
+	}
+}

@@ -62,3 +62,34 @@ func rowAdd(w []float32, pos, pre []int32, x []float64, c, lo, hi float64) {
 	}
 	rowAddGo(w, pos, pre, x, c, lo, hi)
 }
+
+//go:noescape
+func scatterAddAVX(in *float32, idx *int32, w *float32, n int, sub bool)
+
+//go:noescape
+func scatterConstAVX(in *float32, idx *int32, n int, c float32)
+
+// scatterAdd adds w[m] to in[idx[m]] (sub: subtracts), in order.
+func scatterAdd(in []float32, idx []int32, w []float32, sub bool) {
+	if len(idx) == 0 {
+		return
+	}
+	if useAVX2 {
+		_ = w[len(idx)-1]
+		scatterAddAVX(&in[0], &idx[0], &w[0], len(idx), sub)
+		return
+	}
+	scatterAddGo(in, idx, w, sub)
+}
+
+// scatterConst adds c to in[idx[m]], in order.
+func scatterConst(in []float32, idx []int32, c float32) {
+	if len(idx) == 0 {
+		return
+	}
+	if useAVX2 {
+		scatterConstAVX(&in[0], &idx[0], len(idx), c)
+		return
+	}
+	scatterConstGo(in, idx, c)
+}

@@ -204,3 +204,65 @@ noprefetch:
 
 doneR:
 	RET
+
+// func scatterAddAVX(in *float32, idx *int32, w *float32, n int, sub bool)
+//
+// in[idx[m]] += w[m] (sub: −= w[m]) for m < n, in order (a repeated index,
+// a multapse, sees the earlier addition: scalar loads and stores).
+TEXT ·scatterAddAVX(SB), NOSPLIT, $0-33
+	MOVQ  in+0(FP), DI
+	MOVQ  idx+8(FP), SI
+	MOVQ  w+16(FP), DX
+	MOVQ  n+24(FP), CX
+	MOVBLZX sub+32(FP), BX
+	XORQ  AX, AX
+	TESTQ CX, CX
+	JZ    doneA
+	TESTL BX, BX
+	JNZ   loopSub
+
+loopAdd:
+	MOVLQSX (SI)(AX*4), R9
+	MOVSS   (DI)(R9*4), X0
+	ADDSS   (DX)(AX*4), X0
+	MOVSS   X0, (DI)(R9*4)
+	INCQ    AX
+	CMPQ    AX, CX
+	JLT     loopAdd
+	RET
+
+loopSub:
+	MOVLQSX (SI)(AX*4), R9
+	MOVSS   (DI)(R9*4), X0
+	SUBSS   (DX)(AX*4), X0
+	MOVSS   X0, (DI)(R9*4)
+	INCQ    AX
+	CMPQ    AX, CX
+	JLT     loopSub
+
+doneA:
+	RET
+
+// func scatterConstAVX(in *float32, idx *int32, n int, c float32)
+//
+// in[idx[m]] += c for m < n, in order.
+TEXT ·scatterConstAVX(SB), NOSPLIT, $0-28
+	MOVQ  in+0(FP), DI
+	MOVQ  idx+8(FP), SI
+	MOVQ  n+16(FP), CX
+	MOVSS c+24(FP), X1
+	XORQ  AX, AX
+	TESTQ CX, CX
+	JZ    doneC
+
+loopC:
+	MOVLQSX (SI)(AX*4), R9
+	MOVSS   (DI)(R9*4), X0
+	ADDSS   X1, X0
+	MOVSS   X0, (DI)(R9*4)
+	INCQ    AX
+	CMPQ    AX, CX
+	JLT     loopC
+
+doneC:
+	RET

@@ -160,25 +160,35 @@ func (n *Net) arrivals(k int) {
 			}
 			for _, j := range spk {
 				a, b := colSpan(pr, j, lo, hi, split)
-				for _, q := range pr.PostIdx[a:b] {
-					in[q] += c
-				}
+				scatterConst(in, pr.PostIdx[a:b], c)
 			}
 			continue
 		}
 		for _, j := range spk {
 			a, b := colSpan(pr, j, lo, hi, split)
-			posts, ws := pr.PostIdx[a:b], pr.W[a:b]
-			if pr.subtract {
-				for m, q := range posts {
-					in[q] -= ws[m]
-				}
-			} else {
-				for m, q := range posts {
-					in[q] += ws[m]
-				}
-			}
+			scatterAdd(in, pr.PostIdx[a:b], pr.W[a:b], pr.subtract)
 		}
+	}
+}
+
+// scatterAddGo is scatterAdd's portable loop.
+func scatterAddGo(in []float32, idx []int32, w []float32, sub bool) {
+	w = w[:len(idx)]
+	if sub {
+		for m, q := range idx {
+			in[q] -= w[m]
+		}
+		return
+	}
+	for m, q := range idx {
+		in[q] += w[m]
+	}
+}
+
+// scatterConstGo is scatterConst's portable loop.
+func scatterConstGo(in []float32, idx []int32, c float32) {
+	for _, q := range idx {
+		in[q] += c
 	}
 }
 
