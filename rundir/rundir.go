@@ -16,10 +16,12 @@ package rundir
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -169,34 +171,90 @@ func TotalRAM() int64 {
 	return 0
 }
 
-// ParseBytes reads "16GiB", "500MB", "2e9", "80%" (of RAM) into bytes.
+// MaxBytes is the largest size ParseBytes accepts (1 EiB): far above any
+// machine, far below the int64 range, so no accepted size can overflow.
+const MaxBytes = 1 << 60
+
+// byteUnits are the accepted suffixes (matched case-insensitively, longest
+// first): decimal kB/MB/GB/TB, binary KiB/MiB/GiB/TiB, and K/M/G/T alone as
+// binary (as `ulimit`, Slurm and the JVM read them).
+var byteUnits = []struct {
+	suf string
+	mul float64
+}{
+	{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"tib", 1 << 40},
+	{"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9}, {"tb", 1e12},
+	{"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"t", 1 << 40}, {"b", 1},
+}
+
+// ParseBytes reads a byte size: a decimal number with an optional unit
+// ("16GiB", "500MB", "1.5K", "2e9", "7B"), or a percentage of the
+// machine's physical memory ("80%", in (0, 100]). It is the one parser of
+// byte sizes in engram (--mem-budget and every other size). The result is
+// always in [1, MaxBytes]: NaN, infinities, zero, negative values, sizes
+// below one byte or above MaxBytes, unknown units and trailing text are
+// errors that quote s.
 func ParseBytes(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	if strings.HasSuffix(s, "%") {
-		var pct float64
-		if _, err := fmt.Sscanf(strings.TrimSuffix(s, "%"), "%g", &pct); err != nil || pct <= 0 {
-			return 0, fmt.Errorf("bad memory budget %q", s)
+	in := strings.TrimSpace(s)
+	bad := func(why string) (int64, error) {
+		return 0, fmt.Errorf("bad byte size %q: %s (want e.g. 16GiB, 500MB, 2e9 or 80%%)", in, why)
+	}
+	if in == "" {
+		return bad("empty")
+	}
+	if num, ok := strings.CutSuffix(in, "%"); ok {
+		pct, err := parseDecimal(strings.TrimSpace(num))
+		if err != nil {
+			return bad(err.Error())
+		}
+		if !(pct > 0 && pct <= 100) {
+			return bad("a percentage of RAM must be in (0, 100]")
 		}
 		ram := TotalRAM()
 		if ram == 0 {
-			return 0, fmt.Errorf("memory budget %q: cannot read total RAM", s)
+			return 0, fmt.Errorf("byte size %q: cannot read the total RAM of this machine; give an absolute size", in)
 		}
 		return int64(pct / 100 * float64(ram)), nil
 	}
-	units := []struct {
-		suf string
-		mul float64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}}
-	mul := 1.0
-	for _, u := range units {
-		if strings.HasSuffix(s, u.suf) {
-			s, mul = strings.TrimSpace(strings.TrimSuffix(s, u.suf)), u.mul
+	num, mul := in, 1.0
+	lower := strings.ToLower(in)
+	for _, u := range byteUnits {
+		if strings.HasSuffix(lower, u.suf) {
+			num, mul = strings.TrimSpace(in[:len(in)-len(u.suf)]), u.mul
 			break
 		}
 	}
-	var v float64
-	if _, err := fmt.Sscanf(s, "%g", &v); err != nil || v <= 0 {
-		return 0, fmt.Errorf("bad memory budget %q (want e.g. 16GiB, 500MB or 80%%)", s)
+	v, err := parseDecimal(num)
+	if err != nil {
+		return bad(err.Error())
 	}
-	return int64(v * mul), nil
+	b := v * mul
+	switch {
+	case !(v > 0):
+		return bad("must be > 0")
+	case b < 1:
+		return bad("less than one byte")
+	case b > MaxBytes:
+		return bad("larger than 1 EiB")
+	}
+	return int64(b), nil
+}
+
+// parseDecimal reads a finite decimal number (digits, one point, an
+// optional exponent): no NaN, infinities, hex or underscores, which
+// strconv.ParseFloat alone would accept.
+func parseDecimal(s string) (float64, error) {
+	if s == "" {
+		return 0, fmt.Errorf("no number")
+	}
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789.eE+-", r) {
+			return 0, fmt.Errorf("%q is not a decimal number", s)
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, fmt.Errorf("%q is not a finite decimal number", s)
+	}
+	return v, nil
 }
