@@ -117,9 +117,9 @@ func (a *app) resolve(cmd *cobra.Command, file string, data []byte) (experiment.
 	return def, cfg, nil
 }
 
-func (a *app) budget() (int64, error) {
-	return rundir.ParseBytes(a.memBudget)
-}
+// budget returns --mem-budget in bytes (0: no limit), as checkFlags
+// validated it before the command ran.
+func (a *app) budget() int64 { return a.budgetBytes }
 
 func (a *app) runConfig(ctx context.Context, file string, data []byte) error {
 	cmd := a.root
@@ -159,14 +159,7 @@ type RunSpec struct {
 // the directory and prints the result (JSON with run_dir, report and
 // summary under --json).
 func (a *app) withRunDir(ctx context.Context, spec RunSpec, fn func(env *experiment.Env) (experiment.Summary, error)) error {
-	budget, err := a.budget()
-	if err != nil {
-		return fmt.Errorf("--mem-budget: %v", err)
-	}
-	env := &experiment.Env{Seed: spec.Seed, Workers: a.workers, MemBudget: budget}
-	if env.Workers <= 0 {
-		env.Workers = runtime.GOMAXPROCS(0)
-	}
+	env := &experiment.Env{Seed: spec.Seed, Workers: a.workers, MemBudget: a.budget()}
 	what := spec.Name
 	if spec.Label != "" {
 		what += " (" + spec.Label + ")"

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tinyDMS is a pb-dms config that runs in well under a second.
+const tinyDMS = `experiment = "pb-dms"
+[network]
+n = 400
+c = 0.1
+p = 4
+[protocol]
+background_ms = 10
+presentation_ms = 10
+delay_ms = 10
+[record]
+neurons = 2
+every_ms = 5
+`
+
+// Bad generic flags are refused before anything runs, with exit 1 and a
+// message naming the flag and the value. Before the fix --mem-budget
+// nan/inf/1e30/0.5 silently switched the memory check off, 12XB was read as
+// 12 B, --workers -3 was accepted and --workers 100000 ran for minutes.
+func TestBadGenericFlags(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "tiny.toml", tinyDMS)
+	cases := []struct {
+		flag, value, want string
+	}{
+		{"--mem-budget", "nan", `--mem-budget: bad byte size "nan"`},
+		{"--mem-budget", "inf", `--mem-budget: bad byte size "inf"`},
+		{"--mem-budget", "1e30", `--mem-budget: bad byte size "1e30": larger than 1 EiB`},
+		{"--mem-budget", "0.5", `--mem-budget: bad byte size "0.5": less than one byte`},
+		{"--mem-budget", "12XB", `--mem-budget: bad byte size "12XB"`},
+		{"--mem-budget", "-1GiB", `--mem-budget: bad byte size "-1GiB"`},
+		{"--workers", "-3", "--workers -3: want 0 (every core) or a count from 1 to"},
+		{"--workers", "100000", "--workers 100000: want 0 (every core) or a count from 1 to"},
+	}
+	for i, c := range cases {
+		out := filepath.Join(dir, "out", c.flag+c.value)
+		t0 := time.Now()
+		code, _, stderr := run(t, "run", cfg, "--quiet", "--out", out, c.flag, c.value)
+		if code != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("case %d %s %s: exit %d, stderr %q; want exit 1 and %q", i, c.flag, c.value, code, stderr, c.want)
+		}
+		if el := time.Since(t0); el > 5*time.Second {
+			t.Errorf("%s %s: refused only after %v", c.flag, c.value, el)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%s %s: run directory created", c.flag, c.value)
+		}
+	}
+	// the explicit way to switch the check off, and a budget the run fits in
+	for _, b := range []string{"none", "1GiB", "50%"} {
+		out := filepath.Join(dir, "ok-"+b)
+		if code, _, stderr := run(t, "run", cfg, "--quiet", "--out", out, "--mem-budget", b, "--workers", "3"); code != 0 {
+			t.Errorf("--mem-budget %s: exit %d %s", b, code, stderr)
+		}
+	}
+	// a budget below the estimate is enforced (the estimate of tinyDMS is
+	// above 64 KiB: 400 neurons × 2 trials × 56 B of state alone is 44 KiB
+	// plus the weights)
+	code, _, stderr := run(t, "run", cfg, "--quiet", "--out", filepath.Join(dir, "small-budget"), "--mem-budget", "64KiB")
+	if code != 1 || !strings.Contains(stderr, "above the budget of 64.0 KiB") {
+		t.Errorf("--mem-budget 64KiB: exit %d %s", code, stderr)
+	}
+}
