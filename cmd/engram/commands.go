@@ -60,9 +60,9 @@ func (a *app) runCmd() *cobra.Command {
 		Short: "Run the experiment a config file describes (its top-level key `experiment` names it)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			data, err := os.ReadFile(args[0])
+			data, err := config.ReadFile(args[0])
 			if err != nil {
-				return fmt.Errorf("cannot read config: %v", err)
+				return err
 			}
 			return a.runConfig(cmd.Context(), args[0], data)
 		},
@@ -290,8 +290,8 @@ func (a *app) describeCmd() *cobra.Command {
 				data = []byte(fmt.Sprintf("experiment = %q\n", args[0]))
 			default:
 				var rerr error
-				if data, rerr = os.ReadFile(args[0]); rerr != nil {
-					return fmt.Errorf("cannot read config: %v", rerr)
+				if data, rerr = config.ReadFile(args[0]); rerr != nil {
+					return rerr
 				}
 			}
 			def, cfg, err := a.resolve(cmd, file, data)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,5 +70,46 @@ func TestBadGenericFlags(t *testing.T) {
 	code, _, stderr := run(t, "run", cfg, "--quiet", "--out", filepath.Join(dir, "small-budget"), "--mem-budget", "64KiB")
 	if code != 1 || !strings.Contains(stderr, "above the budget of 64.0 KiB") {
 		t.Errorf("--mem-budget 64KiB: exit %d %s", code, stderr)
+	}
+}
+
+// Config files that would make the TOML parser hang are refused quickly
+// with the file name, and a negative seed is an error naming the key (it
+// silently became 2⁶⁴ − 1).
+func TestBadConfigFiles(t *testing.T) {
+	dir := t.TempDir()
+	var big strings.Builder
+	big.WriteString("experiment = \"pb-dms\"\n")
+	for i := 0; big.Len() < 2<<20; i++ {
+		fmt.Fprintf(&big, "unknown_%d = 1\n", i)
+	}
+	deep := 3300
+	cases := []struct {
+		name, doc string
+		args      []string
+		want      string
+	}{
+		{"big.toml", big.String(), nil, "big.toml: " + fmt.Sprint(big.Len()) + " bytes, more than the 1048576 bytes"},
+		{"deep.toml", "experiment = \"pb-dms\"\n[rule]\nA = " + strings.Repeat("{a = ", deep) + "1" + strings.Repeat("}", deep) + "\n", nil, "deep.toml:3: arrays and inline tables nested deeper than 16 levels"},
+		{"seed.toml", "experiment = \"pb-dms\"\n[network]\nseed = -1\n", nil, "seed.toml: network.seed = -1 must be ≥ 0"},
+		{"tiny.toml", tinyDMS, []string{"--set", "network.seed=-1"}, "--set network.seed=-1: network.seed = -1 must be ≥ 0"},
+		{"inject.toml", tinyDMS, []string{"--set", "rule.A=1\n[network]\nn = 5"}, "the value is not one TOML value"},
+	}
+	for _, c := range cases {
+		p := writeFile(t, dir, c.name, c.doc)
+		out := filepath.Join(dir, "out-"+c.name)
+		for _, cmd := range []string{"run", "describe"} {
+			t0 := time.Now()
+			code, _, stderr := run(t, append([]string{cmd, p, "--quiet", "--out", out}, c.args...)...)
+			if code != 1 || !strings.Contains(stderr, c.want) {
+				t.Errorf("%s %s: exit %d, %q; want exit 1 and %q", cmd, c.name, code, stderr, c.want)
+			}
+			if el := time.Since(t0); el > 5*time.Second {
+				t.Errorf("%s %s: refused after %v", cmd, c.name, el)
+			}
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%s: run directory created", c.name)
+		}
 	}
 }
