@@ -19,6 +19,7 @@ import (
 	"sync"
 
 	"github.com/engramsim/engram/analysis/branching"
+	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/experiment"
 	hm "github.com/engramsim/engram/model/homeostasis"
 	"github.com/engramsim/engram/par"
@@ -84,6 +85,21 @@ func (c *Config) run() hm.RunOptions {
 
 // Validate implements experiment.Config.
 func (c *Config) Validate() error {
+	// the user's keys first: the model's h = h_over_r_star · r_star is
+	// derived, and an error about it would hide the key at fault
+	n := c.Network
+	switch {
+	case n.N < 2:
+		return fmt.Errorf("network.n = %d must be ≥ 2", n.N)
+	case n.N > math.MaxInt32:
+		return fmt.Errorf("network.n = %d exceeds the int32 index range", n.N)
+	case n.K < 1 || n.K > n.N-1:
+		return fmt.Errorf("network.k = %d must be in [1, network.n − 1 = %d]", n.K, n.N-1)
+	case !(n.RStar > 0 && n.RStar < 1):
+		return fmt.Errorf("network.r_star = %v must be in (0, 1)", n.RStar)
+	case !(n.TauHP >= 1) || math.IsInf(n.TauHP, 0):
+		return fmt.Errorf("network.tau_hp = %v must be a finite number ≥ 1 step", n.TauHP)
+	}
 	w := c.Sweep
 	if len(w.HOverRStar) == 0 {
 		return fmt.Errorf("sweep.h_over_r_star is empty")
@@ -104,22 +120,23 @@ func (c *Config) Validate() error {
 	switch {
 	case w.Seeds < 1:
 		return fmt.Errorf("sweep.seeds = %d must be ≥ 1", w.Seeds)
-	case w.Develop < 0:
-		return fmt.Errorf("sweep.develop_steps = %d must be ≥ 0", w.Develop)
+	case w.Develop < 0 || w.Develop > config.MaxSteps:
+		return fmt.Errorf("sweep.develop_steps = %d must be in [0, %d]", w.Develop, config.MaxSteps)
+	case w.Measure < 3 || w.Measure > config.MaxSteps:
+		return fmt.Errorf("sweep.measure_steps = %d must be in [3, %d]", w.Measure, config.MaxSteps)
 	case w.AverageLast < 0 || w.AverageLast > w.Develop:
 		return fmt.Errorf("sweep.average_last_steps = %d must be in [0, develop_steps]", w.AverageLast)
 	case !(w.SubsampleFrac >= 0 && w.SubsampleFrac <= 1):
 		return fmt.Errorf("sweep.subsample_frac = %v must be in [0, 1]", w.SubsampleFrac)
 	case w.SubsampleFrac > 0 && c.run().Subsample < 10:
 		return fmt.Errorf("sweep.subsample_frac = %v is %d of %d units: use 0 (no MR) or at least 10 units", w.SubsampleFrac, c.run().Subsample, c.Network.N)
-	case w.Measure < 3:
-		return fmt.Errorf("sweep.measure_steps = %d must be ≥ 3", w.Measure)
 	case w.SubsampleFrac > 0 && w.MRTrials < 2:
 		return fmt.Errorf("sweep.mr_trials = %d must be ≥ 2 (MR's bootstrap resamples trials)", w.MRTrials)
-	case w.SubsampleFrac > 0 && w.Measure < 100*w.MRTrials:
+	case w.SubsampleFrac > 0 && w.MRTrials > w.Measure/100: // not 100·mr_trials, which can overflow
 		return fmt.Errorf("sweep.measure_steps = %d must be ≥ 100 per MR trial (%d)", w.Measure, 100*w.MRTrials)
 	}
-	return nil
+	return config.TotalSteps(fmt.Sprintf("sweep.seeds = %d: %d drive(s) × %d realisation(s) × %d steps", w.Seeds, len(w.HOverRStar), w.Seeds, w.Develop+w.Measure),
+		float64(len(w.HOverRStar))*float64(w.Seeds)*(float64(w.Develop)+float64(w.Measure)))
 }
 
 // EstimateBytes is the activity kept per run (two float64 series) plus,

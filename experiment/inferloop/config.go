@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/experiment/pbnet"
 	"github.com/engramsim/engram/ratefn"
 )
@@ -105,18 +106,25 @@ func (c *Config) Validate() error {
 	case c.NFamiliar() < minS:
 		return fmt.Errorf("protocol.familiar_stimuli: %d familiar stimuli (network.p = %d), the inference needs at least %d", c.NFamiliar(), c.Network.P, minS)
 	}
-	for _, kv := range []struct {
-		k string
-		v float64
-	}{{"protocol.background_ms", p.BackgroundMs}, {"protocol.presentation_ms", p.PresentationMs}, {"protocol.window_ms", p.WindowMs}} {
-		if !(kv.v >= 0) || math.IsInf(kv.v, 0) {
-			return fmt.Errorf("%s = %v must be a finite number ≥ 0", kv.k, kv.v)
-		}
+	dt := c.Dynamics.DtMs
+	nb, err := config.Steps("protocol.background_ms", p.BackgroundMs, dt, 0, config.MaxSteps)
+	if err != nil {
+		return err
+	}
+	np, err := config.Steps("protocol.presentation_ms", p.PresentationMs, dt, 1, config.MaxSteps)
+	if err != nil {
+		return err
+	}
+	if _, err := config.Steps("protocol.window_ms", p.WindowMs, dt, 1, config.MaxSteps); err != nil {
+		return err
+	}
+	stimuli := p.NovelStimuli + c.NFamiliar()
+	if err := config.TotalSteps(fmt.Sprintf("protocol: %d stimuli × %d steps + %d background steps", stimuli, np, nb),
+		float64(stimuli)*float64(np)+float64(nb)); err != nil {
+		return err
 	}
 	switch {
-	case c.steps(p.PresentationMs) < 1:
-		return fmt.Errorf("protocol.presentation_ms = %v is shorter than one step (dt = %v ms)", p.PresentationMs, c.Dynamics.DtMs)
-	case c.steps(p.WindowMs) < 1 || p.WindowMs > p.PresentationMs:
+	case p.WindowMs > p.PresentationMs:
 		return fmt.Errorf("protocol.window_ms = %v must be in [dt, presentation_ms = %v]", p.WindowMs, p.PresentationMs)
 	case !(p.StimulusGain > 0) || math.IsInf(p.StimulusGain, 0):
 		return fmt.Errorf("protocol.stimulus_gain = %v must be > 0", p.StimulusGain)

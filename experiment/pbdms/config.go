@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/experiment/pbnet"
 )
 
@@ -83,13 +84,20 @@ func (c *Config) Validate() error {
 		return err
 	}
 	p := c.Protocol
+	dt := c.Dynamics.DtMs
+	// background may be 0 (start at the stimulus); the stimulus and the
+	// delay take at least one step
+	var segSteps int64
 	for _, kv := range []struct {
-		k string
-		v float64
-	}{{"protocol.background_ms", p.BackgroundMs}, {"protocol.presentation_ms", p.PresentationMs}, {"protocol.delay_ms", p.DelayMs}} {
-		if !(kv.v >= 0) || math.IsInf(kv.v, 0) {
-			return fmt.Errorf("%s = %v must be a finite number ≥ 0", kv.k, kv.v)
+		k   string
+		v   float64
+		min int64
+	}{{"protocol.background_ms", p.BackgroundMs, 0}, {"protocol.presentation_ms", p.PresentationMs, 1}, {"protocol.delay_ms", p.DelayMs, 1}} {
+		n, err := config.Steps(kv.k, kv.v, dt, kv.min, config.MaxSteps)
+		if err != nil {
+			return err
 		}
+		segSteps += n
 	}
 	if len(p.Conditions) == 0 {
 		return fmt.Errorf("protocol.conditions is empty: want familiar and/or novel")
@@ -99,17 +107,22 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("protocol.conditions: unknown condition %q (want familiar or novel)", cnd)
 		}
 	}
-	switch {
-	case p.Trials < 1:
+	if p.Trials < 1 {
 		return fmt.Errorf("protocol.trials = %d must be ≥ 1", p.Trials)
+	}
+	if err := config.TotalSteps(fmt.Sprintf("protocol.trials = %d: %d trial(s) × %d condition(s) × %d steps", p.Trials, p.Trials, len(p.Conditions), segSteps),
+		float64(p.Trials)*float64(len(p.Conditions))*float64(segSteps)); err != nil {
+		return err
+	}
+	switch {
 	case math.IsNaN(p.StimulusGain) || math.IsInf(p.StimulusGain, 0):
 		return fmt.Errorf("protocol.stimulus_gain = %v is not finite", p.StimulusGain)
 	case p.CuePattern < 0 || p.CuePattern >= c.Network.P:
 		return fmt.Errorf("protocol.cue_pattern = %d outside [0, p = %d)", p.CuePattern, c.Network.P)
 	case !(p.CueKeep >= 0 && p.CueKeep <= 1):
 		return fmt.Errorf("protocol.cue_keep = %v outside [0, 1]", p.CueKeep)
-	case !(p.CueNoiseSD >= 0):
-		return fmt.Errorf("protocol.cue_noise_sd = %v must be ≥ 0", p.CueNoiseSD)
+	case !(p.CueNoiseSD >= 0) || math.IsInf(p.CueNoiseSD, 0):
+		return fmt.Errorf("protocol.cue_noise_sd = %v must be a finite number ≥ 0", p.CueNoiseSD)
 	case p.Init != "gaussian" && p.Init != "zero" && p.Init != "background":
 		return fmt.Errorf("protocol.init = %q: want gaussian, zero or background", p.Init)
 	case !(p.RunawayHz > 0):
@@ -121,8 +134,11 @@ func (c *Config) Validate() error {
 	if r.Neurons < 0 || r.Neurons > c.Network.N {
 		return fmt.Errorf("record.neurons = %d outside [0, n]", r.Neurons)
 	}
-	if !(r.EveryMs >= c.Dynamics.DtMs) {
-		return fmt.Errorf("record.every_ms = %v must be ≥ dynamics.dt_ms = %v", r.EveryMs, c.Dynamics.DtMs)
+	if _, err := config.Steps("record.every_ms", r.EveryMs, dt, 1, config.MaxSteps); err != nil {
+		return err
+	}
+	if !(r.EveryMs >= dt) {
+		return fmt.Errorf("record.every_ms = %v must be ≥ dynamics.dt_ms = %v", r.EveryMs, dt)
 	}
 	return nil
 }

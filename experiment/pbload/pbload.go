@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/engramsim/engram/analysis/recall"
+	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/experiment"
 	"github.com/engramsim/engram/experiment/pbnet"
 	"github.com/engramsim/engram/model/rate"
@@ -72,6 +73,18 @@ func (c *Config) Validate() error {
 		return err
 	}
 	l := c.Load
+	dt := c.Dynamics.DtMs
+	steps, err := config.Steps("load.duration_ms", l.DurationMs, dt, 1, config.MaxSteps)
+	if err != nil {
+		return err
+	}
+	// the instantaneous overlap is taken after step round(measure_ms/dt) ≥ 1
+	if _, err := config.Steps("load.measure_ms", l.MeasureMs, dt, 1, config.MaxSteps); err != nil {
+		return err
+	}
+	if _, err := config.Steps("load.average_from_ms", l.AverageFromMs, dt, 0, config.MaxSteps); err != nil {
+		return err
+	}
 	if len(l.Alphas) == 0 {
 		return fmt.Errorf("load.alphas is empty")
 	}
@@ -83,17 +96,20 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("load.alphas: alpha = %v gives p = %d patterns, not enough for cue_pattern %d", a, p, l.CuePattern)
 		}
 	}
-	switch {
-	case l.Seeds < 1:
+	if l.Seeds < 1 {
 		return fmt.Errorf("load.seeds = %d must be ≥ 1", l.Seeds)
+	}
+	if err := config.TotalSteps(fmt.Sprintf("load.seeds = %d: %d load(s) × %d realisation(s) × %d steps", l.Seeds, len(l.Alphas), l.Seeds, steps),
+		float64(len(l.Alphas))*float64(l.Seeds)*float64(steps)); err != nil {
+		return err
+	}
+	switch {
 	case math.IsNaN(l.CueGain) || math.IsInf(l.CueGain, 0):
 		return fmt.Errorf("load.cue_gain = %v is not finite", l.CueGain)
 	case l.CuePattern < 0:
 		return fmt.Errorf("load.cue_pattern = %d must be ≥ 0", l.CuePattern)
-	case !(l.DurationMs > 0):
-		return fmt.Errorf("load.duration_ms = %v must be > 0", l.DurationMs)
 	case !(l.MeasureMs >= 0 && l.MeasureMs <= l.DurationMs):
-		return fmt.Errorf("load.measure_ms = %v outside [0, duration_ms]", l.MeasureMs)
+		return fmt.Errorf("load.measure_ms = %v outside (0, duration_ms]", l.MeasureMs)
 	case !(l.AverageFromMs >= 0 && l.AverageFromMs < l.DurationMs):
 		return fmt.Errorf("load.average_from_ms = %v outside [0, duration_ms)", l.AverageFromMs)
 	case !(l.RunawayHz > 0):
