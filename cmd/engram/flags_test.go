@@ -113,3 +113,69 @@ func TestBadConfigFiles(t *testing.T) {
 		}
 	}
 }
+
+// Durations and counts that used to run to a silent, meaningless result
+// with exit 0 (issue 13) are errors naming the key, for every non-spiking
+// experiment. describe validates like run, without simulating.
+func TestNonsenseDurationsAndCounts(t *testing.T) {
+	cases := []struct {
+		exp, set, want string
+	}{
+		{"pb-load", "load.duration_ms=inf", "load.duration_ms = +Inf is not a finite number"},
+		{"pb-load", "load.duration_ms=1e300", "load.duration_ms = 1e+300 ms is 2e+300 steps"},
+		{"pb-load", "load.duration_ms=1e-9", "load.duration_ms = 1e-09 ms is shorter than half a step"},
+		{"pb-load", "load.measure_ms=1e-9", "load.measure_ms = 1e-09 ms is shorter than half a step"},
+		{"pb-load", "load.measure_ms=0", "load.measure_ms = 0 must be > 0"},
+		{"pb-load", "load.seeds=1000000000", "more than the 1073741824 a run may take"},
+		{"pb-dms", "protocol.delay_ms=inf", "protocol.delay_ms = +Inf is not a finite number"},
+		{"pb-dms", "protocol.background_ms=1e300", "protocol.background_ms = 1e+300 ms is 2e+300 steps"},
+		{"pb-dms", "protocol.presentation_ms=1e-9", "protocol.presentation_ms = 1e-09 ms is shorter than half a step"},
+		{"pb-dms", "protocol.delay_ms=0", "protocol.delay_ms = 0 must be > 0"},
+		{"pb-dms", "record.every_ms=inf", "record.every_ms = +Inf is not a finite number"},
+		{"pb-dms", "record.every_ms=1e300", "record.every_ms = 1e+300 ms is 2e+300 steps"},
+		{"pb-dms", "protocol.trials=100000000", "more than the 1073741824 a run may take"},
+		{"pb-dms", "network.seed=-1", "network.seed = -1 must be ≥ 0"},
+		{"infer-loop", "protocol.presentation_ms=inf", "protocol.presentation_ms = +Inf is not a finite number"},
+		{"infer-loop", "protocol.background_ms=1e300", "protocol.background_ms = 1e+300 ms"},
+		{"infer-loop", "protocol.background_ms=1e-9", "protocol.background_ms = 1e-09 ms is shorter than half a step"},
+		{"infer-loop", "protocol.novel_stimuli=100000000", "more than the 1073741824 a run may take"},
+		{"homeostasis", "sweep.develop_steps=1000000000000", "sweep.develop_steps = 1000000000000 must be in [0, 1073741824]"},
+		{"homeostasis", "sweep.measure_steps=1000000000000", "sweep.measure_steps = 1000000000000 must be in [3, 1073741824]"},
+		{"homeostasis", "sweep.seeds=100000", "more than the 1073741824 a run may take"},
+		{"homeostasis", "network.tau_hp=inf", "network.tau_hp = +Inf"},
+		{"homeostasis", "network.seed=-1", "network.seed = -1 must be ≥ 0"},
+	}
+	for _, c := range cases {
+		code, out, stderr := run(t, "describe", c.exp, "--set", c.set)
+		if code != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("describe %s --set %s: exit %d, %q; want exit 1 and %q", c.exp, c.set, code, stderr, c.want)
+			if code == 0 {
+				t.Logf("output: %.300s", out)
+			}
+		}
+	}
+}
+
+// Validation reports the key the user set, not a derived one: before the
+// fix rule.x_g_hz = inf was reported as "rule.x_hzg" and homeostasis
+// r_star = nan as the derived drive "h".
+func TestErrorsNameTheUserKey(t *testing.T) {
+	cases := []struct {
+		exp, set, want string
+	}{
+		{"pb-dms", "rule.x_g_hz=inf", "rule.x_g_hz = +Inf is not a finite number"},
+		{"pb-dms", "rule.beta_g_per_hz=nan", "rule.beta_g_per_hz = NaN is not a finite number"},
+		{"pb-dms", "rule.x_f_hz=-inf", "rule.x_f_hz = -Inf is not a finite number"},
+		{"pb-load", "rule.beta_g_per_hz=-1", "rule.beta_g_per_hz = -1 must be > 0"},
+		{"homeostasis", "network.r_star=nan", "network.r_star = NaN must be in (0, 1)"},
+		{"homeostasis", "network.r_star=2", "network.r_star = 2 must be in (0, 1)"},
+		{"homeostasis", "network.k=0", "network.k = 0 must be in [1, network.n − 1 = 999]"},
+		{"homeostasis", "network.n=1", "network.n = 1 must be ≥ 2"},
+	}
+	for _, c := range cases {
+		code, _, stderr := run(t, "describe", c.exp, "--set", c.set)
+		if code != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("describe %s --set %s: exit %d, %q; want exit 1 and %q", c.exp, c.set, code, stderr, c.want)
+		}
+	}
+}

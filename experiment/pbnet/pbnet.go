@@ -171,6 +171,21 @@ func (s *Sections) Validate() error {
 			return err
 		}
 	}
+	// g's own keys, when set (ratefn would name its fields, not the keys)
+	for _, kv := range []struct {
+		k string
+		v *float64
+	}{{"rule.beta_g_per_hz", s.Rule.BetaGPerHz}, {"rule.x_g_hz", s.Rule.XGHz}} {
+		if kv.v == nil {
+			continue
+		}
+		if err := finite(kv.k, *kv.v); err != nil {
+			return err
+		}
+	}
+	if g := s.Rule.BetaGPerHz; g != nil && !(*g > 0) {
+		return fmt.Errorf("rule.beta_g_per_hz = %v must be > 0", *g)
+	}
 	if _, err := s.TransferFn(); err != nil {
 		return err
 	}
