@@ -5,9 +5,25 @@
 // never leaves partial files in the target, and an existing directory is
 // never overwritten:
 //
-//	d, err := rundir.Create("runs/demo-20261127-1")  // stages runs/.demo-…-tmp
+//	d, err := rundir.Create("runs/mu-12")   // reserves runs/mu-12, stages in runs/.mu-12.engram-staging
+//	for _, n := range d.Notes { log.Print(n) } // stale staging directories removed or found
 //	... write into d.Path ...
 //	err = d.Commit()   // or d.Discard() on failure
+//
+// Reservation is atomic and happens at the start: the staging directory's
+// name is derived from the target, so a second run to the same target
+// fails in Create (before it simulates anything) instead of at the end.
+// CreateUnique picks a fresh name (prefix plus a random suffix, retried on
+// collision) for runs without an explicit target, so runs started in the
+// same second (Slurm array tasks, parallel `analyze` calls) never collide.
+//
+// The staging directory holds an owner record (.engram-owner.json: PID,
+// host, boot id and process start time). Create removes the staging
+// directories of the same parent whose owner is a dead process on this
+// host, and reports, without touching them, those it cannot decide about
+// (another host, no owner record, an earlier engram version's
+// .name-tmp-NNN). A run whose Commit fails keeps its results in a visible
+// sibling directory and says so.
 //
 // Layout: config.resolved.toml, provenance.json, rec/ (arrays, .npy/.npz),
 // res/ (tables, .tsv), figs/ (.png, .svg, .tsv), report.html.
@@ -18,7 +34,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -29,66 +44,6 @@ import (
 
 // Version is engram's release version.
 const Version = "0.1.0"
-
-// Dir is a run directory being written.
-type Dir struct {
-	// Final is where the run will live after Commit.
-	Final string
-	// Path is where files are written until Commit (the staging directory).
-	Path string
-}
-
-// Create checks that final does not exist (or is an empty directory) and
-// that its parent is writable, and creates the staging directory with the
-// standard subdirectories.
-func Create(final string) (*Dir, error) {
-	final = filepath.Clean(final)
-	if fi, err := os.Stat(final); err == nil {
-		if !fi.IsDir() {
-			return nil, fmt.Errorf("output %s exists and is not a directory", final)
-		}
-		ents, err := os.ReadDir(final)
-		if err != nil {
-			return nil, fmt.Errorf("output %s: %v", final, err)
-		}
-		if len(ents) > 0 {
-			return nil, fmt.Errorf("output directory %s already exists and is not empty; choose another --out (nothing was changed)", final)
-		}
-	}
-	parent := filepath.Dir(final)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create output parent directory: %v", err)
-	}
-	stage, err := os.MkdirTemp(parent, "."+filepath.Base(final)+"-tmp-")
-	if err != nil {
-		return nil, fmt.Errorf("output directory %s is not writable: %v", parent, err)
-	}
-	for _, sub := range []string{"rec", "res", "figs"} {
-		if err := os.Mkdir(filepath.Join(stage, sub), 0o755); err != nil {
-			os.RemoveAll(stage)
-			return nil, fmt.Errorf("cannot create %s: %v", sub, err)
-		}
-	}
-	return &Dir{Final: final, Path: stage}, nil
-}
-
-// Commit moves the staged run into its final place.
-func (d *Dir) Commit() error {
-	// an empty pre-existing final directory is replaced
-	if fi, err := os.Stat(d.Final); err == nil && fi.IsDir() {
-		if err := os.Remove(d.Final); err != nil {
-			return fmt.Errorf("cannot replace empty %s: %v", d.Final, err)
-		}
-	}
-	if err := os.Rename(d.Path, d.Final); err != nil {
-		return fmt.Errorf("cannot move run into %s: %v", d.Final, err)
-	}
-	d.Path = d.Final
-	return nil
-}
-
-// Discard removes the staging directory.
-func (d *Dir) Discard() { os.RemoveAll(d.Path) }
 
 // Provenance is written as provenance.json.
 type Provenance struct {

@@ -167,13 +167,22 @@ func (a *app) withRunDir(ctx context.Context, spec RunSpec, fn func(env *experim
 	if err := env.CheckMemory(spec.MemEstimate, what); err != nil {
 		return err
 	}
-	out := a.out
-	if out == "" {
-		out = filepath.Join("runs", fmt.Sprintf("%s-%s-s%d", spec.Name, time.Now().Format("20060102-150405"), spec.Seed))
+	// the run directory is reserved now, before anything is computed: a
+	// second run to the same --out fails here, not after simulating
+	var dir *rundir.Dir
+	var err error
+	if a.out == "" {
+		// time + random suffix: runs started in the same second (Slurm
+		// array tasks, parallel analyze calls) get distinct directories
+		dir, err = rundir.CreateUnique("runs", fmt.Sprintf("%s-%s-s%d", spec.Name, time.Now().Format("20060102-150405"), spec.Seed))
+	} else {
+		dir, err = rundir.Create(a.out)
 	}
-	dir, err := rundir.Create(out)
 	if err != nil {
 		return err
+	}
+	for _, n := range dir.Notes {
+		a.logf("engram: %s", n)
 	}
 	ok := false
 	defer func() {

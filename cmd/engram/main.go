@@ -67,7 +67,7 @@ func newApp(stdout, stderr io.Writer) *app {
 	pf.BoolVar(&a.quiet, "quiet", false, "no progress bar or log messages")
 	pf.IntVar(&a.workers, "workers", 0, "goroutines for parallel kernels (0 = all cores); results do not depend on it")
 	pf.Uint64Var(&a.seed, "seed", 0, "override the config's master seed")
-	pf.StringVar(&a.out, "out", "", "run directory to create (default runs/<experiment>-<time>-s<seed>)")
+	pf.StringVar(&a.out, "out", "", "run directory to create (default runs/<experiment>-<time>-s<seed>-<random>)")
 	pf.StringArrayVar(&a.sets, "set", nil, "override a config key, e.g. --set rule.A=10.65 (repeatable)")
 	pf.StringVar(&a.memBudget, "mem-budget", "80%", "refuse runs whose estimated memory exceeds this: a size (16GiB, 500MB), a share of RAM (80%) or none")
 	pf.StringVar(&a.cpuProf, "cpuprofile", "", "write a Go CPU profile of the command to this file (read with go tool pprof)")
