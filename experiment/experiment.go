@@ -11,7 +11,11 @@
 // Experiments register in a Registry (held by the CLI, no globals):
 //
 //	reg := experiment.NewRegistry()
-//	reg.Add(experiment.Def{Name: "pb-dms", Doc: "...", NewConfig: pbdms.Defaults, Run: pbdms.Run})
+//	reg.Add(pbdms.Def(pbdms.PaperDefaults))
+//	def, err := reg.Get("pb-dms")
+//	cfg := def.NewConfig() // defaults; config.Load fills it, cfg.Validate checks it
+//
+// (ExampleRegistry runs it.)
 package experiment
 
 import (

@@ -27,6 +27,9 @@ type theoryConfig struct {
 	Rule     pbnet.Rule     `toml:"rule"`
 }
 
+// DocSources implements config.Documented: pbnet's section docs.
+func (c *theoryConfig) DocSources() []config.DocSource { return (&pbnet.Sections{}).DocSources() }
+
 func (c *theoryConfig) sections() *pbnet.Sections {
 	s := pbnet.DefaultSections(1, 1, 0)
 	s.Transfer, s.Rule = c.Transfer, c.Rule

@@ -11,8 +11,10 @@ package homeostasis
 
 import (
 	"context"
+	"embed"
 	"fmt"
 	"math"
+	"reflect"
 	"runtime"
 	"sort"
 	"strings"
@@ -31,28 +33,59 @@ import (
 
 // Network is the [network] section.
 type Network struct {
-	N     int     `toml:"n" doc:"binary units"`
-	K     int     `toml:"k" doc:"fixed random presynaptic partners per unit"`
-	RStar float64 `toml:"r_star" doc:"target rate r* (events per unit and step)"`
-	TauHP float64 `toml:"tau_hp" doc:"homeostatic time constant (steps)"`
-	Seed  uint64  `toml:"seed" doc:"master seed"`
+	// N is the number of binary units (spec: 1000).
+	N int `toml:"n"`
+	// K is the number of fixed random presynaptic partners per unit, in
+	// [1, n − 1] (spec: 100).
+	K int `toml:"k"`
+	// RStar is the target rate r* in events per unit and step, in (0, 1)
+	// (spec: 0.01).
+	RStar float64 `toml:"r_star"`
+	// TauHP is the homeostatic time constant in steps, ≥ 1 (spec: 2000).
+	TauHP float64 `toml:"tau_hp"`
+	// Seed is the master seed of connectivity and activity.
+	Seed uint64 `toml:"seed"`
 }
 
 // Sweep is the [sweep] section.
 type Sweep struct {
-	HOverRStar    []float64 `toml:"h_over_r_star" doc:"external drive h as a fraction of r* (= 1 − m in theory)"`
-	Seeds         int       `toml:"seeds" doc:"network realisations per drive"`
-	Develop       int       `toml:"develop_steps" doc:"plastic steps before freezing (spec: 150000)"`
-	Measure       int       `toml:"measure_steps" doc:"frozen steps measured (spec: 100000)"`
-	AverageLast   int       `toml:"average_last_steps" doc:"freeze the weights at their mean over this many last plastic steps (0 = the last value)"`
-	SubsampleFrac float64   `toml:"subsample_frac" doc:"fraction of units whose activity is also analysed by multistep regression (0 = none)"`
-	MRTrials      int       `toml:"mr_trials" doc:"the measurement is cut into this many trials for MR's bootstrap"`
+	// HOverRStar are the external drives h as fractions of r*, each in
+	// (0, 1) (in theory 1 − m).
+	HOverRStar []float64 `toml:"h_over_r_star"`
+	// Seeds is the number of network realisations per drive.
+	Seeds int `toml:"seeds"`
+	// Develop is the number of plastic steps before freezing (spec: 150 000).
+	Develop int `toml:"develop_steps"`
+	// Measure is the number of frozen steps measured, ≥ 3 (spec: 100 000).
+	Measure int `toml:"measure_steps"`
+	// AverageLast freezes the weights at their mean over this many last
+	// plastic steps (0: their last value).
+	AverageLast int `toml:"average_last_steps"`
+	// SubsampleFrac is the fraction of units whose activity is also
+	// analysed by multistep regression (0: none).
+	SubsampleFrac float64 `toml:"subsample_frac"`
+	// MRTrials is the number of trials the measurement is cut into for
+	// MR's bootstrap (≥ 2, and ≥ 100 steps each).
+	MRTrials int `toml:"mr_trials"`
 }
 
 // Config is the experiment's configuration.
 type Config struct {
+	// Network: the branching network.
 	Network Network `toml:"network"`
-	Sweep   Sweep   `toml:"sweep"`
+	// Sweep: drives, realisations and durations.
+	Sweep Sweep `toml:"sweep"`
+}
+
+// docFiles is the source of the config structs: their field comments are
+// the docs `engram describe` prints (config.DocSource).
+//
+//go:embed homeostasis.go
+var docFiles embed.FS
+
+// DocSources implements config.Documented.
+func (c *Config) DocSources() []config.DocSource {
+	return []config.DocSource{{Pkg: reflect.TypeFor[Config]().PkgPath(), Files: docFiles}}
 }
 
 // Defaults is the spec's CR-1 network over four drives.

@@ -17,8 +17,10 @@
 package pbdms
 
 import (
+	"embed"
 	"fmt"
 	"math"
+	"reflect"
 
 	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/experiment/pbnet"
@@ -26,35 +28,78 @@ import (
 
 // Protocol is the [protocol] section.
 type Protocol struct {
-	BackgroundMs     float64  `toml:"background_ms" unit:"ms" doc:"spontaneous period before the stimulus (paper: 2500)"`
-	PresentationMs   float64  `toml:"presentation_ms" unit:"ms" doc:"stimulus period (paper: 500)"`
-	DelayMs          float64  `toml:"delay_ms" unit:"ms" doc:"delay period after the stimulus (paper: 6000)"`
-	Conditions       []string `toml:"conditions" doc:"trial types to run: familiar, novel"`
-	Trials           int      `toml:"trials" doc:"trials per condition, each from its own initial state"`
-	StimulusGain     float64  `toml:"stimulus_gain" doc:"I_ext = gain x stimulus currents (paper: 1)"`
-	CuePattern       int      `toml:"cue_pattern" doc:"index of the stored pattern presented as the familiar stimulus"`
-	CueKeep          float64  `toml:"cue_keep" doc:"fraction of neurons that receive the pattern's current (1 = full cue; others get fresh N(0,1))"`
-	CueNoiseSD       float64  `toml:"cue_noise_sd" doc:"SD of Gaussian noise added to the cue currents"`
-	Init             string   `toml:"init" doc:"initial rates: gaussian (iid N(0,1) used as rates, the paper), zero, or background (phi(0))"`
-	SegmentPhi       bool     `toml:"segment_phi" doc:"apply r <- phi(r) at the start of every segment, as the original code did before its bug fix 77b8c0d (2018-06-11); for comparisons with that code"`
-	SuccessThreshold float64  `toml:"success_threshold" doc:"retrieval success when m_cued > this at the end (paper: 0.2)"`
-	Lyapunov         bool     `toml:"lyapunov" doc:"estimate the largest Lyapunov exponent over the delay (a twin trajectory: ≈ 1.5× the delay cost with Euler, 2× with rk2)"`
-	RunawayHz        float64  `toml:"runaway_hz" unit:"Hz" doc:"stop with an error when any |rate| exceeds this"`
+	// BackgroundMs is the spontaneous period before the stimulus, in ms
+	// (paper: 2500; 0: start at the stimulus).
+	BackgroundMs float64 `toml:"background_ms" unit:"ms"`
+	// PresentationMs is the stimulus period in ms (paper: 500).
+	PresentationMs float64 `toml:"presentation_ms" unit:"ms"`
+	// DelayMs is the delay period after the stimulus, in ms (paper: 6000).
+	DelayMs float64 `toml:"delay_ms" unit:"ms"`
+	// Conditions are the trial types to run: familiar and/or novel.
+	Conditions []string `toml:"conditions"`
+	// Trials is the number of trials per condition, each from its own
+	// initial state.
+	Trials int `toml:"trials"`
+	// StimulusGain scales the stimulus: I_ext = gain × stimulus currents
+	// (paper: 1).
+	StimulusGain float64 `toml:"stimulus_gain"`
+	// CuePattern is the index of the stored pattern presented as the
+	// familiar stimulus, in [0, p).
+	CuePattern int `toml:"cue_pattern"`
+	// CueKeep is the fraction of neurons that receive the pattern's current
+	// (1: full cue; the others get fresh N(0, 1) currents).
+	CueKeep float64 `toml:"cue_keep"`
+	// CueNoiseSD is the SD of Gaussian noise added to the cue currents.
+	CueNoiseSD float64 `toml:"cue_noise_sd"`
+	// Init is the initial rates: gaussian (iid N(0, 1) used as rates, the
+	// paper), zero, or background (φ(0)).
+	Init string `toml:"init"`
+	// SegmentPhi applies r ← φ(r) at the start of every segment, as the
+	// original code did before its bug fix 77b8c0d (2018-06-11); for
+	// comparisons with that code.
+	SegmentPhi bool `toml:"segment_phi"`
+	// SuccessThreshold is the overlap above which a trial counts as a
+	// retrieval: m_cued > this at the end (paper: 0.2).
+	SuccessThreshold float64 `toml:"success_threshold"`
+	// Lyapunov estimates the largest Lyapunov exponent over the delay with
+	// a twin trajectory (≈ 1.5× the delay's cost with Euler, 2× with rk2).
+	Lyapunov bool `toml:"lyapunov"`
+	// RunawayHz stops the run with an error when any |rate| exceeds it.
+	RunawayHz float64 `toml:"runaway_hz" unit:"Hz"`
 }
 
 // Record is the [record] section.
 type Record struct {
-	Neurons      int     `toml:"neurons" doc:"number of neurons (0..k-1) whose rate traces are recorded"`
-	EveryMs      float64 `toml:"every_ms" unit:"ms" doc:"sampling interval of overlaps and rate traces"`
-	SaveWeights  bool    `toml:"save_weights" doc:"write W as scipy CSR rec/weights.npz"`
-	SavePatterns bool    `toml:"save_patterns" doc:"write the pattern currents rec/patterns.npy (p x N)"`
+	// Neurons is the number of neurons (0 … neurons−1) whose rate traces
+	// are recorded.
+	Neurons int `toml:"neurons"`
+	// EveryMs is the sampling interval of overlaps and rate traces in ms
+	// (≥ dt).
+	EveryMs float64 `toml:"every_ms" unit:"ms"`
+	// SaveWeights writes W as a scipy CSR matrix, rec/weights.npz.
+	SaveWeights bool `toml:"save_weights"`
+	// SavePatterns writes the pattern currents, rec/patterns.npy (p × N).
+	SavePatterns bool `toml:"save_patterns"`
 }
 
 // Config is the pb-dms configuration.
 type Config struct {
 	pbnet.Sections
+	// Protocol: the trial timeline and stimuli.
 	Protocol Protocol `toml:"protocol"`
-	Record   Record   `toml:"record"`
+	// Record: what is recorded and saved.
+	Record Record `toml:"record"`
+}
+
+// docFiles is the source of the config structs: their field comments are
+// the docs `engram describe` prints (config.DocSource).
+//
+//go:embed config.go
+var docFiles embed.FS
+
+// DocSources implements config.Documented: these sections and pbnet's.
+func (c *Config) DocSources() []config.DocSource {
+	return append(c.Sections.DocSources(), config.DocSource{Pkg: reflect.TypeFor[Config]().PkgPath(), Files: docFiles})
 }
 
 // PaperDefaults returns the paper's DMS protocol at the medians with p = 30

@@ -15,8 +15,10 @@ package pbload
 
 import (
 	"context"
+	"embed"
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"time"
 
@@ -35,23 +37,51 @@ import (
 
 // Load is the [load] section.
 type Load struct {
-	Alphas        []float64 `toml:"alphas" doc:"loads alpha = p/K to simulate (p = round(alpha K))"`
-	Seeds         int       `toml:"seeds" doc:"realisations per load (fresh patterns and mask each)"`
-	CueGain       float64   `toml:"cue_gain" doc:"initial state r(0) = phi(cue_gain * xi^cue) (paper: 4)"`
-	CuePattern    int       `toml:"cue_pattern" doc:"index of the cued pattern"`
-	DurationMs    float64   `toml:"duration_ms" unit:"ms" doc:"simulated time per run (paper: 1400)"`
-	MeasureMs     float64   `toml:"measure_ms" unit:"ms" doc:"time of the instantaneous overlap (paper: 250)"`
-	AverageFromMs float64   `toml:"average_from_ms" unit:"ms" doc:"start of the time average of m and <r^2> (paper: 250)"`
-	Theory        bool      `toml:"theory" doc:"overlay the static mean-field overlap curve"`
-	TheoryFiniteK bool      `toml:"theory_finite_k" doc:"also overlay the MFT with the O(1/K) own-pattern variance"`
-	RunawayHz     float64   `toml:"runaway_hz" unit:"Hz" doc:"stop with an error when any |rate| exceeds this"`
-	PointsFile    string    `toml:"points_file" doc:"re-analyse an earlier run: read its res/points.tsv instead of simulating"`
+	// Alphas are the loads α = p/K to simulate (p = round(α K)), each > 0.
+	Alphas []float64 `toml:"alphas"`
+	// Seeds is the number of realisations per load (fresh patterns and
+	// mask each).
+	Seeds int `toml:"seeds"`
+	// CueGain sets the initial state r(0) = φ(cue_gain · ξ^cue) (paper: 4).
+	CueGain float64 `toml:"cue_gain"`
+	// CuePattern is the index of the cued pattern.
+	CuePattern int `toml:"cue_pattern"`
+	// DurationMs is the simulated time per run in ms (paper: 1400).
+	DurationMs float64 `toml:"duration_ms" unit:"ms"`
+	// MeasureMs is the time of the instantaneous overlap in ms, in
+	// (0, duration_ms] (paper: 250).
+	MeasureMs float64 `toml:"measure_ms" unit:"ms"`
+	// AverageFromMs is the start of the time average of m and ⟨r²⟩ in ms,
+	// in [0, duration_ms) (paper: 250).
+	AverageFromMs float64 `toml:"average_from_ms" unit:"ms"`
+	// Theory overlays the static mean-field overlap curve.
+	Theory bool `toml:"theory"`
+	// TheoryFiniteK also overlays the mean-field curve with the O(1/K)
+	// own-pattern variance.
+	TheoryFiniteK bool `toml:"theory_finite_k"`
+	// RunawayHz stops the run with an error when any |rate| exceeds it.
+	RunawayHz float64 `toml:"runaway_hz" unit:"Hz"`
+	// PointsFile re-analyses an earlier run: its res/points.tsv is read
+	// instead of simulating (empty: simulate).
+	PointsFile string `toml:"points_file"`
 }
 
 // Config is the pb-load configuration; network.p is ignored (set per load).
 type Config struct {
 	pbnet.Sections
+	// Load: loads, realisations and timing.
 	Load Load `toml:"load"`
+}
+
+// docFiles is the source of the config structs: their field comments are
+// the docs `engram describe` prints (config.DocSource).
+//
+//go:embed pbload.go
+var docFiles embed.FS
+
+// DocSources implements config.Documented: the [load] section and pbnet's.
+func (c *Config) DocSources() []config.DocSource {
+	return append(c.Sections.DocSources(), config.DocSource{Pkg: reflect.TypeFor[Config]().PkgPath(), Files: docFiles})
 }
 
 // Defaults is the issue-3 overlay: A = 3 × median, N = 20 000, K = 250,
