@@ -219,3 +219,41 @@ func TestSetIsOneKeyOneValue(t *testing.T) {
 		t.Errorf("deep --set value refused after %v", el)
 	}
 }
+
+// Keys are case-sensitive, as TOML says: the TOML decoder also matched
+// keys that differ in case, so network.SEED = -1 bypassed the unsigned
+// check and rule.a silently set rule.A (found by FuzzSet).
+func TestKeysAreCaseSensitive(t *testing.T) {
+	for _, c := range []struct{ file, set, want string }{
+		{"[network]\nSEED = -1\n", "", `x.toml: unknown key "network.SEED" (did you mean "network.seed"?)`},
+		{"[rule]\na = 2.0\n", "", `x.toml: unknown key "rule.a" (did you mean "rule.A"?)`},
+		{"[Rule]\nA = 2.0\n", "", `x.toml: unknown key "Rule"`},
+		{"", "lABel=0000000000", `--set lABel=0000000000: unknown key "lABel" (did you mean "label"?)`},
+		{"[[population]]\nname = \"E\"\n[[population]]\nSize = 3\n", "", `unknown key "population.Size" (did you mean "population.size"?)`},
+	} {
+		var sets []string
+		if c.set != "" {
+			sets = []string{c.set}
+		}
+		d := defaults()
+		if _, err := Load("x.toml", []byte(c.file), d, sets); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q %q: %v, want %q", c.file, c.set, err, c.want)
+		}
+	}
+}
+
+// Strings with control characters print as valid TOML (Format used Go's
+// escapes: label = "\a" made config.resolved.toml unreadable; found by
+// FuzzSet).
+func TestFormatStringEscapes(t *testing.T) {
+	for _, s := range []string{"\a", "nul\x00", "tab\t", "del\x7f", "q\"b\\", "ünï∞", "\u2028", "\U0001F600"} {
+		c := defaults()
+		c.Label = s
+		out := Format(c, "x\ty")
+		d := defaults()
+		name, err := Load("resolved.toml", []byte(out), d, nil)
+		if err != nil || d.Label != s || name != "x\ty" {
+			t.Errorf("label %q: %v, got %q, name %q\n%s", s, err, d.Label, name, out)
+		}
+	}
+}

@@ -63,14 +63,35 @@ func decode(where, doc string, cfg any) error {
 	if _, err := toml.Decode(doc, &raw); err != nil {
 		return decodeError(where, err)
 	}
-	if err := checkUnsigned(raw, reflect.TypeOf(cfg), ""); err != nil {
-		return fmt.Errorf("%s: %v", where, err)
+	if err := checkDoc(where, raw, cfg); err != nil {
+		return err
 	}
 	md, err := toml.Decode(doc, cfg)
 	if err != nil {
 		return decodeError(where, err)
 	}
 	return checkUndecoded(where, md, cfg)
+}
+
+// checkDoc runs checkRaw over a decoded document and reports the first
+// problem: a wrong key (in the order checkUndecoded uses), else a negative
+// unsigned value.
+func checkDoc(where string, raw map[string]any, cfg any) error {
+	var unknown []string
+	err := checkRaw(raw, reflect.TypeOf(cfg), "", "", &unknown)
+	var bad []string
+	for _, k := range unknown {
+		if k != ExperimentKey {
+			bad = append(bad, k)
+		}
+	}
+	if len(bad) > 0 {
+		return unknownKey(where, bad, cfg)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %v", where, err)
+	}
+	return nil
 }
 
 // Set applies one "dotted.key=value" override to cfg. The key is dotted
@@ -127,8 +148,8 @@ func Set(cfg any, kv string) error {
 	if _, err := toml.Decode(doc, &raw); err != nil {
 		return setError(kv, err)
 	}
-	if err := checkUnsigned(raw, reflect.TypeOf(cfg), ""); err != nil {
-		return fmt.Errorf("--set %s: %v", kv, err)
+	if err := checkDoc("--set "+kv, raw, cfg); err != nil {
+		return err
 	}
 	md, err := toml.Decode(doc, cfg)
 	if err != nil {
@@ -174,10 +195,16 @@ func quote(s string) string {
 	return b.String()
 }
 
-// checkUnsigned walks a decoded document next to the config type t and
+// checkRaw walks a decoded document next to the config type t. It
 // returns an error naming the first negative integer aimed at an unsigned
-// field (the TOML decoder converts it with wrap-around).
-func checkUnsigned(v any, t reflect.Type, key string) error {
+// field (the TOML decoder converts it with wrap-around), and collects in
+// unknown the keys that name no field exactly: the decoder also matches
+// keys that differ in case ("SEED" sets seed), which would bypass these
+// checks and make rule.a a synonym of rule.A.
+//
+// key is the display name of v (with indices: population[1].size), path
+// the key as Keys lists it (population.size).
+func checkRaw(v any, t reflect.Type, key, path string, unknown *[]string) error {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -197,25 +224,35 @@ func checkUnsigned(v any, t reflect.Type, key string) error {
 			}
 		}
 		for i, e := range elems {
-			if err := checkUnsigned(e, t.Elem(), fmt.Sprintf("%s[%d]", key, i)); err != nil {
+			if err := checkRaw(e, t.Elem(), fmt.Sprintf("%s[%d]", key, i), path, unknown); err != nil {
 				return err
 			}
 		}
 	case reflect.Struct:
 		m, ok := v.(map[string]any)
 		if !ok {
-			return nil
+			return nil // a type mismatch: the decoder reports it
 		}
-		for k, val := range m {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			part := k
+			if !bareKey(k) {
+				part = quote(k)
+			}
+			sub, subPath := part, part
+			if key != "" {
+				sub, subPath = key+"."+part, path+"."+part
+			}
 			f, ok := fieldByKey(t, k)
 			if !ok {
-				continue // unknown keys are reported after decoding
+				*unknown = append(*unknown, subPath)
+				continue
 			}
-			sub := k
-			if key != "" {
-				sub = key + "." + k
-			}
-			if err := checkUnsigned(val, f.Type, sub); err != nil {
+			if err := checkRaw(m[k], f.Type, sub, subPath, unknown); err != nil {
 				return err
 			}
 		}
@@ -243,7 +280,7 @@ func fieldByKey(t reflect.Type, k string) (reflect.StructField, bool) {
 		if !f.IsExported() {
 			continue
 		}
-		if n := tagName(f); n == k || (f.Tag.Get("toml") == "" && strings.EqualFold(n, k)) {
+		if tagName(f) == k {
 			return f, true
 		}
 	}
@@ -271,6 +308,12 @@ func checkUndecoded(where string, md toml.MetaData, cfg any) error {
 	if len(bad) == 0 {
 		return nil
 	}
+	return unknownKey(where, bad, cfg)
+}
+
+// unknownKey is the error for the unknown keys bad (the shortest first),
+// with the nearest valid key as a suggestion.
+func unknownKey(where string, bad []string, cfg any) error {
 	sort.Slice(bad, func(i, j int) bool {
 		return len(bad[i]) < len(bad[j]) || (len(bad[i]) == len(bad[j]) && bad[i] < bad[j])
 	})

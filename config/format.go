@@ -28,7 +28,7 @@ func Format(cfg any, name string) string {
 func FormatDocs(cfg any, name string, docs *Docs) string {
 	var b strings.Builder
 	if name != "" {
-		fmt.Fprintf(&b, "%s = %q\n", ExperimentKey, name)
+		fmt.Fprintf(&b, "%s = %s\n", ExperimentKey, quote(name))
 	}
 	v := reflect.ValueOf(cfg)
 	for v.Kind() == reflect.Pointer {
@@ -168,7 +168,7 @@ func value(v reflect.Value) string {
 	case reflect.Float32, reflect.Float64:
 		return floatString(v.Float())
 	case reflect.String:
-		return strconv.Quote(v.String())
+		return quote(v.String()) // TOML's escapes (Go's \a or \x00 are not TOML)
 	case reflect.Slice, reflect.Array:
 		parts := make([]string, v.Len())
 		for i := range parts {
@@ -176,7 +176,7 @@ func value(v reflect.Value) string {
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	}
-	return fmt.Sprintf("%q", fmt.Sprint(v.Interface()))
+	return quote(fmt.Sprint(v.Interface()))
 }
 
 func floatString(f float64) string {
