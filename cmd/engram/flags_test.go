@@ -179,3 +179,37 @@ func TestErrorsNameTheUserKey(t *testing.T) {
 		}
 	}
 }
+
+// The theory commands' numeric flags are bounded and named in errors
+// (before: --n 1e9 ran out of memory, --alphas 0.1:inf:1e-9 grew for ever,
+// --to inf was accepted, --finite-k -3 was reported as Options.FiniteK).
+func TestBadTheoryFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"capacity", "--sweep", "A", "--n", "1000000000"}, "sweep needs 2 ≤ --n ≤ 10000"},
+		{[]string{"capacity", "--sweep", "x_g", "--from", "10", "--to", "inf", "--n", "3"}, "finite --from < --to"},
+		{[]string{"capacity", "--sweep", "coding", "--n", "100000000"}, "step sweep needs 2 ≤ --n ≤ 10000"},
+		{[]string{"capacity", "--sweep", "abar", "--from", "1", "--to", "inf"}, "step sweep needs"},
+		{[]string{"mft", "--alphas", "0.1:inf:1e-9"}, `--alphas "0.1:inf:1e-9": want lo:hi:step`},
+		{[]string{"mft", "--alphas", "0.1:0.2:1e-9"}, "at most 10000 points"},
+		{[]string{"mft", "--alphas", "0.1:0.2:0.01xyz"}, "want lo:hi:step"},
+		{[]string{"mft", "--alpha", "0.1", "--finite-k", "-3"}, "--finite-k -3: want 0"},
+		{[]string{"mft", "--alpha", "0.1", "--finite-k", "100", "--c", "2"}, "--c 2: want a connection probability in [0, 1)"},
+		{[]string{"capacity", "--finite-k", "250", "--c", "nan"}, "--c NaN: want"},
+	} {
+		t0 := time.Now()
+		code, _, stderr := run(t, append(c.args, "--quiet", "--out", filepath.Join(dir, "x"))...)
+		if code != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d %q, want %q", c.args, code, stderr, c.want)
+		}
+		if el := time.Since(t0); el > 5*time.Second {
+			t.Errorf("%v: refused after %v", c.args, el)
+		}
+	}
+	if code, _, stderr := run(t, "mft", "--alphas", "0.1:0.12:0.01", "--quiet", "--json", "--out", filepath.Join(dir, "ok")); code != 0 {
+		t.Errorf("valid --alphas: %s", stderr)
+	}
+}
