@@ -213,3 +213,30 @@ func TestBadTheoryFlags(t *testing.T) {
 		t.Errorf("valid --alphas: %s", stderr)
 	}
 }
+
+// infer's counts are bounded, and a synthetic data set over the memory
+// budget is refused before it is drawn (before: --n 1e10 allocated until
+// the machine ran out of memory; --bootstrap near 2⁶³ overflowed the
+// estimate).
+func TestBadInferFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"infer", "--synthetic", "median", "--n", "10000000000"}, "--synthetic: 1 neuron(s) × 2 × --n 10000000000 responses need an estimated"},
+		{[]string{"infer", "--synthetic", "itc", "--neurons", "100000", "--mem-budget", "1GiB"}, "above the budget of 1.00 GiB"},
+		{[]string{"infer", "--synthetic", "median", "--bootstrap", "9223372036854775807"}, "--bootstrap = 9223372036854775807 must be in [0, 1000000]"},
+		{[]string{"infer", "--synthetic", "median", "--max-grid", "2000000000"}, "--max-grid = 2000000000 must be in [10, 1000000]"},
+		{[]string{"infer", "--synthetic", "median", "--noise-sd", "inf"}, "--noise-sd = +Inf must be a finite number ≥ 0"},
+	} {
+		t0 := time.Now()
+		code, _, stderr := run(t, append(c.args, "--quiet", "--out", filepath.Join(dir, "x"))...)
+		if code != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d %q, want %q", c.args, code, stderr, c.want)
+		}
+		if el := time.Since(t0); el > 5*time.Second {
+			t.Errorf("%v: refused after %v", c.args, el)
+		}
+	}
+}
