@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -237,6 +238,41 @@ func TestBadInferFlags(t *testing.T) {
 		}
 		if el := time.Since(t0); el > 5*time.Second {
 			t.Errorf("%v: refused after %v", c.args, el)
+		}
+	}
+}
+
+// Memory estimates of huge valid configs are huge, never wrapped around to
+// a small or negative number that would pass any budget (before: pb-dms
+// with p = 10¹⁵ estimated −7.5·10¹⁸ B, pb-load with α = 10¹⁵ −3.5·10¹⁸ B).
+// Each lower bound is a part of the run counted by hand: the weights
+// (n²c synapses × 8 B) or the pattern matrix (p × n × 4 B).
+func TestMemoryEstimatesNeverWrap(t *testing.T) {
+	for _, c := range []struct {
+		exp   string
+		sets  []string
+		lower float64
+	}{
+		{"pb-dms", []string{"network.p=2147483647", "network.n=2147483647", "network.c=1.0"}, 2147483647.0 * 2147483647 * 4},
+		{"pb-dms", []string{"network.p=2147483647", "network.n=2000000", "network.c=0.001"}, 2147483647.0 * 2e6 * 4},
+		{"pb-load", []string{"load.alphas=[8000000.0]"}, 8e6 * 250 * 20000 * 4},
+		{"infer-loop", []string{"network.n=2147483647", "network.c=0.5", "inference.neurons=30"}, 2147483647.0 * 2147483647 * 0.5 * 8},
+		{"homeostasis", []string{"network.n=2147483647", "network.k=2147483646", "sweep.develop_steps=0", "sweep.average_last_steps=0"}, 2147483647.0 * 2147483646 * 8},
+	} {
+		args := []string{"describe", c.exp, "--json"}
+		for _, s := range c.sets {
+			args = append(args, "--set", s)
+		}
+		code, out, stderr := run(t, args...)
+		if code != 0 {
+			t.Errorf("%s %v: exit %d %s", c.exp, c.sets, code, stderr)
+			continue
+		}
+		var res struct {
+			Need float64 `json:"mem_estimate_bytes"`
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil || !(res.Need >= min(c.lower, 9.2e18)) {
+			t.Errorf("%s %v: estimate %v B, want ≥ %.3g B (%v)", c.exp, c.sets, res.Need, c.lower, err)
 		}
 	}
 }

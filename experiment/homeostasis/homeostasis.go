@@ -176,13 +176,13 @@ func (c *Config) Validate() error {
 // per core, a network being built and simulated and MR's bootstrap
 // coefficients.
 func (c *Config) EstimateBytes() int64 {
-	runs := int64(len(c.Sweep.HOverRStar) * c.Sweep.Seeds)
-	net := int64(c.Network.N) * int64(c.Network.K) * 24
-	var mrb int64
+	runs := float64(len(c.Sweep.HOverRStar)) * float64(c.Sweep.Seeds)
+	net := float64(c.Network.N) * float64(c.Network.K) * 24
+	var mrb float64
 	if c.Sweep.SubsampleFrac > 0 && c.Sweep.MRTrials > 0 {
-		mrb = 3 * 100 * int64(c.Sweep.Measure/c.Sweep.MRTrials/2) * 8
+		mrb = 3 * 100 * float64(c.Sweep.Measure/c.Sweep.MRTrials/2) * 8
 	}
-	return runs*int64(c.Sweep.Measure)*16 + int64(runtime.NumCPU())*(net+mrb)
+	return experiment.SaturateBytes(runs*float64(c.Sweep.Measure)*16 + float64(runtime.NumCPU())*(net+mrb))
 }
 
 // Def registers the experiment.

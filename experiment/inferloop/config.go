@@ -7,6 +7,7 @@ import (
 	"reflect"
 
 	"github.com/engramsim/engram/config"
+	"github.com/engramsim/engram/experiment"
 	"github.com/engramsim/engram/experiment/pbnet"
 	"github.com/engramsim/engram/ratefn"
 )
@@ -188,8 +189,8 @@ func (c *Config) steps(ms float64) int { return int(math.Round(ms / c.Dynamics.D
 // EstimateBytes is the peak memory: the network plus the recorded
 // responses and inputs.
 func (c *Config) EstimateBytes() int64 {
-	s := int64(c.Protocol.NovelStimuli + c.NFamiliar())
-	rec := s * int64(c.Inference.Neurons) * 8 * 4
-	state := int64(c.Network.N) * 4 * 10
-	return c.Sections.EstimateBytes() + rec + state
+	s := float64(c.Protocol.NovelStimuli) + float64(c.NFamiliar())
+	rec := s * float64(c.Inference.Neurons) * 8 * 4
+	state := float64(c.Network.N) * 4 * 10
+	return experiment.SaturateBytes(float64(c.Sections.EstimateBytes()) + rec + state)
 }

@@ -23,6 +23,7 @@ import (
 	"reflect"
 
 	"github.com/engramsim/engram/config"
+	"github.com/engramsim/engram/experiment"
 	"github.com/engramsim/engram/experiment/pbnet"
 )
 
@@ -195,11 +196,11 @@ func (c *Config) steps(ms float64) int { return int(math.Round(ms / c.Dynamics.D
 func (c *Config) EstimateBytes() int64 {
 	every := max(1, c.steps(c.Record.EveryMs))
 	total := c.steps(c.Protocol.BackgroundMs) + c.steps(c.Protocol.PresentationMs) + c.steps(c.Protocol.DelayMs)
-	samples := int64(total/every + 2)
-	rec := samples * int64(c.Network.P+c.Record.Neurons+4) * 8
+	samples := float64(total/every + 2)
+	rec := samples * float64(c.Network.P+c.Record.Neurons+4) * 8
 	// two trials at a time (conditions in lockstep), each ≈ 56 bytes per
 	// neuron: R, Ext, next, input, stimulus, Welford (2 float64), a
 	// Lyapunov twin (3 vectors + a float64 scratch)
-	state := int64(c.Network.N) * 2 * 56
-	return c.Sections.EstimateBytes() + rec + state
+	state := float64(c.Network.N) * 2 * 56
+	return experiment.SaturateBytes(float64(c.Sections.EstimateBytes()) + rec + state)
 }

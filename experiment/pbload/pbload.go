@@ -122,6 +122,9 @@ func (c *Config) Validate() error {
 		if !(a > 0) || math.IsInf(a, 0) {
 			return fmt.Errorf("load.alphas: %v must be > 0", a)
 		}
+		if p := math.Round(a * c.K()); p > math.MaxInt32 {
+			return fmt.Errorf("load.alphas: alpha = %v gives p = %.3g patterns, more than %d", a, p, math.MaxInt32)
+		}
 		if p := int(math.Round(a * c.K())); p <= l.CuePattern {
 			return fmt.Errorf("load.alphas: alpha = %v gives p = %d patterns, not enough for cue_pattern %d", a, p, l.CuePattern)
 		}
@@ -155,8 +158,8 @@ func (c *Config) EstimateBytes() int64 {
 		maxA = math.Max(maxA, a)
 	}
 	s := c.Sections
-	s.Network.P = int(math.Round(maxA * c.K()))
-	return s.EstimateBytes() + int64(c.Network.N)*4*6
+	s.Network.P = int(math.Round(maxA * c.K())) // ≤ MaxInt32 (Validate)
+	return experiment.SaturateBytes(float64(s.EstimateBytes()) + float64(c.Network.N)*4*6)
 }
 
 // Def returns the experiment definition "pb-load".

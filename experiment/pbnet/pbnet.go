@@ -207,8 +207,8 @@ func (s *Sections) Validate() error {
 		return fmt.Errorf("network.n = %d exceeds the int32 index range", nw.N)
 	case !(nw.C > 0 && nw.C <= 1):
 		return fmt.Errorf("network.c = %v must be in (0, 1]", nw.C)
-	case nw.P < 0:
-		return fmt.Errorf("network.p = %d must be ≥ 0", nw.P)
+	case nw.P < 0 || nw.P > math.MaxInt32:
+		return fmt.Errorf("network.p = %d must be in [0, %d]", nw.P, math.MaxInt32)
 	case nw.Mask != "bernoulli" && nw.Mask != "fixed_in_degree":
 		return fmt.Errorf("network.mask = %q: want bernoulli or fixed_in_degree", nw.Mask)
 	case nw.Learning != "batch" && nw.Learning != "online":
