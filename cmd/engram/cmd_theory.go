@@ -53,20 +53,16 @@ func (a *app) theoryInputs(preset string) (*theoryConfig, ratefn.Transfer, ratef
 		return nil, ratefn.Transfer{}, ratefn.Rule{}, err
 	}
 	s := cfg.sections()
+	// the [network] defaults of DefaultSections(1, 1, 0) are valid: what
+	// Validate reports is a [transfer], [rule] or --set key, by name
+	if err := s.Validate(); err != nil {
+		return nil, ratefn.Transfer{}, ratefn.Rule{}, err
+	}
 	tf, err := s.TransferFn()
 	if err != nil {
 		return nil, tf, ratefn.Rule{}, err
 	}
-	rule := s.RuleFn()
-	if err := rule.Validate(); err != nil {
-		return nil, tf, rule, err
-	}
-	for _, v := range []float64{s.Rule.A, s.Rule.QF, s.Rule.BetaFPerHz, s.Rule.XFHz, s.Transfer.RMaxHz, s.Transfer.Beta, s.Transfer.H0} {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, tf, rule, fmt.Errorf("a [transfer]/[rule] parameter is not a finite number")
-		}
-	}
-	return cfg, tf, rule, nil
+	return cfg, tf, s.RuleFn(), nil
 }
 
 // maxSweepPoints bounds --n and --alphas: each point is a mean-field

@@ -276,3 +276,18 @@ func TestMemoryEstimatesNeverWrap(t *testing.T) {
 		}
 	}
 }
+
+// The theory commands name the [transfer]/[rule] key at fault (before: "a
+// [transfer]/[rule] parameter is not a finite number").
+func TestTheoryErrorsNameTheKey(t *testing.T) {
+	dir := t.TempDir()
+	for set, want := range map[string]string{"transfer.beta=nan": "transfer.beta = NaN is not a finite number",
+		"transfer.h0=inf": "transfer.h0 = +Inf is not a finite number", "rule.x_g_hz=inf": "rule.x_g_hz = +Inf is not a finite number"} {
+		for _, cmd := range []string{"capacity", "mft"} {
+			code, _, stderr := run(t, cmd, "--set", set, "--quiet", "--out", filepath.Join(dir, "x"))
+			if code != 1 || !strings.Contains(stderr, want) {
+				t.Errorf("%s --set %s: exit %d %q, want %q", cmd, set, code, stderr, want)
+			}
+		}
+	}
+}
