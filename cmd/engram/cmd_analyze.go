@@ -202,11 +202,7 @@ type memCheck struct {
 }
 
 func (a *app) newMemCheck(name, file string) (*memCheck, error) {
-	b, err := a.budget()
-	if err != nil {
-		return nil, fmt.Errorf("--mem-budget: %v", err)
-	}
-	return &memCheck{name: name, file: file, budget: b}, nil
+	return &memCheck{name: name, file: file, budget: a.budget()}, nil
 }
 
 // estimate is the peak-RSS estimate for everything checked so far.

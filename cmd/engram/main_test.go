@@ -156,7 +156,7 @@ func TestBadInput(t *testing.T) {
 	// no staging directories are left behind
 	ents, _ := os.ReadDir(dir)
 	for _, en := range ents {
-		if strings.Contains(en.Name(), "-tmp-") {
+		if strings.Contains(en.Name(), "-tmp-") || strings.Contains(en.Name(), ".engram-staging") {
 			t.Errorf("staging directory %s left behind", en.Name())
 		}
 	}

@@ -1,22 +1,37 @@
 package spiking
 
 import (
+	"embed"
 	"fmt"
 	"math"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
+	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/model/spike"
 	"github.com/engramsim/engram/store"
 )
 
+// docFiles are the sources of this package's config structs (their field
+// comments are the docs describe prints).
+//
+//go:embed config.go brunel.go
+var docFiles embed.FS
+
+// DocSources implements config.Documented: this package's sections and
+// model/spike's spec types.
+func (c *Config) DocSources() []config.DocSource {
+	return []config.DocSource{{Pkg: reflect.TypeFor[Config]().PkgPath(), Files: docFiles}, spike.DocSource()}
+}
+
 // Network is the [network] section.
 type Network struct {
 	// Seed is the master seed of connectivity, weights, initial state and inputs.
-	Seed uint64 `toml:"seed" doc:"master seed of connectivity, weights, initial state and inputs"`
+	Seed uint64 `toml:"seed"`
 	// DtMs is the integration step in ms (typically 0.1).
-	DtMs float64 `toml:"dt_ms" unit:"ms" doc:"integration step (typically 0.1; the L2/3 preset uses 1)"`
+	DtMs float64 `toml:"dt_ms" unit:"ms"`
 }
 
 // Input is the [input] section: white noise on whole populations plus
@@ -24,19 +39,19 @@ type Network struct {
 type Input struct {
 	// MuMV is the mean of the Gaussian white-noise input in mV (Brunel 2000
 	// convention τ dV/dt = −V + μ + σ√τ ξ); 0 with sigma_mv = 0 means none.
-	MuMV float64 `toml:"mu_mv" unit:"mV" doc:"mean white-noise input μ (Brunel convention); 0 with sigma_mv = 0: none"`
+	MuMV float64 `toml:"mu_mv" unit:"mV"`
 	// SigmaMV is the white-noise amplitude σ in mV (free-membrane SD σ/√2; 0–10).
-	SigmaMV float64 `toml:"sigma_mv" unit:"mV" doc:"white-noise amplitude σ (free-membrane SD is σ/√2)"`
+	SigmaMV float64 `toml:"sigma_mv" unit:"mV"`
 	// Targets lists the populations receiving the white noise (empty: all).
-	Targets []string `toml:"targets" doc:"populations receiving the white noise (empty: all)"`
+	Targets []string `toml:"targets"`
 	// Bridge enables the Brownian-bridge threshold-crossing correction.
-	Bridge bool `toml:"bridge" doc:"Brownian-bridge crossing correction (removes the O(sqrt dt) rate bias)"`
+	Bridge bool `toml:"bridge"`
 	// Poisson are independent Poisson inputs ([[input.poisson]]).
-	Poisson []spike.PoissonSpec `toml:"poisson" doc:"independent Poisson inputs per neuron"`
+	Poisson []spike.PoissonSpec `toml:"poisson"`
 	// Current are constant, step and OU currents ([[input.current]]).
-	Current []spike.CurrentSpec `toml:"current" doc:"constant, step or Ornstein-Uhlenbeck currents"`
+	Current []spike.CurrentSpec `toml:"current"`
 	// SpikeFile are input spike trains read from files ([[input.spike_file]]).
-	SpikeFile []SpikeFile `toml:"spike_file" doc:"input spike trains read from .npy or .tsv files"`
+	SpikeFile []SpikeFile `toml:"spike_file"`
 	// Rate modulates the rates of Poisson spike-source populations over
 	// time ([[input.rate]]).
 	Rate []spike.RateSpec `toml:"rate"`
@@ -49,15 +64,15 @@ type Input struct {
 // events delivered to a population.
 type SpikeFile struct {
 	// Target names the receiving population.
-	Target string `toml:"target" doc:"receiving population"`
+	Target string `toml:"target"`
 	// Path is a .npy array of shape (n, 2) with rows (time_ms, id), or a .tsv
 	// with columns time_ms and id; relative paths are taken from the working
 	// directory.
-	Path string `toml:"path" doc:".npy (n, 2) rows (time_ms, id) or .tsv with columns time_ms, id"`
+	Path string `toml:"path"`
 	// Weight is the per-event magnitude (mV for delta/exp, g_L for coba; ≥ 0).
-	Weight float64 `toml:"weight" doc:"per-event magnitude (mV, or g_L for coba)"`
+	Weight float64 `toml:"weight"`
 	// Sign is "exc" or "inh".
-	Sign string `toml:"sign" doc:"exc or inh channel"`
+	Sign string `toml:"sign"`
 }
 
 // load reads the events of f.
@@ -107,39 +122,39 @@ const MaxSteps = 10_000_000_000
 type Run struct {
 	// DurationMs is the simulated time in ms (after the transient; at least
 	// one step, at most MaxSteps with the transient).
-	DurationMs float64 `toml:"duration_ms" unit:"ms" doc:"simulated time over which statistics are measured"`
+	DurationMs float64 `toml:"duration_ms" unit:"ms"`
 	// TransientMs is simulated first and excluded from the statistics and recordings.
-	TransientMs float64 `toml:"transient_ms" unit:"ms" doc:"initial time excluded from statistics and recordings"`
+	TransientMs float64 `toml:"transient_ms" unit:"ms"`
 	// Checkpoint writes the final network state to rec/checkpoint.gob.
-	Checkpoint bool `toml:"checkpoint" doc:"write the final state to rec/checkpoint.gob (resume with resume_from)"`
+	Checkpoint bool `toml:"checkpoint"`
 	// ResumeFrom is a checkpoint written by a run of the same network; the
 	// run continues from its state (bit-identically to an uninterrupted run).
-	ResumeFrom string `toml:"resume_from" doc:"checkpoint of the same network to continue from (empty: start fresh)"`
+	ResumeFrom string `toml:"resume_from"`
 }
 
 // Record is the [record] section.
 type Record struct {
 	// Spikes is "all" (stream every spike of the recorded neurons to
 	// rec/spikes.npy), "count" (statistics only) or "none".
-	Spikes string `toml:"spikes" doc:"all (stream spikes to rec/spikes.npy), count (statistics only) or none"`
+	Spikes string `toml:"spikes"`
 	// SpikeNeurons records the first spike_neurons neurons of each population (0: all).
-	SpikeNeurons int `toml:"spike_neurons" doc:"record spikes of the first n neurons per population (0: all)"`
+	SpikeNeurons int `toml:"spike_neurons"`
 	// StateVars lists state variables to record ("v", "ge", "gi", "a", "w", "ou").
-	StateVars []string `toml:"state_vars" doc:"state variables to record: v, ge, gi, a, w, ou"`
+	StateVars []string `toml:"state_vars"`
 	// StateNeurons is the number of neurons per population whose state is recorded.
-	StateNeurons int `toml:"state_neurons" doc:"first n neurons per population whose state is recorded"`
+	StateNeurons int `toml:"state_neurons"`
 	// StateEverySteps is the state sampling period in steps (≥ 1).
-	StateEverySteps int `toml:"state_every_steps" doc:"state sampling period in steps"`
+	StateEverySteps int `toml:"state_every_steps"`
 	// StateFromMs starts the state recording window, in ms after the transient.
-	StateFromMs float64 `toml:"state_from_ms" unit:"ms" doc:"start of the state recording window, after the transient"`
+	StateFromMs float64 `toml:"state_from_ms" unit:"ms"`
 	// StateToMs ends the state recording window in ms after the transient (0: end of run).
-	StateToMs float64 `toml:"state_to_ms" unit:"ms" doc:"end of the state recording window after the transient (0: end of run)"`
+	StateToMs float64 `toml:"state_to_ms" unit:"ms"`
 	// RateBinMs is the bin of the recorded population rates in ms.
-	RateBinMs float64 `toml:"rate_bin_ms" unit:"ms" doc:"bin width of the population-rate recording"`
+	RateBinMs float64 `toml:"rate_bin_ms" unit:"ms"`
 	// FanoWindowMs is the counting window of the Fano factor in ms (typically 100).
-	FanoWindowMs float64 `toml:"fano_window_ms" unit:"ms" doc:"counting window of the Fano factor"`
+	FanoWindowMs float64 `toml:"fano_window_ms" unit:"ms"`
 	// RasterMaxSpikes caps the spikes kept in memory for the raster figure.
-	RasterMaxSpikes int `toml:"raster_max_spikes" doc:"spikes kept in memory for the raster figure"`
+	RasterMaxSpikes int `toml:"raster_max_spikes"`
 	// GroupRates lists groups whose rates are recorded after the
 	// populations' in rec/rates_hz.npy.
 	GroupRates []string `toml:"group_rates"`
@@ -163,11 +178,11 @@ type Record struct {
 // Check is the [check] section.
 type Check struct {
 	// Disable turns the NaN/Inf and runaway-rate checkers off.
-	Disable bool `toml:"disable" doc:"turn the NaN/Inf and runaway-rate checkers off"`
+	Disable bool `toml:"disable"`
 	// MaxRateHz is the runaway threshold on a population rate in Hz.
-	MaxRateHz float64 `toml:"max_rate_hz" unit:"Hz" doc:"stop when a population rate exceeds this over one window"`
+	MaxRateHz float64 `toml:"max_rate_hz" unit:"Hz"`
 	// WindowMs is the rate-checker window in ms.
-	WindowMs float64 `toml:"window_ms" unit:"ms" doc:"window of the runaway-rate checker"`
+	WindowMs float64 `toml:"window_ms" unit:"ms"`
 }
 
 // Config is the "spiking" experiment configuration. Populations and
@@ -175,13 +190,13 @@ type Check struct {
 // and [population.init]) and [[projection]] (with [projection.weight]).
 type Config struct {
 	Network    Network                `toml:"network"`
-	Population []spike.PopulationSpec `toml:"population" doc:"neuron populations"`
+	Population []spike.PopulationSpec `toml:"population"`
 	// Group are named subsets of a population (assemblies, stimulated or
 	// recorded sets), [[group]].
 	Group      []spike.GroupSpec      `toml:"group"`
-	Projection []spike.ProjectionSpec `toml:"projection" doc:"projections between populations (pre → post)"`
+	Projection []spike.ProjectionSpec `toml:"projection"`
 	Input      Input                  `toml:"input"`
-	Brunel     Brunel                 `toml:"brunel" doc:"Brunel 2000 model A knobs g and eta (unset: no effect)"`
+	Brunel     Brunel                 `toml:"brunel"`
 	Run        Run                    `toml:"run"`
 	Record     Record                 `toml:"record"`
 	Check      Check                  `toml:"check"`

@@ -1,6 +1,7 @@
 package spiking
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"math"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/BurntSushi/toml"
+	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/experiment"
 	"github.com/engramsim/engram/model/spike"
 	"github.com/engramsim/engram/report"
@@ -357,5 +359,55 @@ func TestPlasticRunOutputs(t *testing.T) {
 	ph, prow, err := store.ReadTSVRecords(filepath.Join(rec, "populations.tsv"))
 	if err != nil || !slices.Equal(ph, []string{"population_index", "name", "offset", "n", "sign", "model"}) || prow[1][1] != "I" {
 		t.Errorf("populations.tsv: %v %v %v", ph, prow, err)
+	}
+}
+
+// TestDescribeModelFields: printed configs show only the neuron fields of
+// each population's model (no AdEx knobs for a LIF population, issue 13),
+// and reading the printed config back gives a network whose checkpoint
+// the original accepts (the omitted fields cannot matter).
+func TestDescribeModelFields(t *testing.T) {
+	c, _ := PresetConfig("coba")
+	c.Population[1].Neuron.Model = spike.AdEx
+	txt := config.Format(c, "spiking")
+	e := txt[:strings.Index(txt, `name = "I"`)]
+	for _, k := range []string{"adapt_b_mv", "tau_adapt_ms", "beta_mv", "delta_t_mv", "rate_hz", "nmda_fraction", "tau_threshold_ms"} {
+		if strings.Contains(e, k+" =") {
+			t.Errorf("LIF population prints %s", k)
+		}
+	}
+	for _, k := range []string{"e_rev_i_mv", "tau_syn_e_ms", "threshold_jump_mv"} {
+		if !strings.Contains(e, k+" =") {
+			t.Errorf("LIF coba population lacks %s", k)
+		}
+	}
+	if i := txt[strings.Index(txt, `name = "I"`):]; !strings.Contains(i, "adapt_b_mv =") || strings.Contains(i, "tau_adapt_ms =") {
+		t.Error("AdEx population: wrong fields")
+	}
+	back := Defaults()
+	if _, err := config.Load("printed", []byte(txt), back, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := back.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s1, s2 := c.Spec(), back.Spec()
+	n1, err := spike.Build(&s1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n1.Close()
+	n2, err := spike.Build(&s2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n2.Close()
+	_ = n1.Run(50, nil)
+	var buf bytes.Buffer
+	if err := n1.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if err := n2.Restore(&buf); err != nil {
+		t.Errorf("checkpoint refused by the network of the printed config: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package rate
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/engramsim/engram/conn"
 	"github.com/engramsim/engram/par"
@@ -112,7 +113,13 @@ func BuildOnline(mask *conn.CSR, fc *Factors, scale, decay float64, workers int)
 // BuildBytes estimates the memory of a network build: mask with weights,
 // patterns and the three factor matrices.
 func BuildBytes(n int, c float64, p int) int64 {
-	nnz := int64(float64(n) * float64(n) * c)
+	nnzF := float64(n) * float64(n) * c
+	// beyond 10¹⁶ synapses (10¹⁷ B) the int64 arithmetic of the conn
+	// estimates could overflow: saturate, the run is refused anyway
+	if !(nnzF <= 1e16) || !(float64(n)*float64(p)*16 <= 1<<62) {
+		return math.MaxInt64
+	}
+	nnz := int64(nnzF)
 	// CSR + its tiled matvec copy + patterns and three factor matrices
 	return conn.EstimateBytes(n, nnz) + conn.TiledBytes(n, n, nnz) + 4*4*int64(n)*int64(p)
 }

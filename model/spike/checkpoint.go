@@ -79,7 +79,9 @@ type rulesState struct {
 	State      []ruleState
 }
 
-// specHashes returns the SHA-256 of s's network structure and of all of s.
+// specHashes returns the SHA-256 of s's network structure and of all of
+// s, with the neuron parameters a model does not use zeroed (they cannot
+// change the run, and printed configs omit them).
 func specHashes(s *Spec) (network, all [32]byte) {
 	net := struct {
 		DtMs        float64
@@ -87,11 +89,16 @@ func specHashes(s *Spec) (network, all [32]byte) {
 		Populations []PopulationSpec
 		Groups      []GroupSpec
 		Projections []ProjectionSpec
-	}{s.DtMs, s.Seed, s.Populations, s.Groups, slices.Clone(s.Projections)}
+	}{s.DtMs, s.Seed, slices.Clone(s.Populations), s.Groups, slices.Clone(s.Projections)}
 	for i := range net.Projections {
 		net.Projections[i].Plasticity = nil
 	}
-	return gobHash(net), gobHash(s)
+	for i := range net.Populations {
+		net.Populations[i].Neuron = net.Populations[i].Neuron.canonical()
+	}
+	whole := *s
+	whole.Populations = net.Populations
+	return gobHash(net), gobHash(whole)
 }
 
 // gobHash is the SHA-256 of the gob encoding of v (deterministic for

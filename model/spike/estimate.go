@@ -108,7 +108,11 @@ func (s *Spec) EstimateBytes() int64 {
 			neur += float64(s.Populations[j].N) * 24
 		}
 	}
-	return int64(resident + peakExtra + neur)
+	b := resident + peakExtra + neur
+	if !(b < math.MaxInt64) { // saturate (NaN too): refused by any budget
+		return math.MaxInt64
+	}
+	return int64(b)
 }
 
 func (s *Spec) maxN() int {

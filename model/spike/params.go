@@ -56,51 +56,51 @@ const (
 type NeuronParams struct {
 	// Model is "lif", "alif", "adex", or a spike source: "poisson" or
 	// "generator" (which use no other field but rate_hz).
-	Model Model `toml:"model" doc:"'lif', 'alif', 'adex', or a spike source 'poisson' or 'generator'."`
+	Model Model `toml:"model"`
 	// RateHz is the spike rate of a "poisson" source in Hz (≥ 0, below 1/dt).
 	RateHz float64 `toml:"rate_hz"`
 	// Synapse is "delta" (voltage jumps), "exp" (current-based exponential)
 	// or "coba" (conductance-based exponential).
-	Synapse Synapse `toml:"synapse" doc:"'delta' (voltage jumps), 'exp' (current-based exponential) or 'coba' (conductance-based exponential)."`
+	Synapse Synapse `toml:"synapse"`
 	// Reset is "value" (V ← V_reset, clamped while refractory) or "subtract"
 	// (V ← V − (θ − V_reset), spikes suppressed while refractory).
-	Reset Reset `toml:"reset" doc:"'value' (V ← V_reset, clamped while refractory) or 'subtract' (V ← V − (θ − V_reset), spikes suppressed while refractory)."`
+	Reset Reset `toml:"reset"`
 	// TauMMs is the membrane time constant in ms (typically 10–30).
-	TauMMs float64 `toml:"tau_m_ms" unit:"ms" doc:"the membrane time constant in ms (typically 10–30)."`
+	TauMMs float64 `toml:"tau_m_ms" unit:"ms"`
 	// ELMV is the leak reversal (rest) potential in mV (Brunel: 0; Vogels–Abbott: −60).
-	ELMV float64 `toml:"e_l_mv" unit:"mV" doc:"the leak reversal (rest) potential in mV (Brunel: 0; Vogels–Abbott: −60)."`
+	ELMV float64 `toml:"e_l_mv" unit:"mV"`
 	// VThMV is the spike threshold in mV (AdEx: the numerical cut-off).
-	VThMV float64 `toml:"v_th_mv" unit:"mV" doc:"the spike threshold in mV (AdEx: the numerical cut-off)."`
+	VThMV float64 `toml:"v_th_mv" unit:"mV"`
 	// VResetMV is the reset potential in mV, below v_th_mv.
-	VResetMV float64 `toml:"v_reset_mv" unit:"mV" doc:"the reset potential in mV, below v_th_mv."`
+	VResetMV float64 `toml:"v_reset_mv" unit:"mV"`
 	// TauRefMs is the absolute refractory period in ms (0–5), rounded to
 	// whole steps: the n_ref = round(τ_ref/dt) steps after the emission step
 	// are refractory.
-	TauRefMs float64 `toml:"tau_ref_ms" unit:"ms" doc:"the absolute refractory period in ms (0–5), rounded to whole steps: the n_ref = round(τ_ref/dt) steps after the emission step are refractory."`
+	TauRefMs float64 `toml:"tau_ref_ms" unit:"ms"`
 	// TauSynEMs is the excitatory synaptic time constant in ms (exp, coba; typically 2–10).
-	TauSynEMs float64 `toml:"tau_syn_e_ms" unit:"ms" doc:"the excitatory synaptic time constant in ms (exp, coba; typically 2–10)."`
+	TauSynEMs float64 `toml:"tau_syn_e_ms" unit:"ms"`
 	// TauSynIMs is the inhibitory synaptic time constant in ms (exp, coba; typically 5–20).
-	TauSynIMs float64 `toml:"tau_syn_i_ms" unit:"ms" doc:"the inhibitory synaptic time constant in ms (exp, coba; typically 5–20)."`
+	TauSynIMs float64 `toml:"tau_syn_i_ms" unit:"ms"`
 	// ERevEMV is the excitatory reversal potential in mV (coba; typically 0).
-	ERevEMV float64 `toml:"e_rev_e_mv" unit:"mV" doc:"the excitatory reversal potential in mV (coba; typically 0)."`
+	ERevEMV float64 `toml:"e_rev_e_mv" unit:"mV"`
 	// ERevIMV is the inhibitory reversal potential in mV (coba; typically −80).
-	ERevIMV float64 `toml:"e_rev_i_mv" unit:"mV" doc:"the inhibitory reversal potential in mV (coba; typically −80)."`
+	ERevIMV float64 `toml:"e_rev_i_mv" unit:"mV"`
 	// IBiasMV is a constant drive R·I_bias in mV (0–30).
-	IBiasMV float64 `toml:"i_bias_mv" unit:"mV" doc:"a constant drive R·I_bias in mV (0–30)."`
+	IBiasMV float64 `toml:"i_bias_mv" unit:"mV"`
 	// TauAdaptMs is the ALIF threshold-adaptation time constant in ms (e-prop: 200–2000).
-	TauAdaptMs float64 `toml:"tau_adapt_ms" unit:"ms" doc:"the ALIF threshold-adaptation time constant in ms (e-prop: 200–2000)."`
+	TauAdaptMs float64 `toml:"tau_adapt_ms" unit:"ms"`
 	// BetaMV is the ALIF threshold increase per unit of adaptation in mV (0–2).
-	BetaMV float64 `toml:"beta_mv" unit:"mV" doc:"the ALIF threshold increase per unit of adaptation in mV (0–2)."`
+	BetaMV float64 `toml:"beta_mv" unit:"mV"`
 	// DeltaTMV is the AdEx slope factor Δ_T in mV (Brette & Gerstner: 2).
-	DeltaTMV float64 `toml:"delta_t_mv" unit:"mV" doc:"the AdEx slope factor Δ_T in mV (Brette & Gerstner: 2)."`
+	DeltaTMV float64 `toml:"delta_t_mv" unit:"mV"`
 	// VTMV is the AdEx soft threshold V_T in mV (Brette & Gerstner: −50.4).
-	VTMV float64 `toml:"v_t_mv" unit:"mV" doc:"the AdEx soft threshold V_T in mV (Brette & Gerstner: −50.4)."`
+	VTMV float64 `toml:"v_t_mv" unit:"mV"`
 	// TauWMs is the AdEx adaptation time constant in ms (Brette & Gerstner: 144).
-	TauWMs float64 `toml:"tau_w_ms" unit:"ms" doc:"the AdEx adaptation time constant in ms (Brette & Gerstner: 144)."`
+	TauWMs float64 `toml:"tau_w_ms" unit:"ms"`
 	// AdaptA is the AdEx subthreshold adaptation a/g_L, dimensionless (B&G: 4 nS/30 nS ≈ 0.133).
-	AdaptA float64 `toml:"adapt_a" doc:"the AdEx subthreshold adaptation a/g_L, dimensionless (B&G: 4 nS/30 nS ≈ 0.133)."`
+	AdaptA float64 `toml:"adapt_a"`
 	// AdaptBMV is the AdEx spike-triggered adaptation b/g_L in mV (B&G: 80.5 pA/30 nS ≈ 2.68).
-	AdaptBMV float64 `toml:"adapt_b_mv" unit:"mV" doc:"the AdEx spike-triggered adaptation b/g_L in mV (B&G: 80.5 pA/30 nS ≈ 2.68)."`
+	AdaptBMV float64 `toml:"adapt_b_mv" unit:"mV"`
 	// TauNMDAMs is the time constant of a slow NMDA-like excitatory
 	// conductance in ms (coba; 0: none). As in Auryn's IFGroup it
 	// low-pass-filters the fast (AMPA) conductance, τ_N dg_N/dt =

@@ -59,15 +59,15 @@ type SpikeTrainSpec struct {
 // (Neuron.Model "poisson" or "generator").
 type PopulationSpec struct {
 	// Name identifies the population in projections, inputs and output ("E", "I").
-	Name string `toml:"name" doc:"the population in projections, inputs and output ('E', 'I')."`
+	Name string `toml:"name"`
 	// N is the number of neurons (1–10^7).
-	N int `toml:"n" doc:"the number of neurons (1–10^7)."`
+	N int `toml:"n"`
 	// Sign is "exc" or "inh": Dale's law, the sign of every outgoing weight.
-	Sign string `toml:"sign" doc:"'exc' or 'inh': Dale's law, the sign of every outgoing weight."`
+	Sign string `toml:"sign"`
 	// Neuron holds the neuron and synapse constants.
-	Neuron NeuronParams `toml:"neuron" doc:"the neuron and synapse constants."`
+	Neuron NeuronParams `toml:"neuron"`
 	// Init sets the initial state.
-	Init InitSpec `toml:"init" doc:"the initial state."`
+	Init InitSpec `toml:"init"`
 	// Generator holds the spike times of a "generator" population.
 	Generator *GeneratorSpec `toml:"generator"`
 }
@@ -85,19 +85,20 @@ type GeneratorSpec struct {
 
 // InitSpec draws the initial state of a population from keyed streams.
 type InitSpec struct {
-	// VLoMV and VHiMV: V starts uniform in [v_lo_mv, v_hi_mv] (equal: constant);
-	// both zero means V starts at e_l_mv.
-	VLoMV float64 `toml:"v_lo_mv" unit:"mV" doc:"and VHiMV: V starts uniform in [v_lo_mv, v_hi_mv] (equal: constant); both zero means V starts at e_l_mv."`
+	// VLoMV is the lower end of the initial V range in mV: V starts uniform
+	// in [v_lo_mv, v_hi_mv] (equal: constant; both zero: at e_l_mv).
+	VLoMV float64 `toml:"v_lo_mv" unit:"mV"`
 	// VHiMV is the upper end of the initial V range in mV.
-	VHiMV float64 `toml:"v_hi_mv" unit:"mV" doc:"the upper end of the initial V range in mV."`
-	// GEMean and GESD: initial excitatory synaptic state ~ N(mean, sd) (g_L units for coba, mV for exp).
-	GEMean float64 `toml:"ge_mean" doc:"and GESD: initial excitatory synaptic state ~ N(mean, sd) (g_L units for coba, mV for exp)."`
+	VHiMV float64 `toml:"v_hi_mv" unit:"mV"`
+	// GEMean is the mean initial excitatory synaptic state, drawn N(ge_mean,
+	// ge_sd) (units of g_L for coba, mV for exp).
+	GEMean float64 `toml:"ge_mean"`
 	// GESD is the SD of the initial excitatory synaptic state.
-	GESD float64 `toml:"ge_sd" doc:"the SD of the initial excitatory synaptic state."`
+	GESD float64 `toml:"ge_sd"`
 	// GIMean is the mean initial inhibitory synaptic state (magnitude for coba; exp currents are signed).
-	GIMean float64 `toml:"gi_mean" doc:"the mean initial inhibitory synaptic state (magnitude for coba; exp currents are signed)."`
+	GIMean float64 `toml:"gi_mean"`
 	// GISD is the SD of the initial inhibitory synaptic state.
-	GISD float64 `toml:"gi_sd" doc:"the SD of the initial inhibitory synaptic state."`
+	GISD float64 `toml:"gi_sd"`
 }
 
 // GroupSpec is a named subset of one population's neurons: an assembly, a
@@ -134,26 +135,26 @@ type ProjectionSpec struct {
 	// outputs and errors (empty: "pre→post"; names must be unique).
 	Name string `toml:"name"`
 	// Pre names the presynaptic population.
-	Pre string `toml:"pre" doc:"the presynaptic population."`
+	Pre string `toml:"pre"`
 	// Post names the postsynaptic population.
-	Post string `toml:"post" doc:"the postsynaptic population."`
+	Post string `toml:"post"`
 	// Rule is "bernoulli", "fixed_in", "fixed_out" or "one_to_one".
-	Rule string `toml:"rule" doc:"'bernoulli', 'fixed_in', 'fixed_out' or 'one_to_one'."`
+	Rule string `toml:"rule"`
 	// P is the connection probability in [0, 1] (bernoulli; for fixed_in and
 	// fixed_out with K = 0, k = round(p·n) with n the candidate count, n−1 within a
 	// population without autapses).
-	P float64 `toml:"p" doc:"the connection probability in [0, 1] (bernoulli; for fixed_in and fixed_out with K = 0, k = round(p·n) with n the candidate count, n−1 within a population without autapses)."`
+	P float64 `toml:"p"`
 	// K is the fixed in- or out-degree (fixed_in, fixed_out; 0 = derive from p).
-	K int `toml:"k" doc:"the fixed in- or out-degree (fixed_in, fixed_out; 0 = derive from p)."`
+	K int `toml:"k"`
 	// Autapses allows i→i synapses when pre == post.
-	Autapses bool `toml:"autapses" doc:"allows i→i synapses when pre == post."`
+	Autapses bool `toml:"autapses"`
 	// Multapses allows repeated pairs (fixed-degree rules).
-	Multapses bool `toml:"multapses" doc:"allows repeated pairs (fixed-degree rules)."`
+	Multapses bool `toml:"multapses"`
 	// Weight gives the weight magnitudes; the sign comes from the pre population.
-	Weight WeightSpec `toml:"weight" doc:"the weight magnitudes; the sign comes from the pre population."`
+	Weight WeightSpec `toml:"weight"`
 	// DelayMs is the transmission delay in ms from the presynaptic spike to
 	// its effect on the postsynaptic neuron (≥ dt; rounded to whole steps).
-	DelayMs float64 `toml:"delay_ms" unit:"ms" doc:"the transmission delay in ms (≥ dt; rounded to whole steps)."`
+	DelayMs float64 `toml:"delay_ms" unit:"ms"`
 	// DendriticDelayMs is the part of DelayMs that is dendritic (0 ≤ d <
 	// delay_ms; rounded to steps): plasticity sees a presynaptic spike at
 	// the synapse delay − dendritic after it was emitted, and a
@@ -186,17 +187,17 @@ const (
 // the sign of its effect is the presynaptic population's (Dale's law).
 type WeightSpec struct {
 	// Dist is "constant", "normal" or "lognormal".
-	Dist string `toml:"dist" doc:"'constant', 'normal' or 'lognormal'."`
+	Dist string `toml:"dist"`
 	// Mean is the constant value or the normal mean (mV or g_L; > 0).
-	Mean float64 `toml:"mean" doc:"the constant value or the normal mean (mV or g_L; > 0)."`
+	Mean float64 `toml:"mean"`
 	// SD is the normal standard deviation (≥ 0).
-	SD float64 `toml:"sd" doc:"the normal standard deviation (≥ 0)."`
+	SD float64 `toml:"sd"`
 	// LogMu is the lognormal μ of log|w| (MacLean: −0.64).
-	LogMu float64 `toml:"log_mu" doc:"the lognormal μ of log|w| (MacLean: −0.64)."`
+	LogMu float64 `toml:"log_mu"`
 	// LogSigma is the lognormal σ of log|w| (MacLean: 0.51; ≥ 0).
-	LogSigma float64 `toml:"log_sigma" doc:"the lognormal σ of log|w| (MacLean: 0.51; ≥ 0)."`
+	LogSigma float64 `toml:"log_sigma"`
 	// Scale multiplies every drawn magnitude (default 1; e.g. 1/√K scaling).
-	Scale float64 `toml:"scale" doc:"multiplies every drawn magnitude (default 1; e.g. 1/√K scaling)."`
+	Scale float64 `toml:"scale"`
 }
 
 // Segment is a time interval [StartMs, StopMs) with a rate.
@@ -219,23 +220,23 @@ type PoissonSpec struct {
 	// names must be unique among the Poisson inputs.
 	Name string `toml:"name"`
 	// Target names the driven population.
-	Target string `toml:"target" doc:"the driven population."`
+	Target string `toml:"target"`
 	// Group restricts the input to a group of Target (empty: every neuron).
 	Group string `toml:"group"`
 	// Fraction restricts it to a random fraction of those neurons (a cue;
 	// drawn from a stream keyed by the input's name; 0 means all).
 	Fraction float64 `toml:"fraction"`
 	// NSources is the number of independent sources per neuron (Brunel: C_ext = 1000).
-	NSources int `toml:"n_sources" doc:"the number of independent sources per neuron (Brunel: C_ext = 1000)."`
+	NSources int `toml:"n_sources"`
 	// RateHz is the rate of each source in Hz outside the schedule's segments (≥ 0).
-	RateHz float64 `toml:"rate_hz" unit:"Hz" doc:"the rate of each source in Hz (≥ 0)."`
+	RateHz float64 `toml:"rate_hz" unit:"Hz"`
 	// Schedule lists segments (non-overlapping) during which each source
 	// fires at the segment's rate instead.
 	Schedule []Segment `toml:"schedule"`
 	// Weight is the per-event magnitude (mV for delta/exp, g_L for coba; ≥ 0).
-	Weight float64 `toml:"weight" doc:"the per-event magnitude (mV for delta/exp, g_L for coba; ≥ 0)."`
+	Weight float64 `toml:"weight"`
 	// Sign is "exc" or "inh".
-	Sign string `toml:"sign" doc:"'exc' or 'inh'."`
+	Sign string `toml:"sign"`
 }
 
 // DisplayName returns Name or its default.
@@ -266,15 +267,15 @@ type RateSpec struct {
 // τ_m dV/dt = … + μ + σ √τ_m ξ(t), to every neuron of Target.
 type NoiseSpec struct {
 	// Target names the driven population.
-	Target string `toml:"target" doc:"the driven population."`
+	Target string `toml:"target"`
 	// MuMV is the mean input μ in mV.
-	MuMV float64 `toml:"mu_mv" unit:"mV" doc:"the mean input μ in mV."`
+	MuMV float64 `toml:"mu_mv" unit:"mV"`
 	// SigmaMV is the noise amplitude σ in mV (the free membrane SD is σ/√2; ≥ 0).
-	SigmaMV float64 `toml:"sigma_mv" unit:"mV" doc:"the noise amplitude σ in mV (the free membrane SD is σ/√2; ≥ 0)."`
+	SigmaMV float64 `toml:"sigma_mv" unit:"mV"`
 	// Bridge enables the Brownian-bridge crossing correction: a threshold
 	// crossing between two grid points is detected with probability
 	// exp(−2(θ−V₀)(θ−V₁)/(σ² dt/τ_m)), removing the O(√dt) rate bias.
-	Bridge bool `toml:"bridge" doc:"enables the Brownian-bridge crossing correction: a threshold crossing between two grid points is detected with probability exp(−2(θ−V₀)(θ−V₁)/(σ² dt/τ_m)), removing the O(√dt) rate bias."`
+	Bridge bool `toml:"bridge"`
 }
 
 // Current kinds.
@@ -287,19 +288,19 @@ const (
 // CurrentSpec is an injected current, expressed as the voltage R·I (mV).
 type CurrentSpec struct {
 	// Target names the driven population.
-	Target string `toml:"target" doc:"the driven population."`
+	Target string `toml:"target"`
 	// Kind is "constant", "step" (amp_mv in [start_ms, stop_ms)) or "ou".
-	Kind string `toml:"kind" doc:"'constant', 'step' (amp_mv in [start_ms, stop_ms)) or 'ou'."`
+	Kind string `toml:"kind"`
 	// AmpMV is the amplitude (constant, step) or the OU mean, in mV.
-	AmpMV float64 `toml:"amp_mv" unit:"mV" doc:"the amplitude (constant, step) or the OU mean, in mV."`
+	AmpMV float64 `toml:"amp_mv" unit:"mV"`
 	// StartMs is when a step current switches on, in ms.
-	StartMs float64 `toml:"start_ms" unit:"ms" doc:"when a step current switches on, in ms."`
+	StartMs float64 `toml:"start_ms" unit:"ms"`
 	// StopMs is when a step current switches off, in ms (> start_ms).
-	StopMs float64 `toml:"stop_ms" unit:"ms" doc:"when a step current switches off, in ms (> start_ms)."`
+	StopMs float64 `toml:"stop_ms" unit:"ms"`
 	// SigmaMV is the OU stationary SD in mV (≥ 0).
-	SigmaMV float64 `toml:"sigma_mv" unit:"mV" doc:"the OU stationary SD in mV (≥ 0)."`
+	SigmaMV float64 `toml:"sigma_mv" unit:"mV"`
 	// TauMs is the OU correlation time in ms (> 0).
-	TauMs float64 `toml:"tau_ms" unit:"ms" doc:"the OU correlation time in ms (> 0)."`
+	TauMs float64 `toml:"tau_ms" unit:"ms"`
 }
 
 // PopIndex returns the index of the population called name, or −1.

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -30,6 +31,7 @@ func main() {
 	tauHom := flag.Float64("tau_hom_ms", 10000, "zenke2013: τ_hom in ms (plasticity starts at 3 τ_hom)")
 	workers := flag.Int("workers", 1, "goroutines")
 	seed := flag.Uint64("seed", 1, "seed")
+	prof := flag.String("cpuprofile", "", "write a CPU profile of the measured segments")
 	flag.Parse()
 	var s spike.Spec
 	switch *model {
@@ -78,10 +80,20 @@ func main() {
 		}
 		emit(*model, "prime", build, *primeMs, wall, cpu, pops, count, net)
 	}
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		_ = pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	for k := 0; k < *segments; k++ {
 		wall, cpu, err := run(*durMs)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
+			pprof.StopCPUProfile()
 			os.Exit(1)
 		}
 		emit(*model, "measured", build, *durMs, wall, cpu, pops, count, net)
