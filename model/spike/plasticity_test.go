@@ -889,3 +889,74 @@ func TestScheduleOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestISTDPFixedPoint: Vogels' inhibitory STDP drives a conductance-based
+// population's E rate to the target ρ0 = 3 Hz ± 15 % (issue 12; spec
+// spiking-networks.md §4.4): 1000 COBA LIF neurons (the Vogels neuron)
+// under independent Poisson excitation (100 × 40 Hz × 0.03 g_L: ≈ 48 Hz
+// without inhibition) and 400 plastic inhibitory synapses each from a
+// population of 2000 Poisson sources at 10 Hz; mean rate over 20–30 s.
+// With many weak synapses the pre/post trains are nearly independent, the
+// setting of the rule's Poisson limit 2ητν_pre(ν_post − ρ0).
+//
+// In the recurrent Vogels et al. 2011 network itself (Vogels2011Spec) the
+// E rate settles near 4 Hz instead, in Brian2 as in engram: a strong
+// inhibitory synapse (≈ 40 inputs of ≈ 2 nS on a 10 nS leak) makes the
+// post spikes anticorrelated with its pre spikes, so the traces at the
+// events are below their means and the drift vanishes above ρ0. The second
+// part pins that network to Brian2's value.
+func TestISTDPFixedPoint(t *testing.T) {
+	if testing.Short() {
+		t.Skip("30 s and 40 s of simulated network")
+	}
+	s := Vogels2011Spec()
+	s.Populations[0].N = 1000
+	s.Populations[0].Neuron.IBiasMV = 0
+	s.Populations[1] = PopulationSpec{Name: "I", N: 2000, Sign: "inh", Neuron: SourceNeuron(Poisson, 10)}
+	ie := s.Projections[3]
+	ie.P = 0.2
+	ie.Plasticity[0].ISTDP.Eta = 4e-4
+	ie.Plasticity[0].Active = nil
+	s.Projections = []ProjectionSpec{ie}
+	s.Poisson = []PoissonSpec{{Name: "exc", Target: "E", NSources: 100, RateHz: 40, Weight: 0.03, Sign: "exc"}}
+	net, err := Build(&s, &Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	rate := func(from, to float64) float64 {
+		_ = net.Run(int64(from/0.1)-net.Steps(), nil)
+		c := 0
+		for net.TimeMs() < to-1e-9 {
+			if err := net.Step(); err != nil {
+				t.Fatal(err)
+			}
+			c += len(net.Spiked(0))
+		}
+		return float64(c) / float64(net.Populations()[0].N) / ((to - from) / 1000)
+	}
+	if r := rate(20000, 30000); math.Abs(r-3) > 0.15*3 {
+		t.Errorf("open-loop iSTDP: E rate %.3f Hz over 20–30 s, want ρ0 = 3 Hz ± 15 %%", r)
+	} else {
+		t.Logf("open-loop iSTDP: E rate %.3f Hz over 20–30 s (ρ0 = 3 Hz)", r)
+	}
+
+	// Vogels2011Spec with a 10× learning rate (1e-2 g_L = 0.1 nS), 40 s:
+	// bench/spiking/brian_vogels.py 0.1 40 5 1 (Brian2 2.5.1, cpp_standalone)
+	// gives E rates 3.94, 3.99, 3.99 Hz in the 5 s windows ending at 30, 35
+	// and 40 s (engram, seed 1: 4.02, 3.98, 3.96).
+	v := Vogels2011Spec()
+	v.Projections[3].Plasticity[0].ISTDP.Eta = 1e-2
+	net2, err := Build(&v, &Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net2.Close()
+	net = net2
+	const brian2 = 3.99
+	if r := rate(30000, 40000); math.Abs(r-brian2) > 0.05*brian2 {
+		t.Errorf("Vogels network: E rate %.3f Hz over 30–40 s, Brian2 %.2f Hz (± 5 %%)", r, brian2)
+	} else {
+		t.Logf("Vogels network: E rate %.3f Hz over 30–40 s (Brian2 %.2f Hz, ρ0 = 3 Hz)", r, brian2)
+	}
+}
