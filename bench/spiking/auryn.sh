@@ -31,7 +31,7 @@ if [ ! -d "$SRC/src/auryn" ]; then
   git clone -q "$MIRROR" "$SRC"
 fi
 BUILD=$SRC/build/release
-if [ ! -x "$BUILD/examples/sim_background" ] || [ ! -f "$BUILD/src/libauryn.a" ]; then
+if [ ! -x "$BUILD/examples/plasticity/sim_background" ] || [ ! -f "$BUILD/src/libauryn.a" ]; then
   if ! command -v mpicxx >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake libboost-mpi-dev libboost-program-options-dev \
       libboost-serialization-dev libboost-filesystem-dev libboost-date-time-dev libboost-test-dev libboost-system-dev \
@@ -74,12 +74,15 @@ for r in $(seq 1 "$REPS"); do
     read -r cpu wall rss <<< "$(echo "$out" | head -1)"
     loop=$(echo "$out" | tail -1 | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["cpu_s_per_bio_s"]*10)')
     echo -e "engram\tcoba\t$r\t$cpu\t$wall\t$rss\t$loop" >> "$WORK/results.tsv"
+    erate=$(echo "$out" | tail -1 | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)["rates_hz"]; print((d["E"]*3200+d["I"]*800)/4000)')
+    echo -e "engram\tcoba-rate\t$r\t$erate\t-\t-\t-" >> "$WORK/results.tsv"
   fi
   if [ "$WHAT" = zenke2013 ] || [ "$WHAT" = all ]; then
     for S in 1 6; do
       mkdir -p "$WORK/z$r$S"
-      read -r cpu wall rss < <(timed "$SRC/build/release/examples/sim_background" --fast --tau 10 --simtime "$S" --dir "$WORK/z$r$S" | head -1)
-      rate=$(awk 'NR>1 {s+=$2; n++} END {if (n) printf "%.3f", s/n; else print "nan"}' "$WORK/z$r$S"/*.e.prate 2>/dev/null || echo nan)
+      read -r cpu wall rss < <(timed "$BUILD/examples/plasticity/sim_background" --fast --tau 10 --simtime "$S" --dir "$WORK/z$r$S" | head -1)
+      # E rate over t in [32, 36) s, the window of engram's plastic segments 3–6
+      rate=$(awk '$1 >= 32 && $1 < 36 {s+=$2; n++} END {if (n) printf "%.3f", s/n; else print "nan"}' "$WORK/z$r$S"/*.e.prate 2>/dev/null || echo nan)
       echo -e "auryn\tzenke$S\t$r\t$cpu\t$wall\t$rss\t$rate" >> "$WORK/results.tsv"
     done
     out=$(timed "$WORK/plasticrun" -model zenke2013 -tau_hom_ms 10000 -prime_ms 30000 -dur_ms 1000 -segments 6 -seed "$r")
@@ -89,6 +92,13 @@ for r in $(seq 1 "$REPS"); do
     echo -e "engram\tzenke\t$r\t$cpu\t$wall\t$rss\t$plastic" >> "$WORK/results.tsv"
   fi
 done
+if [ "$WHAT" = coba ] || [ "$WHAT" = all ]; then
+  # one untimed Auryn COBA run with spike output, for its mean rate
+  mkdir -p "$WORK/arate"
+  "$WORK/sim_coba_engram" --simtime 10 --dir "$WORK/arate" > /dev/null 2>&1
+  arate=$(cat "$WORK/arate"/coba.0.e.ras "$WORK/arate"/coba.0.i.ras | wc -l | awk '{printf "%.3f", $1/4000/10}')
+  echo -e "auryn\tcoba-rate\t1\t$arate\t-\t-\t-" >> "$WORK/results.tsv"
+fi
 cat "$WORK/results.tsv" >&2
 /usr/bin/python3 - "$WORK/results.tsv" <<'PYEOF'
 import sys, statistics, os
@@ -101,6 +111,7 @@ def med(sim, bench, col):
 if any(r[1] == 'coba' for r in rows):
     a, e, el = med('auryn', 'coba', 3), med('engram', 'coba', 3), med('engram', 'coba', 6)
     print(f"| COBA 10 s, CPU s (whole process) | Auryn {a:.3f} | engram {e:.3f} (loop {el:.3f}) | engram/Auryn **{e/a:.2f}** (loop {el/a:.2f}) |")
+    print(f"| COBA mean rate (Hz) | Auryn {med('auryn', 'coba-rate', 3):.2f} | engram {med('engram', 'coba-rate', 3):.2f} | |")
 if any(r[1] == 'zenke' for r in rows):
     a1, a6 = med('auryn', 'zenke1', 3), med('auryn', 'zenke6', 3)
     ap = (a6 - a1) / 5
@@ -108,6 +119,6 @@ if any(r[1] == 'zenke' for r in rows):
     er = statistics.median([float(r[6].split()[1]) for r in rows if r[0] == 'engram' and r[1] == 'zenke'])
     ar = med('auryn', 'zenke6', 6)
     print(f"| Zenke 2013 plastic phase, CPU s per bio-s | Auryn {ap:.3f} ((S=6 − S=1)/5) | engram {ep:.3f} | engram/Auryn **{ep/ap:.2f}** |")
-    print(f"| E rate (Hz) | Auryn {ar} | engram {er:.2f} | |")
+    print(f"| E rate over t in [32, 36) s (Hz) | Auryn {ar} | engram {er:.2f} | |")
     print(f"| whole process, S = 6 (CPU s) | Auryn {a6:.1f} | engram {med('engram', 'zenke', 3):.1f} (36 s simulated) | |")
 PYEOF

@@ -146,99 +146,79 @@ func TestExamplesDecode(t *testing.T) {
 // TestWorkersIdenticalOutput: the coba preset run with 1 and 2 workers
 // writes byte-identical spike files and equal statistics.
 func TestWorkersIdenticalOutput(t *testing.T) {
-	var files [2][]byte
-	var rates [2]any
-	for w := 1; w <= 2; w++ {
-		c, _ := PresetConfig("coba")
-		c.Run.DurationMs, c.Run.TransientMs = 200, 50
-		env := newEnv(t)
-		env.Workers = w
-		sum, err := RunExperiment(context.Background(), c, env)
-		if err != nil {
-			t.Fatal(err)
+	for _, name := range []string{"coba", "coba-stdp"} {
+		var files, wfiles [2][]byte
+		var rates [2]any
+		for w := 1; w <= 2; w++ {
+			c, _ := PresetConfig(name)
+			c.Run.DurationMs, c.Run.TransientMs = 200, 50
+			env := newEnv(t)
+			env.Workers = w
+			sum, err := RunExperiment(context.Background(), c, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[w-1], _ = os.ReadFile(filepath.Join(env.Dir, "rec", "spikes.npy"))
+			wfiles[w-1], _ = os.ReadFile(filepath.Join(env.Dir, "rec", "weights_E-E_250ms.npz"))
+			rates[w-1] = sum["populations"].(map[string]any)["E"].(map[string]any)["rate_hz"]
 		}
-		files[w-1], _ = os.ReadFile(filepath.Join(env.Dir, "rec", "spikes.npy"))
-		rates[w-1] = sum["populations"].(map[string]any)["E"].(map[string]any)["rate_hz"]
-	}
-	if len(files[0]) < 1000 || string(files[0]) != string(files[1]) || rates[0] != rates[1] {
-		t.Errorf("outputs differ between 1 and 2 workers (%d vs %d bytes; rates %v vs %v)", len(files[0]), len(files[1]), rates[0], rates[1])
+		if len(files[0]) < 1000 || string(files[0]) != string(files[1]) || rates[0] != rates[1] {
+			t.Errorf("%s: outputs differ between 1 and 2 workers (%d vs %d bytes; rates %v vs %v)", name, len(files[0]), len(files[1]), rates[0], rates[1])
+		}
+		if name == "coba-stdp" && (len(wfiles[0]) < 1000 || string(wfiles[0]) != string(wfiles[1])) {
+			t.Errorf("%s: final weights differ between 1 and 2 workers (%d vs %d bytes)", name, len(wfiles[0]), len(wfiles[1]))
+		}
 	}
 }
 
-// TestSpikeFileInput: spike trains from .npy and .tsv files reach the
-// target (a 1-neuron population driven only by 30 events of 25 mV at
-// 10 ms spacing: every event fires it, θ = 20 mV).
-func TestSpikeFileInput(t *testing.T) {
-	dir := t.TempDir()
-	var rows []float64
-	var ts, ids []float64
-	for k := 0; k < 30; k++ {
-		rows = append(rows, 5+10*float64(k), 0)
-		ts, ids = append(ts, 5+10*float64(k)), append(ids, 0)
-	}
-	npy, tsv := filepath.Join(dir, "in.npy"), filepath.Join(dir, "in.tsv")
-	if err := store.WriteNPY(npy, rows, 30, 2); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.WriteTSV(tsv, []string{"time_ms", "id"}, ts, ids); err != nil {
-		t.Fatal(err)
-	}
-	for _, path := range []string{npy, tsv} {
-		c := Defaults()
-		c.Population[0].N = 1
-		c.Input.MuMV, c.Input.SigmaMV = 0, 0
-		c.Input.SpikeFile = []SpikeFile{{Target: "LIF", Path: path, Weight: 25, Sign: "exc"}}
-		c.Run.TransientMs, c.Run.DurationMs = 0, 300
-		sum, err := RunExperiment(context.Background(), c, newEnv(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n := sum["populations"].(map[string]any)["LIF"].(map[string]any)["spikes"].(int64); n != 30 {
-			t.Errorf("%s: %d spikes, want 30", path, n)
-		}
-	}
-	c := Defaults()
-	c.Input.SpikeFile = []SpikeFile{{Target: "LIF", Path: filepath.Join(dir, "missing.npy"), Weight: 1, Sign: "exc"}}
-	if _, err := RunExperiment(context.Background(), c, newEnv(t)); err == nil || !strings.Contains(err.Error(), "input.spike_file[0]") {
-		t.Errorf("missing file: %v", err)
-	}
-}
-
-// TestCheckpointResume: 150 ms run + checkpoint, then a resumed 150 ms run,
-// gives the same spikes in its second half as a 300 ms run, bit for bit.
 func TestCheckpointResume(t *testing.T) {
-	mk := func() *Config {
-		c, _ := PresetConfig("coba")
-		c.Run.TransientMs = 0
-		return c
-	}
-	full := mk()
-	full.Run.TransientMs, full.Run.DurationMs = 150, 150
-	envFull := newEnv(t)
-	if _, err := RunExperiment(context.Background(), full, envFull); err != nil {
-		t.Fatal(err)
-	}
-	first := mk()
-	first.Run.DurationMs, first.Run.Checkpoint = 150, true
-	envA := newEnv(t)
-	if _, err := RunExperiment(context.Background(), first, envA); err != nil {
-		t.Fatal(err)
-	}
-	second := mk()
-	second.Run.DurationMs, second.Run.ResumeFrom = 150, filepath.Join(envA.Dir, "rec", "checkpoint.gob")
-	envB := newEnv(t)
-	if _, err := RunExperiment(context.Background(), second, envB); err != nil {
-		t.Fatal(err)
-	}
-	a, _ := os.ReadFile(filepath.Join(envFull.Dir, "rec", "spikes.npy"))
-	b, _ := os.ReadFile(filepath.Join(envB.Dir, "rec", "spikes.npy"))
-	if len(a) < 1000 || string(a) != string(b) {
-		t.Errorf("resumed spikes differ (%d vs %d bytes)", len(a), len(b))
-	}
-	bad := mk()
-	bad.Run.ResumeFrom = filepath.Join(envA.Dir, "nope.gob")
-	if _, err := RunExperiment(context.Background(), bad, newEnv(t)); err == nil || !strings.Contains(err.Error(), "run.resume_from") {
-		t.Errorf("missing checkpoint: %v", err)
+	for _, name := range []string{"coba", "coba-stdp"} {
+		mk := func() *Config {
+			c, _ := PresetConfig(name)
+			c.Run.TransientMs = 0
+			return c
+		}
+		full := mk()
+		full.Run.TransientMs, full.Run.DurationMs = 150, 150
+		envFull := newEnv(t)
+		if _, err := RunExperiment(context.Background(), full, envFull); err != nil {
+			t.Fatal(err)
+		}
+		first := mk()
+		first.Run.DurationMs, first.Run.Checkpoint = 150, true
+		envA := newEnv(t)
+		if _, err := RunExperiment(context.Background(), first, envA); err != nil {
+			t.Fatal(err)
+		}
+		second := mk()
+		second.Run.DurationMs, second.Run.ResumeFrom = 150, filepath.Join(envA.Dir, "rec", "checkpoint.gob")
+		envB := newEnv(t)
+		if _, err := RunExperiment(context.Background(), second, envB); err != nil {
+			t.Fatal(err)
+		}
+		a, _ := os.ReadFile(filepath.Join(envFull.Dir, "rec", "spikes.npy"))
+		b, _ := os.ReadFile(filepath.Join(envB.Dir, "rec", "spikes.npy"))
+		if len(a) < 1000 || string(a) != string(b) {
+			t.Errorf("%s: resumed spikes differ (%d vs %d bytes)", name, len(a), len(b))
+		}
+		if name == "coba-stdp" {
+			wa, _ := os.ReadFile(filepath.Join(envFull.Dir, "rec", "weights_E-E_300ms.npz"))
+			wb, _ := os.ReadFile(filepath.Join(envB.Dir, "rec", "weights_E-E_300ms.npz"))
+			if len(wa) < 1000 || string(wa) != string(wb) {
+				t.Errorf("%s: resumed final weights differ (%d vs %d bytes)", name, len(wa), len(wb))
+			}
+			// a checkpoint of the plastic run is refused by the static network
+			other, _ := PresetConfig("coba")
+			other.Run.DurationMs, other.Run.ResumeFrom = 10, second.Run.ResumeFrom
+			if _, err := RunExperiment(context.Background(), other, newEnv(t)); err == nil || !strings.Contains(err.Error(), "checkpoint") {
+				t.Errorf("checkpoint of another network accepted: %v", err)
+			}
+		}
+		bad := mk()
+		bad.Run.ResumeFrom = filepath.Join(envA.Dir, "nope.gob")
+		if _, err := RunExperiment(context.Background(), bad, newEnv(t)); err == nil || !strings.Contains(err.Error(), "run.resume_from") {
+			t.Errorf("missing checkpoint: %v", err)
+		}
 	}
 }
 
