@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -441,4 +444,83 @@ func TestIssue13SpikingErrors(t *testing.T) {
 			t.Errorf("%s: the error blames a default or a knob: %v", tc.name, err)
 		}
 	}
+}
+
+// TestMemoryEstimateIsUpperBound: EstimateBytes bounds the peak resident
+// memory of a run (issue 13), measured as VmHWM of a child process (the
+// test binary re-executed) that runs only the experiment: figures, report
+// section and all. Configs: the static and plastic COBA examples, a
+// Brunel network with delays, and the Zenke-type network at 1/10 size.
+func TestMemoryEstimateIsUpperBound(t *testing.T) {
+	if name := os.Getenv("ENGRAM_SPIKING_PEAK"); name != "" {
+		c := peakConfig(t, name)
+		env := &experiment.Env{Dir: t.TempDir(), Seed: 1, Workers: 2, Report: report.New("peak")}
+		if _, err := RunExperiment(context.Background(), c, env); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Printf("PEAK %d\n", vmHWM(t))
+		return
+	}
+	if testing.Short() {
+		t.Skip("runs four child processes")
+	}
+	for _, name := range []string{"coba", "coba-stdp", "brunel", "zenke-small"} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestMemoryEstimateIsUpperBound$")
+		cmd.Env = append(os.Environ(), "ENGRAM_SPIKING_PEAK="+name)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, out)
+		}
+		var peak int64
+		for _, l := range strings.Split(string(out), "\n") {
+			if v, ok := strings.CutPrefix(l, "PEAK "); ok {
+				peak, _ = strconv.ParseInt(v, 10, 64)
+			}
+		}
+		est := peakConfig(t, name).EstimateBytes()
+		t.Logf("%-12s estimate %6.1f MiB, peak RSS %6.1f MiB (%.2f×)", name, float64(est)/(1<<20), float64(peak)/(1<<20), float64(est)/float64(peak))
+		if peak == 0 || est < peak {
+			t.Errorf("%s: estimate %d B below the measured peak %d B", name, est, peak)
+		}
+	}
+}
+
+func peakConfig(t *testing.T, name string) *Config {
+	t.Helper()
+	var c *Config
+	switch name {
+	case "coba", "coba-stdp":
+		c, _ = PresetConfig(name)
+		c.Run.DurationMs = 1000
+	case "brunel":
+		c, _ = PresetConfig("brunel-ai")
+		c.Population[0].N, c.Population[1].N = 4000, 1000
+		c.Run.DurationMs = 300
+	case "zenke-small":
+		c, _ = loadExample(t, "zenke2013", "run.transient_ms=200", "run.duration_ms=300") // invalid until the window is removed
+		c.Population[0].N, c.Population[1].N, c.Population[2].N = 2000, 500, 250
+		for i := range c.Projection {
+			c.Projection[i].P = 0.5
+			for k := range c.Projection[i].Plasticity {
+				c.Projection[i].Plasticity[k].Active = nil
+			}
+		}
+	default:
+		t.Fatalf("unknown %s", name)
+	}
+	return c
+}
+
+func vmHWM(t *testing.T) int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skip("no /proc/self/status")
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.Fields(v)[0], 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }

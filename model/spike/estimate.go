@@ -7,16 +7,21 @@ import "math"
 // constant weights (no weight array); plastic projections add the
 // post-side index (presynaptic neuron and position, 8). During
 // construction the generators hold the drawn indices twice (per-chunk
-// buffers and the concatenated array, 8 B), and a fixed in-degree mask is
-// transposed (another 4 B); Build collects garbage after every projection
-// of ≥ 10^7 synapses. The Build* constants are the construction peaks the
-// estimate uses (measured in bench/RESULTS.md, "Scale").
+// buffers and the concatenated array) and a fixed in-degree mask is
+// transposed; Build collects garbage between these stages for projections
+// of ≥ 10^7 synapses, so one projection's construction needs 4 bytes per
+// synapse beyond its resident ones; the estimate counts 8
+// (BuildExtraPerSynapse), the peak should a collection not return the
+// generator's buffers in time (measured in bench/RESULTS.md, "Scale":
+// 10^8 static constant-weight synapses peak at 7.2 B per synapse, 10^8
+// with 64 % plastic at 15.0 B).
 const (
 	BytesPerSynapseConst   = 4
 	BytesPerSynapse        = 8
 	BytesPerPlasticSynapse = 16
-	BuildBytesPerSynapse   = 12
-	BuildBytesPlastic      = 20
+	BuildExtraPerSynapse   = 8
+	// BaseBytes covers the binary, the Go runtime and its heap slack.
+	BaseBytes = 48 << 20
 )
 
 // ExpectedSynapses returns the expected number of synapses of projection i
@@ -74,15 +79,17 @@ func (s *Spec) EstimateBytes() int64 {
 		if pr.Rule == RuleBernoulli {
 			m += 6 * math.Sqrt(m) // sampling fluctuation of the count
 		}
-		per, build := float64(BytesPerSynapse), float64(BuildBytesPerSynapse)
+		per := float64(BytesPerSynapse)
 		switch {
 		case len(pr.Plasticity) > 0:
-			per, build = BytesPerPlasticSynapse, BuildBytesPlastic
+			per = BytesPerPlasticSynapse
 		case pr.Weight.Dist == WeightConstant:
-			per, build = BytesPerSynapseConst, BuildBytesPerSynapse-4
+			per = BytesPerSynapseConst
 		}
 		resident += m * per
-		peakExtra = math.Max(peakExtra, m*(build-per))
+		if pr.Rule != RuleOneToOne {
+			peakExtra = math.Max(peakExtra, m*BuildExtraPerSynapse)
+		}
 		if s.DtMs > 0 {
 			maxDelay = max(maxDelay, int(pr.DelayMs/s.DtMs+0.5))
 		}
@@ -108,7 +115,7 @@ func (s *Spec) EstimateBytes() int64 {
 			neur += float64(s.Populations[j].N) * 24
 		}
 	}
-	b := resident + peakExtra + neur
+	b := BaseBytes + resident + peakExtra + neur
 	if !(b < math.MaxInt64) { // saturate (NaN too): refused by any budget
 		return math.MaxInt64
 	}

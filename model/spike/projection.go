@@ -213,8 +213,15 @@ func buildProjection(s *Spec, i int, pops []*pop, workers int) (*Projection, err
 			if int64(t.NNZ()) > math.MaxInt32 {
 				return nil, fmt.Errorf("%s: %d synapses exceed the 2^31 per-projection limit", key, t.NNZ())
 			}
+			large := t.NNZ() >= largeProjection
+			if large {
+				runtime.GC() // the generator's per-chunk buffers: the transpose reuses their memory
+			}
 			colPtr, rows := t.TransposeIndex()
 			t = nil
+			if large {
+				runtime.GC() // the post-major mask: W and the post index reuse its memory
+			}
 			c = &conn.CSR{NPost: pre.n, NPre: post.n, RowPtr: colPtr, Pre: rows}
 		}
 	case RuleOneToOne:
@@ -226,6 +233,9 @@ func buildProjection(s *Spec, i int, pops []*pop, workers int) (*Projection, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", key, err)
+	}
+	if c.NNZ() >= largeProjection && ps.Rule != RuleFixedIn {
+		runtime.GC() // the generator's per-chunk buffers: W and the post index reuse their memory
 	}
 	if int64(c.NNZ()) > math.MaxInt32 {
 		return nil, fmt.Errorf("%s: %d synapses exceed the 2^31 per-projection limit", key, c.NNZ())
