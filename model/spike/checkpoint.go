@@ -45,6 +45,7 @@ type popState struct {
 	Name                string
 	V, GE, GI, A, W, OU []float32
 	GN, TH              []float32
+	GER, GIR, GA1, GA2  []float32
 	Ref                 []int32
 	Hist                [][]int32
 	Noise               [][]byte
@@ -129,7 +130,7 @@ func (n *Net) Save(w io.Writer) error {
 		return b
 	}
 	for _, p := range n.pops {
-		s := popState{Name: p.name, V: p.v, GE: p.ge, GI: p.gi, A: p.a, W: p.w, OU: p.ou, GN: p.gn, TH: p.th, Ref: p.ref,
+		s := popState{Name: p.name, V: p.v, GE: p.ge, GI: p.gi, A: p.a, W: p.w, OU: p.ou, GN: p.gn, TH: p.th, GER: p.ger, GIR: p.gir, GA1: p.ga1, GA2: p.ga2, Ref: p.ref,
 			WinCount: p.winCount}
 		for k := int64(0); k < int64(n.histLen); k++ {
 			st := n.step - 1 - k // the last histLen steps, newest first
@@ -284,7 +285,7 @@ func (n *Net) load(c *checkpoint, o RestoreOptions) error {
 			dst, src []float32
 			what     string
 		}{{p.v, s.V, "v"}, {p.ge, s.GE, "ge"}, {p.gi, s.GI, "gi"}, {p.a, s.A, "a"}, {p.w, s.W, "w"}, {p.ou, s.OU, "ou"},
-			{p.gn, s.GN, "gn"}, {p.th, s.TH, "th"}} {
+			{p.gn, s.GN, "gn"}, {p.th, s.TH, "th"}, {p.ger, s.GER, "ger"}, {p.gir, s.GIR, "gir"}, {p.ga1, s.GA1, "ga1"}, {p.ga2, s.GA2, "ga2"}} {
 			if err := cp(f.dst, f.src, f.what, p); err != nil {
 				return err
 			}

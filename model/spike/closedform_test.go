@@ -419,3 +419,132 @@ func TestThresholdJump(t *testing.T) {
 		t.Errorf("ISI without the jump %v ms, want %v", d, 20*math.Log(3))
 	}
 }
+
+// TestRiseTimeConductance: with tau_rise_e_ms the conductance of one event
+// of weight w is w·(e^{−t/τ_d} − e^{−t/τ_r})/(τ_d − τ_r) at the step
+// boundaries (both parts decay exactly), its integral is w (unit area: a
+// weight is the conductance's time integral in g_L·ms), and the membrane
+// follows a float64 RK4 integration of τ_m dV/dt = E_L − V + g(t)(E_e − V)
+// at dt/100 to 0.5 % of the PSP peak (the exponential-Euler step uses the
+// conductance at mid-step).
+func TestRiseTimeConductance(t *testing.T) {
+	nr := Zenke2013Spec(1000).Populations[0].Neuron
+	nr.TauNMDAMs, nr.NMDAFraction, nr.ThresholdJumpMV, nr.TauThresholdMs = 0, 0, 0, 0
+	nr.VThMV = 1e6 // silent
+	nr.TauSynEMs, nr.TauRiseEMs = 6, 1
+	const w, dt = 0.5, 0.1
+	s := Spec{DtMs: dt, Seed: 1, Populations: []PopulationSpec{{Name: "N", N: 1, Sign: "exc", Neuron: nr, Init: InitSpec{VLoMV: -70, VHiMV: -70}}},
+		SpikeTrains: []SpikeTrainSpec{{Target: "N", TimesMs: []float64{0.05}, IDs: []int32{0}, Weight: w, Sign: "exc"}}}
+	net, err := Build(&s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	g := func(tm float64) float64 {
+		if tm < 0 {
+			return 0
+		}
+		return w * (math.Exp(-tm/6) - math.Exp(-tm/1)) / 5
+	}
+	// reference membrane: the event enters at the end of step 0 (t = dt)
+	ref, vr, h := make([]float64, 3001), -70.0, dt/100
+	f := func(tm, v float64) float64 { return (-70 - v + g(tm-dt)*(0-v)) / 20 }
+	for k := 1; k <= 3000; k++ {
+		for j := 0; j < 100; j++ {
+			tm := float64(k-1)*dt + float64(j)*h
+			k1 := f(tm, vr)
+			k2 := f(tm+h/2, vr+h/2*k1)
+			k3 := f(tm+h/2, vr+h/2*k2)
+			k4 := f(tm+h, vr+h*k3)
+			vr += h / 6 * (k1 + 2*k2 + 2*k3 + k4)
+		}
+		ref[k] = vr
+	}
+	peak := 0.0
+	for _, v := range ref {
+		peak = math.Max(peak, v+70)
+	}
+	area, maxDV := 0.0, 0.0
+	for k := 1; k <= 3000; k++ {
+		_ = net.Step()
+		tm := float64(k-1) * dt // time since the event entered
+		got := float64(net.State(0, "ge")[0] - net.State(0, "ger")[0])
+		if math.Abs(got-g(tm)) > 1e-6*w {
+			t.Fatalf("t = %.1f ms: conductance %v, closed form %v", tm, got, g(tm))
+		}
+		area += got * dt
+		maxDV = math.Max(maxDV, math.Abs(float64(net.V(0)[0])-ref[k]))
+	}
+	// Σ g dt over the step boundaries is a left Riemann sum of the unit-area kernel: error ≈ w·dt·(g(0)=0 … ) ≲ 1 %
+	if math.Abs(area-w) > 0.01*w {
+		t.Errorf("conductance integral %v, want %v (unit area)", area, w)
+	}
+	if maxDV > 0.005*peak {
+		t.Errorf("membrane differs from RK4 by %.4g mV (PSP peak %.4g mV)", maxDV, peak)
+	}
+}
+
+// TestAdaptationConductances: the two spike-triggered conductances jump by
+// their increments at each spike and decay exactly between spikes, and a
+// neuron driven at constant bias fires its interspike intervals where a
+// float64 RK4 integration of τ_m dV/dt = E_L − V + I + (g_1 + g_2)(E_i − V)
+// with the same spike times crosses threshold (±1 step).
+func TestAdaptationConductances(t *testing.T) {
+	nr := Zenke2013Spec(1000).Populations[0].Neuron
+	nr.TauNMDAMs, nr.NMDAFraction, nr.ThresholdJumpMV, nr.TauThresholdMs = 0, 0, 0, 0
+	nr.IBiasMV = 40 // V∞ = −30 mV
+	nr.AdaptG1Jump, nr.AdaptG1TauMs, nr.AdaptG2Jump, nr.AdaptG2TauMs = 0.1, 100, 0.02, 2000
+	const dt = 0.1
+	s := Spec{DtMs: dt, Seed: 1, Populations: []PopulationSpec{{Name: "N", N: 1, Sign: "exc", Neuron: nr, Init: InitSpec{VLoMV: -70, VHiMV: -70}}}}
+	net, err := Build(&s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	var spikes []int
+	// float32 reference: the same decay factors, so only the operation order could differ
+	var g1, g2 float32
+	d1, d2 := float32(math.Exp(-dt/100)), float32(math.Exp(-dt/2000))
+	for k := 0; k < 20000; k++ {
+		_ = net.Step()
+		g1, g2 = g1*d1, g2*d2
+		if len(net.Spiked(0)) > 0 {
+			spikes = append(spikes, k)
+			g1, g2 = g1+0.1, g2+0.02
+		}
+		a1, a2 := net.State(0, "ga1")[0], net.State(0, "ga2")[0]
+		if math.Abs(float64(a1-g1)) > 1e-6*float64(g1) || math.Abs(float64(a2-g2)) > 1e-6*float64(g2) {
+			t.Fatalf("step %d: g_1 %v (want %v), g_2 %v (want %v)", k, a1, g1, a2, g2)
+		}
+	}
+	if len(spikes) < 10 {
+		t.Fatalf("%d spikes", len(spikes))
+	}
+	if isi0, isiN := spikes[1]-spikes[0], spikes[len(spikes)-1]-spikes[len(spikes)-2]; isiN <= isi0 {
+		t.Errorf("no adaptation: first ISI %d steps, last %d", isi0, isiN)
+	}
+	// reference passage times from each reset with the conductances at that spike
+	for j := 1; j+1 < len(spikes) && j < 40; j++ {
+		a1, a2 := 0.0, 0.0
+		for _, sk := range spikes[:j+1] {
+			a1 += 0.1 * math.Exp(-float64(spikes[j]-sk)*dt/100)
+			a2 += 0.02 * math.Exp(-float64(spikes[j]-sk)*dt/2000)
+		}
+		v, tm, h := -70.0, 0.0, dt/100
+		f := func(tm, v float64) float64 {
+			ga := a1*math.Exp(-tm/100) + a2*math.Exp(-tm/2000)
+			return (-70 - v + 40 + ga*(-80-v)) / 20
+		}
+		for v < -50 && tm < 1000 {
+			k1 := f(tm, v)
+			k2 := f(tm+h/2, v+h/2*k1)
+			k3 := f(tm+h/2, v+h/2*k2)
+			k4 := f(tm+h, v+h*k3)
+			v += h / 6 * (k1 + 2*k2 + 2*k3 + k4)
+			tm += h
+		}
+		if got, want := float64(spikes[j+1]-spikes[j]), tm/dt; math.Abs(got-want) > 1.5 {
+			t.Errorf("ISI %d: %v steps, RK4 %.2f steps", j, got, want)
+		}
+	}
+}

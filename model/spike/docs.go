@@ -45,8 +45,12 @@ func (p NeuronParams) uses(key string) bool {
 		return p.ThresholdJumpMV != 0
 	case "tau_syn_e_ms", "tau_syn_i_ms":
 		return p.Synapse != Delta
-	case "e_rev_e_mv", "e_rev_i_mv", "tau_nmda_ms":
+	case "e_rev_e_mv", "e_rev_i_mv", "tau_nmda_ms", "tau_rise_e_ms", "tau_rise_i_ms", "adapt_g1_jump", "adapt_g2_jump":
 		return p.Synapse == COBA
+	case "adapt_g1_tau_ms":
+		return p.Synapse == COBA && p.AdaptG1Jump != 0
+	case "adapt_g2_tau_ms":
+		return p.Synapse == COBA && p.AdaptG2Jump != 0
 	case "nmda_fraction":
 		return p.Synapse == COBA && p.TauNMDAMs != 0
 	case "tau_adapt_ms", "beta_mv":

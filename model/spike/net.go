@@ -134,6 +134,8 @@ type pop struct {
 	bridgeVar, bridgeTh                        float64
 	ouMu, ouDec, ouSD                          float32
 	mulN, fN, decTh, thJump                    float32 // NMDA low-pass, NMDA fraction, dynamic threshold
+	decRE, decRI, midRE, midRI, nrmE, nrmI     float32 // rise decays, their mid-step factors, 1/(τ_d − τ_r)
+	decA1, decA2, jA1, jA2, midA1, midA2       float32 // adaptation conductances
 	baseBias                                   float64
 	steps                                      []CurrentSpec
 	stepBias                                   float32
@@ -147,6 +149,8 @@ type pop struct {
 	// state (struct of arrays)
 	v, ge, gi, a, w, ou []float32
 	gn, th              []float32 // NMDA conductance, dynamic threshold
+	ger, gir            []float32 // rise parts of difference-of-exponentials conductances
+	ga1, ga2            []float32 // adaptation conductances (reversal E_i)
 	gnZero, thZero      []float32 // zero stand-ins of fastCOBAN populations without one of them
 	kvec                []kvec    // per worker: AVX2 kernel constants
 	ref                 []int32
@@ -302,6 +306,23 @@ func newPop(s *Spec, i, off, workers int) *pop {
 	if np.ThresholdJumpMV > 0 {
 		p.th = make([]float32, p.n)
 		p.decTh, p.thJump = e(np.TauThresholdMs), float32(np.ThresholdJumpMV)
+	}
+	p.nrmE, p.nrmI = 1, 1
+	if np.TauRiseEMs > 0 {
+		p.ger = make([]float32, p.n)
+		p.decRE, p.midRE, p.nrmE = e(np.TauRiseEMs), e(2*np.TauRiseEMs), float32(1/(np.TauSynEMs-np.TauRiseEMs))
+	}
+	if np.TauRiseIMs > 0 {
+		p.gir = make([]float32, p.n)
+		p.decRI, p.midRI, p.nrmI = e(np.TauRiseIMs), e(2*np.TauRiseIMs), float32(1/(np.TauSynIMs-np.TauRiseIMs))
+	}
+	if np.AdaptG1Jump > 0 {
+		p.ga1 = make([]float32, p.n)
+		p.decA1, p.midA1, p.jA1 = e(np.AdaptG1TauMs), e(2*np.AdaptG1TauMs), float32(np.AdaptG1Jump)
+	}
+	if np.AdaptG2Jump > 0 {
+		p.ga2 = make([]float32, p.n)
+		p.decA2, p.midA2, p.jA2 = e(np.AdaptG2TauMs), e(2*np.AdaptG2TauMs), float32(np.AdaptG2Jump)
 	}
 	p.kvec = make([]kvec, workers)
 	if p.fastCOBAN() {
@@ -476,6 +497,9 @@ func (p *pop) initState(seed uint64, in InitSpec) {
 		if p.ou != nil {
 			p.ou[i] = p.ouMu
 		}
+		if p.w != nil {
+			p.w[i] = float32(in.WMV)
+		}
 	}
 }
 
@@ -564,11 +588,13 @@ func (n *Net) SpikedPreResetV(pop int) []float32 {
 func (n *Net) V(pop int) []float32 { return n.pops[pop].v }
 
 // StateNames lists the state variables State can return.
-var StateNames = []string{"v", "ge", "gi", "a", "w", "ou", "gn", "th"}
+var StateNames = []string{"v", "ge", "gi", "a", "w", "ou", "gn", "th", "ger", "gir", "ga1", "ga2"}
 
 // State returns a named state variable of population pop ("v", "ge", "gi",
-// "a", "w", "ou", "gn": NMDA conductance, "th": dynamic threshold), or nil
-// if the population does not have it.
+// "a", "w", "ou", "gn": NMDA conductance, "th": dynamic threshold, "ger",
+// "gir": rise parts of the conductances (the conductance is ge − ger),
+// "ga1", "ga2": adaptation conductances), or nil if the population does
+// not have it.
 func (n *Net) State(pop int, name string) []float32 {
 	p := n.pops[pop]
 	switch name {
@@ -588,6 +614,14 @@ func (n *Net) State(pop int, name string) []float32 {
 		return p.gn
 	case "th":
 		return p.th
+	case "ger":
+		return p.ger
+	case "gir":
+		return p.gir
+	case "ga1":
+		return p.ga1
+	case "ga2":
+		return p.ga2
 	}
 	return nil
 }

@@ -117,7 +117,28 @@ type NeuronParams struct {
 	// refractory period.
 	ThresholdJumpMV float64 `toml:"threshold_jump_mv"`
 	// TauThresholdMs is the decay time of the dynamic threshold in ms (> 0 with threshold_jump_mv).
+	// For AdEx the jump raises the soft threshold v_t_mv (the EIF
+	// adaptive threshold of Litwin-Kumar & Doiron 2014: 10 mV, 30 ms), not
+	// the numerical cut-off v_th_mv.
 	TauThresholdMs float64 `toml:"tau_threshold_ms"`
+	// TauRiseEMs is the rise time of the excitatory conductance in ms (coba;
+	// 0: a jump). With a rise time the conductance of one event is the
+	// difference of exponentials normalised to unit area,
+	// w·(e^{−t/τ_d} − e^{−t/τ_r})/(τ_d − τ_r), so a weight is the
+	// conductance's time integral in units of g_L·ms (LKD: J/g_L).
+	TauRiseEMs float64 `toml:"tau_rise_e_ms"`
+	// TauRiseIMs is the rise time of the inhibitory conductance in ms (coba; 0: a jump).
+	TauRiseIMs float64 `toml:"tau_rise_i_ms"`
+	// AdaptG1Jump is the jump of a spike-triggered adaptation conductance
+	// in units of g_L (coba; 0: none), reversing at e_rev_i_mv (Auryn's
+	// AIF: 0.1 with 100 ms).
+	AdaptG1Jump float64 `toml:"adapt_g1_jump"`
+	// AdaptG1TauMs is its decay time in ms.
+	AdaptG1TauMs float64 `toml:"adapt_g1_tau_ms"`
+	// AdaptG2Jump is the jump of a second, slow adaptation conductance (coba; 0: none; Auryn's AIF2: 20 s).
+	AdaptG2Jump float64 `toml:"adapt_g2_jump"`
+	// AdaptG2TauMs is its decay time in ms.
+	AdaptG2TauMs float64 `toml:"adapt_g2_tau_ms"`
 }
 
 // DefaultNeuron returns Brunel 2000's LIF (τ_m = 20 ms, rest 0, θ = 20 mV,
@@ -182,7 +203,8 @@ func (p NeuronParams) Validate(key string) error {
 		name string
 		v    float64
 		need bool
-	}{{"tau_nmda_ms", p.TauNMDAMs, p.TauNMDAMs != 0}, {"tau_threshold_ms", p.TauThresholdMs, p.ThresholdJumpMV != 0}}...)
+	}{{"tau_nmda_ms", p.TauNMDAMs, p.TauNMDAMs != 0}, {"tau_threshold_ms", p.TauThresholdMs, p.ThresholdJumpMV != 0},
+		{"adapt_g1_tau_ms", p.AdaptG1TauMs, p.AdaptG1Jump != 0}, {"adapt_g2_tau_ms", p.AdaptG2TauMs, p.AdaptG2Jump != 0}}...)
 	for _, f := range pos {
 		if f.need && (!(f.v > 0) || !finite(f.v)) {
 			return bad(f.name, f.v, "must be > 0 and finite")
@@ -196,6 +218,31 @@ func (p NeuronParams) Validate(key string) error {
 	}
 	if !(p.ThresholdJumpMV >= 0) || !finite(p.ThresholdJumpMV) {
 		return bad("threshold_jump_mv", p.ThresholdJumpMV, "must be ≥ 0 and finite")
+	}
+	for _, f := range []struct {
+		name      string
+		rise, dec float64
+	}{{"tau_rise_e_ms", p.TauRiseEMs, p.TauSynEMs}, {"tau_rise_i_ms", p.TauRiseIMs, p.TauSynIMs}} {
+		if f.rise == 0 {
+			continue
+		}
+		if p.Synapse != COBA {
+			return bad(f.name, f.rise, "a rise time needs synapse = \"coba\"")
+		}
+		if !(f.rise > 0) || !finite(f.rise) || !(f.rise < f.dec) {
+			return bad(f.name, f.rise, "must be > 0 and below the decay time")
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"adapt_g1_jump", p.AdaptG1Jump}, {"adapt_g2_jump", p.AdaptG2Jump}} {
+		if !(f.v >= 0) || !finite(f.v) {
+			return bad(f.name, f.v, "must be ≥ 0 and finite")
+		}
+		if f.v != 0 && p.Synapse != COBA {
+			return bad(f.name, f.v, "an adaptation conductance needs synapse = \"coba\"")
+		}
 	}
 	if !(p.TauRefMs >= 0) || !finite(p.TauRefMs) {
 		return bad("tau_ref_ms", p.TauRefMs, "must be ≥ 0 and finite")

@@ -99,6 +99,8 @@ type InitSpec struct {
 	GIMean float64 `toml:"gi_mean"`
 	// GISD is the SD of the initial inhibitory synaptic state.
 	GISD float64 `toml:"gi_sd"`
+	// WMV is the initial AdEx adaptation w in mV (LKD: a·(V_reset − E_L)).
+	WMV float64 `toml:"w_mv"`
 }
 
 // GroupSpec is a named subset of one population's neurons: an assembly, a

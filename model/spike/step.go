@@ -298,14 +298,18 @@ func (n *Net) update(k int) {
 }
 
 func (p *pop) fastCOBA() bool {
-	return p.np.Synapse == COBA && p.np.Model == LIF && p.clamp && p.rnd == nil && p.gn == nil && p.th == nil
+	return p.np.Synapse == COBA && p.np.Model == LIF && p.clamp && p.rnd == nil && p.gn == nil && p.th == nil && !p.extended()
 }
+
+// extended reports the conductance features only updateGeneric handles:
+// rise times and adaptation conductances.
+func (p *pop) extended() bool { return p.ger != nil || p.gir != nil || p.ga1 != nil || p.ga2 != nil }
 
 // fastCOBAN: the Auryn-type conductance neuron (NMDA low-pass and/or a
 // threshold jump, no absolute refractoriness, E_e = 0), deterministic.
 func (p *pop) fastCOBAN() bool {
 	return p.np.Synapse == COBA && p.np.Model == LIF && p.rnd == nil && (p.gn != nil || p.th != nil) &&
-		p.nRef == 0 && p.eE == 0
+		p.nRef == 0 && p.eE == 0 && !p.extended()
 }
 
 func (p *pop) fastExp() bool {
@@ -439,6 +443,14 @@ func (p *pop) cobaCoefs() (a, cE, cI, kE, kI float32) {
 	return a, cE, cI, cE * p.eE, cI * p.eI
 }
 
+// riseE returns the rise part of neuron i's excitatory conductance (0 without a rise time).
+func (p *pop) riseE(i int) float32 {
+	if p.ger == nil {
+		return 0
+	}
+	return p.ger[i]
+}
+
 // nmdaCoefs returns, for an NMDA population with fraction f, the factors
 // of the AMPA and NMDA conductances in x and y of cobaStep: cEa = (1 − f)·cE,
 // cN = f·dt/τ_m, kEa = cEa·E_e, kN = cN·E_e.
@@ -460,7 +472,7 @@ func cobaCoef(e, g, a, cE, cI, b, kE, kI float32) (x, y float32) {
 // 10–100× slower; Step calls it every flushEvery steps, fewer than the
 // steps any state needs to decay from 1e-20 to 1e-38.
 func (p *pop) flushTiny(lo, hi int) {
-	for _, x := range [5][]float32{p.ge, p.gi, p.a, p.gn, p.th} {
+	for _, x := range [9][]float32{p.ge, p.gi, p.a, p.gn, p.th, p.ger, p.gir, p.ga1, p.ga2} {
 		if x == nil {
 			continue
 		}
@@ -795,7 +807,11 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 		v := p.v[i]
 		v0 := v
 		if p.w != nil { // AdEx: exponential term and adaptation frozen over the step
-			x := (v - p.vT) * p.invDT
+			vT := p.vT
+			if p.th != nil { // adaptive soft threshold (EIF of LKD), at its start-of-step value
+				vT += p.th[i]
+			}
+			x := (v - vT) * p.invDT
 			if x > 20 {
 				x = 20
 			}
@@ -826,6 +842,53 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 			p.gi[i] = g*p.decI + inI
 		case COBA:
 			e, g := p.ge[i], p.gi[i]
+			if p.extended() {
+				// Mid-step conductances: differences of exponentials (decay
+				// part minus rise part), adaptation conductances with the
+				// inhibitory ones (reversal E_i), NMDA at the start of the step.
+				em, gm := e*p.midE, g*p.midI
+				if p.ger != nil {
+					em -= p.ger[i] * p.midRE
+				}
+				if p.gir != nil {
+					gm -= p.gir[i] * p.midRI
+				}
+				if p.ga1 != nil {
+					gm += p.ga1[i] * p.midA1
+				}
+				if p.ga2 != nil {
+					gm += p.ga2[i] * p.midA2
+				}
+				if p.gn != nil {
+					em = (1-p.fN)*em + p.fN*p.gn[i]
+				}
+				if held {
+					v = vr
+				} else {
+					x := ca + em*ca + gm*ca
+					y := ca*(el+I) + em*ca*p.eE + gm*ca*p.eI
+					v = cobaStep(v, x, y)
+				}
+				if p.gn != nil {
+					n := p.gn[i]
+					p.gn[i] = n + (e-p.riseE(i)-n)*p.mulN
+				}
+				p.ge[i] = e*p.decE + inE*p.nrmE
+				p.gi[i] = g*p.decI + inI*p.nrmI
+				if p.ger != nil {
+					p.ger[i] = p.ger[i]*p.decRE + inE*p.nrmE
+				}
+				if p.gir != nil {
+					p.gir[i] = p.gir[i]*p.decRI + inI*p.nrmI
+				}
+				if p.ga1 != nil {
+					p.ga1[i] *= p.decA1
+				}
+				if p.ga2 != nil {
+					p.ga2[i] *= p.decA2
+				}
+				break
+			}
 			if held {
 				v = vr
 			} else if p.gn != nil {
@@ -853,7 +916,9 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 		if p.th != nil {
 			d := p.th[i] * p.decTh
 			p.th[i] = d
-			theta += d
+			if p.w == nil { // AdEx: the jump acts on the soft threshold (above)
+				theta += d
+			}
 		}
 		if p.a != nil {
 			a := p.a[i] * p.decA
@@ -885,6 +950,12 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 			p.ref[i] = nRef
 			if p.th != nil {
 				p.th[i] = p.thJump
+			}
+			if p.ga1 != nil {
+				p.ga1[i] += p.jA1
+			}
+			if p.ga2 != nil {
+				p.ga2[i] += p.jA2
 			}
 			if p.a != nil {
 				p.a[i]++
