@@ -76,7 +76,7 @@ func (c *Config) resolveBrunel() ([]spike.ProjectionSpec, []spike.PoissonSpec, b
 			if pr.Weight.Dist != spike.WeightConstant {
 				return nil, nil, d, fmt.Errorf("brunel.g needs constant excitatory weights J; %s.dist = %q", key, pr.Weight.Dist)
 			}
-			j := pr.Weight.Mean * pr.Weight.Scale
+			j := pr.Weight.Mean * pr.Weight.ScaleFactor()
 			if math.IsNaN(d.jMV) {
 				d.jMV = j
 			} else if math.Abs(j-d.jMV) > 1e-12*math.Abs(d.jMV) {

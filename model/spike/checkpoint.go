@@ -62,6 +62,7 @@ type driveState struct {
 type weightState struct {
 	Projection string
 	W          []float32
+	Chk        int // position of the round-robin weight scan, so that a resumed run checks the same weights at the same steps
 }
 
 type traceState struct {
@@ -157,7 +158,7 @@ func (n *Net) Save(w io.Writer) error {
 	}
 	for _, pr := range n.projs {
 		if pr.W != nil {
-			c.Weights = append(c.Weights, weightState{Projection: pr.Name, W: pr.W})
+			c.Weights = append(c.Weights, weightState{Projection: pr.Name, W: pr.W, Chk: pr.chk})
 		}
 		if len(pr.rules) > 0 {
 			rs := rulesState{Projection: pr.Name}
@@ -354,20 +355,29 @@ func (n *Net) load(c *checkpoint, o RestoreOptions) error {
 		}
 	}
 	for _, pr := range n.projs {
-		if pr.W == nil {
-			continue
-		}
 		found := false
 		for _, ws := range c.Weights {
 			if ws.Projection == pr.Name {
+				if pr.W == nil {
+					// constant here (e.g. plasticity switched off for recall)
+					// but trained or edited in the checkpoint: its weights
+					// become this projection's array
+					if len(ws.W) != pr.NNZ() {
+						return fmt.Errorf("spike: checkpoint: projection %q has %d weights, network %d", pr.Name, len(ws.W), pr.NNZ())
+					}
+					pr.EnsureWeights()
+				}
 				if len(ws.W) != len(pr.W) {
 					return fmt.Errorf("spike: checkpoint: projection %q has %d weights, network %d", pr.Name, len(ws.W), len(pr.W))
 				}
 				copy(pr.W, ws.W)
+				if ws.Chk >= 0 && ws.Chk < len(pr.W) {
+					pr.chk = ws.Chk
+				}
 				found = true
 			}
 		}
-		if !found {
+		if !found && pr.W != nil {
 			return fmt.Errorf("spike: checkpoint has no weights for projection %q", pr.Name)
 		}
 	}

@@ -2,6 +2,7 @@ package spike
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -62,9 +63,9 @@ type poissonDrive struct {
 	w     float32 // signed for inhibitory input onto exp and delta synapses
 	ids   []int32 // members, ascending (nil: every neuron)
 	pcg   []rand.PCG
-	cdfs  [][]float64 // per rate level: P(count ≤ k); nil entry: rate 0
+	cdfs  []*poissonTable // per rate level; nil entry: rate 0
 	sched schedule
-	cur   []float64 // this step's table (nil: no events)
+	cur   *poissonTable // this step's table (nil: no events)
 }
 
 func newPoissonDrive(in *PoissonSpec, ids []int32, p *pop, dt float64, seed uint64) *poissonDrive {
@@ -111,10 +112,10 @@ func newPoissonDrive(in *PoissonSpec, ids []int32, p *pop, dt float64, seed uint
 // draw adds this step's Poisson counts times w to in for the members in
 // [lo, hi).
 func (d *poissonDrive) draw(lo, hi int, in []float32) {
-	cdf := d.cur
-	if cdf == nil {
+	if d.cur == nil {
 		return
 	}
+	cdf, off := d.cur.cdf, d.cur.off
 	a, b := lo, hi
 	if d.ids != nil {
 		a, b = lowerBound(d.ids, int32(lo)), lowerBound(d.ids, int32(hi))
@@ -122,35 +123,66 @@ func (d *poissonDrive) draw(lo, hi int, in []float32) {
 	last := len(cdf) - 1
 	for k := a; k < b; k++ {
 		u := float64(d.pcg[k].Uint64()<<11>>11) / (1 << 53)
-		c := 0
-		for c < last && u > cdf[c] {
-			c++
+		var c int
+		if off == 0 && last < 64 {
+			for c < last && u > cdf[c] {
+				c++
+			}
+		} else { // large mean: the first k with u ≤ P(K ≤ k)
+			i, _ := slices.BinarySearch(cdf, u)
+			c = off + min(i, last)
 		}
 		if c > 0 {
 			i := k
 			if d.ids != nil {
 				i = int(d.ids[k])
 			}
-			in[i] += float32(c) * d.w
+			in[i] += float32(float32(c) * d.w)
 		}
 	}
 }
 
-// poissonCDF tabulates P(K ≤ k) for K ~ Poisson(lam) until 1 − 1e-16.
-func poissonCDF(lam float64) []float64 {
-	var cdf []float64
-	pk := math.Exp(-lam)
-	sum := pk
-	for k := 1; ; k++ {
-		cdf = append(cdf, sum)
-		if sum >= 1-1e-16 || k > int(lam+40*math.Sqrt(lam)+50) {
-			break
+// poissonTable is P(K ≤ off + k) for K ~ Poisson(λ), k = 0, 1, …, up to
+// 1 − 1e-16 or λ + 40√λ + 50, whose last entry is 1. off is 0 unless λ is
+// so large that the mass below λ − 40√λ − 50 (< 1e-300) is left out.
+type poissonTable struct {
+	off int
+	cdf []float64
+}
+
+// poissonCDF tabulates the Poisson distribution of mean lam: by the
+// recursion p_k = p_{k−1}·λ/k from e^{−λ} while e^{−λ} is a normal float64
+// (λ < 700), otherwise from the log pmf k·ln λ − λ − ln k! around the mean
+// (e^{−λ} underflows there, and a recursion from 0 would give every draw
+// the table's end).
+func poissonCDF(lam float64) *poissonTable {
+	kMax := int(lam + float64(40*math.Sqrt(lam)) + 50)
+	t := &poissonTable{}
+	if lam < 700 {
+		pk := math.Exp(-lam)
+		sum := pk
+		for k := 1; ; k++ {
+			t.cdf = append(t.cdf, sum)
+			if sum >= 1-1e-16 || k > kMax {
+				break
+			}
+			pk *= lam / float64(k)
+			sum += pk
 		}
-		pk *= lam / float64(k)
-		sum += pk
+	} else {
+		t.off = max(0, int(lam-float64(40*math.Sqrt(lam))-50))
+		ll, sum := math.Log(lam), 0.0
+		for k := t.off; k <= kMax; k++ {
+			lg, _ := math.Lgamma(float64(k + 1))
+			sum += math.Exp(float64(float64(k)*ll) - lam - lg)
+			t.cdf = append(t.cdf, sum)
+			if sum >= 1-1e-16 {
+				break
+			}
+		}
 	}
-	cdf[len(cdf)-1] = 1
-	return cdf
+	t.cdf[len(t.cdf)-1] = 1
+	return t
 }
 
 // source is the state of a spike-source population.
@@ -192,7 +224,7 @@ type genSpike struct {
 	id   int32
 }
 
-func (n *Net) newSource(s *Spec, p *pop) *source {
+func (n *Net) newSource(s *Spec, p *pop) (*source, error) {
 	src := &source{dt: s.DtMs}
 	ps := s.Populations[p.idx]
 	if p.np.Model == Generator {
@@ -211,7 +243,7 @@ func (n *Net) newSource(s *Spec, p *pop) *source {
 			return cmp.Compare(a.id, b.id)
 		})
 		src.gen = slices.Compact(src.gen)
-		return src
+		return src, nil
 	}
 	src.poisson = true
 	src.base = p.np.RateHz
@@ -222,7 +254,11 @@ func (n *Net) newSource(s *Spec, p *pop) *source {
 		if in.Target != p.name {
 			continue
 		}
-		ri := rateIn{ids: n.members(p.idx, in.Group, in.Fraction, in.Name)}
+		ids, err := n.members(p.idx, in.Group, in.Fraction, in.Name, fmt.Sprintf("rate[%d]", i))
+		if err != nil {
+			return nil, err
+		}
+		ri := rateIn{ids: ids}
 		ri.sched = newSchedule(in.Schedule, s.DtMs, -1, func(r float64) int {
 			ri.rates = append(ri.rates, r)
 			return len(ri.rates) - 1
@@ -235,7 +271,7 @@ func (n *Net) newSource(s *Spec, p *pop) *source {
 	}
 	src.rate = make([]float64, p.n)
 	src.order = make([]int32, p.n)
-	return src
+	return src, nil
 }
 
 // emit appends the source's spikes of step s to out (ascending).

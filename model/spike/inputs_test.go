@@ -84,7 +84,7 @@ func TestPreResetV(t *testing.T) {
 		}
 		for m, i := range ids {
 			p11 := float32(math.Exp(-0.1 / 20))
-			want := float32(25) + (prev[i]-25)*p11
+			want := float32(25) + float32((prev[i]-25)*p11) // the conversion forbids an FMA, as in the engine
 			if vs[m] != want || vs[m] < 20 || net.V(0)[i] != 10 {
 				t.Fatalf("neuron %d: pre-reset V %v, want %v (≥ θ = 20), V after reset %v", i, vs[m], want, net.V(0)[i])
 			}
@@ -199,7 +199,10 @@ func TestRateSchedulesAndSubsets(t *testing.T) {
 	}
 	defer net.Close()
 	var cnt [2][3]float64 // S: [in group, before/after], ...
-	members := net.members(1, "tg", 0.5, "cue")
+	members, err := net.members(1, "tg", 0.5, "cue", "rate[0]")
+	if err != nil {
+		t.Fatal(err)
+	}
 	isMember := make([]bool, 1000)
 	for _, i := range members {
 		isMember[i] = true

@@ -199,7 +199,12 @@ func Build(s *Spec, o *Options) (*Net, error) {
 		n.pops = append(n.pops, p)
 	}
 	for i := range s.Groups {
-		n.groups = append(n.groups, buildGroup(s, i))
+		g := buildGroup(s, i)
+		if len(g.IDs) == 0 { // an empty selection must not read as "every neuron" downstream
+			return nil, fmt.Errorf("group[%d] (%q): selects no neuron of %q (fraction %g); raise the fraction or list ids",
+				i, g.Name, s.Groups[i].Population, s.Groups[i].Fraction)
+		}
+		n.groups = append(n.groups, g)
 	}
 	maxDelay := 0
 	for i := range s.Projections {
@@ -380,8 +385,17 @@ func buildGroup(s *Spec, i int) GroupInfo {
 
 // members returns the ids of target's neurons chosen by a group and a
 // fraction (nil: every neuron). The fraction is drawn from
-// rng.New(seed, rng.Stimulus, nameKey(name)).
-func (n *Net) members(target int, group string, frac float64, name string) []int32 {
+// rng.New(seed, rng.Stimulus, nameKey(name)). A selection that draws no
+// neuron is an error naming key, never nil (which would mean every neuron).
+func (n *Net) members(target int, group string, frac float64, name, key string) ([]int32, error) {
+	ids := n.selectMembers(target, group, frac, name)
+	if ids != nil && len(ids) == 0 {
+		return nil, fmt.Errorf("%s (%q): selects no neuron of %q (group %q, fraction %g)", key, name, n.pops[target].name, group, frac)
+	}
+	return ids, nil
+}
+
+func (n *Net) selectMembers(target int, group string, frac float64, name string) []int32 {
 	var ids []int32
 	if group != "" {
 		for _, g := range n.groups {
@@ -415,7 +429,11 @@ func (n *Net) attachInputs(s *Spec) error {
 	for i := range s.Poisson {
 		in := &s.Poisson[i]
 		t := s.PopIndex(in.Target)
-		d := newPoissonDrive(in, n.members(t, in.Group, in.Fraction, in.DisplayName()), pops[t], dt, s.Seed)
+		ids, err := n.members(t, in.Group, in.Fraction, in.DisplayName(), fmt.Sprintf("poisson[%d]", i))
+		if err != nil {
+			return err
+		}
+		d := newPoissonDrive(in, ids, pops[t], dt, s.Seed)
 		if d != nil {
 			pops[t].drives = append(pops[t].drives, d)
 		}
@@ -426,7 +444,7 @@ func (n *Net) attachInputs(s *Spec) error {
 		if in.SigmaMV > 0 {
 			v := float64(p.noiseSD)
 			tau := p.np.TauMMs
-			v = v*v + in.SigmaMV*in.SigmaMV*(1-math.Exp(-2*dt/tau))/2
+			v = float64(v*v) + in.SigmaMV*in.SigmaMV*(1-math.Exp(-2*dt/tau))/2
 			p.noiseSD = float32(math.Sqrt(v))
 			p.bridgeVar += in.SigmaMV * in.SigmaMV * dt / tau
 			p.bridge = p.bridge || in.Bridge
@@ -442,7 +460,7 @@ func (n *Net) attachInputs(s *Spec) error {
 		case CurrentOU:
 			d := math.Exp(-dt / c.TauMs)
 			p.ou = make([]float32, p.n)
-			p.ouMu, p.ouDec, p.ouSD = float32(c.AmpMV), float32(d), float32(c.SigmaMV*math.Sqrt(1-d*d))
+			p.ouMu, p.ouDec, p.ouSD = float32(c.AmpMV), float32(d), float32(c.SigmaMV*math.Sqrt(1-float64(d*d)))
 		}
 	}
 	for _, st := range s.SpikeTrains {
@@ -453,7 +471,7 @@ func (n *Net) attachInputs(s *Spec) error {
 			w = -w
 		}
 		for k, t := range st.TimesMs {
-			p.ev = append(p.ev, event{step: int64(math.Floor(t / dt)), id: st.IDs[k], inh: inh, w: w})
+			p.ev = append(p.ev, event{step: trainStep(t, dt), id: st.IDs[k], inh: inh, w: w})
 		}
 	}
 	for _, p := range pops {
@@ -471,10 +489,26 @@ func (n *Net) attachInputs(s *Spec) error {
 			}
 		}
 		if p.np.Model.IsSource() {
-			p.src = n.newSource(s, p)
+			src, err := n.newSource(s, p)
+			if err != nil {
+				return err
+			}
+			p.src = src
 		}
 	}
 	return nil
+}
+
+// trainStep is the step ⌊t/dt⌋ of a spike-train event at t ms, with times
+// within 1e-6 steps of a step boundary taken as on it (0.6/0.1 is
+// 5.999999999999999 in float64, and must land in step 6 as 1.0/0.1 lands
+// in step 10).
+func trainStep(t, dt float64) int64 {
+	x := t / dt
+	if r := math.Round(x); math.Abs(x-r) <= 1e-6 {
+		return int64(r)
+	}
+	return int64(math.Floor(x))
 }
 
 func (p *pop) initState(seed uint64, in InitSpec) {
@@ -485,14 +519,14 @@ func (p *pop) initState(seed uint64, in InitSpec) {
 		r := rng.New(seed, rng.InitState, p.key, uint64(i))
 		v := p.np.ELMV
 		if in.VHiMV > in.VLoMV {
-			v = in.VLoMV + (in.VHiMV-in.VLoMV)*r.Float64()
+			v = in.VLoMV + float64((in.VHiMV-in.VLoMV)*r.Float64())
 		} else if in.VLoMV != 0 || in.VHiMV != 0 {
 			v = in.VLoMV
 		}
 		p.v[i] = float32(v)
 		if p.ge != nil {
-			p.ge[i] = float32(in.GEMean + in.GESD*r.NormFloat64())
-			p.gi[i] = float32(in.GIMean + in.GISD*r.NormFloat64())
+			p.ge[i] = float32(in.GEMean + float64(in.GESD*r.NormFloat64()))
+			p.gi[i] = float32(in.GIMean + float64(in.GISD*r.NormFloat64()))
 		}
 		if p.ou != nil {
 			p.ou[i] = p.ouMu
@@ -674,8 +708,8 @@ func sort32Search(colPtr []int64, q int64) int {
 	return lo
 }
 
-// cloneSpec returns a deep copy of s (slices copied), so a Net is immune to
-// later edits of the caller's spec.
+// cloneSpec returns a deep copy of s (slices and parameter tables copied),
+// so a Net is immune to later edits of the caller's spec.
 func cloneSpec(s *Spec) *Spec {
 	c := *s
 	c.Populations = slices.Clone(s.Populations)
@@ -693,8 +727,7 @@ func cloneSpec(s *Spec) *Spec {
 	for i := range c.Projections {
 		rs := slices.Clone(c.Projections[i].Plasticity)
 		for k := range rs {
-			rs[k] = rs[k].Resolved()
-			rs[k].Active = slices.Clone(rs[k].Active)
+			rs[k] = rs[k].clone().Resolved()
 		}
 		c.Projections[i].Plasticity = rs
 	}

@@ -3,6 +3,7 @@ package spike
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -215,7 +216,7 @@ type HomeostasisParams struct {
 	Lambda float64 `toml:"lambda"`
 	// RateHz is the target rate r* in Hz (> 0).
 	RateHz float64 `toml:"rate_hz"`
-	// PeriodMs is the update period T in ms (≥ dt).
+	// PeriodMs is the update period T in ms (≥ dt; rounded to whole steps).
 	PeriodMs float64 `toml:"period_ms"`
 	// NoiseSD is the SD of the optional per-synapse noise ξ (weight units, ≥ 0).
 	NoiseSD float64 `toml:"noise_sd"`
@@ -235,7 +236,7 @@ type ScalingParams struct {
 	Lambda float64 `toml:"lambda"`
 	// RateHz is the target rate r* in Hz (> 0).
 	RateHz float64 `toml:"rate_hz"`
-	// PeriodMs is the update period in ms (≥ dt).
+	// PeriodMs is the update period in ms (≥ dt; rounded to whole steps).
 	PeriodMs float64 `toml:"period_ms"`
 }
 
@@ -260,6 +261,34 @@ func (r *RuleSpec) tables() (set []string) {
 
 // Resolved returns a copy of r with the chosen rule's parameter table
 // filled with its defaults when absent.
+// periodMs returns the period of a periodic rule and its table's key (0: none).
+func (r RuleSpec) periodMs() (float64, string) {
+	switch {
+	case r.Rule == RuleHomeostasis && r.Homeostasis != nil:
+		return r.Homeostasis.PeriodMs, "homeostasis"
+	case r.Rule == RuleScaling && r.Scaling != nil:
+		return r.Scaling.PeriodMs, "scaling"
+	}
+	return 0, ""
+}
+
+// clone returns r with its own copies of the parameter tables and windows
+// (a Net must not share them with the caller's spec).
+func (r RuleSpec) clone() RuleSpec {
+	r.Pair, r.Gutig, r.VanRossum, r.Triplet = clonePtr(r.Pair), clonePtr(r.Gutig), clonePtr(r.VanRossum), clonePtr(r.Triplet)
+	r.ISTDP, r.Homeostasis, r.Scaling = clonePtr(r.ISTDP), clonePtr(r.Homeostasis), clonePtr(r.Scaling)
+	r.Active = slices.Clone(r.Active)
+	return r
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
+}
+
 func (r RuleSpec) Resolved() RuleSpec {
 	switch r.Rule {
 	case RulePair:

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/engramsim/engram/rng"
 )
 
 // poissonPairSpec is n independent synapses, each from its own Poisson
@@ -309,8 +312,9 @@ func plasticNet(ee []RuleSpec, seed uint64) Spec {
 			{Pre: "E", Post: "E", Rule: RuleBernoulli, P: 0.3, Weight: WeightSpec{Dist: WeightNormal, Mean: 0.5, SD: 0.1, Scale: 1}, DelayMs: 0.3,
 				DendriticDelayMs: 0.1, Plasticity: ee},
 			{Pre: "E", Post: "I", Rule: RuleBernoulli, P: 0.3, Weight: WeightSpec{Dist: WeightConstant, Mean: 0.5, Scale: 1}, DelayMs: 0.1},
+			// all-dendritic delay (NEST's convention): presynaptic spikes reach the synapse in their own step
 			{Pre: "I", Post: "E", Rule: RuleBernoulli, P: 0.5, Weight: WeightSpec{Dist: WeightNormal, Mean: 1, SD: 0.2, Scale: 1}, DelayMs: 0.2,
-				Plasticity: []RuleSpec{{Rule: RuleISTDP, WMax: 3, ISTDP: &ISTDPParams{Eta: 0.05, TauMs: 20, Rho0Hz: 5}}}},
+				DendriticDelayMs: 0.2, Plasticity: []RuleSpec{{Rule: RuleISTDP, WMax: 3, ISTDP: &ISTDPParams{Eta: 0.05, TauMs: 20, Rho0Hz: 5}}}},
 		},
 		Poisson: []PoissonSpec{
 			{Name: "drive E", Target: "E", NSources: 100, RateHz: 40, Weight: 1.2, Sign: "exc"},
@@ -344,6 +348,8 @@ func allRules() map[string][]RuleSpec {
 			{Rule: RuleHomeostasis, WMax: 1, Homeostasis: &HomeostasisParams{Lambda: 0.002, RateHz: 10, PeriodMs: 50}},
 		},
 		"scaling": {{Rule: RuleScaling, WMax: 1, Scaling: &ScalingParams{Lambda: 0.005, RateHz: 10, PeriodMs: 50}}},
+		// noisy homeostasis with a period that does not divide the checkpoint step
+		"homeostasis-noise": {{Rule: RuleHomeostasis, WMax: 1, Homeostasis: &HomeostasisParams{Lambda: 0.002, RateHz: 10, PeriodMs: 37, NoiseSD: 0.002}}},
 	}
 }
 
@@ -440,6 +446,7 @@ func naiveRef(t *testing.T, s *Spec, pi int, w0 map[[2]int32]float64, spikes [][
 		counts[r] = make([]int, nPost)
 	}
 	si := 0
+	noise := make([][]*rand.Rand, len(ps.Plasticity))
 	for a := int64(0); a < steps; a++ {
 		var pre, post []int
 		for j := range preEv {
@@ -567,6 +574,12 @@ func naiveRef(t *testing.T, s *Spec, pi int, w0 map[[2]int32]float64, spikes [][
 		}
 		// periodic phase (after all rules' event updates)
 		for r, rs := range ps.Plasticity {
+			if rs.Rule == RuleHomeostasis && rs.Homeostasis.NoiseSD > 0 && noise[r] == nil {
+				noise[r] = make([]*rand.Rand, nPost) // per post neuron, keyed by projection and rule name
+				for i := range noise[r] {
+					noise[r][i] = rand.New(rng.Source(s.Seed, rng.Plastic, rng.NameKey(ps.DisplayName()), rng.NameKey(rs.Rule), uint64(i)))
+				}
+			}
 			rs = rs.Resolved()
 			clip := func(w float64) float64 { return math.Min(math.Max(w, rs.WMin), rs.WMax) }
 			var per int64
@@ -594,7 +607,11 @@ func naiveRef(t *testing.T, s *Spec, pi int, w0 map[[2]int32]float64, spikes [][
 					}
 					if rs.Rule == RuleHomeostasis {
 						h := rs.Homeostasis
-						W[j][i] = clip(W[j][i] + h.Lambda*(h.RateHz*float64(per)*dt/1000-n))
+						w := W[j][i] + h.Lambda*(h.RateHz*float64(per)*dt/1000-n)
+						if h.NoiseSD > 0 {
+							w += h.NoiseSD * noise[r][i].NormFloat64()
+						}
+						W[j][i] = clip(w)
 					} else {
 						c := rs.Scaling
 						W[j][i] = clip(W[j][i] * (1 + c.Lambda*(c.RateHz-n*1000/(float64(per)*dt))))
@@ -692,7 +709,10 @@ func TestNaiveReference(t *testing.T) {
 // TestPlasticWorkersAndResume: with plasticity on, 1 and 2 workers give
 // bit-identical spikes and weights, and a run resumed from a checkpoint
 // (into a network with the other worker count) is bit-identical to an
-// uninterrupted one.
+// uninterrupted one. The checkpoint step 5237 is after the first trace
+// rescale of τ = 1 ms (500 τ = step 5000) and inside a period of the
+// homeostasis and scaling rules, so that the trace bases and the spike
+// counters must be restored.
 func TestPlasticWorkersAndResume(t *testing.T) {
 	for name, ee := range allRules() {
 		s := plasticNet(ee, 5)
@@ -704,19 +724,20 @@ func TestPlasticWorkersAndResume(t *testing.T) {
 				t.Fatal(err)
 			}
 			rec := recordAll(net)
-			if err := net.Run(8000, nil); err != nil {
+			if err := net.Run(10000, nil); err != nil {
 				t.Fatal(err)
 			}
-			ws[w-1] = slices.Clone(net.Projections()[0].W)
+			ws[w-1] = allW(net)
 			sp[w-1] = *rec
 			net.Close()
 		}
 		if !slices.Equal(sp[0], sp[1]) || !bitsEqual(ws[0], ws[1]) {
 			t.Fatalf("%s: 1 and 2 workers differ", name)
 		}
-		// resume: 4000 steps, checkpoint, 4000 more in a fresh 2-worker net
+		// resume: 5237 steps, checkpoint, 4763 more in a fresh 2-worker net
+		const at = 5237
 		a, _ := Build(&s, &Options{Workers: 1})
-		_ = a.Run(4000, nil)
+		_ = a.Run(at, nil)
 		var buf bytes.Buffer
 		if err := a.Save(&buf); err != nil {
 			t.Fatal(err)
@@ -727,21 +748,28 @@ func TestPlasticWorkersAndResume(t *testing.T) {
 			t.Fatal(err)
 		}
 		rec := recordAll(b)
-		_ = b.Run(4000, nil)
+		_ = b.Run(10000-at, nil)
 		var tail [][3]int64
 		for _, x := range sp[0] {
-			if x[0] >= 4000 {
+			if x[0] >= at {
 				tail = append(tail, x)
 			}
 		}
-		if !slices.Equal(tail, *rec) || !bitsEqual(ws[0], b.Projections()[0].W) || !bitsEqual(s2w(b), s2w(b)) {
+		if !slices.Equal(tail, *rec) || !bitsEqual(ws[0], allW(b)) {
 			t.Fatalf("%s: resumed run differs (%d vs %d spikes)", name, len(*rec), len(tail))
 		}
 		b.Close()
 	}
 }
 
-func s2w(n *Net) []float32 { return n.Projections()[2].W }
+// allW concatenates the weight arrays of every projection that has one.
+func allW(n *Net) []float32 {
+	var w []float32
+	for _, pr := range n.Projections() {
+		w = append(w, pr.W...)
+	}
+	return w
+}
 
 func bitsEqual(a, b []float32) bool {
 	if len(a) != len(b) {
@@ -821,7 +849,10 @@ func TestPlasticityBadInput(t *testing.T) {
 		{func(s *Spec) { s.Projections[0].Plasticity[0].Rule = "hebb" }, "plasticity[0].rule = \"hebb\" must be one of"},
 		{func(s *Spec) { s.Projections[0].Plasticity[0].Triplet = &TripletParams{} }, "plasticity[0].triplet: parameters of rule \"triplet\" given for a \"pair\" rule"},
 		{func(s *Spec) { s.Projections[0].Plasticity[0].Active = [][2]float64{{500, 100}} }, "plasticity[0].active[0] = [500, 100]"},
-		{func(s *Spec) { s.Projections[0].DendriticDelayMs = 0.3 }, "dendritic_delay_ms = 0.3 must be in [0, delay_ms = 0.3)"},
+		{func(s *Spec) { s.Projections[0].DendriticDelayMs = 0.4 }, "dendritic_delay_ms = 0.4 must be in [0, delay_ms = 0.3]"},
+		{func(s *Spec) {
+			s.Projections[0].Plasticity = []RuleSpec{{Rule: RuleHomeostasis, WMax: 1, Homeostasis: &HomeostasisParams{Lambda: 1, RateHz: 1, PeriodMs: 0.04}}}
+		}, "plasticity[0].homeostasis.period_ms = 0.04 is shorter than one step"},
 		{func(s *Spec) {
 			s.Projections[0].Plasticity = []RuleSpec{{Rule: RuleTriplet, WMax: 1, Triplet: &TripletParams{A3Plus: 1, A2Minus: 1, TauPlusMs: 1, TauXMs: 1, TauMinusMs: 1, TauYMs: 1, TauHomMs: 10, KappaHz: 3}}}
 		}, "triplet.a2_minus = 1: with tau_hom_ms > 0"},
@@ -958,5 +989,62 @@ func TestISTDPFixedPoint(t *testing.T) {
 		t.Errorf("Vogels network: E rate %.3f Hz over 30–40 s, Brian2 %.2f Hz (± 5 %%)", r, brian2)
 	} else {
 		t.Logf("Vogels network: E rate %.3f Hz over 30–40 s (Brian2 %.2f Hz, ρ0 = 3 Hz)", r, brian2)
+	}
+}
+
+// TestSlidingThresholdPoissonLimit: the Zenke et al. 2013 triplet rule with
+// its homeostatic sliding threshold A2−(ν̄) = A3+τ+τ_y ν̄²/(τ−κ) under
+// independent Poisson pre/post trains. The threshold's rate estimate ν̄ =
+// x_h/τ_hom starts at κ (the trace's initial value κτ_hom) and relaxes to
+// ν_post: ν̄(t) = ν_post + (κ − ν_post)e^{−t/τ_hom}. The Poisson limit of
+// the drift is
+//
+//	D(t) = ν_pre ν_post A3+τ+τ_y ν_post − ν_pre ν_post τ− C·E[o1 ν̄²]/(ν_post τ−),
+//	E[o1 ν̄²] = ν_post τ−[ν̄(t)² + ν_post/(2τ_hom)(1 − e^{−2t/τ_hom}) + 2ν̄(t)/(τ− + τ_hom)],
+//
+// C = A3+τ+τ_y/(τ−κ): the last two terms are the variance of ν̄ (shot
+// noise of a trace with τ_hom) and its covariance with o1 (the spikes
+// that make o1 positive also raise ν̄), a few % of ν̄² at τ_hom = 20 s.
+// Cases: ν_post = κ (the threshold sits at the rate; only the fluctuation
+// terms remain) and ν_post = 2κ (ν̄ tracks the rate during the run). The
+// measured drift over 1000 synapses × 20 s matches ∫D dt within 4 SE.
+func TestSlidingThresholdPoissonLimit(t *testing.T) {
+	durMs := 20000.0
+	if testing.Short() {
+		durMs = 4000
+	}
+	const tauHom = 20000.0 // ms
+	for _, post := range []float64{3, 6} {
+		p := ZenkeTripletParams(1, tauHom)
+		r := RuleSpec{Rule: RuleTriplet, WMax: 100, Triplet: &p}
+		s := poissonPairSpec(1000, 10, post, "exc", r, 50, 11)
+		ms := 1e-3
+		tp, tm, ty, th, kap := p.TauPlusMs*ms, p.TauMinusMs*ms, p.TauYMs*ms, tauHom*ms, p.KappaHz
+		c := p.A3Plus * tp * ty / (tm * kap)
+		D := func(ts float64) float64 { // t in s since the start of the run
+			nb := post + (kap-post)*math.Exp(-ts/th)
+			e := nb*nb + post/(2*th)*(1-math.Exp(-2*ts/th)) + 2*nb/(tm+th)
+			return 10*post*p.A3Plus*tp*ty*post - 10*post*tm*c*e
+		}
+		// warm-up 1 s (driftPerS), then ∫ D over [1, 1 + T] s by Simpson's rule
+		T := durMs / 1000
+		theory, n := 0.0, 2000
+		for k := 0; k <= n; k++ {
+			f := D(1 + T*float64(k)/float64(n))
+			switch {
+			case k == 0 || k == n:
+			case k%2 == 1:
+				f *= 4
+			default:
+				f *= 2
+			}
+			theory += f
+		}
+		theory *= T / float64(n) / 3 / T
+		m, se, _ := driftPerS(t, s, durMs, func(float64) float64 { return 0 })
+		t.Logf("ν_post %g Hz: drift %.4e ± %.1e /s, Poisson limit %.4e (%+.2f SE)", post, m, se, theory, (m-theory)/se)
+		if math.Abs(m-theory) > 4*se {
+			t.Errorf("ν_post %g Hz: drift %.4e ± %.1e, Poisson limit %.4e: off by %.1f SE", post, m, se, theory, math.Abs(m-theory)/se)
+		}
 	}
 }

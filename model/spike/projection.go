@@ -243,7 +243,7 @@ func buildProjection(s *Spec, i int, pops []*pop, workers int) (*Projection, err
 	pr.ColPtr, pr.PostIdx = c.RowPtr, c.Pre
 	ws := ps.Weight
 	if ws.Dist == WeightConstant && len(ps.Plasticity) == 0 {
-		pr.WConst = float32(ws.Scale * ws.Mean)
+		pr.WConst = float32(ws.ScaleFactor() * ws.Mean)
 	} else {
 		pr.W = make([]float32, len(pr.PostIdx))
 		if len(ps.Plasticity) > 0 {
@@ -257,7 +257,7 @@ func buildProjection(s *Spec, i int, pops []*pop, workers int) (*Projection, err
 				}
 				src := rng.New(s.Seed, rng.Weights, pk, uint64(j))
 				for q := a; q < b; q++ {
-					pr.W[q] = float32(ws.Scale * drawMagnitude(ws, src))
+					pr.W[q] = float32(ws.ScaleFactor() * drawMagnitude(ws, src))
 				}
 			}
 		})
@@ -276,13 +276,13 @@ func drawMagnitude(w WeightSpec, r *rand.Rand) float64 {
 	switch w.Dist {
 	case WeightNormal:
 		for it := 0; it < 1000; it++ {
-			if x := w.Mean + w.SD*r.NormFloat64(); x >= 0 {
+			if x := w.Mean + float64(w.SD*r.NormFloat64()); x >= 0 {
 				return x
 			}
 		}
 		return 0
 	case WeightLognormal:
-		return math.Exp(w.LogMu + w.LogSigma*r.NormFloat64())
+		return math.Exp(w.LogMu + float64(w.LogSigma*r.NormFloat64()))
 	}
 	return w.Mean
 }

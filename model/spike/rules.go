@@ -22,10 +22,18 @@ type rule interface {
 	// postsynaptic spikes (c.post) to the synapses onto [lo, hi); split is
 	// true when [lo, hi) is not the whole postsynaptic population.
 	events(c *plastCtx, lo, hi int32, split bool)
-	// periodSteps is the period of periodic in steps (0: none).
+	// observes reports a rule whose events only observe (count spikes):
+	// the engine calls its events in every step, active or not, so that a
+	// period's count is the whole period's even when a window opens
+	// mid-period.
+	observes() bool
+	// periodSteps is the period of periodic in steps (0: none); periods
+	// end at t = m·period.
 	periodSteps() int64
-	// periodic runs the rule's periodic operator on [lo, hi).
-	periodic(c *plastCtx, lo, hi int32)
+	// periodic runs the rule's periodic operator on [lo, hi) at the end of
+	// every period; apply is false when the rule is inactive at that time
+	// (the operator then only resets what it counts).
+	periodic(c *plastCtx, lo, hi int32, apply bool)
 	// state returns the rule's dynamic state for checkpoints (counters
 	// and random streams; may be empty) and restore loads it.
 	state() ruleState
@@ -72,14 +80,15 @@ type ruleBase struct {
 	wl, wh float64
 }
 
-func (b *ruleBase) spec() *RuleSpec                    { return b.rs }
-func (b *ruleBase) periodSteps() int64                 { return 0 }
-func (b *ruleBase) periodic(*plastCtx, int32, int32)   {}
-func (b *ruleBase) state() ruleState                   { return ruleState{} }
-func (b *ruleBase) restore(s ruleState) error          { return nil }
-func newBase(rs *RuleSpec) ruleBase                    { return ruleBase{rs: rs, wl: rs.WMin, wh: rs.WMax} }
-func (b *ruleBase) clip(w float64) float32             { return float32(clampW(w, b.wl, b.wh)) }
-func (b *ruleBase) describeBounds() (float64, float64) { return b.wl, b.wh }
+func (b *ruleBase) spec() *RuleSpec                        { return b.rs }
+func (b *ruleBase) periodSteps() int64                     { return 0 }
+func (b *ruleBase) periodic(*plastCtx, int32, int32, bool) {}
+func (b *ruleBase) observes() bool                         { return false }
+func (b *ruleBase) state() ruleState                       { return ruleState{} }
+func (b *ruleBase) restore(s ruleState) error              { return nil }
+func newBase(rs *RuleSpec) ruleBase                        { return ruleBase{rs: rs, wl: rs.WMin, wh: rs.WMax} }
+func (b *ruleBase) clip(w float64) float32                 { return float32(clampW(w, b.wl, b.wh)) }
+func (b *ruleBase) describeBounds() (float64, float64)     { return b.wl, b.wh }
 
 // attachRules binds the plasticity rules of projection i to pr, creating
 // the traces they need. Presynaptic traces see spikes after the axonal
@@ -132,7 +141,7 @@ func (n *Net) attachRules(s *Spec, i int, pr *Projection) error {
 				h.pcg = make([]rand.PCG, post.n)
 				h.rnd = make([]rand.Rand, post.n)
 				for j := range h.pcg {
-					h.pcg[j] = *rng.Source(n.seed, rng.Plastic, pr.key, uint64(k), uint64(j))
+					h.pcg[j] = *rng.Source(n.seed, rng.Plastic, pr.key, nameKey(rs.Rule), uint64(j)) // keyed by the rule's name, not its position
 					h.rnd[j] = *rand.New(&h.pcg[j])
 				}
 			}
@@ -164,7 +173,7 @@ func (n *Net) attachRules(s *Spec, i int, pr *Projection) error {
 func rowAddGo(w []float32, pos, pre []int32, x []float64, c, lo, hi float64) {
 	pre = pre[:len(pos)]
 	for e, q := range pos {
-		w[q] = float32(clampW(float64(w[q])+x[pre[e]]*c, lo, hi))
+		w[q] = float32(clampW(float64(w[q])+float64(x[pre[e]]*c), lo, hi))
 	}
 }
 
@@ -182,7 +191,7 @@ func (r *pairRule) events(c *plastCtx, lo, hi int32, split bool) {
 	for _, j := range c.pre {
 		a, b := colSpan(pr, j, lo, hi, split)
 		for q := a; q < b; q++ {
-			W[q] = r.clip(float64(W[q]) - aM*y[post[q]])
+			W[q] = r.clip(float64(W[q]) - float64(aM*y[post[q]]))
 		}
 	}
 	for _, i := range postSpan(c.post, lo, hi, split) {
@@ -198,7 +207,11 @@ type gutigRule struct {
 	x, y           *trace
 }
 
+// pow returns u^μ for u clamped to [0, 1]: a weight stored as float32 can
+// exceed w_max by a rounding (w_max = 0.1 is float32 0.10000000149), and
+// (1 − u)^μ of a negative base is NaN for fractional μ.
 func (r *gutigRule) pow(u float64) float64 {
+	u = max(0, min(1, u))
 	switch r.mu {
 	case 0:
 		return 1
@@ -217,7 +230,7 @@ func (r *gutigRule) events(c *plastCtx, lo, hi int32, split bool) {
 		a, b := colSpan(pr, j, lo, hi, split)
 		for q := a; q < b; q++ {
 			u := float64(W[q]) / wm
-			u -= dep * r.pow(u) * y[post[q]]
+			u -= float64(dep * r.pow(u) * y[post[q]])
 			W[q] = r.clip(u * wm)
 		}
 	}
@@ -225,7 +238,7 @@ func (r *gutigRule) events(c *plastCtx, lo, hi int32, split bool) {
 		for e := pr.rowPtr[i]; e < pr.rowPtr[i+1]; e++ {
 			q := pr.rowPos[e]
 			u := float64(W[q]) / wm
-			u += pot * r.pow(1-u) * x[pr.rowPre[e]]
+			u += float64(pot * r.pow(1-u) * x[pr.rowPre[e]])
 			W[q] = r.clip(u * wm)
 		}
 	}
@@ -246,7 +259,7 @@ func (r *vanRossumRule) events(c *plastCtx, lo, hi int32, split bool) {
 		a, b := colSpan(pr, j, lo, hi, split)
 		for q := a; q < b; q++ {
 			w := float64(W[q])
-			W[q] = r.clip(w - cd*w*y[post[q]])
+			W[q] = r.clip(w - float64(cd*w*y[post[q]]))
 		}
 	}
 	for _, i := range postSpan(c.post, lo, hi, split) {
@@ -271,13 +284,16 @@ func (r *tripletRule) events(c *plastCtx, lo, hi int32, split bool) {
 	f1 := r.o1.f
 	if len(c.pre) > 0 {
 		var r2, hom []float64
-		var f2, cH float64
+		var f2, cH, fh float64
 		if r.r2 != nil {
 			r2, f2 = r.r2.x, r.a3m*r.r2.f
 		}
 		if r.hom != nil {
 			hom = r.hom.x
-			cH = f1 * r.homC * r.hom.f * r.hom.f // o1·A2−(i) = S_o1·F_o1·homC·(S_h·F_h)²
+			// o1·A2−(i) = S_o1·(F_o1·homC)·(S_h·F_h)²: the trace factors are
+			// never multiplied together (each can be as small as e^{−500},
+			// their product underflows to 0)
+			cH, fh = f1*r.homC, r.hom.f
 		}
 		for _, j := range c.pre {
 			a, b := colSpan(pr, j, lo, hi, split)
@@ -291,14 +307,14 @@ func (r *tripletRule) events(c *plastCtx, lo, hi int32, split bool) {
 			if hom == nil {
 				d := f1 * (r.a2m + d3)
 				for q := a; q < b; q++ {
-					W[q] = r.clip(float64(W[q]) - o1[post[q]]*d)
+					W[q] = r.clip(float64(W[q]) - float64(o1[post[q]]*d))
 				}
 			} else {
 				dd := f1 * d3
 				for q := a; q < b; q++ {
 					i := post[q]
-					h := hom[i]
-					W[q] = r.clip(float64(W[q]) - o1[i]*(cH*h*h+dd))
+					h := hom[i] * fh
+					W[q] = r.clip(float64(W[q]) - float64(o1[i]*(float64(float64(cH*h)*h)+dd)))
 				}
 			}
 		}
@@ -307,7 +323,7 @@ func (r *tripletRule) events(c *plastCtx, lo, hi int32, split bool) {
 		r1, o2 := r.r1.x, r.o2.x
 		fr, f3 := r.r1.f, r.a3p*r.o2.f
 		for _, i := range ps {
-			p := fr * (r.a2p + f3*o2[i])
+			p := fr * (r.a2p + float64(f3*o2[i]))
 			a, b := pr.rowPtr[i], pr.rowPtr[i+1]
 			rowAdd(W, pr.rowPos[a:b], pr.rowPre[a:b], r1, p, r.wl, r.wh)
 		}
@@ -328,7 +344,7 @@ func (r *istdpRule) events(c *plastCtx, lo, hi int32, split bool) {
 	for _, j := range c.pre {
 		a, b := colSpan(pr, j, lo, hi, split)
 		for q := a; q < b; q++ {
-			W[q] = r.clip(float64(W[q]) + (ey*y[post[q]] - ea))
+			W[q] = r.clip(float64(W[q]) + (float64(ey*y[post[q]]) - ea))
 		}
 	}
 	for _, i := range postSpan(c.post, lo, hi, split) {
@@ -356,7 +372,13 @@ func (r *homeoRule) events(c *plastCtx, lo, hi int32, split bool) {
 	}
 }
 
-func (r *homeoRule) periodic(c *plastCtx, lo, hi int32) {
+func (r *homeoRule) observes() bool { return true }
+
+func (r *homeoRule) periodic(c *plastCtx, lo, hi int32, apply bool) {
+	if !apply {
+		clear(r.cnt[lo:hi])
+		return
+	}
 	pr := c.pr
 	W := pr.W
 	for i := lo; i < hi; i++ {
@@ -366,7 +388,7 @@ func (r *homeoRule) periodic(c *plastCtx, lo, hi int32) {
 			q := pr.rowPos[e]
 			v := float64(W[q]) + d
 			if r.sd > 0 {
-				v += r.sd * r.rnd[i].NormFloat64()
+				v += float64(r.sd * r.rnd[i].NormFloat64())
 			}
 			W[q] = r.clip(v)
 		}
@@ -411,11 +433,17 @@ func (r *scalingRule) events(c *plastCtx, lo, hi int32, split bool) {
 	}
 }
 
-func (r *scalingRule) periodic(c *plastCtx, lo, hi int32) {
+func (r *scalingRule) observes() bool { return true }
+
+func (r *scalingRule) periodic(c *plastCtx, lo, hi int32, apply bool) {
+	if !apply {
+		clear(r.cnt[lo:hi])
+		return
+	}
 	pr := c.pr
 	W := pr.W
 	for i := lo; i < hi; i++ {
-		f := 1 + r.lam*(r.rate-float64(r.cnt[i])*r.perCount)
+		f := 1 + float64(r.lam*(r.rate-float64(float64(r.cnt[i])*r.perCount)))
 		r.cnt[i] = 0
 		for e := pr.rowPtr[i]; e < pr.rowPtr[i+1]; e++ {
 			q := pr.rowPos[e]

@@ -400,12 +400,17 @@ func (n *Net) buildSchedule() {
 			pc := n.newPlastCtx(n.projs[p.ref])
 			r := n.projs[p.ref].rules[p.rule]
 			per := r.periodSteps()
+			apply := false
 			e.par = func(k int) {
 				lo, hi := n.postRange(pc.pr, k)
-				r.periodic(pc, lo, hi)
+				r.periodic(pc, lo, hi, apply)
 			}
 			e.skip = func() bool {
-				return (n.step+1)%per != 0 || !activeAt(r.spec().Active, float64(n.step+1)*n.dt)
+				if (n.step+1)%per != 0 {
+					return true
+				}
+				apply = activeAt(r.spec().Active, float64(n.step+1)*n.dt)
+				return false
 			}
 		case kCheck:
 			e.ser = func(int64) error {

@@ -157,12 +157,12 @@ type ProjectionSpec struct {
 	// DelayMs is the transmission delay in ms from the presynaptic spike to
 	// its effect on the postsynaptic neuron (≥ dt; rounded to whole steps).
 	DelayMs float64 `toml:"delay_ms" unit:"ms"`
-	// DendriticDelayMs is the part of DelayMs that is dendritic (0 ≤ d <
+	// DendriticDelayMs is the part of DelayMs that is dendritic (0 ≤ d ≤
 	// delay_ms; rounded to steps): plasticity sees a presynaptic spike at
 	// the synapse delay − dendritic after it was emitted, and a
 	// postsynaptic spike dendritic after it was emitted. 0 (the default,
-	// as in Brian2 and Auryn) makes the whole delay axonal; NEST's STDP
-	// synapses treat the delay as dendritic.
+	// as in Brian2 and Auryn) makes the whole delay axonal; d = delay_ms is
+	// NEST's convention for its STDP synapses (all dendritic).
 	DendriticDelayMs float64 `toml:"dendritic_delay_ms"`
 	// Plasticity lists the rules acting on this projection's weights, in
 	// the order they are applied.
@@ -198,8 +198,17 @@ type WeightSpec struct {
 	LogMu float64 `toml:"log_mu"`
 	// LogSigma is the lognormal σ of log|w| (MacLean: 0.51; ≥ 0).
 	LogSigma float64 `toml:"log_sigma"`
-	// Scale multiplies every drawn magnitude (default 1; e.g. 1/√K scaling).
+	// Scale multiplies every drawn magnitude (0 or unset: 1; e.g. 1/√K
+	// scaling). To silence a projection set mean = 0 or remove it.
 	Scale float64 `toml:"scale"`
+}
+
+// ScaleFactor is the factor Scale stands for: Scale, or 1 when it is 0 (unset).
+func (w WeightSpec) ScaleFactor() float64 {
+	if w.Scale == 0 {
+		return 1
+	}
+	return w.Scale
 }
 
 // Segment is a time interval [StartMs, StopMs) with a rate.
@@ -450,12 +459,15 @@ func (s *Spec) Validate() error {
 			return fmt.Errorf("%s.delay_ms = %v exceeds %d steps", key, pr.DelayMs, MaxDelaySteps)
 		}
 		dd := math.Round(pr.DendriticDelayMs / s.DtMs)
-		if !finite(pr.DendriticDelayMs) || dd < 0 || dd >= d {
-			return fmt.Errorf("%s.dendritic_delay_ms = %v must be in [0, delay_ms = %v)", key, pr.DendriticDelayMs, pr.DelayMs)
+		if !finite(pr.DendriticDelayMs) || dd < 0 || dd > d {
+			return fmt.Errorf("%s.dendritic_delay_ms = %v must be in [0, delay_ms = %v]", key, pr.DendriticDelayMs, pr.DelayMs)
 		}
 		for k := range pr.Plasticity {
 			if err := pr.Plasticity[k].validate(fmt.Sprintf("%s.plasticity[%d]", key, k), pre, post); err != nil {
 				return err
+			}
+			if per, name := pr.Plasticity[k].Resolved().periodMs(); per > 0 && math.Round(per/s.DtMs) < 1 {
+				return fmt.Errorf("%s.plasticity[%d].%s.period_ms = %v is shorter than one step (dt = %v ms)", key, k, name, per, s.DtMs)
 			}
 		}
 	}
@@ -602,8 +614,10 @@ func (s *Spec) Validate() error {
 }
 
 // CheckTimes reports every time of the spec (schedule segments, plasticity
-// windows, step currents, spike trains, generator spikes) that starts at
-// or after endMs, the end of the run: such a schedule would never act.
+// windows, step currents) that starts at or after endMs, the end of the
+// run: such a schedule would never act. Spike times of spike trains and
+// generators after the end are allowed (a recorded train may be longer
+// than the run); they are not delivered.
 func (s *Spec) CheckTimes(endMs float64) error {
 	segs := func(key string, sg []Segment) error {
 		for k, x := range sg {
@@ -727,7 +741,7 @@ func (s *Spec) popNames() []string {
 
 func (w WeightSpec) validate(key string) error {
 	if !(w.Scale >= 0) || !finite(w.Scale) {
-		return fmt.Errorf("%s.scale = %v must be ≥ 0", key, w.Scale)
+		return fmt.Errorf("%s.scale = %v must be ≥ 0 (0 or unset: 1)", key, w.Scale)
 	}
 	switch w.Dist {
 	case WeightConstant:

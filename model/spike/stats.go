@@ -39,7 +39,7 @@ func CVISIs(s *Spikes, n int) []float64 {
 		if cnt[id] > 0 {
 			d := float64(t - last[id])
 			sum[id] += d
-			sum2[id] += d * d
+			sum2[id] += float64(d * d)
 		}
 		cnt[id]++
 		last[id] = t
@@ -52,7 +52,7 @@ func CVISIs(s *Spikes, n int) []float64 {
 			continue
 		}
 		mean := sum[i] / float64(m)
-		v := (sum2[i] - float64(m)*mean*mean) / float64(m-1)
+		v := (sum2[i] - float64(float64(m)*mean*mean)) / float64(m-1)
 		cv[i] = math.Sqrt(math.Max(v, 0)) / mean
 	}
 	return cv
@@ -92,7 +92,7 @@ func FanoFactor(s *Spikes, n int, fromStep, toStep, binSteps int64) float64 {
 			continue
 		}
 		for _, x := range c {
-			v += (x - m) * (x - m)
+			v += float64((x - m) * (x - m))
 		}
 		v /= float64(nb - 1)
 		sum += v / m
@@ -129,7 +129,7 @@ func CV(x []float64) float64 {
 	}
 	m /= float64(len(x))
 	for _, a := range x {
-		v += (a - m) * (a - m)
+		v += float64((a - m) * (a - m))
 	}
 	v /= float64(len(x))
 	if m == 0 {
@@ -157,12 +157,12 @@ func (s *Synchrony) Add(v []float32) {
 	for i, x := range v {
 		f := float64(x)
 		s.sum[i] += f
-		s.sum2[i] += f * f
+		s.sum2[i] += float64(f * f)
 		m += f
 	}
 	m /= float64(len(v))
 	s.mSum += m
-	s.mSum2 += m * m
+	s.mSum2 += float64(m * m)
 	s.n++
 }
 
@@ -172,11 +172,11 @@ func (s *Synchrony) Chi() float64 {
 		return math.NaN()
 	}
 	T := float64(s.n)
-	varMean := s.mSum2/T - (s.mSum/T)*(s.mSum/T)
+	varMean := s.mSum2/T - float64((s.mSum/T)*(s.mSum/T))
 	var vi float64
 	for i := range s.sum {
 		m := s.sum[i] / T
-		vi += s.sum2[i]/T - m*m
+		vi += s.sum2[i]/T - float64(m*m)
 	}
 	vi /= float64(len(s.sum))
 	if vi <= 0 {

@@ -256,7 +256,7 @@ func (n *Net) preparePlasticity(c *plastCtx) bool {
 	t := float64(n.step+1) * n.dt
 	any := false
 	for r, ru := range pr.rules {
-		c.active[r] = activeAt(ru.spec().Active, t)
+		c.active[r] = activeAt(ru.spec().Active, t) || ru.observes()
 		any = any || c.active[r]
 	}
 	return any && (len(c.pre) > 0 || len(c.post) > 0)
@@ -365,9 +365,9 @@ func expRun(i int, v, ge, gi, re, ri []float32, c *expK) (int, float32) {
 	vinf, vth, p11, pE, pI, decE, decI := c.vinf, c.vth, c.p11, c.pE, c.pI, c.decE, c.decI
 	for j := range v {
 		e, g := ge[j], gi[j]
-		vi := vinf + (v[j]-vinf)*p11 + e*pE + g*pI
-		ge[j] = e*decE + re[j]
-		gi[j] = g*decI + ri[j]
+		vi := vinf + float32((v[j]-vinf)*p11) + float32(e*pE) + float32(g*pI)
+		ge[j] = float32(e*decE) + re[j]
+		gi[j] = float32(g*decI) + ri[j]
 		if vi >= vth {
 			return i + j, vi
 		}
@@ -418,7 +418,7 @@ func (p *pop) clampRefractory(lst []int32, v []float32, ref []int32, lo int, spi
 // dt/τ_m = 0.005) uses cobaBig.
 func cobaStep(v, x, y float32) float32 {
 	if x < 0.5 {
-		return v + (y-x*v)/(1+x*(0.5+x*(1.0/12)))
+		return v + (y-float32(x*v))/(1+float32(x*(0.5+float32(x*(1.0/12)))))
 	}
 	return cobaBig(v, x, y)
 }
@@ -430,7 +430,7 @@ func cobaStep(v, x, y float32) float32 {
 //go:noinline
 func cobaBig(v, x, y float32) float32 {
 	vinf := y / x
-	return vinf + (v-vinf)*expNegFast(x)
+	return vinf + float32((v-vinf)*expNegFast(x))
 }
 
 // cobaCoefs returns the per-step constants of cobaCoef: with a = dt/τ_m and
@@ -463,7 +463,7 @@ func (p *pop) nmdaCoefs(cE float32) (cEa, cN, kEa, kN float32) {
 // e, g and drive b = (dt/τ_m)·(E_L + I): x = a + e·cE + g·cI and
 // y = b + e·kE + g·kI.
 func cobaCoef(e, g, a, cE, cI, b, kE, kI float32) (x, y float32) {
-	return a + e*cE + g*cI, b + e*kE + g*kI
+	return a + float32(e*cE) + float32(g*cI), b + float32(e*kE) + float32(g*kI)
 }
 
 // flushTiny sets |x| < 1e-20 to zero in the synaptic and adaptation state
@@ -496,7 +496,7 @@ func expNegFast(x float32) float32 {
 	}
 	k := int32(t - 0.5)
 	f := (t - float32(k)) * 0.6931471805599453
-	p := 1 + f*(1+f*(0.5+f*(1.0/6+f*(1.0/24+f*(1.0/120+f*(1.0/720))))))
+	p := 1 + float32(f*(1+float32(f*(0.5+float32(f*(1.0/6+float32(f*(1.0/24+float32(f*(1.0/120+float32(f*(1.0/720))))))))))))
 	return p * math.Float32frombits(uint32(k+127)<<23)
 }
 
@@ -639,21 +639,21 @@ func cobaRunN(i int, v, ge, gi, gn, th, re, ri []float32, c *cobaNK) int {
 	half, twelfth, one, vth := c.half, c.twelfth, c.one, c.vth
 	for j := range v {
 		e, nm, g := ge[j], gn[j], gi[j]
-		x := a + e*cEa + nm*cN + g*cI
-		y := b + g*kI
+		x := a + float32(e*cEa) + float32(nm*cN) + float32(g*cI)
+		y := b + float32(g*kI)
 		if x >= half {
 			return i + j
 		}
 		vi := v[j]
-		vi += (y - x*vi) / (one + x*(half+x*twelfth))
+		vi += (y - float32(x*vi)) / (one + float32(x*(half+float32(x*twelfth))))
 		t := th[j] * c.decTh
 		if vi >= vth+t {
 			return i + j
 		}
 		v[j], th[j] = vi, t
-		gn[j] = nm + (e-nm)*c.mulN
-		ge[j] = e*c.decE + re[j]
-		gi[j] = g*c.decI + ri[j]
+		gn[j] = nm + float32((e-nm)*c.mulN)
+		ge[j] = float32(e*c.decE) + re[j]
+		gi[j] = float32(g*c.decI) + ri[j]
 	}
 	return i + n
 }
@@ -663,12 +663,12 @@ func cobaRunN(i int, v, ge, gi, gn, th, re, ri []float32, c *cobaNK) int {
 // threshold, and the spike with reset and threshold jump.
 func (p *pop) cobaSlowN(k, i, lo int, v, ge, gi, gn, th, re, ri []float32, c *cobaNK, spk []int32) []int32 {
 	e, nm, g := ge[i], gn[i], gi[i]
-	x := c.a + e*c.cEa + nm*c.cN + g*c.cI
-	y := c.b + g*c.kI
+	x := c.a + float32(e*c.cEa) + float32(nm*c.cN) + float32(g*c.cI)
+	y := c.b + float32(g*c.kI)
 	vi := cobaStep(v[i], x, y)
-	gn[i] = nm + (e-nm)*c.mulN
-	ge[i] = e*c.decE + re[i]
-	gi[i] = g*c.decI + ri[i]
+	gn[i] = nm + float32((e-nm)*c.mulN)
+	ge[i] = float32(e*c.decE) + re[i]
+	gi[i] = float32(g*c.decI) + ri[i]
 	t := th[i] * c.decTh
 	th[i] = t
 	if vi >= c.vth+t {
@@ -706,13 +706,13 @@ func cobaRun(i int, v, ge, gi, re, ri []float32, c *cobaK) (int, float32, float3
 	for j := range v {
 		e0, g0 := ge[j], gi[j]
 		x, y := cobaCoef(e0, g0, a, cE, cI, b, kE, kI)
-		ge[j] = e0*decE + re[j]
-		gi[j] = g0*decI + ri[j]
+		ge[j] = float32(e0*decE) + re[j]
+		gi[j] = float32(g0*decI) + ri[j]
 		if x >= half {
 			return i + j, x, y
 		}
 		vi := v[j]
-		vi += (y - x*vi) / (one + x*(half+x*twelfth))
+		vi += (y - float32(x*vi)) / (one + float32(x*(half+float32(x*twelfth))))
 		if vi >= vth {
 			return i + j, x, y
 		}
@@ -735,15 +735,15 @@ func cobaRun0(i int, v, ge, gi, re, ri []float32, c *cobaK) (int, float32, float
 	half, twelfth, one := c.half, c.twelfth, c.one
 	for j := range v {
 		e0, g0 := ge[j], gi[j]
-		y := b + g0*kI
-		x := a + e0*cE + g0*cI
-		ge[j] = e0*decE + re[j]
-		gi[j] = g0*decI + ri[j]
+		y := b + float32(g0*kI)
+		x := a + float32(e0*cE) + float32(g0*cI)
+		ge[j] = float32(e0*decE) + re[j]
+		gi[j] = float32(g0*decI) + ri[j]
 		if x >= half {
 			return i + j, x, y
 		}
 		vi := v[j]
-		vi += (y - x*vi) / (one + x*(half+x*twelfth))
+		vi += (y - float32(x*vi)) / (one + float32(x*(half+float32(x*twelfth))))
 		if vi >= vth {
 			return i + j, x, y
 		}
@@ -802,7 +802,7 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 		if p.ou != nil {
 			x := p.ou[i]
 			I += x
-			p.ou[i] = p.ouMu + (x-p.ouMu)*p.ouDec + p.ouSD*float32(r.NormFloat64())
+			p.ou[i] = p.ouMu + float32((x-p.ouMu)*p.ouDec) + float32(p.ouSD*float32(r.NormFloat64()))
 		}
 		v := p.v[i]
 		v0 := v
@@ -815,7 +815,7 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 			if x > 20 {
 				x = 20
 			}
-			I += p.dTh*float32(math.Exp(float64(x))) - p.w[i]
+			I += float32(p.dTh*float32(math.Exp(float64(x)))) - p.w[i]
 		}
 		refr := p.ref[i] > 0
 		if refr {
@@ -828,7 +828,7 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 				v = vr
 			} else {
 				vinf := el + I
-				v = vinf + (v-vinf)*p.p11 + inE + inI
+				v = vinf + float32((v-vinf)*p.p11) + inE + inI
 			}
 		case Exp:
 			e, g := p.ge[i], p.gi[i]
@@ -836,10 +836,10 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 				v = vr
 			} else {
 				vinf := el + I
-				v = vinf + (v-vinf)*p.p11 + e*p.pE + g*p.pI
+				v = vinf + float32((v-vinf)*p.p11) + float32(e*p.pE) + float32(g*p.pI)
 			}
-			p.ge[i] = e*p.decE + inE
-			p.gi[i] = g*p.decI + inI
+			p.ge[i] = float32(e*p.decE) + inE
+			p.gi[i] = float32(g*p.decI) + inI
 		case COBA:
 			e, g := p.ge[i], p.gi[i]
 			if p.extended() {
@@ -848,38 +848,38 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 				// inhibitory ones (reversal E_i), NMDA at the start of the step.
 				em, gm := e*p.midE, g*p.midI
 				if p.ger != nil {
-					em -= p.ger[i] * p.midRE
+					em -= float32(p.ger[i] * p.midRE)
 				}
 				if p.gir != nil {
-					gm -= p.gir[i] * p.midRI
+					gm -= float32(p.gir[i] * p.midRI)
 				}
 				if p.ga1 != nil {
-					gm += p.ga1[i] * p.midA1
+					gm += float32(p.ga1[i] * p.midA1)
 				}
 				if p.ga2 != nil {
-					gm += p.ga2[i] * p.midA2
+					gm += float32(p.ga2[i] * p.midA2)
 				}
 				if p.gn != nil {
-					em = (1-p.fN)*em + p.fN*p.gn[i]
+					em = float32((1-p.fN)*em) + float32(p.fN*p.gn[i])
 				}
 				if held {
 					v = vr
 				} else {
-					x := ca + em*ca + gm*ca
-					y := ca*(el+I) + em*ca*p.eE + gm*ca*p.eI
+					x := ca + float32(em*ca) + float32(gm*ca)
+					y := float32(ca*(el+I)) + float32(em*ca*p.eE) + float32(gm*ca*p.eI)
 					v = cobaStep(v, x, y)
 				}
 				if p.gn != nil {
 					n := p.gn[i]
-					p.gn[i] = n + (e-p.riseE(i)-n)*p.mulN
+					p.gn[i] = n + float32((e-p.riseE(i)-n)*p.mulN)
 				}
-				p.ge[i] = e*p.decE + inE*p.nrmE
-				p.gi[i] = g*p.decI + inI*p.nrmI
+				p.ge[i] = float32(e*p.decE) + float32(inE*p.nrmE)
+				p.gi[i] = float32(g*p.decI) + float32(inI*p.nrmI)
 				if p.ger != nil {
-					p.ger[i] = p.ger[i]*p.decRE + inE*p.nrmE
+					p.ger[i] = float32(p.ger[i]*p.decRE) + float32(inE*p.nrmE)
 				}
 				if p.gir != nil {
-					p.gir[i] = p.gir[i]*p.decRI + inI*p.nrmI
+					p.gir[i] = float32(p.gir[i]*p.decRI) + float32(inI*p.nrmI)
 				}
 				if p.ga1 != nil {
 					p.ga1[i] *= p.decA1
@@ -895,8 +895,8 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 				// AMPA at mid-step (as cobaCoef), NMDA at the start of the step
 				cEa, cN, kEa, kN := p.nmdaCoefs(cE)
 				n := p.gn[i]
-				x := ca + e*cEa + n*cN + g*cI
-				y := ca*(el+I) + e*kEa + n*kN + g*kI
+				x := ca + float32(e*cEa) + float32(n*cN) + float32(g*cI)
+				y := float32(ca*(el+I)) + float32(e*kEa) + float32(n*kN) + float32(g*kI)
 				v = cobaStep(v, x, y)
 			} else {
 				x, y := cobaCoef(e, g, ca, cE, cI, ca*(el+I), kE, kI)
@@ -904,13 +904,13 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 			}
 			if p.gn != nil {
 				n := p.gn[i]
-				p.gn[i] = n + (e-n)*p.mulN
+				p.gn[i] = n + float32((e-n)*p.mulN)
 			}
-			p.ge[i] = e*p.decE + inE
-			p.gi[i] = g*p.decI + inI
+			p.ge[i] = float32(e*p.decE) + inE
+			p.gi[i] = float32(g*p.decI) + inI
 		}
 		if !held && p.noiseSD > 0 {
-			v += p.noiseSD * float32(r.NormFloat64())
+			v += float32(p.noiseSD * float32(r.NormFloat64()))
 		}
 		theta := p.vth
 		if p.th != nil {
@@ -923,12 +923,12 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 		if p.a != nil {
 			a := p.a[i] * p.decA
 			p.a[i] = a
-			theta += p.beta * a
+			theta += float32(p.beta * a)
 		}
 		if p.w != nil {
 			wi := p.w[i]
 			winf := p.adA * (v0 - el)
-			p.w[i] = winf + (wi-winf)*p.decW
+			p.w[i] = winf + float32((wi-winf)*p.decW)
 		}
 		spike := !refr && v >= theta
 		if !spike && p.bridge && !refr {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/engramsim/engram/model/spike"
@@ -143,6 +144,10 @@ func TestSpikesAndState(t *testing.T) {
 	if _, err := NewState(net, StateOptions{Dir: dir, Vars: []string{"vv"}, Neurons: []Selection{{Pop: "N"}}, EverySteps: 1}); err == nil {
 		t.Error("unknown variable accepted")
 	}
+	// two selections of one population would write the same files with the first one's ids
+	if _, err := NewState(net, StateOptions{Dir: t.TempDir(), Vars: []string{"v"}, Neurons: []Selection{{Pop: "N", IDs: []int32{1}}, {Pop: "N", IDs: []int32{2}}}, EverySteps: 1}); err == nil || !strings.Contains(err.Error(), "selected twice") {
+		t.Errorf("a population selected twice: %v", err)
+	}
 	if _, err := NewSpikes(net, SpikesOptions{Path: filepath.Join(dir, "x.npy"), Neurons: []Selection{{Pop: "Q"}}}); err == nil {
 		t.Error("unknown population accepted")
 	}
@@ -222,5 +227,26 @@ func TestWeightStats(t *testing.T) {
 	}
 	if tot != int64(len(m.Data)) {
 		t.Errorf("histogram counts %d synapses of %d", tot, len(m.Data))
+	}
+}
+
+// TestWeightFileCollision: two projections whose names map to the same
+// snapshot file name ("G→N" and "G-N") are refused instead of overwriting
+// each other's snapshots.
+func TestWeightFileCollision(t *testing.T) {
+	nr := spike.DefaultNeuron()
+	s := spike.Spec{DtMs: 0.1, Seed: 1,
+		Populations: []spike.PopulationSpec{{Name: "G", N: 10, Sign: "exc", Neuron: nr}, {Name: "N", N: 10, Sign: "exc", Neuron: nr}},
+		Projections: []spike.ProjectionSpec{
+			{Pre: "G", Post: "N", Rule: spike.RuleBernoulli, P: 0.5, Weight: spike.WeightSpec{Dist: spike.WeightConstant, Mean: 0.5}, DelayMs: 0.1},
+			{Name: "G-N", Pre: "G", Post: "N", Rule: spike.RuleBernoulli, P: 0.5, Weight: spike.WeightSpec{Dist: spike.WeightConstant, Mean: 0.5}, DelayMs: 0.1},
+		}}
+	net, err := spike.Build(&s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if _, err := NewWeights(net, WeightsOptions{Dir: t.TempDir(), Projections: []string{"G→N", "G-N"}}); err == nil || !strings.Contains(err.Error(), "same snapshot files") {
+		t.Errorf("colliding snapshot names: %v", err)
 	}
 }

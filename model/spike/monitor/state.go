@@ -80,6 +80,9 @@ func NewState(net *spike.Net, o StateOptions) (*State, error) {
 		if len(ids) == 0 {
 			continue
 		}
+		if idsDone[k] { // one file per variable and population: a second selection would overwrite it
+			return fail(fmt.Errorf("monitor: population %q is selected twice for state recording; merge the selections", pops[k].Name))
+		}
 		for _, v := range o.Vars {
 			if net.State(k, v) == nil {
 				continue

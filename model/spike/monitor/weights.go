@@ -94,6 +94,14 @@ func NewWeights(net *spike.Net, o WeightsOptions) (*Weights, error) {
 		}
 		m.projs = append(m.projs, pr)
 	}
+	files := map[string]string{}
+	for _, pr := range m.projs {
+		f := FileName(pr.Name, 0)
+		if other, ok := files[f]; ok {
+			return nil, fmt.Errorf("monitor: weights: projections %q and %q would write the same snapshot files (%s); rename one", other, pr.Name, FileName(pr.Name, 0))
+		}
+		files[f] = pr.Name
+	}
 	for _, pr := range m.projs {
 		h := o.HistMax
 		if h <= 0 {
