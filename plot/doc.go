@@ -50,4 +50,11 @@
 //     out-of-range values; rasters list only spikes inside the window.
 //   - Inputs are never modified; nothing is printed; no package state.
 //   - Floats in TSVs use store.FormatFloat (shortest round-trip, nan/inf).
+//   - Drawing stays cheap next to a simulation (bench_test.go has the
+//     figures of the coba spiking run and of the pb-dms demo): the PNG and
+//     SVG are rendered concurrently, PNGs are encoded at png.BestSpeed,
+//     long curves are stroked as chunks of 32 segments, matrices with more
+//     cells than the PNG has pixels are block-averaged for display (the
+//     .npy keeps every cell), and dot rasters above 5000 spikes draw
+//     squares, 64 to a path.
 package plot
