@@ -209,4 +209,3 @@ func TestCountQuantile(t *testing.T) {
 		t.Errorf("zeros: %v %v", got, top)
 	}
 }
-
