@@ -49,10 +49,14 @@
 // which pattern a marginal background condenses into.
 //
 //	m, _ := rate.NewModel(tf, mask)          // mask.W filled by BuildWeights
-//	s := rate.NewSim(m, rate.DefaultDynamics(), rate.SimOptions{Workers: 2, Seed: 1})
+//	s, err := rate.NewSim(m, rate.DefaultDynamics(), rate.SimOptions{Workers: 2, Seed: 1})
+//	if err != nil { … }
 //	defer s.Close()
 //	copy(s.Ext, cue)                          // external current I(t)
 //	for k := 0; k < 1000; k++ { s.Step() }
+//
+// Memory: BuildBytes bounds a network build with its matvec view, SimBytes
+// what each Sim adds; experiments add their recordings.
 //
 // Units: time in ms, rates in Hz, currents dimensionless.
 package rate
