@@ -11,9 +11,11 @@
 // step's pass over W (rate.Lockstep; results identical to running them one
 // after the other).
 //
-// Registered as experiment "pb-dms"; `engram demo` runs it with a small,
-// fast default (N = 20 000, K = 250, p = 30, shortened protocol) and
-// examples/pb-dms.toml holds the paper's full protocol.
+// Registered as experiment "pb-dms"; `engram demo` runs it with a fast
+// default that shows the paper's result (DemoDefaults: N = 100 000,
+// K = 250, p = 30, shortened protocol), examples/pb-dms.toml holds the
+// paper's full protocol and examples/pb-spontaneous.toml the finite-size
+// spontaneous retrieval of smaller networks.
 package pbdms
 
 import (
@@ -67,13 +69,17 @@ func PaperDefaults() *Config {
 	}
 }
 
-// DemoDefaults is the fast demo: N = 20 000, K = 250 (α = 0.12), 1 s
-// background, 0.5 s stimulus, 3 s delay.
+// DemoDefaults is the config of `engram demo` (cmd/engram/demo.toml, whose
+// comments say why it differs from the paper): N = 100 000 at K = 250
+// (the smallest size whose background is stable, so that a novel stimulus
+// leaves it), p = 30 (α = 0.12), 500 ms background, 500 ms stimulus,
+// 1 s delay, Euler dt = 1 ms, no Lyapunov exponent, no weights file.
 func DemoDefaults() *Config {
 	c := PaperDefaults()
-	c.Network.N, c.Network.C = 20000, 0.0125
-	c.Protocol.BackgroundMs, c.Protocol.DelayMs = 1000, 3000
-	c.Record.SaveWeights = true
+	c.Network.N, c.Network.C = 100000, 0.0025
+	c.Dynamics.DtMs = 1
+	c.Protocol.BackgroundMs, c.Protocol.DelayMs = 500, 1000
+	c.Protocol.Lyapunov = false
 	return c
 }
 
