@@ -22,7 +22,9 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/engramsim/engram/experiment/memlimit"
 	"github.com/engramsim/engram/experiment/pbnet"
+	"github.com/engramsim/engram/model/rate"
 )
 
 // Protocol is the [protocol] section.
@@ -136,15 +138,46 @@ func (c *Config) Validate() error {
 // steps returns the number of Euler steps of a segment of length ms.
 func (c *Config) steps(ms float64) int { return int(math.Round(ms / c.Dynamics.DtMs)) }
 
-// EstimateBytes is the peak memory estimate: network plus recordings.
-func (c *Config) EstimateBytes() int64 {
+// samples returns the number of recorded samples of a trial (the initial
+// state and every record.every_ms) and how many of them fall in the delay.
+func (c *Config) samples() (all, delay int) {
 	every := max(1, c.steps(c.Record.EveryMs))
-	total := c.steps(c.Protocol.BackgroundMs) + c.steps(c.Protocol.PresentationMs) + c.steps(c.Protocol.DelayMs)
-	samples := int64(total/every + 2)
-	rec := samples * int64(c.Network.P+c.Record.Neurons+4) * 8
-	// two trials at a time (conditions in lockstep), each ≈ 56 bytes per
-	// neuron: R, Ext, next, input, stimulus, Welford (2 float64), a
-	// Lyapunov twin (3 vectors + a float64 scratch)
-	state := int64(c.Network.N) * 2 * 56
-	return c.Sections.EstimateBytes() + rec + state
+	nb, np, nd := c.steps(c.Protocol.BackgroundMs), c.steps(c.Protocol.PresentationMs), c.steps(c.Protocol.DelayMs)
+	all = (nb+np+nd)/every + 1
+	delay = (nb+np+nd)/every - (nb+np)/every
+	return all, delay
+}
+
+// figureBytes bounds what drawing the figures and rendering the report
+// allocate besides the figures' data: two 800 × 500 RGBA canvases drawn
+// concurrently with their encoders and SVG buffers, and the report's
+// base64 copies of every PNG (measured: < 10 MB for the demo's 11 figures).
+const figureBytes = 16 << 20
+
+// EstimateBytes bounds the run's peak resident memory (memlimit.Apply makes
+// the Go runtime keep it): the network (rate.BuildBytes), the recordings of
+// every trial, the larger of the trials running at once and the figures'
+// data, and memlimit.RuntimeBytes for the runtime and binary.
+func (c *Config) EstimateBytes() int64 {
+	n, p, nrec := int64(c.Network.N), int64(c.Network.P), int64(c.Record.Neurons)
+	dyn, err := c.DynamicsFn()
+	if err != nil {
+		dyn = rate.DefaultDynamics()
+	}
+	all, delay := c.samples()
+	traces := int64(len(c.Protocol.Conditions) * c.Protocol.Trials)
+	// per sample: m and q of every pattern, the recorded rates, time, mean
+	// rate, ⟨r²⟩ (preallocated: runTrial); per trial the rates at the end of
+	// the presentation and of the delay
+	rec := traces * (int64(all)*(16*p+4*nrec+24) + int64(delay)*8 + 2*4*n)
+	// a running trial: its Sim (with the Lyapunov twin over the delay), the
+	// stimulus and the Welford accumulators (2 float64 per neuron); two run
+	// at once (the conditions in lockstep)
+	trial := rate.SimBytes(c.Network.N, dyn, c.Protocol.Lyapunov) + 4*n + 16*n
+	running := int64(min(2, len(c.Protocol.Conditions))) * trial
+	// figures after the trials: float64 copies of two conditions' rates
+	// (the histograms), every trace column of one plot, ≤ 200 000 sampled
+	// weights, and the canvases
+	figures := 2*8*n + int64(all)*8*(p+2) + 8*200000 + figureBytes
+	return c.Sections.EstimateBytes() + rec + max(running, figures) + memlimit.RuntimeBytes
 }

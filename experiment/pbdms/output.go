@@ -11,6 +11,7 @@ import (
 
 	"github.com/engramsim/engram/analysis/recall"
 	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/memlimit"
 	"github.com/engramsim/engram/plot"
 	"github.com/engramsim/engram/report"
 	"github.com/engramsim/engram/store"
@@ -32,8 +33,10 @@ func Def(newConfig func() *Config) experiment.Def {
 }
 
 // Run simulates the protocol and writes recordings, tables, figures and
-// report sections into env.Dir.
+// report sections into env.Dir. It holds the Go runtime to the memory
+// estimate while it runs (memlimit.Apply).
 func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summary, error) {
+	defer memlimit.Apply(c.EstimateBytes())()
 	t0 := time.Now()
 	res, err := Simulate(ctx, c, env.Seed, env.Workers, env.Progress)
 	if err != nil {
