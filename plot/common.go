@@ -115,20 +115,30 @@ func (plainTicks) Ticks(lo, hi float64) []gplot.Tick {
 // drawFunc draws a complete figure onto a canvas.
 type drawFunc func(dc draw.Canvas)
 
-// writeFigure renders fig as base.png and base.svg, atomically, and
-// returns the paths written. Panics from the plotting library (e.g.
-// impossible axis ranges) are returned as errors naming the file.
+// dataFile is a file written next to a figure (its TSV, NPY).
+type dataFile struct {
+	path  string
+	write func() error
+}
+
+// writeFigure renders fig as base.png and base.svg, atomically, writes
+// the data files, and returns the paths written: png, svg, then the data
+// files in order. Panics from the plotting library (e.g. impossible axis
+// ranges) are returned as errors naming the file; data files written
+// before an error remain (and are returned).
 //
 // The two renderings are drawn and encoded concurrently (they share only
-// read-only inputs; fig builds a fresh plot per canvas), and both are
-// complete in memory before either file is written. PNGs are encoded with
-// png.BestSpeed: at the default level compressing a figure took as long as
-// drawing it, and line plots and flat fills compress about as well. The
-// output does not depend on the scheduling: the files are byte-identical
-// from run to run.
-func writeFigure(base string, fig drawFunc) (files []string, err error) {
+// read-only inputs; fig builds a fresh plot per canvas), and the data
+// files are written meanwhile; both renderings are complete in memory
+// before either image file is written. PNGs are encoded with
+// png.BestSpeed: at the default level compressing a figure took as long
+// as drawing it, and line plots and flat fills compress about as well.
+// The output does not depend on the scheduling: the files are
+// byte-identical from run to run.
+func writeFigure(base string, fig drawFunc, data ...dataFile) (files []string, err error) {
 	var pngBuf, svgBuf bytes.Buffer
-	var pngErr, svgErr error
+	var pngErr, svgErr, dataErr error
+	var written []string
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		pngErr = safeDraw(base, func() {
@@ -148,24 +158,32 @@ func writeFigure(base string, fig drawFunc) (files []string, err error) {
 			}
 		})
 	})
+	wg.Go(func() {
+		for _, d := range data {
+			if dataErr = d.write(); dataErr != nil {
+				return
+			}
+			written = append(written, d.path)
+		}
+	})
 	wg.Wait()
 	if err := cmp.Or(pngErr, svgErr); err != nil {
-		return nil, err
+		return written, err
 	}
 	if err := writeAtomic(base+".png", func(af *store.AtomicFile) error {
 		_, err := af.W.Write(pngBuf.Bytes())
 		return err
 	}); err != nil {
-		return nil, err
+		return written, err
 	}
 	files = append(files, base+".png")
 	if err := writeAtomic(base+".svg", func(af *store.AtomicFile) error {
 		_, err := af.W.Write(svgBuf.Bytes())
 		return err
 	}); err != nil {
-		return files, err
+		return append(files, written...), err
 	}
-	return append(files, base+".svg"), nil
+	return append(append(files, base+".svg"), written...), dataErr
 }
 
 // encodePNG writes img as a PNG at png.BestSpeed.

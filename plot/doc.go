@@ -44,7 +44,9 @@
 //   - Output is deterministic: the same input gives byte-identical SVG, PNG
 //     and TSV files.
 //   - Each file is written atomically (store.AtomicFile): an error never
-//     leaves a partial file, though files written before the error remain.
+//     leaves a partial file, though files written before the error remain
+//     (the data files are written while the figure is drawn, so a drawing
+//     error can leave them).
 //   - Points that cannot be drawn (NaN/Inf, or non-positive on a log axis)
 //     are gaps in the figure but stay in the TSV; histograms skip NaN and
 //     out-of-range values; rasters list only spikes inside the window.
@@ -52,7 +54,8 @@
 //   - Floats in TSVs use store.FormatFloat (shortest round-trip, nan/inf).
 //   - Drawing stays cheap next to a simulation (bench_test.go has the
 //     figures of the coba spiking run and of the pb-dms demo): the PNG and
-//     SVG are rendered concurrently, PNGs are encoded at png.BestSpeed,
+//     SVG are rendered concurrently while the data files are written, PNGs
+//     are encoded at png.BestSpeed,
 //     long curves are stroked as chunks of 32 segments, matrices with more
 //     cells than the PNG has pixels are block-averaged for display (the
 //     .npy keeps every cell), and dot rasters above 5000 spikes draw

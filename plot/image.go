@@ -107,30 +107,22 @@ func drawImage(base string, im ImageSpec, comments []string) ([]string, error) {
 		cb.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true, Colors: 256})
 		cb.Draw(draw.Crop(bar, marginL, -marginR, marginB, -marginT))
 	}
-	files, err := writeFigure(base, fig)
-	if err != nil {
-		return files, err
-	}
-	if err := store.WriteNPY(base+".npy", im.Data, im.Rows, im.Cols); err != nil {
-		return files, err
-	}
-	files = append(files, base+".npy")
-	err = writeTable(base+".tsv", []string{"rows", "cols", "x0", "x1", "y0", "y1", "vmin", "vmax"}, func(w *store.TSVWriter) error {
-		notes := append([]string{
-			"matrix in " + baseName(base) + ".npy: float64, shape (rows, cols), row-major;",
-			"columns span [x0, x1], row 0 is at y0 (bottom); colours scale from vmin to vmax",
-		}, comments...)
-		for _, c := range notes {
-			if err := w.Comment(c); err != nil {
-				return err
+	npy := dataFile{base + ".npy", func() error { return store.WriteNPY(base+".npy", im.Data, im.Rows, im.Cols) }}
+	tsv := dataFile{base + ".tsv", func() error {
+		return writeTable(base+".tsv", []string{"rows", "cols", "x0", "x1", "y0", "y1", "vmin", "vmax"}, func(w *store.TSVWriter) error {
+			notes := append([]string{
+				"matrix in " + baseName(base) + ".npy: float64, shape (rows, cols), row-major;",
+				"columns span [x0, x1], row 0 is at y0 (bottom); colours scale from vmin to vmax",
+			}, comments...)
+			for _, c := range notes {
+				if err := w.Comment(c); err != nil {
+					return err
+				}
 			}
-		}
-		return w.Row(im.Rows, im.Cols, im.X0, im.X1, im.Y0, im.Y1, vmin, vmax)
-	})
-	if err != nil {
-		return files, err
-	}
-	return append(files, base+".tsv"), nil
+			return w.Row(im.Rows, im.Cols, im.X0, im.X1, im.Y0, im.Y1, vmin, vmax)
+		})
+	}}
+	return writeFigure(base, fig, npy, tsv)
 }
 
 func baseName(base string) string {
@@ -399,24 +391,19 @@ func Raster(base string, times []float64, ids []int32, spec RasterSpec) ([]strin
 		p.Y.Min, p.Y.Max = -0.5, float64(nIDs)-0.5
 		drawPlot(p, dc)
 	}
-	files, err := writeFigure(base, fig)
-	if err != nil {
-		return files, err
-	}
-	err = writeTable(base+".tsv", []string{"time", "id"}, func(w *store.TSVWriter) error {
-		for k := range times {
-			if keep(k) {
-				if err := w.Row(times[k], ids[k]); err != nil {
-					return err
+	tsv := dataFile{base + ".tsv", func() error {
+		return writeTable(base+".tsv", []string{"time", "id"}, func(w *store.TSVWriter) error {
+			for k := range times {
+				if keep(k) {
+					if err := w.Row(times[k], ids[k]); err != nil {
+						return err
+					}
 				}
 			}
-		}
-		return nil
-	})
-	if err != nil {
-		return files, err
-	}
-	return append(files, base+".tsv"), nil
+			return nil
+		})
+	}}
+	return writeFigure(base, fig, tsv)
 }
 
 // dotSide is the side of a raster's square dots above 5000 spikes: the

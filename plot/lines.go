@@ -210,49 +210,43 @@ func Lines(base string, s LineSpec) ([]string, error) {
 		}
 		drawPlot(p, dc)
 	}
-	files, err := writeFigure(base, fig)
-	if err != nil {
-		return files, err
-	}
-
 	header := []string{"series", "x", "y"}
 	if hasErr {
 		header = append(header, "yerr")
 	}
-	err = writeTable(base+".tsv", header, func(w *store.TSVWriter) error {
-		for i, se := range s.Series {
-			name := seriesName(se.Name, i)
-			for k := range se.X {
-				var err error
-				if hasErr {
-					e := math.NaN()
-					if se.YErr != nil {
-						e = se.YErr[k]
+	tsv := dataFile{base + ".tsv", func() error {
+		return writeTable(base+".tsv", header, func(w *store.TSVWriter) error {
+			for i, se := range s.Series {
+				name := seriesName(se.Name, i)
+				for k := range se.X {
+					var err error
+					if hasErr {
+						e := math.NaN()
+						if se.YErr != nil {
+							e = se.YErr[k]
+						}
+						err = w.Row(name, se.X[k], se.Y[k], e)
+					} else {
+						err = w.Row(name, se.X[k], se.Y[k])
 					}
-					err = w.Row(name, se.X[k], se.Y[k], e)
-				} else {
-					err = w.Row(name, se.X[k], se.Y[k])
+					if err != nil {
+						return err
+					}
 				}
-				if err != nil {
+			}
+			for _, x := range s.VLines {
+				row := []any{"vline", x, math.NaN()}
+				if hasErr {
+					row = append(row, math.NaN())
+				}
+				if err := w.Row(row...); err != nil {
 					return err
 				}
 			}
-		}
-		for _, x := range s.VLines {
-			row := []any{"vline", x, math.NaN()}
-			if hasErr {
-				row = append(row, math.NaN())
-			}
-			if err := w.Row(row...); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return files, err
-	}
-	return append(files, base+".tsv"), nil
+			return nil
+		})
+	}}
+	return writeFigure(base, fig, tsv)
 }
 
 // lineChunk is the number of segments per stroked path of a long curve.
