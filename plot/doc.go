@@ -18,7 +18,8 @@
 //     (viridis, or white-to-black gray). base.npy has the matrix; base.tsv
 //     has its shape, extent and colour range.
 //   - Raster(base, times, ids, RasterSpec): one dot per spike up to
-//     MaxDots (default 50 000) spikes, else a binned Image of counts.
+//     MaxDots (default 50 000) spikes, else a binned image of counts
+//     (base.npy: int32 counts).
 //
 // Every function takes a base path without extension whose directory
 // must exist, and returns the paths it wrote, in the order png, svg, [npy,]

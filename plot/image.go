@@ -58,11 +58,16 @@ func Image(base string, im ImageSpec) ([]string, error) {
 	if im.X0 > im.X1 || im.Y0 > im.Y1 {
 		return nil, fmt.Errorf("plot: %s: reversed extent x [%g, %g], y [%g, %g]", base, im.X0, im.X1, im.Y0, im.Y1)
 	}
-	return drawImage(base, im, nil)
+	return drawImage(base, im, im.Data, nil)
 }
 
-// drawImage implements Image; extra comment lines go into the TSV.
-func drawImage(base string, im ImageSpec, comments []string) ([]string, error) {
+// cell is the element type of a drawn matrix: float64 (Image) or int32
+// (the counts of a binned Raster).
+type cell interface{ ~float64 | ~int32 }
+
+// drawImage implements Image for the matrix data (row-major, im.Rows ×
+// im.Cols; im.Data is not used); extra comment lines go into the TSV.
+func drawImage[T cell](base string, im ImageSpec, data []T, comments []string) ([]string, error) {
 	if im.X0 == im.X1 {
 		im.X0, im.X1 = 0, float64(im.Cols)
 	}
@@ -70,8 +75,8 @@ func drawImage(base string, im ImageSpec, comments []string) ([]string, error) {
 		im.Y0, im.Y1 = 0, float64(im.Rows)
 	}
 	vmin, vmax := math.Inf(1), math.Inf(-1)
-	for _, v := range im.Data {
-		if v > math.Inf(-1) && v < math.Inf(1) { // finite (false for NaN)
+	for _, x := range data {
+		if v := float64(x); v > math.Inf(-1) && v < math.Inf(1) { // finite (false for NaN)
 			if v < vmin {
 				vmin = v
 			}
@@ -90,7 +95,7 @@ func drawImage(base string, im ImageSpec, comments []string) ([]string, error) {
 	if cm.max == cm.min {
 		cm.max = cm.min + 1
 	}
-	img := matrixImage(im, cm)
+	img := matrixImage(im, data, cm)
 
 	fig := func(dc draw.Canvas) {
 		const barWidth = 90
@@ -107,11 +112,15 @@ func drawImage(base string, im ImageSpec, comments []string) ([]string, error) {
 		cb.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true, Colors: 256})
 		cb.Draw(draw.Crop(bar, marginL, -marginR, marginB, -marginT))
 	}
-	npy := dataFile{base + ".npy", func() error { return store.WriteNPY(base+".npy", im.Data, im.Rows, im.Cols) }}
+	npy := dataFile{base + ".npy", func() error { return store.WriteNPY(base+".npy", data, im.Rows, im.Cols) }}
+	dtype := "float64"
+	if _, ok := any(data).([]int32); ok {
+		dtype = "int32"
+	}
 	tsv := dataFile{base + ".tsv", func() error {
 		return writeTable(base+".tsv", []string{"rows", "cols", "x0", "x1", "y0", "y1", "vmin", "vmax"}, func(w *store.TSVWriter) error {
 			notes := append([]string{
-				"matrix in " + baseName(base) + ".npy: float64, shape (rows, cols), row-major;",
+				"matrix in " + baseName(base) + ".npy: " + dtype + ", shape (rows, cols), row-major;",
 				"columns span [x0, x1], row 0 is at y0 (bottom); colours scale from vmin to vmax",
 			}, comments...)
 			for _, c := range notes {
@@ -139,7 +148,7 @@ func baseName(base string) string {
 // renderer's interpolation does not blur cell edges. Gray maps give an
 // *image.Gray (the same pixels as opaque NRGBA greys, a quarter of the
 // bytes to scale and to PNG-encode into the SVG), others an *image.NRGBA.
-func matrixImage(im ImageSpec, cm *colorMap) image.Image {
+func matrixImage[T cell](im ImageSpec, data []T, cm *colorMap) image.Image {
 	by := (im.Rows + maxDrawRows - 1) / maxDrawRows
 	bx := (im.Cols + maxDrawCols - 1) / maxDrawCols
 	rows, cols := (im.Rows+by-1)/by, (im.Cols+bx-1)/bx
@@ -158,7 +167,7 @@ func matrixImage(im ImageSpec, cm *colorMap) image.Image {
 			sum, n := 0.0, 0
 			for i := r * by; i < min((r+1)*by, im.Rows); i++ {
 				for j := c * bx; j < min((c+1)*bx, im.Cols); j++ {
-					if v := im.Data[i*im.Cols+j]; !math.IsNaN(v) {
+					if v := float64(data[i*im.Cols+j]); !math.IsNaN(v) {
 						sum += v
 						n++
 					}
@@ -247,21 +256,21 @@ type colors []color.Color
 func (c colors) Colors() []color.Color { return c }
 
 // countQuantile returns the element at index ⌊q·(len−1)⌋ of the sorted
-// counts (non-negative integers) and the largest count, by counting the
-// values instead of sorting them (2·10⁶ cells of a binned raster).
-func countQuantile(counts []float64, q float64) (float64, float64) {
-	var top float64
+// counts (non-negative) and the largest count, by counting the values
+// instead of sorting them (2·10⁶ cells of a binned raster).
+func countQuantile(counts []int32, q float64) (int32, int32) {
+	var top int32
 	for _, v := range counts {
 		top = max(top, v)
 	}
 	hist := make([]int, int(top)+1)
 	for _, v := range counts {
-		hist[int(v)]++
+		hist[v]++
 	}
 	rank := int(q * float64(len(counts)-1))
 	for v, n := range hist {
 		if rank < n {
-			return float64(v), top
+			return int32(v), top
 		}
 		rank -= n
 	}
@@ -295,8 +304,8 @@ const maxRasterRows = 2000
 // the window it draws one dot per spike and base.tsv lists the plotted
 // (time, id) pairs. Otherwise it counts spikes in Bins time bins × ids
 // (pooling ceil(NIDs/2000) consecutive ids per row when NIDs > 2000) and
-// draws that matrix with Image (gray scale): base.npy then holds the
-// counts and base.tsv the extent, as for Image.
+// draws that matrix as Image does (gray scale): base.npy then holds the
+// counts (int32, shape (rows, bins)) and base.tsv the extent, as for Image.
 func Raster(base string, times []float64, ids []int32, spec RasterSpec) ([]string, error) {
 	if err := prepare(base); err != nil {
 		return nil, err
@@ -347,7 +356,7 @@ func Raster(base string, times []float64, ids []int32, spec RasterSpec) ([]strin
 		}
 		per := (nIDs + maxRasterRows - 1) / maxRasterRows
 		rows := (nIDs + per - 1) / per
-		counts := make([]float64, rows*bins)
+		counts := make([]int32, rows*bins)
 		for k := range times {
 			if !keep(k) {
 				continue
@@ -358,18 +367,18 @@ func Raster(base string, times []float64, ids []int32, spec RasterSpec) ([]strin
 		// saturate at the 99th percentile of the counts (at least 1 spike):
 		// with a linear scale to the rare maximum, typical 0–2-spike cells
 		// of a large irregular network would be drawn in near-white
-		q99, top := countQuantile(counts, 0.99)
-		vmax := math.Max(1, q99)
+		q99, top32 := countQuantile(counts, 0.99)
+		vmax, top := math.Max(1, float64(q99)), float64(top32)
 		im := ImageSpec{
 			Title: spec.Title, XLabel: spec.XLabel, YLabel: spec.YLabel, CLabel: "spikes per bin",
-			Rows: rows, Cols: bins, Data: counts,
+			Rows: rows, Cols: bins,
 			X0: t0, X1: t1, Y0: -0.5, Y1: float64(rows*per) - 0.5, Gray: true, VMax: vmax,
 		}
 		caption := fmt.Sprintf("binned raster of %d spikes: %d time bins of width %g, %d id(s) per row", n, bins, (t1-t0)/float64(bins), per)
 		if vmax < top {
 			caption += fmt.Sprintf("; colour saturates at %g spikes per bin (99th percentile; maximum %g)", vmax, top)
 		}
-		return drawImage(base, im, []string{caption})
+		return drawImage(base, im, counts, []string{caption})
 	}
 
 	fig := func(dc draw.Canvas) {
