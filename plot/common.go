@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	pngenc "image/png"
+	pngenc "image/png" // how vgsvg encodes, for the placeholders
 	"io"
 	"math"
 	"os"
@@ -130,11 +130,9 @@ type dataFile struct {
 // The two renderings are drawn and encoded concurrently (they share only
 // read-only inputs; fig builds a fresh plot per canvas), and the data
 // files are written meanwhile; both renderings are complete in memory
-// before either image file is written. PNGs are encoded with
-// png.BestSpeed: at the default level compressing a figure took as long
-// as drawing it, and line plots and flat fills compress about as well.
-// The output does not depend on the scheduling: the files are
-// byte-identical from run to run.
+// before either image file is written (PNGs by encodePNG). The output
+// does not depend on the scheduling: the files are byte-identical from
+// run to run.
 func writeFigure(base string, fig drawFunc, data ...dataFile) (files []string, err error) {
 	var pngBuf, svgBuf bytes.Buffer
 	var pngErr, svgErr, dataErr error
@@ -186,15 +184,9 @@ func writeFigure(base string, fig drawFunc, data ...dataFile) (files []string, e
 	return append(append(files, base+".svg"), written...), dataErr
 }
 
-// encodePNG writes img as a PNG at png.BestSpeed.
-func encodePNG(w io.Writer, img image.Image) error {
-	enc := pngenc.Encoder{CompressionLevel: pngenc.BestSpeed}
-	return enc.Encode(w, img)
-}
-
-// svgCanvas is a vgsvg.Canvas that embeds images as BestSpeed PNGs:
-// vgsvg.Canvas.DrawImage encodes at the default level, which took most of
-// a binned raster's time. Each image is drawn as a distinct 1×1
+// svgCanvas is a vgsvg.Canvas that embeds images with encodePNG:
+// vgsvg.Canvas.DrawImage encodes with image/png at its default level,
+// which took most of a binned raster's time. Each image is drawn as a distinct 1×1
 // placeholder, whose data URI writeTo replaces by the real image's.
 type svgCanvas struct {
 	*vgsvg.Canvas
