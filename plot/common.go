@@ -18,7 +18,6 @@ import (
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/engramsim/engram/store"
@@ -140,7 +139,7 @@ func writeFigure(base string, fig drawFunc, data ...dataFile) (files []string, e
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		pngErr = safeDraw(base, func() {
-			c := vgimg.NewWith(vgimg.UseWH(figWidth, figHeight), vgimg.UseDPI(figDPI))
+			c := newPNGCanvas()
 			fig(draw.New(c))
 			if err := encodePNG(&pngBuf, c.Image()); err != nil {
 				panic(err)

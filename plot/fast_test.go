@@ -209,3 +209,58 @@ func TestCountQuantile(t *testing.T) {
 		t.Errorf("zeros: %v %v", got, top)
 	}
 }
+
+// pngCanvas draws an image where vgimg's bilinear transform does: the same
+// colour at the centre of every cell, differences only at cell edges
+// (bilinear blends neighbouring cells there), and vgimg's own drawing while
+// a transform is active.
+func TestPNGCanvasImage(t *testing.T) {
+	spec := ImageSpec{Rows: 6, Cols: 5, Data: make([]float64, 30)}
+	for k := range spec.Data {
+		spec.Data[k] = float64((k * 7) % 30)
+	}
+	img := matrixImage(spec, spec.Data, &colorMap{min: 0, max: 29, alpha: 1})
+	rect := vg.Rectangle{Min: vg.Point{X: 53.3, Y: 41.7}, Max: vg.Point{X: 430.1, Y: 301.2}}
+	draws := func(c vg.Canvas, transformed bool) *image.RGBA {
+		if transformed {
+			c.Push()
+			c.Translate(vg.Point{X: 10, Y: -5})
+		}
+		c.DrawImage(rect, img)
+		if transformed {
+			c.Pop()
+		}
+		switch c := c.(type) {
+		case *pngCanvas:
+			return c.Image().(*image.RGBA)
+		case *vgimg.Canvas:
+			return c.Image().(*image.RGBA)
+		}
+		return nil
+	}
+	newRef := func() *vgimg.Canvas { return vgimg.NewWith(vgimg.UseWH(figWidth, figHeight), vgimg.UseDPI(figDPI)) }
+	ref, got := draws(newRef(), false), draws(newPNGCanvas(), false)
+	// cell centres: rect in pixels (96/72 px per pt, y from the top)
+	s := float64(figDPI) / 72
+	h := float64(ref.Bounds().Dy())
+	x0, x1, yTop, yBot := float64(rect.Min.X)*s, float64(rect.Max.X)*s, h-float64(rect.Max.Y)*s, h-float64(rect.Min.Y)*s
+	for r := 0; r < spec.Rows; r++ {
+		for c := 0; c < spec.Cols; c++ {
+			x := int(x0 + (float64(c)+0.5)*(x1-x0)/float64(spec.Cols))
+			y := int(yTop + (float64(spec.Rows-1-r)+0.5)*(yBot-yTop)/float64(spec.Rows)) // row 0 at the bottom
+			if a, b := ref.RGBAAt(x, y), got.RGBAAt(x, y); a != b {
+				t.Errorf("cell (%d, %d) at pixel (%d, %d): %v, vgimg %v", r, c, x, y, b, a)
+			}
+		}
+	}
+	// bilinear blends a pixel or two at each of the 6 + 5 cell boundaries
+	n, _ := pixelDiff(ref, got, 0)
+	edges := 2 * ((spec.Rows+1)*int(x1-x0) + (spec.Cols+1)*int(yBot-yTop))
+	t.Logf("%d pixels differ (cell-edge budget %d)", n, edges)
+	if n > edges {
+		t.Errorf("%d pixels differ, more than the cell edges' %d", n, edges)
+	}
+	if n, _ := pixelDiff(draws(newRef(), true), draws(newPNGCanvas(), true), 0); n != 0 {
+		t.Errorf("with a transform: %d pixels differ from vgimg", n)
+	}
+}
