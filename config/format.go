@@ -9,19 +9,32 @@ import (
 )
 
 // Format prints cfg (a struct or pointer to one) as TOML, each key followed
-// by a comment with its unit and doc string, preceded by
-// `experiment = "name"` when name is non-empty. Nil pointer fields are
-// printed commented out with their doc (they mean "derived/default").
+// by a comment with its unit and doc, preceded by `experiment = "name"`
+// when name is non-empty. Nil pointer fields are printed commented out
+// with their doc (they mean "derived/default"). The doc of a field is its
+// Go doc comment when cfg is Documented (see DocSource), else its legacy
+// `doc:` tag.
 func Format(cfg any, name string) string {
+	var docs *Docs
+	if dc, ok := cfg.(Documented); ok {
+		// the sources are the packages' own files, embedded at build time
+		// (tested to parse); on error Format falls back to the doc tags
+		docs, _ = ParseDocs(dc.DocSources()...)
+	}
+	return FormatDocs(cfg, name, docs)
+}
+
+// FormatDocs is Format with the field docs given (nil: doc tags only).
+func FormatDocs(cfg any, name string, docs *Docs) string {
 	var b strings.Builder
 	if name != "" {
-		fmt.Fprintf(&b, "%s = %q\n", ExperimentKey, name)
+		fmt.Fprintf(&b, "%s = %s\n", ExperimentKey, quote(name))
 	}
 	v := reflect.ValueOf(cfg)
 	for v.Kind() == reflect.Pointer {
 		v = v.Elem()
 	}
-	formatTable(&b, v, "")
+	formatTable(&b, v, "", docs)
 	return b.String()
 }
 
@@ -32,8 +45,23 @@ type deferred struct {
 	doc   string
 }
 
-func formatTable(b *strings.Builder, v reflect.Value, prefix string) {
+// lineWidth is where a key's doc moves from the end of its line to comment
+// lines above it.
+const lineWidth = 100
+
+// Omitter is implemented (with a value receiver) by config structs that
+// leave fields out of printed configs: OmitKey reports, for a field's TOML
+// key, that the struct's current settings do not use it (a neuron model's
+// unused parameters, say). Decoding such a file leaves those fields at
+// their zero value, so an Omitter must treat them as irrelevant.
+type Omitter interface{ OmitKey(key string) bool }
+
+func formatTable(b *strings.Builder, v reflect.Value, prefix string, docs *Docs) {
 	t := v.Type()
+	var om Omitter
+	if v.CanInterface() {
+		om, _ = v.Interface().(Omitter)
+	}
 	var later []deferred
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -41,19 +69,23 @@ func formatTable(b *strings.Builder, v reflect.Value, prefix string) {
 			continue
 		}
 		name := tagName(f)
-		if name == "-" {
+		if name == "-" || (om != nil && om.OmitKey(name)) {
 			continue
 		}
 		fv := v.Field(i)
 		if f.Anonymous && f.Tag.Get("toml") == "" && fv.Kind() == reflect.Struct {
-			formatTable(b, fv, prefix)
+			formatTable(b, fv, prefix, docs)
 			continue
 		}
-		doc := comment(f)
+		doc := fieldDoc(t, f, docs)
+		unit := ""
+		if u := f.Tag.Get("unit"); u != "" {
+			unit = "[" + u + "]"
+		}
 		if fv.Kind() == reflect.Pointer {
 			if fv.IsNil() {
 				if fv.Type().Elem().Kind() != reflect.Struct {
-					fmt.Fprintf(b, "# %s = (unset)%s\n", name, doc)
+					writeKey(b, "# "+name+" = (unset)", unit, doc)
 				}
 				continue
 			}
@@ -65,42 +97,75 @@ func formatTable(b *strings.Builder, v reflect.Value, prefix string) {
 		}
 		switch {
 		case fv.Kind() == reflect.Struct:
-			later = append(later, deferred{key: key, v: fv, doc: f.Tag.Get("doc")})
+			later = append(later, deferred{key: key, v: fv, doc: doc})
 			continue
 		case fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Struct:
-			later = append(later, deferred{key: key, v: fv, array: true, doc: f.Tag.Get("doc")})
+			later = append(later, deferred{key: key, v: fv, array: true, doc: doc})
 			continue
 		}
-		fmt.Fprintf(b, "%s = %s%s\n", name, value(fv), doc)
+		writeKey(b, name+" = "+value(fv), unit, doc)
 	}
 	for _, d := range later {
 		if d.array {
 			for k := 0; k < d.v.Len(); k++ {
-				fmt.Fprintf(b, "\n[[%s]]\n", d.key)
-				formatTable(b, d.v.Index(k), d.key)
+				b.WriteString("\n")
+				writeKey(b, "[["+d.key+"]]", "", d.doc)
+				formatTable(b, d.v.Index(k), d.key, docs)
 			}
 			continue
 		}
-		fmt.Fprintf(b, "\n[%s]", d.key)
-		if d.doc != "" {
-			fmt.Fprintf(b, "  # %s", d.doc)
-		}
 		b.WriteString("\n")
-		formatTable(b, d.v, d.key)
+		writeKey(b, "["+d.key+"]", "", d.doc)
+		formatTable(b, d.v, d.key, docs)
 	}
 }
 
-func comment(f reflect.StructField) string {
-	u, d := f.Tag.Get("unit"), f.Tag.Get("doc")
-	switch {
-	case u != "" && d != "":
-		return "  # [" + u + "] " + d
-	case u != "":
-		return "  # [" + u + "]"
-	case d != "":
-		return "  # " + d
+// fieldDoc is the field's Go doc comment, or its legacy `doc:` tag.
+func fieldDoc(t reflect.Type, f reflect.StructField, docs *Docs) string {
+	if d := docs.Field(t, f.Name); d != "" {
+		return d
 	}
-	return ""
+	return f.Tag.Get("doc")
+}
+
+// writeKey writes line with "  # [unit] doc" after it, or, when that is
+// longer than lineWidth, the doc wrapped in comment lines above it.
+func writeKey(b *strings.Builder, line, unit, doc string) {
+	tail := strings.TrimSpace(unit + " " + doc)
+	if tail == "" {
+		b.WriteString(line + "\n")
+		return
+	}
+	if len([]rune(line))+4+len([]rune(tail)) <= lineWidth {
+		b.WriteString(line + "  # " + tail + "\n")
+		return
+	}
+	for _, l := range wrap(doc, lineWidth-2) {
+		b.WriteString("# " + l + "\n")
+	}
+	if unit != "" {
+		line += "  # " + unit
+	}
+	b.WriteString(line + "\n")
+}
+
+func wrap(s string, width int) []string {
+	var lines []string
+	cur := ""
+	for _, w := range strings.Fields(s) {
+		if cur != "" && len([]rune(cur))+1+len([]rune(w)) > width {
+			lines = append(lines, cur)
+			cur = ""
+		}
+		if cur != "" {
+			cur += " "
+		}
+		cur += w
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
 }
 
 func value(v reflect.Value) string {
@@ -114,7 +179,7 @@ func value(v reflect.Value) string {
 	case reflect.Float32, reflect.Float64:
 		return floatString(v.Float())
 	case reflect.String:
-		return strconv.Quote(v.String())
+		return quote(v.String()) // TOML's escapes (Go's \a or \x00 are not TOML)
 	case reflect.Slice, reflect.Array:
 		parts := make([]string, v.Len())
 		for i := range parts {
@@ -122,7 +187,7 @@ func value(v reflect.Value) string {
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	}
-	return fmt.Sprintf("%q", fmt.Sprint(v.Interface()))
+	return quote(fmt.Sprint(v.Interface()))
 }
 
 func floatString(f float64) string {

@@ -84,27 +84,43 @@ type CSC struct {
 
 // ByPre builds the pre-major view. Within a column, posts are ascending.
 func (c *CSR) ByPre() *CSC {
-	v := &CSC{NPost: c.NPost, NPre: c.NPre, ColPtr: make([]int64, c.NPre+1)}
+	v := &CSC{NPost: c.NPost, NPre: c.NPre}
+	v.Syn = make([]int64, len(c.Pre))
+	v.ColPtr, v.Post = c.transposeIndex(v.Syn)
+	return v
+}
+
+// TransposeIndex returns the structure of the transposed matrix: the
+// entries of column j (presynaptic neuron) are [colPtr[j], colPtr[j+1]),
+// with their rows (postsynaptic neurons) ascending in rows. It is ByPre
+// without the back-pointers (4 B per synapse instead of 12).
+func (c *CSR) TransposeIndex() (colPtr []int64, rows []int32) { return c.transposeIndex(nil) }
+
+// transposeIndex is TransposeIndex that also fills syn (if non-nil) with
+// the CSR index of each transposed entry.
+func (c *CSR) transposeIndex(syn []int64) (colPtr []int64, rows []int32) {
+	colPtr = make([]int64, c.NPre+1)
 	for _, j := range c.Pre {
-		v.ColPtr[j+1]++
+		colPtr[j+1]++
 	}
 	for j := 0; j < c.NPre; j++ {
-		v.ColPtr[j+1] += v.ColPtr[j]
+		colPtr[j+1] += colPtr[j]
 	}
 	next := make([]int64, c.NPre)
-	copy(next, v.ColPtr[:c.NPre])
-	v.Post = make([]int32, len(c.Pre))
-	v.Syn = make([]int64, len(c.Pre))
+	copy(next, colPtr[:c.NPre])
+	rows = make([]int32, len(c.Pre))
 	for i := 0; i < c.NPost; i++ {
 		for k := c.RowPtr[i]; k < c.RowPtr[i+1]; k++ {
 			j := c.Pre[k]
 			p := next[j]
 			next[j]++
-			v.Post[p] = int32(i)
-			v.Syn[p] = k
+			rows[p] = int32(i)
+			if syn != nil {
+				syn[p] = k
+			}
 		}
 	}
-	return v
+	return colPtr, rows
 }
 
 // FromTriplets builds a CSR from (post, pre, w) triplets; duplicates are

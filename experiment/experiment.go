@@ -11,13 +11,18 @@
 // Experiments register in a Registry (held by the CLI, no globals):
 //
 //	reg := experiment.NewRegistry()
-//	reg.Add(experiment.Def{Name: "pb-dms", Doc: "...", NewConfig: pbdms.Defaults, Run: pbdms.Run})
+//	reg.Add(pbdms.Def(pbdms.PaperDefaults))
+//	def, err := reg.Get("pb-dms")
+//	cfg := def.NewConfig() // defaults; config.Load fills it, cfg.Validate checks it
+//
+// (ExampleRegistry runs it.)
 package experiment
 
 import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -62,11 +67,27 @@ func (e *Env) Logf(format string, args ...any) {
 // CheckMemory returns an error when need exceeds the budget; what says what
 // the memory is for and is part of the message.
 func (e *Env) CheckMemory(need int64, what string) error {
+	if need < 0 { // an estimate that overflowed (SaturateBytes prevents it)
+		return fmt.Errorf("%s: the memory estimate overflowed: the run is far larger than any machine", what)
+	}
 	if e.MemBudget > 0 && need > e.MemBudget {
 		return fmt.Errorf("%s needs an estimated %s of memory, above the budget of %s (raise --mem-budget or shrink the run)",
 			what, FormatBytes(need), FormatBytes(e.MemBudget))
 	}
 	return nil
+}
+
+// SaturateBytes converts an estimate computed in float64 (so that no
+// product of counts can overflow) to bytes, saturating at math.MaxInt64;
+// NaN gives MaxInt64 too (an estimate that cannot be made is refused).
+func SaturateBytes(b float64) int64 {
+	switch {
+	case !(b < math.MaxInt64):
+		return math.MaxInt64
+	case b < 0:
+		return 0
+	}
+	return int64(b)
 }
 
 // FormatBytes prints a byte count with a binary unit.

@@ -26,9 +26,9 @@ func (s StepSigmoid) validate(name string) error {
 	for _, p := range []struct {
 		k string
 		v float64
-	}{{"q", s.Q}, {"beta_per_hz", s.BetaPerHz}, {"x_hz", s.XHz}} {
+	}{{"q_" + name, s.Q}, {"beta_" + name + "_per_hz", s.BetaPerHz}, {"x_" + name + "_hz", s.XHz}} {
 		if math.IsNaN(p.v) || math.IsInf(p.v, 0) {
-			return fmt.Errorf("rule.%s%s = %v is not a finite number", p.k, name, p.v)
+			return fmt.Errorf("rule.%s = %v is not a finite number", p.k, p.v)
 		}
 	}
 	if s.BetaPerHz <= 0 {

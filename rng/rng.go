@@ -33,6 +33,9 @@ const (
 	Bootstrap Purpose = 9  // resampling
 	Synthetic Purpose = 10 // synthetic data generators
 	Perturb   Purpose = 11 // Lyapunov / perturbation analysis
+	Groups    Purpose = 12 // random membership of neuron groups (assemblies)
+	Sources   Purpose = 13 // spikes of Poisson spike-source populations
+	Plastic   Purpose = 14 // stochastic terms of plasticity rules
 )
 
 // mix is the SplitMix64 finaliser.
@@ -58,6 +61,18 @@ func Key(seed uint64, p Purpose, keys ...uint64) (uint64, uint64) {
 func New(seed uint64, p Purpose, keys ...uint64) *rand.Rand {
 	s1, s2 := Key(seed, p, keys...)
 	return rand.New(rand.NewPCG(s1, s2))
+}
+
+// NameKey hashes a name (of a population, projection, input, …) into a
+// stream key (FNV-1a, 64 bit), so that streams can be keyed by name rather
+// than by position in a list.
+func NameKey(name string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(name); i++ {
+		h ^= uint64(name[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // Source returns the PCG source for (seed, purpose, keys...), for callers

@@ -5,9 +5,25 @@
 // never leaves partial files in the target, and an existing directory is
 // never overwritten:
 //
-//	d, err := rundir.Create("runs/demo-20261127-1")  // stages runs/.demo-…-tmp
+//	d, err := rundir.Create("runs/mu-12")   // reserves runs/mu-12, stages in runs/.mu-12.engram-staging
+//	for _, n := range d.Notes { log.Print(n) } // stale staging directories removed or found
 //	... write into d.Path ...
 //	err = d.Commit()   // or d.Discard() on failure
+//
+// Reservation is atomic and happens at the start: the staging directory's
+// name is derived from the target, so a second run to the same target
+// fails in Create (before it simulates anything) instead of at the end.
+// CreateUnique picks a fresh name (prefix plus a random suffix, retried on
+// collision) for runs without an explicit target, so runs started in the
+// same second (Slurm array tasks, parallel `analyze` calls) never collide.
+//
+// The staging directory holds an owner record (.engram-owner.json: PID,
+// host, boot id and process start time). Create removes the staging
+// directories of the same parent whose owner is a dead process on this
+// host, and reports, without touching them, those it cannot decide about
+// (another host, no owner record, an earlier engram version's
+// .name-tmp-NNN). A run whose Commit fails keeps its results in a visible
+// sibling directory and says so.
 //
 // Layout: config.resolved.toml, provenance.json, rec/ (arrays, .npy/.npz),
 // res/ (tables, .tsv), figs/ (.png, .svg, .tsv), report.html.
@@ -16,10 +32,11 @@ package rundir
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -27,66 +44,6 @@ import (
 
 // Version is engram's release version.
 const Version = "0.1.0"
-
-// Dir is a run directory being written.
-type Dir struct {
-	// Final is where the run will live after Commit.
-	Final string
-	// Path is where files are written until Commit (the staging directory).
-	Path string
-}
-
-// Create checks that final does not exist (or is an empty directory) and
-// that its parent is writable, and creates the staging directory with the
-// standard subdirectories.
-func Create(final string) (*Dir, error) {
-	final = filepath.Clean(final)
-	if fi, err := os.Stat(final); err == nil {
-		if !fi.IsDir() {
-			return nil, fmt.Errorf("output %s exists and is not a directory", final)
-		}
-		ents, err := os.ReadDir(final)
-		if err != nil {
-			return nil, fmt.Errorf("output %s: %v", final, err)
-		}
-		if len(ents) > 0 {
-			return nil, fmt.Errorf("output directory %s already exists and is not empty; choose another --out (nothing was changed)", final)
-		}
-	}
-	parent := filepath.Dir(final)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create output parent directory: %v", err)
-	}
-	stage, err := os.MkdirTemp(parent, "."+filepath.Base(final)+"-tmp-")
-	if err != nil {
-		return nil, fmt.Errorf("output directory %s is not writable: %v", parent, err)
-	}
-	for _, sub := range []string{"rec", "res", "figs"} {
-		if err := os.Mkdir(filepath.Join(stage, sub), 0o755); err != nil {
-			os.RemoveAll(stage)
-			return nil, fmt.Errorf("cannot create %s: %v", sub, err)
-		}
-	}
-	return &Dir{Final: final, Path: stage}, nil
-}
-
-// Commit moves the staged run into its final place.
-func (d *Dir) Commit() error {
-	// an empty pre-existing final directory is replaced
-	if fi, err := os.Stat(d.Final); err == nil && fi.IsDir() {
-		if err := os.Remove(d.Final); err != nil {
-			return fmt.Errorf("cannot replace empty %s: %v", d.Final, err)
-		}
-	}
-	if err := os.Rename(d.Path, d.Final); err != nil {
-		return fmt.Errorf("cannot move run into %s: %v", d.Final, err)
-	}
-	d.Path = d.Final
-	return nil
-}
-
-// Discard removes the staging directory.
-func (d *Dir) Discard() { os.RemoveAll(d.Path) }
 
 // Provenance is written as provenance.json.
 type Provenance struct {
@@ -169,34 +126,90 @@ func TotalRAM() int64 {
 	return 0
 }
 
-// ParseBytes reads "16GiB", "500MB", "2e9", "80%" (of RAM) into bytes.
+// MaxBytes is the largest size ParseBytes accepts (1 EiB): far above any
+// machine, far below the int64 range, so no accepted size can overflow.
+const MaxBytes = 1 << 60
+
+// byteUnits are the accepted suffixes (matched case-insensitively, longest
+// first): decimal kB/MB/GB/TB, binary KiB/MiB/GiB/TiB, and K/M/G/T alone as
+// binary (as `ulimit`, Slurm and the JVM read them).
+var byteUnits = []struct {
+	suf string
+	mul float64
+}{
+	{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"tib", 1 << 40},
+	{"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9}, {"tb", 1e12},
+	{"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"t", 1 << 40}, {"b", 1},
+}
+
+// ParseBytes reads a byte size: a decimal number with an optional unit
+// ("16GiB", "500MB", "1.5K", "2e9", "7B"), or a percentage of the
+// machine's physical memory ("80%", in (0, 100]). It is the one parser of
+// byte sizes in engram (--mem-budget and every other size). The result is
+// always in [1, MaxBytes]: NaN, infinities, zero, negative values, sizes
+// below one byte or above MaxBytes, unknown units and trailing text are
+// errors that quote s.
 func ParseBytes(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	if strings.HasSuffix(s, "%") {
-		var pct float64
-		if _, err := fmt.Sscanf(strings.TrimSuffix(s, "%"), "%g", &pct); err != nil || pct <= 0 {
-			return 0, fmt.Errorf("bad memory budget %q", s)
+	in := strings.TrimSpace(s)
+	bad := func(why string) (int64, error) {
+		return 0, fmt.Errorf("bad byte size %q: %s (want e.g. 16GiB, 500MB, 2e9 or 80%%)", in, why)
+	}
+	if in == "" {
+		return bad("empty")
+	}
+	if num, ok := strings.CutSuffix(in, "%"); ok {
+		pct, err := parseDecimal(strings.TrimSpace(num))
+		if err != nil {
+			return bad(err.Error())
+		}
+		if !(pct > 0 && pct <= 100) {
+			return bad("a percentage of RAM must be in (0, 100]")
 		}
 		ram := TotalRAM()
 		if ram == 0 {
-			return 0, fmt.Errorf("memory budget %q: cannot read total RAM", s)
+			return 0, fmt.Errorf("byte size %q: cannot read the total RAM of this machine; give an absolute size", in)
 		}
 		return int64(pct / 100 * float64(ram)), nil
 	}
-	units := []struct {
-		suf string
-		mul float64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}}
-	mul := 1.0
-	for _, u := range units {
-		if strings.HasSuffix(s, u.suf) {
-			s, mul = strings.TrimSpace(strings.TrimSuffix(s, u.suf)), u.mul
+	num, mul := in, 1.0
+	lower := strings.ToLower(in)
+	for _, u := range byteUnits {
+		if strings.HasSuffix(lower, u.suf) {
+			num, mul = strings.TrimSpace(in[:len(in)-len(u.suf)]), u.mul
 			break
 		}
 	}
-	var v float64
-	if _, err := fmt.Sscanf(s, "%g", &v); err != nil || v <= 0 {
-		return 0, fmt.Errorf("bad memory budget %q (want e.g. 16GiB, 500MB or 80%%)", s)
+	v, err := parseDecimal(num)
+	if err != nil {
+		return bad(err.Error())
 	}
-	return int64(v * mul), nil
+	b := v * mul
+	switch {
+	case !(v > 0):
+		return bad("must be > 0")
+	case b < 1:
+		return bad("less than one byte")
+	case b > MaxBytes:
+		return bad("larger than 1 EiB")
+	}
+	return int64(b), nil
+}
+
+// parseDecimal reads a finite decimal number (digits, one point, an
+// optional exponent): no NaN, infinities, hex or underscores, which
+// strconv.ParseFloat alone would accept.
+func parseDecimal(s string) (float64, error) {
+	if s == "" {
+		return 0, fmt.Errorf("no number")
+	}
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789.eE+-", r) {
+			return 0, fmt.Errorf("%q is not a decimal number", s)
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, fmt.Errorf("%q is not a finite decimal number", s)
+	}
+	return v, nil
 }

@@ -24,8 +24,11 @@
 //     do not allocate.
 //   - ReadNPY returns an *Array (shape, dtype, data as float64) for dtypes
 //     f4, f8, i1-i8, u1-u8, b1 in any byte order and header versions 1-3.
-//   - WriteNPZ / ReadNPZ handle archives of named arrays; WriteCSRNPZ /
-//     ReadCSRNPZ handle scipy's sparse CSR layout.
+//     OpenNPY reads the header alone (NPYHeader.DecodedBytes says what the
+//     data will take) and NPYFile.Read the data from the same open file.
+//   - WriteNPZ / ReadNPZ handle archives of named arrays (OpenNPZ and
+//     NPZFile.Read member by member); WriteCSRNPZ / ReadCSRNPZ handle
+//     scipy's sparse CSR layout.
 //   - WriteTSV, TSVWriter, ReadTSV, ReadTSVRecords handle tables: one
 //     header line (no leading '#'), optional "# " comment lines before it,
 //     floats in shortest round-trip form with nan/inf/-inf.
@@ -59,4 +62,12 @@
 //   - Nothing is printed; there is no package-level state. Writers are not
 //     safe for concurrent use.
 //   - Reading converts to float64: integers beyond ±2^53 lose precision.
+//   - Readers open only regular files (OpenRegular): a named pipe, device,
+//     socket or directory is an error, never a blocking open. Each file is
+//     opened once, and nothing larger than the file can justify is
+//     allocated: a .npy's declared shape must fit in the file, header
+//     literals are bounded in length and nesting, and an .npz member's
+//     declared size must be possible for its compression (deflate expands
+//     at most 1032:1) with members not overlapping. Fuzz targets in
+//     fuzz_test.go check this (.ci/fuzz.sh).
 package store

@@ -2,8 +2,11 @@ package store
 
 import (
 	"archive/zip"
+	"cmp"
 	"fmt"
 	"io"
+	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -70,46 +73,181 @@ func WriteNPZ(path string, arrays ...NamedArray) error {
 	return af.finish(zw.Close())
 }
 
-// ReadNPZ reads every ".npy" member of an .npz archive (compressed or
-// not). It returns the arrays keyed by member name without ".npy", and
-// the names in archive order. Members not ending in ".npy" are ignored.
-// Errors name the file and the member.
-func ReadNPZ(path string) (map[string]*Array, []string, error) {
-	zr, err := zip.OpenReader(path)
+// maxDeflateRatio is the largest expansion deflate can achieve (RFC 1951:
+// a 258-byte match coded in about 2 bits, ≈ 1032:1). A member that declares
+// more uncompressed bytes than this allows is lying about its size, and its
+// declared size would otherwise be allocated before a byte is inflated.
+const maxDeflateRatio = 1032
+
+// NPZFile is an open .npz archive whose directory and member headers have
+// been read; Read reads one member's data from the same open file. Use it to
+// check the memory a read needs before reading (ReadNPZ reads everything).
+type NPZFile struct {
+	Path string
+	// Names are the ".npy" members without the suffix, in archive order,
+	// each once (a repeated name refers to its last member, as in ReadNPZ).
+	Names   []string
+	f       *os.File
+	members map[string]*zip.File
+	headers map[string]*NPYHeader
+}
+
+// OpenNPZ opens a regular file (see OpenRegular) as a zip archive and reads
+// the header of every ".npy" member (members not ending in ".npy" are
+// ignored). Members must not overlap in the archive, and their declared
+// sizes must be possible for their compression method and the archive's
+// size; so reading every member allocates at most about 8·1032 times the
+// archive's size (deflate's maximum expansion, 8 bytes per element), and
+// stored (uncompressed) members at most 8 times their bytes.
+func OpenNPZ(path string) (*NPZFile, error) {
+	f, size, err := OpenRegular(path)
 	if err != nil {
-		return nil, nil, errorf(path, "not a readable .npz (zip) archive: %v", err)
+		return nil, err
 	}
-	defer zr.Close()
-	out := make(map[string]*Array, len(zr.File))
-	var names []string
-	for _, f := range zr.File {
-		name, ok := strings.CutSuffix(f.Name, ".npy")
+	z, err := openNPZ(f, size)
+	if err != nil {
+		f.Close()
+		return nil, errorf(path, "%v", err)
+	}
+	z.Path, z.f = path, f
+	return z, nil
+}
+
+// openNPZ reads the directory and member headers from r (size bytes).
+func openNPZ(r io.ReaderAt, size int64) (*NPZFile, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("not a readable .npz (zip) archive: %v", err)
+	}
+	z := &NPZFile{members: map[string]*zip.File{}, headers: map[string]*NPYHeader{}}
+	type span struct {
+		lo, hi int64
+		name   string
+	}
+	var spans []span
+	for _, m := range zr.File {
+		name, ok := strings.CutSuffix(m.Name, ".npy")
 		if !ok {
 			continue
 		}
-		a, err := readMember(f)
+		declared, err := memberSize(m, size)
 		if err != nil {
-			return nil, nil, errorf(path, "member %s: %v", f.Name, err)
+			return nil, fmt.Errorf("member %s: %v", m.Name, err)
 		}
-		if _, dup := out[name]; !dup {
-			names = append(names, name)
+		off, err := m.DataOffset()
+		if err != nil {
+			return nil, fmt.Errorf("member %s: %v", m.Name, err)
 		}
-		out[name] = a
+		if off < 0 || off > size || int64(m.CompressedSize64) > size-off {
+			return nil, fmt.Errorf("member %s: data at %d..%d lies outside the archive (%d bytes)", m.Name, off, off+int64(m.CompressedSize64), size)
+		}
+		spans = append(spans, span{off, off + int64(m.CompressedSize64), m.Name})
+		rc, err := m.Open()
+		if err != nil {
+			return nil, fmt.Errorf("member %s: %v", m.Name, err)
+		}
+		h, err := readNPYHeader(rc, declared)
+		rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("member %s: %v", m.Name, err)
+		}
+		if _, dup := z.members[name]; !dup {
+			z.Names = append(z.Names, name)
+		}
+		z.members[name], z.headers[name] = m, h
 	}
-	return out, names, nil
+	// Overlapping members would let one compressed stream count many times.
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.lo, b.lo) })
+	for i := 1; i < len(spans); i++ {
+		if spans[i].lo < spans[i-1].hi {
+			return nil, fmt.Errorf("members %s and %s overlap in the archive", spans[i-1].name, spans[i].name)
+		}
+	}
+	return z, nil
 }
 
-func readMember(f *zip.File) (*Array, error) {
-	rc, err := f.Open()
+// memberSize returns the declared uncompressed size of m after checking
+// that it is possible for its compression method and the archive size.
+func memberSize(m *zip.File, archive int64) (int64, error) {
+	c, u := m.CompressedSize64, m.UncompressedSize64
+	if c > uint64(archive) {
+		return 0, fmt.Errorf("compressed size %d exceeds the archive (%d bytes)", c, archive)
+	}
+	switch m.Method {
+	case zip.Store:
+		if u != c {
+			return 0, fmt.Errorf("stored member declares %d bytes but holds %d", u, c)
+		}
+	case zip.Deflate:
+		if u > maxDeflateRatio*c+1024 {
+			return 0, fmt.Errorf("declares %d uncompressed bytes from %d compressed, more than deflate can expand (%d:1)", u, c, maxDeflateRatio)
+		}
+	default:
+		return 0, fmt.Errorf("unsupported compression method %d (want stored or deflate)", m.Method)
+	}
+	return int64(u), nil
+}
+
+// Header returns the header of member name (without ".npy").
+func (z *NPZFile) Header(name string) (*NPYHeader, bool) {
+	h, ok := z.headers[name]
+	return h, ok
+}
+
+// Read reads member name (without ".npy"). Errors name the file and member.
+func (z *NPZFile) Read(name string) (*Array, error) {
+	a, err := z.read(name)
+	if err != nil {
+		return nil, errorf(z.Path, "member %s.npy: %v", name, err)
+	}
+	return a, nil
+}
+
+func (z *NPZFile) read(name string) (*Array, error) {
+	m, ok := z.members[name]
+	if !ok {
+		return nil, fmt.Errorf("no such member (have %s)", strings.Join(z.Names, ", "))
+	}
+	rc, err := m.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	size := int64(-1)
-	if f.UncompressedSize64 < 1<<62 {
-		size = int64(f.UncompressedSize64)
+	h, err := readNPYHeader(rc, int64(m.UncompressedSize64))
+	if err != nil {
+		return nil, err
 	}
-	return decodeNPY(rc, size)
+	return readNPYData(rc, h)
+}
+
+// Close closes the archive.
+func (z *NPZFile) Close() error {
+	if z.f == nil {
+		return nil
+	}
+	return z.f.Close()
+}
+
+// ReadNPZ reads every ".npy" member of an .npz archive (compressed or
+// not). It returns the arrays keyed by member name without ".npy", and
+// the names in archive order. Members not ending in ".npy" are ignored.
+// The archive is opened once and allocation is bounded as in OpenNPZ.
+// Errors name the file and the member.
+func ReadNPZ(path string) (map[string]*Array, []string, error) {
+	z, err := OpenNPZ(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer z.Close()
+	out := make(map[string]*Array, len(z.Names))
+	for _, name := range z.Names {
+		a, err := z.Read(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		out[name] = a
+	}
+	return out, z.Names, nil
 }
 
 // CSR is a compressed sparse row matrix as stored by scipy.sparse.save_npz:

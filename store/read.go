@@ -48,31 +48,119 @@ func (a *Array) Dim(i int) int {
 // numpy itself refuses headers above 10 000 bytes by default.
 const maxHeaderLen = 1 << 20
 
-// ReadNPY reads a .npy file (format 1.0, 2.0 or 3.0) of dtype f4, f8, i1,
-// i2, i4, i8, u1, u2, u4, u8, b1 in either byte order, or a byte string
-// dtype S<n>. Fortran-ordered and structured arrays are rejected. Errors
-// name the file.
-func ReadNPY(path string) (*Array, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
+// maxHeaderDepth bounds the nesting of the header's Python literal; a real
+// header nests two levels (dict, shape tuple).
+const maxHeaderDepth = 16
+
+// NPYHeader is what a .npy header declares: shape and dtype, without the
+// data. Reading it costs no more than the header's bytes, so callers can
+// check the memory a read will take (DecodedBytes) before reading.
+type NPYHeader struct {
+	Shape []int  // dimensions; empty for a 0-d (scalar) array
+	DType string // numpy descriptor as stored, e.g. "<f8", "|S3"
+
+	kind     byte
+	itemSize int
+	order    binary.ByteOrder
+}
+
+// Len returns the number of elements (the product of Shape; 1 for 0-d).
+func (h *NPYHeader) Len() int {
+	n := 1
+	for _, s := range h.Shape {
+		n *= s
 	}
-	defer f.Close()
-	size := int64(-1)
-	if st, err := f.Stat(); err == nil {
-		size = st.Size()
+	return n
+}
+
+// ItemSize returns the bytes per element in the file.
+func (h *NPYHeader) ItemSize() int { return h.itemSize }
+
+// Numeric reports whether the elements decode to Array.Data (false for
+// byte strings, which decode to Array.Strings).
+func (h *NPYHeader) Numeric() bool { return h.kind != 'S' }
+
+// DecodedBytes is an upper bound on the memory reading the data allocates:
+// 8 bytes per element (float64) for numeric dtypes; for byte strings the
+// raw bytes, a string header and the string's bytes per element.
+func (h *NPYHeader) DecodedBytes() int64 {
+	n := int64(h.Len())
+	if h.kind == 'S' {
+		return n * (2*int64(h.itemSize) + 16)
 	}
-	a, err := decodeNPY(bufio.NewReaderSize(f, 64<<10), size)
+	return 8*n + encodeChunk*int64(h.itemSize)
+}
+
+// NPYFile is an open .npy file whose header has been read; Read reads the
+// data from the same open file. Use it to check the memory a read needs
+// before reading (ReadNPY does both steps).
+type NPYFile struct {
+	Path   string
+	Header NPYHeader
+	f      *os.File
+	r      *bufio.Reader
+	read   bool
+}
+
+// OpenNPY opens a regular file (see OpenRegular) and reads its .npy header,
+// checking that the file holds as many data bytes as the header declares.
+func OpenNPY(path string) (*NPYFile, error) {
+	f, size, err := OpenRegular(path)
 	if err != nil {
+		return nil, err
+	}
+	r := bufio.NewReaderSize(f, 64<<10)
+	h, err := readNPYHeader(r, size)
+	if err != nil {
+		f.Close()
 		return nil, errorf(path, "%v", err)
+	}
+	return &NPYFile{Path: path, Header: *h, f: f, r: r}, nil
+}
+
+// Read reads the data. It may be called once.
+func (n *NPYFile) Read() (*Array, error) {
+	if n.read {
+		return nil, errorf(n.Path, "NPYFile.Read called twice")
+	}
+	n.read = true
+	a, err := readNPYData(n.r, &n.Header)
+	if err != nil {
+		return nil, errorf(n.Path, "%v", err)
 	}
 	return a, nil
 }
 
-// decodeNPY parses a .npy stream. size is the total stream length in
-// bytes if known, else -1; it is used to reject impossible shapes before
-// allocating.
+// Close closes the file.
+func (n *NPYFile) Close() error { return n.f.Close() }
+
+// ReadNPY reads a .npy file (format 1.0, 2.0 or 3.0) of dtype f4, f8, i1,
+// i2, i4, i8, u1, u2, u4, u8, b1 in either byte order, or a byte string
+// dtype S<n>. Fortran-ordered and structured arrays are rejected, and so is
+// anything but a regular file. The file is opened once and the allocation
+// is bounded by its size. Errors name the file.
+func ReadNPY(path string) (*Array, error) {
+	n, err := OpenNPY(path)
+	if err != nil {
+		return nil, err
+	}
+	defer n.Close()
+	return n.Read()
+}
+
+// decodeNPY parses a .npy stream of size bytes (the header and the data).
 func decodeNPY(r io.Reader, size int64) (*Array, error) {
+	h, err := readNPYHeader(r, size)
+	if err != nil {
+		return nil, err
+	}
+	return readNPYData(r, h)
+}
+
+// readNPYHeader reads the header of a .npy stream of size bytes in total
+// and rejects shapes whose data cannot fit in the rest of the stream, so
+// that nothing larger than the stream is ever allocated.
+func readNPYHeader(r io.Reader, size int64) (*NPYHeader, error) {
 	var pre [10]byte
 	if _, err := io.ReadFull(r, pre[:]); err != nil {
 		return nil, fmt.Errorf("not a .npy file: %v", shortRead(err))
@@ -98,27 +186,52 @@ func decodeNPY(r io.Reader, size int64) (*Array, error) {
 	if hlen > maxHeaderLen {
 		return nil, fmt.Errorf("header length %d exceeds limit %d", hlen, maxHeaderLen)
 	}
+	if int64(prefix+hlen) > size {
+		return nil, fmt.Errorf("header length %d exceeds the file (%d bytes)", hlen, size)
+	}
 	hdr := make([]byte, hlen)
 	if _, err := io.ReadFull(r, hdr); err != nil {
 		return nil, fmt.Errorf("truncated header: %v", shortRead(err))
 	}
 	descr, shape, err := parseHeaderDict(string(hdr))
 	if err != nil {
-		return nil, fmt.Errorf("header %q: %v", strings.TrimSpace(string(hdr)), err)
+		return nil, fmt.Errorf("header %q: %v", clip(strings.TrimSpace(string(hdr)), 200), err)
 	}
 	kind, itemSize, order, err := parseDescr(descr)
 	if err != nil {
 		return nil, err
 	}
-	a := &Array{Shape: shape, DType: descr}
-	n := a.Len()
-	if size >= 0 {
-		avail := size - int64(prefix+hlen)
-		if int64(n) > 0 && (avail < 0 || int64(n) > avail/int64(itemSize)) {
-			return nil, fmt.Errorf("shape %v of %s needs %d bytes of data, file has %d", shape, descr, int64(n)*int64(itemSize), avail)
-		}
+	h := &NPYHeader{Shape: shape, DType: descr, kind: kind, itemSize: itemSize, order: order}
+	n := int64(h.Len())
+	avail := size - int64(prefix+hlen)
+	if n > 0 && n > avail/int64(itemSize) {
+		return nil, fmt.Errorf("shape %v of %s needs %s bytes of data, file has %d", shape, descr, mulString(n, int64(itemSize)), avail)
 	}
-	if kind == 'S' {
+	return h, nil
+}
+
+// mulString formats a·b without overflow.
+func mulString(a, b int64) string {
+	if a > 0 && b > math.MaxInt64/a {
+		return fmt.Sprintf("%d×%d", a, b)
+	}
+	return strconv.FormatInt(a*b, 10)
+}
+
+// clip shortens s to at most n bytes for messages.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// readNPYData reads the elements declared by h (already checked against
+// the stream's size by readNPYHeader).
+func readNPYData(r io.Reader, h *NPYHeader) (*Array, error) {
+	a := &Array{Shape: h.Shape, DType: h.DType}
+	n, itemSize := h.Len(), h.itemSize
+	if h.kind == 'S' {
 		buf := make([]byte, n*itemSize)
 		if _, err := io.ReadFull(r, buf); err != nil {
 			return nil, fmt.Errorf("data: %v", shortRead(err))
@@ -137,7 +250,7 @@ func decodeNPY(r io.Reader, size int64) (*Array, error) {
 		if _, err := io.ReadFull(r, b); err != nil {
 			return nil, fmt.Errorf("data ends after %d of %d elements: %v", i, n, shortRead(err))
 		}
-		decodeElems(a.Data[i:i+m], b, kind, itemSize, order)
+		decodeElems(a.Data[i:i+m], b, h.kind, itemSize, h.order)
 		i += m
 	}
 	return a, nil
@@ -288,8 +401,9 @@ func parseHeaderDict(s string) (descr string, shape []int, err error) {
 // pyParser parses the small subset of Python literals used in .npy
 // headers: dicts, tuples, lists, quoted strings, integers, True/False/None.
 type pyParser struct {
-	s string
-	i int
+	s     string
+	i     int
+	depth int
 }
 
 func (p *pyParser) skip() {
@@ -308,6 +422,12 @@ func (p *pyParser) value() (any, error) {
 		return nil, p.errf("unexpected end of header")
 	}
 	c := p.s[p.i]
+	if c == '{' || c == '(' || c == '[' {
+		if p.depth++; p.depth > maxHeaderDepth {
+			return nil, p.errf("nesting deeper than %d", maxHeaderDepth)
+		}
+		defer func() { p.depth-- }()
+	}
 	switch {
 	case c == '{':
 		p.i++

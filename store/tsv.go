@@ -3,8 +3,8 @@ package store
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -231,18 +231,26 @@ func (w *TSVWriter) Abort() {
 	w.af.Abort()
 }
 
+// maxTSVLine is the longest line the TSV readers accept (bytes).
+const maxTSVLine = 64 << 20
+
 // scanTSV reads the layout shared by ReadTSVRecords and ReadTSV: lines
 // starting with '#' and blank lines are skipped, the first other line is
 // the header, and row is called for every following line, which must have
-// as many fields as the header. Errors name the file and line.
+// as many fields as the header. Only regular files are read (OpenRegular).
+// Errors name the file and line.
 func scanTSV(path string, row func(lineNo int, header, fields []string) error) ([]string, error) {
-	f, err := os.Open(path)
+	f, _, err := OpenRegular(path)
 	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
+		return nil, err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 64<<20)
+	return scanTSVFrom(f, path, row)
+}
+
+func scanTSVFrom(r io.Reader, path string, row func(lineNo int, header, fields []string) error) ([]string, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), maxTSVLine)
 	var header []string
 	lineNo := 0
 	for sc.Scan() {
@@ -292,14 +300,23 @@ func ReadTSVRecords(path string) (header []string, rows [][]string, err error) {
 // also accepts "nan", "inf" and "-inf". Errors name the file, line and
 // column.
 func ReadTSV(path string) (header []string, cols [][]float64, err error) {
-	header, err = scanTSV(path, func(lineNo int, header, fields []string) error {
+	f, _, err := OpenRegular(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	return readTSVFrom(f, path)
+}
+
+func readTSVFrom(r io.Reader, path string) (header []string, cols [][]float64, err error) {
+	header, err = scanTSVFrom(r, path, func(lineNo int, header, fields []string) error {
 		if cols == nil {
 			cols = make([][]float64, len(header))
 		}
 		for j, field := range fields {
 			v, err := strconv.ParseFloat(field, 64)
 			if err != nil {
-				return errorf(path, "line %d, column %d (%s): %q is not a number", lineNo, j+1, header[j], field)
+				return errorf(path, "line %d, column %d (%s): %q is not a number", lineNo, j+1, header[j], clip(field, 40))
 			}
 			cols[j] = append(cols[j], v)
 		}

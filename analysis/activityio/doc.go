@@ -14,6 +14,19 @@
 // is already binned and no width was given), and a one-line description of
 // what was read. Inputs are never modified; nothing is cached.
 //
+// # Opening before reading
+//
+// Read is Open, Input.Read and Close. Open reads only the header of an
+// array file, or the first line and the size of a text file, decides the
+// kind and checks the layout (dimensions, dtype, empty arrays); its Layout
+// then bounds the memory reading will take (ReadBytes), so a caller can
+// refuse an input before reading it — engram analyze checks it against
+// --mem-budget. Each file is opened once, and only regular files are
+// accepted: a named pipe or device is refused at once instead of blocking.
+// Allocation is bounded by the file's size, except for the cells binning
+// spike times or expanding a sparse long table creates, which
+// Options.MaxCells bounds. OpenValues does the same for ReadValues.
+//
 // # Kinds and layouts
 //
 // Options.Kind says what the file holds; KindAuto (the zero value) detects
@@ -25,7 +38,9 @@
 //     archive holds exactly one array), laid out as for .npy.
 //   - text (.csv, .tsv, .txt, …), wide layout: one column per trial, one row
 //     per bin; a single column is a single trial. An optional header line
-//     names the columns.
+//     names the columns. With Options.Trials = TrialsRows (--trials rows)
+//     one row per trial, one column per bin; when columns outnumber rows
+//     Activity.Hint suggests it.
 //   - text, long layout: a header with the columns trial, bin, count (any
 //     order, case-insensitive, extra columns ignored). trial and bin are
 //     integers ≥ 0; trials are sorted by their number; every trial has
@@ -68,7 +83,8 @@
 //
 // Every data error names the file and, as applicable, the line and column
 // (text), the member (npz) or the trial and bin: ragged rows, non-numeric
-// cells, NaN/Inf, negative raster entries or spike times, unknown members.
+// cells, NaN/Inf, negative counts, raster entries or spike times, unknown
+// members, empty arrays.
 // ReadValues reads one column of values (e.g. event sizes for a power-law
 // fit) with the same rules.
 package activityio

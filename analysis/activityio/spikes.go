@@ -3,10 +3,8 @@ package activityio
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/BurntSushi/toml"
 
@@ -35,40 +33,49 @@ func ReadSpikes(path string, opts *Options) (*Spikes, error) {
 	if opts != nil {
 		o = *opts
 	}
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".npz":
-		arrs, names, err := store.ReadNPZ(path)
+	o.Kind, o.BinMs, o.BinMeanIEI = KindSpikes, 0, false
+	in, err := Open(path, &o)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	return in.readSpikeTimes()
+}
+
+// readSpikeTimes reads the spike times of an opened spike input.
+func (in *Input) readSpikeTimes() (*Spikes, error) {
+	src, path, o := in.src, in.Path, &in.o
+	switch {
+	case src.npz != nil:
+		ta, err := src.npz.Read("times")
 		if err != nil {
 			return nil, err
-		}
-		ta, ok := arrs["times"]
-		if !ok {
-			return nil, fmt.Errorf("%s: spike archives need a member \"times\" (ms) and optionally \"ids\"; have %v", path, names)
 		}
 		s := &Spikes{Label: path}
 		if err := checkSpikeArray(ta, path+"[times]"); err != nil {
 			return nil, err
 		}
-		s.TimesMs = append([]float64(nil), ta.Data...)
-		if ia, ok := arrs["ids"]; ok {
+		s.TimesMs = ta.Data
+		if _, ok := src.npz.Header("ids"); ok {
+			ia, err := src.npz.Read("ids")
+			if err != nil {
+				return nil, err
+			}
 			if err := checkSpikeArray(ia, path+"[ids]"); err != nil {
 				return nil, err
 			}
 			if ia.Len() != ta.Len() {
 				return nil, fmt.Errorf("%s: ids has %d elements, times has %d", path, ia.Len(), ta.Len())
 			}
-			s.IDs = append([]float64(nil), ia.Data...)
+			s.IDs = ia.Data
 		}
 		return s, nil
-	case ".npy":
-		a, err := store.ReadNPY(path)
+	case src.npy != nil:
+		dt, dur, err := recordingTiming(path, o.DtMs, o.DurationMs)
 		if err != nil {
 			return nil, err
 		}
-		if len(a.Shape) != 2 || a.Shape[1] != 2 || !isIntDType(a.DType) {
-			return nil, fmt.Errorf("%s: a spike .npy must be engram's recording: integer rows (step, neuron id), shape (n, 2); got %s %v", path, a.DType, a.Shape)
-		}
-		dt, dur, err := recordingTiming(path, o.DtMs, o.DurationMs)
+		a, err := src.npy.Read()
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +90,7 @@ func ReadSpikes(path string, opts *Options) (*Spikes, error) {
 		}
 		return s, nil
 	}
-	t, err := ReadTable(path)
+	t, err := src.text.read()
 	if err != nil {
 		return nil, err
 	}
@@ -99,17 +106,17 @@ func ReadSpikes(path string, opts *Options) (*Spikes, error) {
 	} else if t.Columns() != 2 {
 		return nil, fmt.Errorf("%s: spike tables without a header have two columns (neuron, time); this one has %d", path, t.Columns())
 	}
-	s := &Spikes{Label: path, TimesMs: make([]float64, len(t.Rows))}
+	s := &Spikes{Label: path, TimesMs: make([]float64, t.Rows())}
 	if ni >= 0 {
-		s.IDs = make([]float64, len(t.Rows))
+		s.IDs = make([]float64, t.Rows())
 	}
-	for i, r := range t.Rows {
-		if r[ti] < 0 {
-			return nil, fmt.Errorf("%s: line %d, %s: spike time %v is negative", path, t.Lines[i], t.ColumnName(ti), r[ti])
+	for i := range t.Rows() {
+		if v := t.At(i, ti); v < 0 {
+			return nil, fmt.Errorf("%s: line %d, %s: spike time %v is negative", path, t.Line(i), t.ColumnName(ti), v)
 		}
-		s.TimesMs[i] = r[ti]
+		s.TimesMs[i] = t.At(i, ti)
 		if ni >= 0 {
-			s.IDs[i] = r[ni]
+			s.IDs[i] = t.At(i, ni)
 		}
 	}
 	return s, nil
@@ -130,6 +137,10 @@ func checkSpikeArray(a *store.Array, label string) error {
 	return nil
 }
 
+// maxConfigBytes bounds the config.resolved.toml read for a recording's
+// timing (engram writes a few KiB).
+const maxConfigBytes = 1 << 20
+
 // recordingTiming returns dt_ms and duration_ms of an engram recording from
 // the given values or the run directory's config.resolved.toml.
 func recordingTiming(path string, dt, dur float64) (float64, float64, error) {
@@ -137,7 +148,7 @@ func recordingTiming(path string, dt, dur float64) (float64, float64, error) {
 		return dt, dur, nil
 	}
 	cfgPath := filepath.Join(filepath.Dir(filepath.Dir(path)), "config.resolved.toml")
-	data, err := os.ReadFile(cfgPath)
+	data, err := store.ReadRegularFile(cfgPath, maxConfigBytes)
 	if err != nil {
 		if dt > 0 {
 			return dt, 0, nil
@@ -165,17 +176,6 @@ func recordingTiming(path string, dt, dur float64) (float64, float64, error) {
 		return 0, 0, fmt.Errorf("%s: no positive network.dt_ms; give --dt-ms", cfgPath)
 	}
 	return dt, dur, nil
-}
-
-func readSpikes(path string, o *Options) (*Activity, error) {
-	if o.Array != "" {
-		return nil, fmt.Errorf("%s: --array does not apply to spike files (spike .npz members are times and ids)", path)
-	}
-	s, err := ReadSpikes(path, o)
-	if err != nil {
-		return nil, err
-	}
-	return s.Bin(o)
 }
 
 // Bin bins the pooled spike train with opts.BinMs or opts.BinMeanIEI into a
@@ -216,6 +216,10 @@ func (s *Spikes) Bin(opts *Options) (*Activity, error) {
 		if s.EndMs > 0 && s.EndMs > start {
 			end = start + math.Ceil((s.EndMs-start)/o.BinMs-1e-9)*o.BinMs
 			end = max(end, start+(math.Floor((hi-start)/o.BinMs)+1)*o.BinMs)
+		}
+		if bins := math.Ceil((end - start) / o.BinMs); o.MaxCells > 0 && !(bins <= float64(o.MaxCells)) {
+			return nil, fmt.Errorf("%s: binning [%g, %g) ms at %g ms gives %.4g bins, more than the %d the memory budget allows (use a wider --bin-ms, or raise --mem-budget)",
+				s.Label, start, end, o.BinMs, bins, o.MaxCells)
 		}
 		c, err := avalanche.CountsFromSpikeTimes(s.TimesMs, o.BinMs, start, end)
 		if err != nil {

@@ -213,3 +213,51 @@ func TestSeriesRoundTripAndCollapse(t *testing.T) {
 		t.Logf("bin ×%d: n = %d α_S = %.3f α_D = %.3f", r.Factor, r.Result.NAvalanches, r.Result.SizeAlpha, r.Result.DurationAlpha)
 	}
 }
+
+// TestCountsFromSpikeTimesHugeRange: a range of 10³⁰⁰ bins is an error, not
+// an int overflow (negative length panic) or an allocation attempt.
+func TestCountsFromSpikeTimesHugeRange(t *testing.T) {
+	if _, err := CountsFromSpikeTimes([]float64{0, 1e300}, 1, 0, 1e300); err == nil {
+		t.Error("1e300 bins accepted")
+	}
+	if c, err := CountsFromSpikeTimes([]float64{0, 2.5}, 1, 0, 3); err != nil || len(c) != 3 || c[0] != 1 || c[2] != 1 {
+		t.Errorf("3 bins: %v %v", c, err)
+	}
+}
+
+// TestCountMatchesExtract: Count (used to bound memory before extracting)
+// is len(ExtractTrials) on random series with edges active and inactive,
+// and ExtractTrials allocates the result once (TotalAlloc ≤ 24 bytes per
+// avalanche plus the slice header).
+func TestCountMatchesExtract(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for rep := range 200 {
+		trials := make([][]float64, 1+rep%3)
+		for i := range trials {
+			trials[i] = make([]float64, rng.IntN(40))
+			for j := range trials[i] {
+				if rng.Float64() < 0.5 {
+					trials[i][j] = float64(rng.IntN(3))
+				}
+			}
+		}
+		thr := float64(rep % 2)
+		n, err := Count(trials, thr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		av, err := ExtractTrials(trials, thr)
+		if err != nil || n != len(av) {
+			t.Fatalf("rep %d: Count %d, ExtractTrials %d (%v): %v", rep, n, len(av), err, trials)
+		}
+		// the reference: per-trial Extract, concatenated
+		var want []Avalanche
+		for _, tr := range trials {
+			a, _ := Extract(tr, thr)
+			want = append(want, a...)
+		}
+		if !slices.Equal(av, want) {
+			t.Fatalf("rep %d: ExtractTrials %v, Extract %v", rep, av, want)
+		}
+	}
+}

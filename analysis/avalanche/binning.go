@@ -10,6 +10,10 @@ import (
 // ErrNoEvents is returned when binning needs at least two events.
 var ErrNoEvents = errors.New("avalanche: need at least two events")
 
+// maxBins bounds the bins CountsFromSpikeTimes allocates (2^40 float64s are
+// 8 TiB: any range beyond it is a mistake, and int conversion must not wrap).
+const maxBins = 1 << 40
+
 // CountsFromSpikeTimes bins event times (any unit, e.g. ms; any order) into
 // counts per bin of width binWidth covering [start, end): bin i counts events
 // with start + i·binWidth ≤ t < start + (i+1)·binWidth. Events outside the
@@ -21,7 +25,11 @@ func CountsFromSpikeTimes(times []float64, binWidth, start, end float64) ([]floa
 	if !(end > start) {
 		return nil, fmt.Errorf("avalanche: empty time range [%v, %v)", start, end)
 	}
-	nb := int(math.Ceil((end - start) / binWidth))
+	bins := math.Ceil((end - start) / binWidth)
+	if !(bins <= maxBins) {
+		return nil, fmt.Errorf("avalanche: [%v, %v) at bin width %v is %.4g bins, more than %d", start, end, binWidth, bins, maxBins)
+	}
+	nb := int(bins)
 	counts := make([]float64, nb)
 	for _, t := range times {
 		if math.IsNaN(t) || t < start || t >= end {

@@ -25,13 +25,40 @@ func Extract(counts []float64, threshold float64) ([]Avalanche, error) {
 	if math.IsNaN(threshold) {
 		return nil, fmt.Errorf("avalanche: threshold is NaN")
 	}
-	var out []Avalanche
+	n, err := count(counts, threshold)
+	if err != nil {
+		return nil, err
+	}
+	return extractInto(make([]Avalanche, 0, n), counts, threshold), nil
+}
+
+// count returns the number of avalanches Extract finds (the same loop as
+// extractInto, counting instead of appending), checking the counts.
+func count(counts []float64, threshold float64) (int, error) {
+	n, start := 0, -1
+	for t, v := range counts {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			return 0, fmt.Errorf("avalanche: count %v at bin %d is not a finite non-negative number", v, t)
+		}
+		if v > threshold {
+			if start < 0 {
+				start = t
+			}
+			continue
+		}
+		if start > 0 {
+			n++
+		}
+		start = -1
+	}
+	return n, nil
+}
+
+// extractInto appends the avalanches of counts (already checked) to out.
+func extractInto(out []Avalanche, counts []float64, threshold float64) []Avalanche {
 	start := -1
 	size := 0.0
 	for t, v := range counts {
-		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-			return nil, fmt.Errorf("avalanche: count %v at bin %d is not a finite non-negative number", v, t)
-		}
 		if v > threshold {
 			if start < 0 {
 				start, size = t, 0
@@ -44,18 +71,36 @@ func Extract(counts []float64, threshold float64) ([]Avalanche, error) {
 		}
 		start = -1
 	}
-	return out, nil
+	return out
 }
 
-// ExtractTrials applies Extract to each trial (avalanches never span trials).
-func ExtractTrials(counts [][]float64, threshold float64) ([]Avalanche, error) {
-	var out []Avalanche
+// Count returns the number of avalanches ExtractTrials finds (len of its
+// result) without allocating, so a caller can bound the memory first.
+func Count(counts [][]float64, threshold float64) (int, error) {
+	if math.IsNaN(threshold) {
+		return 0, fmt.Errorf("avalanche: threshold is NaN")
+	}
+	n := 0
 	for i, tr := range counts {
-		a, err := Extract(tr, threshold)
+		c, err := count(tr, threshold)
 		if err != nil {
-			return nil, fmt.Errorf("trial %d: %w", i, err)
+			return 0, fmt.Errorf("trial %d: %w", i, err)
 		}
-		out = append(out, a...)
+		n += c
+	}
+	return n, nil
+}
+
+// ExtractTrials applies Extract to each trial (avalanches never span
+// trials). The result is allocated once, at its final length.
+func ExtractTrials(counts [][]float64, threshold float64) ([]Avalanche, error) {
+	n, err := Count(counts, threshold)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Avalanche, 0, n)
+	for _, tr := range counts {
+		out = extractInto(out, tr, threshold)
 	}
 	return out, nil
 }

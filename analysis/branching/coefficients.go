@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-
-	"gonum.org/v1/gonum/dsp/fourier"
+	"slices"
 
 	"github.com/engramsim/engram/progress"
 )
@@ -104,23 +103,41 @@ type trialStats struct {
 }
 
 func resolveSteps(o *CoefficientOptions, length int) ([]int, error) {
+	kmin, kmax, kstep, err := stepRange(o, length)
+	if err != nil {
+		return nil, err
+	}
+	if o.Steps != nil {
+		return append([]int(nil), o.Steps...), nil
+	}
+	out := make([]int, 0, (kmax-kmin)/kstep+1)
+	for k := kmin; k <= kmax; k += kstep {
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+// stepRange validates the lags of o for trials of the given length and
+// returns their range: KMin..KMax by KStep with the defaults applied, or for
+// explicit Steps their count as kstep = 0 (kmin = number of steps, kmax =
+// the largest). It allocates nothing, so memory bounds can use it.
+func stepRange(o *CoefficientOptions, length int) (kmin, kmax, kstep int, err error) {
 	if o.Steps != nil {
 		if len(o.Steps) == 0 {
-			return nil, fmt.Errorf("branching: empty Steps")
+			return 0, 0, 0, fmt.Errorf("branching: empty Steps")
 		}
-		out := make([]int, len(o.Steps))
-		for i, k := range o.Steps {
+		for _, k := range o.Steps {
 			if k < 1 {
-				return nil, fmt.Errorf("branching: step k = %d must be ≥ 1", k)
+				return 0, 0, 0, fmt.Errorf("branching: step k = %d must be ≥ 1", k)
 			}
 			if k > length-2 {
-				return nil, fmt.Errorf("%w: k = %d with trial length %d (need k ≤ L−2)", ErrTooShort, k, length)
+				return 0, 0, 0, fmt.Errorf("%w: k = %d with trial length %d (need k ≤ L−2)", ErrTooShort, k, length)
 			}
-			out[i] = k
+			kmax = max(kmax, k)
 		}
-		return out, nil
+		return len(o.Steps), kmax, 0, nil
 	}
-	kmin, kmax, kstep := o.KMin, o.KMax, o.KStep
+	kmin, kmax, kstep = o.KMin, o.KMax, o.KStep
 	if kmin == 0 {
 		kmin = 1
 	}
@@ -128,22 +145,31 @@ func resolveSteps(o *CoefficientOptions, length int) ([]int, error) {
 		kstep = 1
 	}
 	if kmin < 1 || kstep < 1 {
-		return nil, fmt.Errorf("branching: KMin = %d and KStep = %d must be ≥ 1", kmin, kstep)
+		return 0, 0, 0, fmt.Errorf("branching: KMin = %d and KStep = %d must be ≥ 1", kmin, kstep)
 	}
 	if kmax == 0 {
 		kmax = min(length/10, length/2)
 	}
 	if kmax > length-2 {
-		return nil, fmt.Errorf("%w: KMax = %d with trial length %d (need k ≤ L−2)", ErrTooShort, kmax, length)
+		return 0, 0, 0, fmt.Errorf("%w: KMax = %d with trial length %d (need k ≤ L−2)", ErrTooShort, kmax, length)
 	}
 	if kmax < kmin {
-		return nil, fmt.Errorf("%w: no lag in [%d, %d] for trial length %d", ErrTooShort, kmin, kmax, length)
+		return 0, 0, 0, fmt.Errorf("%w: no lag in [%d, %d] for trial length %d", ErrTooShort, kmin, kmax, length)
 	}
-	var out []int
-	for k := kmin; k <= kmax; k += kstep {
-		out = append(out, k)
+	return kmin, kmax, kstep, nil
+}
+
+// stepCount returns the number of lags and the largest lag of o.
+func stepCount(o *CoefficientOptions, length int) (n, kmax int, err error) {
+	kmin, kmax, kstep, err := stepRange(o, length)
+	if err != nil {
+		return 0, 0, err
 	}
-	return out, nil
+	if kstep == 0 {
+		return kmin, kmax, nil
+	}
+	n = (kmax-kmin)/kstep + 1
+	return n, kmin + (n-1)*kstep, nil
 }
 
 func checkData(data [][]float64) (trials, length int, err error) {
@@ -166,8 +192,10 @@ func checkData(data [][]float64) (trials, length int, err error) {
 
 // Coefficients computes the multistep-regression coefficients r_k of
 // data[trial][bin] (criticality.md §3.2). Lagged cross-products are computed
-// by FFT (gonum dsp/fourier) when many lags are requested, so 10 trials ×
-// 10⁵ bins with k ≤ 2500 take well under a second.
+// by a segmented power-of-two FFT (gonum dsp/fourier; see lagfft.go) when
+// more than 48 lags are requested, so 10 trials × 10⁵ bins with k ≤ 2500
+// take well under a second and any series length is supported up to
+// k_max = 2^25; the FFT's work memory is O(k_max).
 func Coefficients(data [][]float64, opts *CoefficientOptions) (*CoefficientResult, error) {
 	var o CoefficientOptions
 	if opts != nil {
@@ -203,6 +231,15 @@ func Coefficients(data [][]float64, opts *CoefficientOptions) (*CoefficientResul
 		return nil, fmt.Errorf("%w (got %d trial, NumBoot = %d)", ErrTooFewTrials, trials, o.NumBoot)
 	}
 
+	// Scale by a power of two so that every |value| ≤ 1: r_k is invariant to
+	// scale, a power of two is exact (results are bit-identical for data that
+	// did not overflow), and sums of L squared deviations are then ≤ 4L. A
+	// constant series with one bin of 1e308 used to overflow (x − c)² to +Inf
+	// and every r_k became NaN, reported as ErrConstant.
+	scale, constant := scaleOf(data, o.KnownMean)
+	if constant {
+		return nil, ErrConstant
+	}
 	// Centre everything by one constant: every r_k formula is invariant to a
 	// common shift, and centring keeps the raw moments well conditioned.
 	var c float64
@@ -210,14 +247,17 @@ func Coefficients(data [][]float64, opts *CoefficientOptions) (*CoefficientResul
 	for i, tr := range data {
 		s := 0.0
 		for _, v := range tr {
-			s += v
+			s += v * scale
 		}
 		means[i] = s / float64(length)
 		c += means[i]
 	}
 	c /= float64(trials)
 	if o.KnownMean != nil {
-		c = *o.KnownMean
+		c = *o.KnownMean * scale
+	}
+	for i := range means {
+		means[i] /= scale // back to events/bin (exact: a power of two)
 	}
 
 	total := int64(trials + o.NumBoot)
@@ -227,42 +267,52 @@ func Coefficients(data [][]float64, opts *CoefficientOptions) (*CoefficientResul
 		kmax = max(kmax, k)
 	}
 	useFFT := len(steps) > 48
-	var fft *fourier.FFT
-	var buf []float64
-	var coef []complex128
-	var nfft int
+	var plan *lagPlan
+	var acf []float64
 	if useFFT {
-		nfft = fastLen(length + kmax)
-		fft = fourier.NewFFT(nfft)
-		buf = make([]float64, nfft)
-		coef = make([]complex128, nfft/2+1)
+		if plan, err = newLagPlan(length, kmax); err != nil {
+			return nil, err
+		}
+		acf = make([]float64, kmax+1)
 	}
-	x := make([]float64, length)
-	prefix := make([]float64, length+1)
-	prefix2 := make([]float64, length+1)
+	// Prefix sums of x = v·scale − c and of x² are needed only at the window
+	// ends k, L−k and L: one pass per trial records the running sums at
+	// those marks (O(L) time, O(steps) memory; no centred copy of the trial).
+	marks := make([]int, 0, 2*len(steps)+1)
+	for _, k := range steps {
+		marks = append(marks, length-k, k)
+	}
+	marks = append(marks, length)
+	slices.Sort(marks)
+	marks = slices.Compact(marks)
+	at := func(n int) int { i, _ := slices.BinarySearch(marks, n); return i }
+	iK, iLK := make([]int, len(steps)), make([]int, len(steps))
+	for s, k := range steps {
+		iK[s], iLK[s] = at(k), at(length-k)
+	}
+	iL := at(length)
+	p1, p2 := make([]float64, len(marks)), make([]float64, len(marks))
 	for i, tr := range data {
-		for t, v := range tr {
-			x[t] = v - c
-			prefix[t+1] = prefix[t] + x[t]
-			prefix2[t+1] = prefix2[t] + x[t]*x[t]
+		var s1, s2 float64
+		m := 0
+		for t := 0; ; t++ {
+			for m < len(marks) && marks[m] == t {
+				p1[m], p2[m] = s1, s2
+				m++
+			}
+			if t == length {
+				break
+			}
+			x := tr[t]*scale - c
+			s1 += x
+			s2 += x * x
 		}
 		st := trialStats{
 			mx: make([]float64, len(steps)), my: make([]float64, len(steps)),
 			xy: make([]float64, len(steps)), xx: make([]float64, len(steps)),
 		}
-		var acf []float64
 		if useFFT {
-			copy(buf, x)
-			clear(buf[length:])
-			fft.Coefficients(coef, buf)
-			for j, z := range coef {
-				coef[j] = complex(real(z)*real(z)+imag(z)*imag(z), 0)
-			}
-			acf = fft.Sequence(buf, coef)
-			inv := 1 / float64(nfft)
-			for j := range acf[:kmax+1] {
-				acf[j] *= inv
-			}
+			plan.products(acf, tr, scale, c)
 		}
 		for s, k := range steps {
 			n := float64(length - k)
@@ -271,13 +321,13 @@ func Coefficients(data [][]float64, opts *CoefficientOptions) (*CoefficientResul
 				sxy = acf[k]
 			} else {
 				for t := 0; t < length-k; t++ {
-					sxy += x[t] * x[t+k]
+					sxy += (tr[t]*scale - c) * (tr[t+k]*scale - c)
 				}
 			}
-			st.mx[s] = prefix[length-k] / n
-			st.my[s] = (prefix[length] - prefix[k]) / n
+			st.mx[s] = p1[iLK[s]] / n
+			st.my[s] = (p1[iL] - p1[iK[s]]) / n
 			st.xy[s] = sxy / n
-			st.xx[s] = prefix2[length-k] / n
+			st.xx[s] = p2[iLK[s]] / n
 		}
 		stats[i] = st
 		progress.Report(o.Progress, int64(i+1), total)
@@ -424,17 +474,27 @@ func pooled(method Method, stats []trialStats, trialR [][]float64, idx []int, kn
 	return out
 }
 
-// fastLen returns the smallest n ≥ min of the form 2^a 3^b 5^c.
-func fastLen(minN int) int {
-	best := math.MaxInt
-	for p2 := 1; p2 < 2*minN; p2 *= 2 {
-		for p3 := p2; p3 < 2*minN; p3 *= 3 {
-			for p5 := p3; p5 < 2*minN; p5 *= 5 {
-				if p5 >= minN && p5 < best {
-					best = p5
-				}
+// scaleOf returns the power of two 2^−e with max|v| = f·2^e, f ∈ [½, 1),
+// over data and the known mean (1 for all-zero data), and whether the data
+// are one value repeated with no known mean (every r_k is then undefined).
+func scaleOf(data [][]float64, knownMean *float64) (scale float64, constant bool) {
+	big := 0.0
+	first := data[0][0]
+	constant = knownMean == nil
+	for _, tr := range data {
+		for _, v := range tr {
+			big = max(big, math.Abs(v))
+			if v != first {
+				constant = false
 			}
 		}
 	}
-	return best
+	if knownMean != nil {
+		big = max(big, math.Abs(*knownMean))
+	}
+	if big == 0 || math.IsInf(big, 0) || math.IsNaN(big) {
+		return 1, constant
+	}
+	_, e := math.Frexp(big)
+	return math.Ldexp(1, -e), constant
 }

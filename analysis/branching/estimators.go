@@ -42,12 +42,15 @@ func Conventional(data [][]float64) (*ConventionalResult, error) {
 	if length < 3 {
 		return nil, fmt.Errorf("%w: conventional estimator needs ≥ 3 bins per trial, got %d", ErrTooShort, length)
 	}
+	// Scaled by a power of two to |value| ≤ 1 (exact; slope and its error
+	// are scale-invariant) so the sums of squares cannot overflow.
+	scale, _ := scaleOf(data, nil)
 	var mx, my float64
 	n := 0
 	for _, tr := range data {
 		for t := 0; t+1 < length; t++ {
-			mx += tr[t]
-			my += tr[t+1]
+			mx += tr[t] * scale
+			my += tr[t+1] * scale
 			n++
 		}
 	}
@@ -56,7 +59,7 @@ func Conventional(data [][]float64) (*ConventionalResult, error) {
 	var sxy, sxx, syy float64
 	for _, tr := range data {
 		for t := 0; t+1 < length; t++ {
-			dx, dy := tr[t]-mx, tr[t+1]-my
+			dx, dy := tr[t]*scale-mx, tr[t+1]*scale-my
 			sxy += dx * dy
 			sxx += dx * dx
 			syy += dy * dy

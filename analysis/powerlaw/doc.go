@@ -38,8 +38,8 @@
 //
 // Tests reproduce the published α and x_min of the four data sets of
 // Clauset et al. (words, terrorism, blackouts, cities; criticality.md AV-10)
-// from ../../../shared/data/powerlaw-reference (skipped when absent), and the
-// published likelihood ratios within sampling detail.
+// from testdata/powerlaw-reference (vendored with its provenance and
+// licence), and the published likelihood ratios within sampling detail.
 //
 // # Degenerate input
 //

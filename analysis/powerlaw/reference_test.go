@@ -10,16 +10,17 @@ import (
 	"testing"
 )
 
-// referenceDir is the shared test data, a sibling of the repository
-// (criticality.md §5.3; /work/shared/data/powerlaw-reference/README.md).
-const referenceDir = "../../../shared/data/powerlaw-reference"
+// referenceDir holds the four reference data sets, vendored with their
+// provenance and licence (criticality.md §5.3; README.md there). They are
+// part of the repository, so a missing file is a failure, not a skip.
+const referenceDir = "testdata/powerlaw-reference"
 
 func loadReference(t testing.TB, name string, scale float64) []float64 {
 	t.Helper()
 	path := filepath.Join(referenceDir, name)
 	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("reference data %s not available: %v", path, err)
+		t.Fatalf("reference data %s missing (it is committed under testdata): %v", path, err)
 	}
 	defer f.Close()
 	var out []float64

@@ -160,9 +160,10 @@ func TestAnalyzeTimescale(t *testing.T) {
 }
 
 func TestAnalyzePowerlawWords(t *testing.T) {
-	words := "../../../shared/data/powerlaw-reference/words.txt"
+	// Vendored with its provenance (analysis/powerlaw/testdata/powerlaw-reference/README.md).
+	words := "../../analysis/powerlaw/testdata/powerlaw-reference/words.txt"
 	if _, err := os.Stat(words); err != nil {
-		t.Skip("reference data absent:", err)
+		t.Fatal("reference data missing (it is committed under analysis/powerlaw/testdata):", err)
 	}
 	dir := t.TempDir()
 	code, stdout, stderr := run(t, "analyze", "powerlaw", words, "--discrete", "--compare", "--json", "--quiet", "--out", filepath.Join(dir, "run"))

@@ -27,8 +27,11 @@ import (
 // analyzeCommands returns the `analyze` command tree (issue 6): branching
 // ratio, timescale, avalanches and power-law fits of recorded activity.
 //
-// Each subcommand reads its input (analysis/activityio), computes everything
-// before touching the disk (so bad input leaves nothing behind), then writes
+// Each subcommand opens its input once (analysis/activityio; regular files
+// only), checks the memory estimate against --mem-budget from the header or
+// size before reading and again with the exact shape before computing (see
+// memCheck), computes everything before touching the disk (so bad input
+// leaves nothing behind), then writes
 // a run directory with figures (each with its TSV), tables in res/ and
 // report.html. Under --json it prints one object whose top-level keys are
 // the headline numbers of issue 6, plus run_dir, report, experiment and
@@ -52,8 +55,9 @@ const inputHelp = `
 
 Input (--input auto|counts|raster|spikes; auto detects spike files, otherwise counts):
   counts  .npy 1-D (one trial) or 2-D (trials × bins); .npz member --array;
-          text (.csv/.tsv/.txt): one column per trial (optional header), or
-          long format with header trial,bin,count (absent pairs count 0)
+          text (.csv/.tsv/.txt): one column per trial (optional header; with
+          --trials rows one row per trial), or long format with header
+          trial,bin,count (absent pairs count 0); counts must be ≥ 0
   raster  .npy/.npz 2-D neurons × bins or 3-D trials × neurons × bins;
           text: one row per neuron, one column per bin; summed over neurons
   spikes  text neuron,time (ms) (header names: time|time_ms|t|t_ms and
@@ -61,28 +65,36 @@ Input (--input auto|counts|raster|spikes; auto detects spike files, otherwise co
           engram recordings rec/spikes.npy (or the run directory itself),
           dt_ms and duration_ms read from config.resolved.toml (or --dt-ms);
           binned with --bin-ms W or --bin mean-iei
-For counts and rasters --bin-ms only records the bin width (then τ is also reported in ms).`
+For counts and rasters --bin-ms only records the bin width (then τ is also reported in ms).
+Inputs must be regular files (not pipes or devices). The memory needed is estimated from the header (arrays)
+or size (text) and checked against --mem-budget before the data are read, and again before the analysis.`
 
 // inputFlags are the options shared by the activity-reading subcommands.
 type inputFlags struct {
-	kind, array, bin string
-	binMs, dtMs      float64
+	kind, array, bin, trials string
+	binMs, dtMs              float64
 }
 
 func (f *inputFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&f.kind, "input", "auto", "what the file holds: auto, counts, raster or spikes")
 	fs.StringVar(&f.array, "array", "", "member of an .npz file holding counts or a raster")
+	fs.StringVar(&f.trials, "trials", "", "layout of a wide text table of counts: columns (one column per trial; default) or rows (one row per trial)")
 	fs.Float64Var(&f.binMs, "bin-ms", 0, "bin width in ms: binning width for spike times; recorded width for counts/rasters (0 = unknown)")
 	fs.StringVar(&f.bin, "bin", "", "\"mean-iei\": bin spike times by the mean inter-event interval (Beggs & Plenz)")
 	fs.Float64Var(&f.dtMs, "dt-ms", 0, "integration step of an engram spike recording (default: from its config.resolved.toml)")
 }
 
-func (f *inputFlags) read(path string) (*activityio.Activity, error) {
+// options converts the flags.
+func (f *inputFlags) options() (*activityio.Options, error) {
 	kind, err := activityio.ParseKind(f.kind)
 	if err != nil {
 		return nil, fmt.Errorf("--input: %v", err)
 	}
-	o := &activityio.Options{Kind: kind, Array: f.array, BinMs: f.binMs, DtMs: f.dtMs}
+	trials, err := activityio.ParseTrials(f.trials)
+	if err != nil {
+		return nil, fmt.Errorf("--trials: %v", err)
+	}
+	o := &activityio.Options{Kind: kind, Array: f.array, Trials: trials, BinMs: f.binMs, DtMs: f.dtMs}
 	switch strings.ToLower(f.bin) {
 	case "":
 	case "mean-iei", "iei":
@@ -90,12 +102,138 @@ func (f *inputFlags) read(path string) (*activityio.Activity, error) {
 	default:
 		return nil, fmt.Errorf("--bin %q: want mean-iei (or give a width with --bin-ms)", f.bin)
 	}
-	return activityio.Read(path, o)
+	return o, nil
 }
+
+// read opens path (once), checks the memory reading it needs against the
+// budget from its header or size alone, and then reads it. Spike binning
+// and sparse long tables are limited to the cells the budget leaves.
+//
+// When the layout gives the shape (arrays), ahead, if not nil, is called
+// with it before the data are read, so that the analysis's own estimate can
+// refuse the input unread too.
+func (f *inputFlags) read(mem *memCheck, path string, ahead func(trials, bins int) error) (*activityio.Activity, error) {
+	o, err := f.options()
+	if err != nil {
+		return nil, err
+	}
+	in, err := activityio.Open(path, o)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	lay := in.Layout()
+	if err := mem.check(lay.ReadBytes, "reading "+layoutString(lay)); err != nil {
+		return nil, err
+	}
+	if ahead != nil && lay.Trials > 0 && lay.Bins > 0 && lay.Trials <= math.MaxInt32 && lay.Bins <= math.MaxInt {
+		if err := ahead(int(lay.Trials), int(lay.Bins)); err != nil {
+			return nil, err
+		}
+	}
+	in.SetMaxCells(mem.cellsLeft(lay.ReadBytes))
+	return in.Read()
+}
+
+// layoutString describes a layout for messages: "4 trials × 500000 bins"
+// (arrays) or "up to 1.2e+07 values (text, 24 MiB)".
+func layoutString(l activityio.Layout) string {
+	if l.Trials > 0 && l.Bins > 0 {
+		return fmt.Sprintf("%s, %d trials × %d bins", l.Kind, l.Trials, l.Bins)
+	}
+	if l.Exact {
+		return fmt.Sprintf("%s, %d values", l.Kind, l.Values)
+	}
+	return fmt.Sprintf("%s, up to %d values", l.Kind, l.Values)
+}
+
+// ---- memory -------------------------------------------------------------
+
+// Memory estimates of analyze (issue 13) bound the peak resident memory of
+// the process:
+//
+//	estimate = analyzeBaseBytes + gcFactor · (largest live heap)
+//
+// The live heap is what the input and the analysis hold at their peak:
+// activityio's Layout.ReadBytes while reading (known from the header or the
+// file size before any data are read), then the counts plus the analysis's
+// own arrays (branching.AnalyzeBytes, the avalanche and power-law constants
+// below) once the shape is known. gcFactor = 2 because with GOGC=100 the Go
+// runtime lets the heap grow to twice what was live after its last
+// collection before it collects again, and freed pages stay resident for a
+// while. Both estimates are checked against --mem-budget before the work
+// they cover; TestAnalyzeMemoryEstimate measures peak RSS against them.
+const (
+	// analyzeBaseBytes covers the binary, the runtime, and with a run
+	// directory the fonts, figures (at most figMaxPoints points per
+	// series) and report: measured 15 MiB with --no-run-dir and 25 MiB
+	// with a run directory on a 2 × 2000 input.
+	analyzeBaseBytes = 48 << 20
+	gcFactor         = 2
+	// powerlawBytesPerValue bounds a continuous power-law fit with its x_min
+	// scan and the four comparisons, per value, and
+	// powerlawDiscreteBytesPerValue a discrete one (runtime.MemStats
+	// TotalAlloc with the collector off, so garbage included: 326–363 and
+	// 38–105 B per value measured for 10⁴–10⁵ values). A goodness-of-fit
+	// bootstrap holds one synthetic set and its fit at a time on top.
+	powerlawBytesPerValue         = 512
+	powerlawDiscreteBytesPerValue = 160
+	// avalancheBytes bounds, per avalanche, extraction (24 B, allocated
+	// once), sizes and durations (16 B), the two power-law fits (discrete
+	// or continuous), ⟨S⟩(D) (≤ 48 B measured, TotalAlloc with the
+	// collector off) and the tables written (40 B).
+	avalancheFixedBytes = 24 + 16 + 48 + 40
+)
+
+// avalancheBytes is the per-avalanche bound (see avalancheFixedBytes).
+func avalancheBytes(continuous bool) int64 {
+	if continuous {
+		return avalancheFixedBytes + 2*powerlawBytesPerValue
+	}
+	return avalancheFixedBytes + 2*powerlawDiscreteBytesPerValue
+}
+
+// memCheck accumulates the live-heap estimate of one analyze command and
+// checks it against the budget.
+type memCheck struct {
+	name, file string
+	budget     int64 // ≤ 0: none
+	live       int64 // largest live heap estimated so far
+}
+
+func (a *app) newMemCheck(name, file string) (*memCheck, error) {
+	return &memCheck{name: name, file: file, budget: a.budget()}, nil
+}
+
+// estimate is the peak-RSS estimate for everything checked so far.
+func (m *memCheck) estimate() int64 { return analyzeBaseBytes + gcFactor*m.live }
+
+// check adds a stage with the given live heap; detail says what it is.
+func (m *memCheck) check(live int64, detail string) error {
+	m.live = max(m.live, live)
+	env := experiment.Env{MemBudget: m.budget}
+	return env.CheckMemory(m.estimate(), fmt.Sprintf("analyze %s of %s (%s)", m.name, m.file, detail))
+}
+
+// cellsLeft is the number of count cells (8 bytes) the budget leaves after
+// reading readBytes (0: no budget, no limit). Spike binning and sparse long
+// tables may not create more.
+func (m *memCheck) cellsLeft(readBytes int64) int64 {
+	if m.budget <= 0 {
+		return 0
+	}
+	return max(((m.budget-analyzeBaseBytes)/gcFactor-readBytes)/8, 1)
+}
+
+// countsBytes is the memory trials × bins counts hold.
+func countsBytes(trials, bins int) int64 { return int64(trials) * (8*int64(bins) + 24) }
+
+// activityBytes is the memory the counts of act hold.
+func activityBytes(act *activityio.Activity) int64 { return countsBytes(act.Trials(), act.Bins()) }
 
 // settings returns the input flags as report/summary rows.
 func (f *inputFlags) settings() map[string]any {
-	return map[string]any{"input": f.kind, "array": f.array, "bin": f.bin, "bin_ms": f.binMs, "dt_ms": f.dtMs}
+	return map[string]any{"input": f.kind, "array": f.array, "trials": f.trials, "bin": f.bin, "bin_ms": f.binMs, "dt_ms": f.dtMs}
 }
 
 // analysisRun is a computed analysis waiting to be printed and written.
@@ -106,6 +244,8 @@ type analysisRun struct {
 	headline map[string]any // issue-6 keys, top level of the JSON
 	summary  map[string]any // everything else (settings, uncertainties, warnings)
 	warnings []string
+	// memEstimate is the peak-memory estimate checked against the budget.
+	memEstimate int64
 	// write adds figures, tables and report sections to env.
 	write func(env *experiment.Env) error
 }
@@ -118,6 +258,7 @@ func (a *app) finish(ctx context.Context, noRunDir bool, r *analysisRun, args []
 	if len(r.warnings) > 0 {
 		r.summary["warnings"] = r.warnings
 	}
+	r.summary["mem_estimate_bytes"] = r.memEstimate
 	for k, v := range r.headline {
 		r.summary[k] = v
 	}
@@ -136,7 +277,7 @@ func (a *app) finish(ctx context.Context, noRunDir bool, r *analysisRun, args []
 	for k, v := range r.headline {
 		extra[k] = v
 	}
-	return a.withRunDir(ctx, RunSpec{Name: r.name, Seed: r.seed, Label: r.file, ExtraJSON: func() map[string]any { return extra }},
+	return a.withRunDir(ctx, RunSpec{Name: r.name, Seed: r.seed, Label: r.file, MemEstimate: r.memEstimate, ExtraJSON: func() map[string]any { return extra }},
 		func(env *experiment.Env) (experiment.Summary, error) {
 			cmdline := "engram " + strings.Join(args, " ")
 			if err := os.WriteFile(env.Path("command.txt"), []byte(cmdline+"\n"), 0o644); err != nil {
@@ -265,7 +406,32 @@ func (a *app) computeBranching(cmd *cobra.Command, f *branchingFlags, file strin
 	if timescale && !(f.window > 0) {
 		return nil, fmt.Errorf("--window %v must be positive", f.window)
 	}
-	act, err := f.in.read(file)
+	name := "branching"
+	if timescale {
+		name = "timescale"
+	}
+	mem, err := a.newMemCheck(name, file)
+	if err != nil {
+		return nil, err
+	}
+	o := &branching.Options{Method: method, Models: models, KMin: f.kmin, KMax: f.kmax, KStep: f.kstep, Dt: 1, DtUnit: "bins"}
+	switch {
+	case f.bootstrap == 0:
+		o.NumBoot = -1
+	case f.bootstrap > 0:
+		o.NumBoot = f.bootstrap
+	}
+	// With the shape in the header, the analysis is checked before reading;
+	// lags that do not fit are reported after reading, with the input's
+	// description.
+	ahead := func(trials, bins int) error {
+		live, detail, err := branchingLive(trials, bins, o, timescale)
+		if err != nil {
+			return nil
+		}
+		return mem.check(live, detail)
+	}
+	act, err := f.in.read(mem, file, ahead)
 	if err != nil {
 		return nil, err
 	}
@@ -273,15 +439,19 @@ func (a *app) computeBranching(cmd *cobra.Command, f *branchingFlags, file strin
 	if cmd.Flags().Changed("seed") || a.root.PersistentFlags().Changed("seed") {
 		seed = a.seed
 	}
-	o := &branching.Options{Method: method, Models: models, KMin: f.kmin, KMax: f.kmax, KStep: f.kstep, Seed: seed, Dt: 1, DtUnit: "bins"}
-	switch {
-	case f.bootstrap == 0:
-		o.NumBoot = -1
-	case f.bootstrap > 0:
-		o.NumBoot = f.bootstrap
-	}
+	o.Seed = seed
 	if act.BinMs > 0 {
 		o.Dt, o.DtUnit = act.BinMs, "ms"
+	}
+	if act.Hint != "" {
+		a.logf("note: %s: %s", file, act.Hint)
+	}
+	live, detail, err := branchingLive(act.Trials(), act.Bins(), o, timescale)
+	if err != nil {
+		return nil, branchingError(file, act, f, err)
+	}
+	if err := mem.check(live, detail); err != nil {
+		return nil, err
 	}
 	rep, done := a.progressFor("branching")
 	o.Progress = rep
@@ -290,7 +460,7 @@ func (a *app) computeBranching(cmd *cobra.Command, f *branchingFlags, file strin
 	if err != nil {
 		return nil, branchingError(file, act, f, err)
 	}
-	r := &analysisRun{name: "analyze-branching", file: file, seed: res.Seed, warnings: res.Warnings}
+	r := &analysisRun{name: "analyze-branching", file: file, seed: res.Seed, warnings: res.Warnings, memEstimate: mem.estimate()}
 	if timescale {
 		r.name = "analyze-timescale"
 	}
@@ -336,9 +506,36 @@ func (a *app) computeBranching(cmd *cobra.Command, f *branchingFlags, file strin
 	return r, nil
 }
 
+// branchingLive bounds the live heap of the analysis of the counts read,
+// with the figures and tables written; detail describes it for messages.
+func branchingLive(t, l int, o *branching.Options, timescale bool) (int64, string, error) {
+	co := &branching.CoefficientOptions{Steps: o.Steps, KMin: o.KMin, KMax: o.KMax, KStep: o.KStep}
+	ns, kmax, err := branching.StepCount(l, co)
+	if err != nil {
+		return 0, "", err
+	}
+	live, err := branching.AnalyzeBytes(t, l, o)
+	if err != nil {
+		return 0, "", err
+	}
+	s, models := int64(ns), int64(len(o.Models))
+	// The counts, and the coefficient table written with its index.
+	live += countsBytes(t, l) + (4+models)*8*s + 64*s
+	if timescale { // τ_int recomputes r_k for every k up to k_max
+		cb, err := branching.CoefficientsBytes(t, l, &branching.CoefficientOptions{KMin: 1, KMax: kmax})
+		if err != nil {
+			return 0, "", err
+		}
+		live += cb + 3*8*int64(kmax)
+	}
+	return live, fmt.Sprintf("%d trials × %d bins, %d lags", t, l, ns), nil
+}
+
 // branchingError adds the file and the relevant flag to a library error.
 func branchingError(file string, act *activityio.Activity, f *branchingFlags, err error) error {
 	switch {
+	case errors.Is(err, branching.ErrTooShort) && act.Hint != "":
+		return fmt.Errorf("%s: %w (read as %d trials of %d bins: %s)", file, err, act.Trials(), act.Bins(), act.Hint)
 	case errors.Is(err, branching.ErrTooShort):
 		return fmt.Errorf("%s: %w (trials of %d bins; --kmin %d, --kmax %d, 0 = default; need 1 ≤ kmin ≤ kmax ≤ L−2, default kmax ⌊L/10⌋)", file, err, act.Bins(), f.kmin, f.kmax)
 	case errors.Is(err, branching.ErrTooFewTrials):
@@ -449,10 +646,10 @@ func writeBranching(env *experiment.Env, act *activityio.Activity, res *branchin
 	if err := store.WriteTSV(env.Path("res", "coefficients.tsv"), header, cols...); err != nil {
 		return err
 	}
-	if _, err := plot.Lines(env.Path("figs", "coefficients"), plot.LineSpec{Title: "MR coefficients r_k and fits", XLabel: "lag k·Δt (" + unit + ")", YLabel: "r_k", Series: series, Legend: true}); err != nil {
+	if err := drawLines(env.Path("figs", "coefficients"), plot.LineSpec{Title: "MR coefficients r_k and fits", XLabel: "lag k·Δt (" + unit + ")", YLabel: "r_k", Series: series, Legend: true}); err != nil {
 		return err
 	}
-	if _, err := plot.Lines(env.Path("figs", "residuals"), plot.LineSpec{Title: "fit residuals r_k − fit", XLabel: "lag k·Δt (" + unit + ")", YLabel: "residual", Series: resid, Legend: true}); err != nil {
+	if err := drawLines(env.Path("figs", "residuals"), plot.LineSpec{Title: "fit residuals r_k − fit", XLabel: "lag k·Δt (" + unit + ")", YLabel: "residual", Series: resid, Legend: true}); err != nil {
 		return err
 	}
 	rows := [][]string{}
@@ -488,7 +685,7 @@ func writeBranching(env *experiment.Env, act *activityio.Activity, res *branchin
 			xt[i] = float64(k)
 		}
 		line := []plot.Series{{Name: "½ + Σ r_j (j ≤ k)", X: xt, Y: tint.running}}
-		if _, err := plot.Lines(env.Path("figs", "integrated_tau"), plot.LineSpec{Title: "integrated autocorrelation time", XLabel: "window k (bins)", YLabel: "τ_int(k) (bins)", Series: line, VLines: []float64{float64(tint.window)}, Legend: true}); err != nil {
+		if err := drawLines(env.Path("figs", "integrated_tau"), plot.LineSpec{Title: "integrated autocorrelation time", XLabel: "window k (bins)", YLabel: "τ_int(k) (bins)", Series: line, VLines: []float64{float64(tint.window)}, Legend: true}); err != nil {
 			return err
 		}
 		r.Section("Integrated autocorrelation time")
@@ -593,16 +790,34 @@ func (a *app) computeAvalanches(f *avalancheFlags, file string) (*analysisRun, e
 	if f.gammaMinCount < 1 {
 		return nil, fmt.Errorf("--gamma-min-count %d must be ≥ 1", f.gammaMinCount)
 	}
-	act, err := f.in.read(file)
+	for _, k := range f.rebin {
+		if k < 1 {
+			return nil, fmt.Errorf("--rebin %d: factors must be ≥ 1", k)
+		}
+	}
+	mem, err := a.newMemCheck("avalanches", file)
 	if err != nil {
 		return nil, err
 	}
-	for i, tr := range act.Counts {
-		for t, v := range tr {
-			if v < 0 {
-				return nil, fmt.Errorf("%s: trial %d, bin %d: negative count %v", file, i, t, v)
-			}
-		}
+	act, err := f.in.read(mem, file, nil) // counts are ≥ 0 (activityio checks)
+	if err != nil {
+		return nil, err
+	}
+	nav, err := avalanche.Count(act.Counts, f.threshold)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	// Rebinned copies are analysed one after another: the largest (the
+	// smallest factor) bounds them; each has at most as many avalanches.
+	// (Merging bins never splits a run, so a rebinned series has at most
+	// one avalanche more per trial than there are avalanches.)
+	per := avalancheBytes(f.continuous)
+	live := activityBytes(act) + per*int64(nav)
+	if len(f.rebin) > 0 {
+		live += activityBytes(act)/int64(slices.Min(f.rebin)) + per*int64(nav+act.Trials()) + 256*int64(len(f.rebin))
+	}
+	if err := mem.check(live, fmt.Sprintf("%d trials × %d bins, %d avalanches", act.Trials(), act.Bins(), nav)); err != nil {
+		return nil, err
 	}
 	av, err := avalanche.ExtractTrials(act.Counts, f.threshold)
 	if err != nil {
@@ -631,13 +846,8 @@ func (a *app) computeAvalanches(f *avalancheFlags, file string) (*analysisRun, e
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	for _, k := range f.rebin {
-		if k < 1 {
-			return nil, fmt.Errorf("--rebin %d: factors must be ≥ 1", k)
-		}
-	}
 	byBin := exponentsByBinWidth(act, f.threshold, f.rebin, o)
-	r := &analysisRun{name: "analyze-avalanches", file: file, warnings: res.Warnings}
+	r := &analysisRun{name: "analyze-avalanches", file: file, warnings: res.Warnings, memEstimate: mem.estimate()}
 	r.headline = map[string]any{
 		"n_avalanches": res.NAvalanches, "size_alpha": res.SizeAlpha, "duration_alpha": res.DurationAlpha,
 		"gamma_fit": res.GammaFit, "gamma_predicted": res.GammaPredicted,
@@ -694,7 +904,7 @@ func writeAvalanches(env *experiment.Env, act *activityio.Activity, av []avalanc
 		data        []float64
 		fit         *powerlaw.Result
 	}{{"size_ccdf", "size S (events)", sizes, res.Size}, {"duration_ccdf", "duration D (bins)", durs, res.Duration}} {
-		if _, err := plot.Lines(env.Path("figs", c.name), ccdfSpec("CCDF of avalanche "+strings.Fields(c.label)[0], c.label, c.data, c.fit)); err != nil {
+		if err := drawLines(env.Path("figs", c.name), ccdfSpec("CCDF of avalanche "+strings.Fields(c.label)[0], c.label, c.data, c.fit)); err != nil {
 			return err
 		}
 	}
@@ -710,7 +920,7 @@ func writeAvalanches(env *experiment.Env, act *activityio.Activity, av []avalanc
 				Y: []float64{c * math.Pow(lo/mid, res.GammaPredicted), c * math.Pow(hi/mid, res.GammaPredicted)}, Dashed: true, Color: 2})
 		}
 	}
-	if _, err := plot.Lines(env.Path("figs", "mean_size_by_duration"), plot.LineSpec{Title: "mean avalanche size by duration", XLabel: "duration D (bins)", YLabel: "mean size <S>(D)", Series: series, LogX: true, LogY: true, Legend: true}); err != nil {
+	if err := drawLines(env.Path("figs", "mean_size_by_duration"), plot.LineSpec{Title: "mean avalanche size by duration", XLabel: "duration D (bins)", YLabel: "mean size <S>(D)", Series: series, LogX: true, LogY: true, Legend: true}); err != nil {
 		return err
 	}
 	r := env.Report
@@ -811,7 +1021,7 @@ func writeByBinWidth(env *experiment.Env, rows []binWidthRow, res *avalanche.Res
 	if err := writeTextTSV(env.Path("res", "exponents_by_bin_width.tsv"), header, table); err != nil {
 		return err
 	}
-	if _, err := plot.Lines(env.Path("figs", "exponents_by_bin_width"), plot.LineSpec{Title: "exponents by bin width", XLabel: "bin width (" + res.BinUnit + ")",
+	if err := drawLines(env.Path("figs", "exponents_by_bin_width"), plot.LineSpec{Title: "exponents by bin width", XLabel: "bin width (" + res.BinUnit + ")",
 		YLabel: "exponent", Series: series, LogX: true, Legend: true}); err != nil {
 		return err
 	}
@@ -904,10 +1114,24 @@ func (a *app) computePowerlaw(cmd *cobra.Command, f *powerlawFlags, file string)
 	if f.xmin < 0 || f.sigma < 0 || f.gof < 0 {
 		return nil, fmt.Errorf("--xmin, --sigma-threshold and --gof must be ≥ 0")
 	}
-	vals, err := activityio.ReadValues(file, &activityio.ValuesOptions{Array: f.array, Column: f.column, Positive: true})
+	mem, err := a.newMemCheck("powerlaw", file)
 	if err != nil {
 		return nil, err
 	}
+	in, err := activityio.OpenValues(file, &activityio.ValuesOptions{Array: f.array, Column: f.column, Positive: true})
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	lay := in.Layout()
+	if err := mem.check(lay.ReadBytes, layoutString(lay)); err != nil {
+		return nil, err
+	}
+	vals, err := in.Read()
+	if err != nil {
+		return nil, err
+	}
+
 	integer := true
 	for i := range vals {
 		vals[i] *= f.scale
@@ -924,6 +1148,19 @@ func (a *app) computePowerlaw(cmd *cobra.Command, f *powerlawFlags, file string)
 	case f.continuous:
 		discrete = false
 	}
+	// The values, the fit and comparisons, one goodness-of-fit set at a
+	// time, and the sorted copy and unique values of the CCDF figure.
+	per := int64(powerlawBytesPerValue)
+	if discrete {
+		per = powerlawDiscreteBytesPerValue
+	}
+	live := int64(len(vals)) * (8 + per + 24)
+	if f.gof > 0 {
+		live += int64(len(vals)) * per
+	}
+	if err := mem.check(live, fmt.Sprintf("%d values", len(vals))); err != nil {
+		return nil, err
+	}
 	rep, done := a.progressFor("powerlaw")
 	defer done()
 	o := &powerlaw.Options{Discrete: discrete, XMin: f.xmin, DiscreteApprox: f.approx, SigmaThreshold: f.sigma, Progress: rep}
@@ -931,7 +1168,7 @@ func (a *app) computePowerlaw(cmd *cobra.Command, f *powerlawFlags, file string)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %d values: %w", file, len(vals), err)
 	}
-	r := &analysisRun{name: "analyze-powerlaw", file: file}
+	r := &analysisRun{name: "analyze-powerlaw", file: file, memEstimate: mem.estimate()}
 	r.headline = map[string]any{"alpha": res.Alpha, "alpha_stderr": res.AlphaStdErr, "xmin": res.XMin, "ks_distance": res.KS, "n_tail": res.NTail}
 	r.summary = map[string]any{"n": res.N, "discrete": discrete, "scale": f.scale, "method": res.Method, "xmin_method": res.XMinMethod,
 		"log_likelihood": res.LogLikelihood, "xmin_candidates": res.Candidates}
@@ -984,7 +1221,7 @@ func writePowerlaw(env *experiment.Env, file string, vals []float64, res *powerl
 	if err := writeTextTSV(env.Path("res", "fit.tsv"), fitHeader, fitRow); err != nil {
 		return err
 	}
-	if _, err := plot.Lines(env.Path("figs", "ccdf"), ccdfSpec("CCDF and fitted power law", "x", vals, res)); err != nil {
+	if err := drawLines(env.Path("figs", "ccdf"), ccdfSpec("CCDF and fitted power law", "x", vals, res)); err != nil {
 		return err
 	}
 	r := env.Report
@@ -1019,4 +1256,63 @@ func writePowerlaw(env *experiment.Env, file string, vals []float64, res *powerl
 			{Key: "synthetic sets", Value: fmt.Sprint(gof.NumSynthetic)}, {Key: "failed refits", Value: fmt.Sprint(gof.Failed)}, {Key: "seed", Value: fmt.Sprint(gof.Seed)}})
 	}
 	return nil
+}
+
+// figMaxPoints bounds the points drawn per series. gonum/plot needs about
+// 160 B and 0.1 ms per point and series (drawing the 50 000 lags of a
+// 4 × 500 000-bin input took 13 s and 41 MB), and a figure cannot show more;
+// every value is in the res/*.tsv tables, the figure's TSV holds the points
+// drawn.
+const figMaxPoints = 2000
+
+// drawLines draws spec with every series thinned to figMaxPoints points:
+// evenly spaced in x (logarithmically for LogX), first and last kept.
+func drawLines(path string, spec plot.LineSpec) error {
+	spec.Series = slices.Clone(spec.Series)
+	for i := range spec.Series {
+		spec.Series[i] = thinSeries(spec.Series[i], spec.LogX, figMaxPoints)
+	}
+	_, err := plot.Lines(path, spec)
+	return err
+}
+
+// thinSeries keeps at most maxPoints points of s: the first point in each
+// of maxPoints−1 equal cells of x (of ln x when logX and x > 0), and the last point.
+// Series not sorted by x are subsampled evenly by index.
+func thinSeries(s plot.Series, logX bool, maxPoints int) plot.Series {
+	n := len(s.X)
+	if n <= maxPoints || maxPoints < 3 {
+		return s
+	}
+	pos := func(x float64) float64 { return x }
+	if logX && s.X[0] > 0 {
+		pos = math.Log
+	}
+	byX := sort.Float64sAreSorted(s.X) && pos(s.X[n-1]) > pos(s.X[0])
+	lo, hi := pos(s.X[0]), pos(s.X[n-1])
+	cells := maxPoints - 1
+	keep := make([]int, 0, maxPoints)
+	last := -1
+	for i := 0; i < n; i++ {
+		g := i * (cells - 1) / (n - 1)
+		if byX {
+			g = int(float64(cells-1) * (pos(s.X[i]) - lo) / (hi - lo))
+		}
+		if g > last || i == n-1 {
+			keep = append(keep, i)
+			last = max(last, g)
+		}
+	}
+	pick := func(v []float64) []float64 {
+		if v == nil {
+			return nil
+		}
+		out := make([]float64, len(keep))
+		for j, i := range keep {
+			out[j] = v[i]
+		}
+		return out
+	}
+	s.X, s.Y, s.YErr = pick(s.X), pick(s.Y), pick(s.YErr)
+	return s
 }

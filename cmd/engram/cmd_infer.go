@@ -95,20 +95,28 @@ func (a *app) inferCmd() *cobra.Command {
 	return cmd
 }
 
+// Bounds of the infer flags: far above any useful value (the defaults are
+// 200 replicates and 400 levels), low enough that counts cannot overflow
+// the memory estimate.
+const (
+	maxBootstrap = 1_000_000
+	maxInferGrid = 1_000_000
+)
+
 // options converts the flags into infer.Options.
 func (f *inferFlags) options(seed uint64, workers int) (*infer.Options, error) {
 	o := &infer.Options{Bootstrap: f.bootstrap, Seed: seed, Level: f.level, Workers: workers, MaxGrid: f.maxGrid}
 	switch {
-	case f.bootstrap < 0:
-		return nil, fmt.Errorf("--bootstrap = %d must be ≥ 0", f.bootstrap)
+	case f.bootstrap < 0 || f.bootstrap > maxBootstrap:
+		return nil, fmt.Errorf("--bootstrap = %d must be in [0, %d]", f.bootstrap, maxBootstrap)
 	case f.bootstrap == 0:
 		o.Bootstrap = -1
 	}
 	if !(f.level > 0 && f.level < 1) {
 		return nil, fmt.Errorf("--level = %v must be in (0, 1)", f.level)
 	}
-	if f.maxGrid < 10 {
-		return nil, fmt.Errorf("--max-grid = %d must be ≥ 10", f.maxGrid)
+	if f.maxGrid < 10 || f.maxGrid > maxInferGrid {
+		return nil, fmt.Errorf("--max-grid = %d must be in [10, %d]", f.maxGrid, maxInferGrid)
 	}
 	switch f.deltaH {
 	case "logistic":
@@ -144,8 +152,9 @@ type synthTruth struct {
 	Params infer.Params
 }
 
-// synthesize draws the --synthetic data set.
-func (f *inferFlags) synthesize(seed uint64) (*infer.Dataset, []synthTruth, error) {
+// synthesize draws the --synthetic data set, refusing before drawing a set
+// whose estimated memory exceeds budget (bytes, ≤ 0: none).
+func (f *inferFlags) synthesize(seed uint64, budget int64) (*infer.Dataset, []synthTruth, error) {
 	var fits []ratefn.ITCFit
 	var names []string
 	switch p := f.synthetic; {
@@ -170,8 +179,14 @@ func (f *inferFlags) synthesize(seed uint64) (*infer.Dataset, []synthTruth, erro
 	if f.neurons < 1 {
 		return nil, nil, fmt.Errorf("--neurons = %d must be ≥ 1", f.neurons)
 	}
-	if !(f.noiseSD >= 0) {
-		return nil, nil, fmt.Errorf("--noise-sd = %v must be ≥ 0", f.noiseSD)
+	if !(f.noiseSD >= 0) || math.IsInf(f.noiseSD, 0) {
+		return nil, nil, fmt.Errorf("--noise-sd = %v must be a finite number ≥ 0", f.noiseSD)
+	}
+	// as runInfer's estimate: 2 conditions × n responses × 8 B × 4 copies,
+	// in float64 so that no count can overflow it
+	if need := float64(len(fits)) * float64(f.neurons) * float64(f.n) * 2 * 8 * 4; budget > 0 && need > float64(budget) {
+		return nil, nil, fmt.Errorf("--synthetic: %d neuron(s) × 2 × --n %d responses need an estimated %.3g GiB of memory, above the budget of %s (raise --mem-budget or lower --n/--neurons)",
+			len(fits)*f.neurons, f.n, need/(1<<30), experiment.FormatBytes(budget))
 	}
 	ds := &infer.Dataset{Source: "synthetic:" + f.synthetic}
 	var truths []synthTruth
@@ -473,7 +488,7 @@ func (a *app) runInfer(cmd *cobra.Command, f *inferFlags, args []string) error {
 	case f.synthetic != "" && len(args) > 0:
 		return fmt.Errorf("give either a data file/directory or --synthetic, not both")
 	case f.synthetic != "":
-		if ds, truths, err = f.synthesize(seed); err != nil {
+		if ds, truths, err = f.synthesize(seed, a.budget()); err != nil {
 			return err
 		}
 		label = "synthetic " + f.synthetic

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -27,6 +28,9 @@ type theoryConfig struct {
 	Rule     pbnet.Rule     `toml:"rule"`
 }
 
+// DocSources implements config.Documented: pbnet's section docs.
+func (c *theoryConfig) DocSources() []config.DocSource { return (&pbnet.Sections{}).DocSources() }
+
 func (c *theoryConfig) sections() *pbnet.Sections {
 	s := pbnet.DefaultSections(1, 1, 0)
 	s.Transfer, s.Rule = c.Transfer, c.Rule
@@ -49,23 +53,29 @@ func (a *app) theoryInputs(preset string) (*theoryConfig, ratefn.Transfer, ratef
 		return nil, ratefn.Transfer{}, ratefn.Rule{}, err
 	}
 	s := cfg.sections()
+	// the [network] defaults of DefaultSections(1, 1, 0) are valid: what
+	// Validate reports is a [transfer], [rule] or --set key, by name
+	if err := s.Validate(); err != nil {
+		return nil, ratefn.Transfer{}, ratefn.Rule{}, err
+	}
 	tf, err := s.TransferFn()
 	if err != nil {
 		return nil, tf, ratefn.Rule{}, err
 	}
-	rule := s.RuleFn()
-	if err := rule.Validate(); err != nil {
-		return nil, tf, rule, err
-	}
-	for _, v := range []float64{s.Rule.A, s.Rule.QF, s.Rule.BetaFPerHz, s.Rule.XFHz, s.Transfer.RMaxHz, s.Transfer.Beta, s.Transfer.H0} {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, tf, rule, fmt.Errorf("a [transfer]/[rule] parameter is not a finite number")
-		}
-	}
-	return cfg, tf, rule, nil
+	return cfg, tf, s.RuleFn(), nil
 }
 
+// maxSweepPoints bounds --n and --alphas: each point is a mean-field
+// solve (milliseconds to a second), so 10⁴ points are hours.
+const maxSweepPoints = 10000
+
 func mfOptions(grid string, finiteK int, c float64, workers int) (*meanfield.Options, error) {
+	switch {
+	case finiteK < 0:
+		return nil, fmt.Errorf("--finite-k %d: want 0 (K → ∞) or an in-degree K ≥ 1", finiteK)
+	case !(c >= 0 && c < 1):
+		return nil, fmt.Errorf("--c %v: want a connection probability in [0, 1)", c)
+	}
 	o := &meanfield.Options{Workers: workers, FiniteK: finiteK, C: c}
 	switch grid {
 	case "accurate", "":
@@ -163,8 +173,8 @@ func (a *app) stepSweep(ctx context.Context, cfg *theoryConfig, sweep string, fr
 	if !math.IsNaN(to) {
 		hi = to
 	}
-	if n < 2 || !(hi > lo) || !(lo > 0) {
-		return fmt.Errorf("step sweep needs --n ≥ 2 and 0 < --from < --to (got n=%d, from=%g, to=%g)", n, lo, hi)
+	if n < 2 || n > maxSweepPoints || !(hi > lo) || !(lo > 0) || math.IsInf(hi, 0) {
+		return fmt.Errorf("step sweep needs 2 ≤ --n ≤ %d and 0 < --from < --to, finite (got n=%d, from=%g, to=%g)", maxSweepPoints, n, lo, hi)
 	}
 	vals := meanfield.Logspace(math.Log10(lo), math.Log10(hi), n)
 	var pts []meanfield.StepPoint
@@ -288,8 +298,8 @@ func (a *app) capacitySweep(ctx context.Context, cfg *theoryConfig, tf ratefn.Tr
 	if math.IsNaN(to) {
 		to = d.hi
 	}
-	if n < 2 || !(to > from) {
-		return fmt.Errorf("sweep needs --n ≥ 2 and --to > --from (got n=%d, from=%g, to=%g)", n, from, to)
+	if n < 2 || n > maxSweepPoints || !(to > from) || math.IsInf(from, 0) || math.IsInf(to, 0) {
+		return fmt.Errorf("sweep needs 2 ≤ --n ≤ %d and finite --from < --to (got n=%d, from=%g, to=%g)", maxSweepPoints, n, from, to)
 	}
 	useLog := logScale || d.log
 	if useLog && from <= 0 {
@@ -421,9 +431,22 @@ with --c adds the O(1/K) variance of the retrieved pattern's own term.`,
 }
 
 func parseRange(s string) ([]float64, error) {
-	var lo, hi, step float64
-	if _, err := fmt.Sscanf(strings.ReplaceAll(s, ":", " "), "%g %g %g", &lo, &hi, &step); err != nil || !(step > 0) || !(hi >= lo) || !(lo > 0) {
-		return nil, fmt.Errorf("--alphas %q: want lo:hi:step with 0 < lo ≤ hi and step > 0", s)
+	bad := fmt.Errorf("--alphas %q: want lo:hi:step, finite numbers with 0 < lo ≤ hi, step > 0 and at most %d points", s, maxSweepPoints)
+	parts := strings.Split(s, ":")
+	if len(parts) != 3 {
+		return nil, bad
+	}
+	var x [3]float64
+	for i, p := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, bad
+		}
+		x[i] = v
+	}
+	lo, hi, step := x[0], x[1], x[2]
+	if !(step > 0) || !(hi >= lo) || !(lo > 0) || (hi-lo)/step+1 > maxSweepPoints {
+		return nil, bad
 	}
 	var v []float64
 	for k := 0; ; k++ {
@@ -432,9 +455,6 @@ func parseRange(s string) ([]float64, error) {
 			break
 		}
 		v = append(v, x)
-	}
-	if len(v) > 100000 {
-		return nil, fmt.Errorf("--alphas %q: too many points", s)
 	}
 	return v, nil
 }

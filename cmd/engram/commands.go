@@ -60,9 +60,9 @@ func (a *app) runCmd() *cobra.Command {
 		Short: "Run the experiment a config file describes (its top-level key `experiment` names it)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			data, err := os.ReadFile(args[0])
+			data, err := config.ReadFile(args[0])
 			if err != nil {
-				return fmt.Errorf("cannot read config: %v", err)
+				return err
 			}
 			return a.runConfig(cmd.Context(), args[0], data)
 		},
@@ -117,9 +117,9 @@ func (a *app) resolve(cmd *cobra.Command, file string, data []byte) (experiment.
 	return def, cfg, nil
 }
 
-func (a *app) budget() (int64, error) {
-	return rundir.ParseBytes(a.memBudget)
-}
+// budget returns --mem-budget in bytes (0: no limit), as checkFlags
+// validated it before the command ran.
+func (a *app) budget() int64 { return a.budgetBytes }
 
 func (a *app) runConfig(ctx context.Context, file string, data []byte) error {
 	cmd := a.root
@@ -159,14 +159,7 @@ type RunSpec struct {
 // the directory and prints the result (JSON with run_dir, report and
 // summary under --json).
 func (a *app) withRunDir(ctx context.Context, spec RunSpec, fn func(env *experiment.Env) (experiment.Summary, error)) error {
-	budget, err := a.budget()
-	if err != nil {
-		return fmt.Errorf("--mem-budget: %v", err)
-	}
-	env := &experiment.Env{Seed: spec.Seed, Workers: a.workers, MemBudget: budget}
-	if env.Workers <= 0 {
-		env.Workers = runtime.GOMAXPROCS(0)
-	}
+	env := &experiment.Env{Seed: spec.Seed, Workers: a.workers, MemBudget: a.budget()}
 	what := spec.Name
 	if spec.Label != "" {
 		what += " (" + spec.Label + ")"
@@ -174,13 +167,22 @@ func (a *app) withRunDir(ctx context.Context, spec RunSpec, fn func(env *experim
 	if err := env.CheckMemory(spec.MemEstimate, what); err != nil {
 		return err
 	}
-	out := a.out
-	if out == "" {
-		out = filepath.Join("runs", fmt.Sprintf("%s-%s-s%d", spec.Name, time.Now().Format("20060102-150405"), spec.Seed))
+	// the run directory is reserved now, before anything is computed: a
+	// second run to the same --out fails here, not after simulating
+	var dir *rundir.Dir
+	var err error
+	if a.out == "" {
+		// time + random suffix: runs started in the same second (Slurm
+		// array tasks, parallel analyze calls) get distinct directories
+		dir, err = rundir.CreateUnique("runs", fmt.Sprintf("%s-%s-s%d", spec.Name, time.Now().Format("20060102-150405"), spec.Seed))
+	} else {
+		dir, err = rundir.Create(a.out)
 	}
-	dir, err := rundir.Create(out)
 	if err != nil {
 		return err
+	}
+	for _, n := range dir.Notes {
+		a.logf("engram: %s", n)
 	}
 	ok := false
 	defer func() {
@@ -297,8 +299,8 @@ func (a *app) describeCmd() *cobra.Command {
 				data = []byte(fmt.Sprintf("experiment = %q\n", args[0]))
 			default:
 				var rerr error
-				if data, rerr = os.ReadFile(args[0]); rerr != nil {
-					return fmt.Errorf("cannot read config: %v", rerr)
+				if data, rerr = config.ReadFile(args[0]); rerr != nil {
+					return rerr
 				}
 			}
 			def, cfg, err := a.resolve(cmd, file, data)

@@ -11,14 +11,17 @@ package homeostasis
 
 import (
 	"context"
+	"embed"
 	"fmt"
 	"math"
+	"reflect"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/engramsim/engram/analysis/branching"
+	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/experiment"
 	"github.com/engramsim/engram/experiment/memlimit"
 	hm "github.com/engramsim/engram/model/homeostasis"
@@ -31,28 +34,59 @@ import (
 
 // Network is the [network] section.
 type Network struct {
-	N     int     `toml:"n" doc:"binary units"`
-	K     int     `toml:"k" doc:"fixed random presynaptic partners per unit"`
-	RStar float64 `toml:"r_star" doc:"target rate r* (events per unit and step)"`
-	TauHP float64 `toml:"tau_hp" doc:"homeostatic time constant (steps)"`
-	Seed  uint64  `toml:"seed" doc:"master seed"`
+	// N is the number of binary units (spec: 1000).
+	N int `toml:"n"`
+	// K is the number of fixed random presynaptic partners per unit, in
+	// [1, n − 1] (spec: 100).
+	K int `toml:"k"`
+	// RStar is the target rate r* in events per unit and step, in (0, 1)
+	// (spec: 0.01).
+	RStar float64 `toml:"r_star"`
+	// TauHP is the homeostatic time constant in steps, ≥ 1 (spec: 2000).
+	TauHP float64 `toml:"tau_hp"`
+	// Seed is the master seed of connectivity and activity.
+	Seed uint64 `toml:"seed"`
 }
 
 // Sweep is the [sweep] section.
 type Sweep struct {
-	HOverRStar    []float64 `toml:"h_over_r_star" doc:"external drive h as a fraction of r* (= 1 − m in theory)"`
-	Seeds         int       `toml:"seeds" doc:"network realisations per drive"`
-	Develop       int       `toml:"develop_steps" doc:"plastic steps before freezing (spec: 150000)"`
-	Measure       int       `toml:"measure_steps" doc:"frozen steps measured (spec: 100000)"`
-	AverageLast   int       `toml:"average_last_steps" doc:"freeze the weights at their mean over this many last plastic steps (0 = the last value)"`
-	SubsampleFrac float64   `toml:"subsample_frac" doc:"fraction of units whose activity is also analysed by multistep regression (0 = none)"`
-	MRTrials      int       `toml:"mr_trials" doc:"the measurement is cut into this many trials for MR's bootstrap"`
+	// HOverRStar are the external drives h as fractions of r*, each in
+	// (0, 1) (in theory 1 − m).
+	HOverRStar []float64 `toml:"h_over_r_star"`
+	// Seeds is the number of network realisations per drive.
+	Seeds int `toml:"seeds"`
+	// Develop is the number of plastic steps before freezing (spec: 150 000).
+	Develop int `toml:"develop_steps"`
+	// Measure is the number of frozen steps measured, ≥ 3 (spec: 100 000).
+	Measure int `toml:"measure_steps"`
+	// AverageLast freezes the weights at their mean over this many last
+	// plastic steps (0: their last value).
+	AverageLast int `toml:"average_last_steps"`
+	// SubsampleFrac is the fraction of units whose activity is also
+	// analysed by multistep regression (0: none).
+	SubsampleFrac float64 `toml:"subsample_frac"`
+	// MRTrials is the number of trials the measurement is cut into for
+	// MR's bootstrap (≥ 2, and ≥ 100 steps each).
+	MRTrials int `toml:"mr_trials"`
 }
 
 // Config is the experiment's configuration.
 type Config struct {
+	// Network: the branching network.
 	Network Network `toml:"network"`
-	Sweep   Sweep   `toml:"sweep"`
+	// Sweep: drives, realisations and durations.
+	Sweep Sweep `toml:"sweep"`
+}
+
+// docFiles is the source of the config structs: their field comments are
+// the docs `engram describe` prints (config.DocSource).
+//
+//go:embed homeostasis.go
+var docFiles embed.FS
+
+// DocSources implements config.Documented.
+func (c *Config) DocSources() []config.DocSource {
+	return []config.DocSource{{Pkg: reflect.TypeFor[Config]().PkgPath(), Files: docFiles}}
 }
 
 // Defaults is the spec's CR-1 network over four drives.
@@ -85,6 +119,21 @@ func (c *Config) run() hm.RunOptions {
 
 // Validate implements experiment.Config.
 func (c *Config) Validate() error {
+	// the user's keys first: the model's h = h_over_r_star · r_star is
+	// derived, and an error about it would hide the key at fault
+	n := c.Network
+	switch {
+	case n.N < 2:
+		return fmt.Errorf("network.n = %d must be ≥ 2", n.N)
+	case n.N > math.MaxInt32:
+		return fmt.Errorf("network.n = %d exceeds the int32 index range", n.N)
+	case n.K < 1 || n.K > n.N-1:
+		return fmt.Errorf("network.k = %d must be in [1, network.n − 1 = %d]", n.K, n.N-1)
+	case !(n.RStar > 0 && n.RStar < 1):
+		return fmt.Errorf("network.r_star = %v must be in (0, 1)", n.RStar)
+	case !(n.TauHP >= 1) || math.IsInf(n.TauHP, 0):
+		return fmt.Errorf("network.tau_hp = %v must be a finite number ≥ 1 step", n.TauHP)
+	}
 	w := c.Sweep
 	if len(w.HOverRStar) == 0 {
 		return fmt.Errorf("sweep.h_over_r_star is empty")
@@ -105,22 +154,23 @@ func (c *Config) Validate() error {
 	switch {
 	case w.Seeds < 1:
 		return fmt.Errorf("sweep.seeds = %d must be ≥ 1", w.Seeds)
-	case w.Develop < 0:
-		return fmt.Errorf("sweep.develop_steps = %d must be ≥ 0", w.Develop)
+	case w.Develop < 0 || w.Develop > config.MaxSteps:
+		return fmt.Errorf("sweep.develop_steps = %d must be in [0, %d]", w.Develop, config.MaxSteps)
+	case w.Measure < 3 || w.Measure > config.MaxSteps:
+		return fmt.Errorf("sweep.measure_steps = %d must be in [3, %d]", w.Measure, config.MaxSteps)
 	case w.AverageLast < 0 || w.AverageLast > w.Develop:
 		return fmt.Errorf("sweep.average_last_steps = %d must be in [0, develop_steps]", w.AverageLast)
 	case !(w.SubsampleFrac >= 0 && w.SubsampleFrac <= 1):
 		return fmt.Errorf("sweep.subsample_frac = %v must be in [0, 1]", w.SubsampleFrac)
 	case w.SubsampleFrac > 0 && c.run().Subsample < 10:
 		return fmt.Errorf("sweep.subsample_frac = %v is %d of %d units: use 0 (no MR) or at least 10 units", w.SubsampleFrac, c.run().Subsample, c.Network.N)
-	case w.Measure < 3:
-		return fmt.Errorf("sweep.measure_steps = %d must be ≥ 3", w.Measure)
 	case w.SubsampleFrac > 0 && w.MRTrials < 2:
 		return fmt.Errorf("sweep.mr_trials = %d must be ≥ 2 (MR's bootstrap resamples trials)", w.MRTrials)
-	case w.SubsampleFrac > 0 && w.Measure < 100*w.MRTrials:
+	case w.SubsampleFrac > 0 && w.MRTrials > w.Measure/100: // not 100·mr_trials, which can overflow
 		return fmt.Errorf("sweep.measure_steps = %d must be ≥ 100 per MR trial (%d)", w.Measure, 100*w.MRTrials)
 	}
-	return nil
+	return config.TotalSteps(fmt.Sprintf("sweep.seeds = %d: %d drive(s) × %d realisation(s) × %d steps", w.Seeds, len(w.HOverRStar), w.Seeds, w.Develop+w.Measure),
+		float64(len(w.HOverRStar))*float64(w.Seeds)*(float64(w.Develop)+float64(w.Measure)))
 }
 
 // EstimateBytes bounds the run's peak resident memory (memlimit.Apply makes
@@ -136,21 +186,22 @@ func (c *Config) Validate() error {
 // (float64) and the measured series (1 or 2 float64 per step). MR copies
 // its trials and keeps 100 bootstrap coefficient curves.
 func (c *Config) EstimateBytes() int64 {
-	runs := int64(len(c.Sweep.HOverRStar) * c.Sweep.Seeds)
-	n, k := int64(c.Network.N), int64(c.Network.K)
-	meas := int64(c.Sweep.Measure)
-	series := int64(1)
+	runs := float64(len(c.Sweep.HOverRStar)) * float64(c.Sweep.Seeds)
+	n, k := float64(c.Network.N), float64(c.Network.K)
+	meas := float64(c.Sweep.Measure)
+	series := 1.0
 	if c.Sweep.SubsampleFrac > 0 {
 		series = 2
 	}
 	build := 8*(n+1) + 4*n*k + 16*n + 12*n*k
 	running := 12*n*k + 8*n + 8*n + 4*n + 16*n + 8*n + series*8*meas
-	var mrb int64
+	var mrb float64
 	if c.Sweep.SubsampleFrac > 0 && c.Sweep.MRTrials > 0 {
-		mrb = 2*8*meas + 3*100*int64(c.Sweep.Measure/c.Sweep.MRTrials/2)*8
+		mrb = 2*8*meas + 3*100*float64(c.Sweep.Measure/c.Sweep.MRTrials/2)*8
 	}
-	workers := min(runs, int64(max(runtime.NumCPU(), runtime.GOMAXPROCS(0))))
-	return runs*meas*8*series + workers*(max(build, running)+mrb) + figureBytes + memlimit.RuntimeBytes
+	workers := min(runs, float64(max(runtime.NumCPU(), runtime.GOMAXPROCS(0))))
+	// in float64 and saturated: no size can wrap the estimate around
+	return experiment.SaturateBytes(runs*meas*8*series + workers*(max(build, running)+mrb) + figureBytes + memlimit.RuntimeBytes)
 }
 
 // figureBytes bounds drawing the figures and rendering the report: two

@@ -1,9 +1,13 @@
 package inferloop
 
 import (
+	"embed"
 	"fmt"
 	"math"
+	"reflect"
 
+	"github.com/engramsim/engram/config"
+	"github.com/engramsim/engram/experiment"
 	"github.com/engramsim/engram/experiment/memlimit"
 	"github.com/engramsim/engram/experiment/pbnet"
 	"github.com/engramsim/engram/model/rate"
@@ -12,34 +16,69 @@ import (
 
 // Truth is the [truth] section: where the ground-truth φ and rule come from.
 type Truth struct {
-	Preset string `toml:"preset" doc:"ground truth: median, itc1 … itc14 (replaces [transfer] and [rule]), or empty to use [transfer] and [rule] as given"`
+	// Preset is the ground truth: median or itc1 … itc14 (replacing
+	// [transfer] and [rule]), or empty to use [transfer] and [rule] as
+	// given.
+	Preset string `toml:"preset"`
 }
 
 // Protocol is the [protocol] section.
 type Protocol struct {
-	NovelStimuli    int     `toml:"novel_stimuli" doc:"number of novel stimuli (fresh iid N(0,1) currents), each presented once"`
-	FamiliarStimuli int     `toml:"familiar_stimuli" doc:"number of stored patterns presented as familiar stimuli (0 = all network.p); at least 20"`
-	BackgroundMs    float64 `toml:"background_ms" unit:"ms" doc:"relaxation without input to the spontaneous state, done once; every presentation starts from it"`
-	PresentationMs  float64 `toml:"presentation_ms" unit:"ms" doc:"stimulus duration (5 tau reaches the steady response to < 1 %)"`
-	WindowMs        float64 `toml:"window_ms" unit:"ms" doc:"the response is the mean rate over the last window_ms of the presentation"`
-	StimulusGain    float64 `toml:"stimulus_gain" doc:"I_ext = gain x stimulus currents (paper: 1)"`
-	RunawayHz       float64 `toml:"runaway_hz" unit:"Hz" doc:"stop with an error when any |rate| exceeds this"`
+	// NovelStimuli is the number of novel stimuli (fresh iid N(0, 1)
+	// currents), each presented once; at least 20.
+	NovelStimuli int `toml:"novel_stimuli"`
+	// FamiliarStimuli is the number of stored patterns presented as
+	// familiar stimuli (0: all network.p); at least 20.
+	FamiliarStimuli int `toml:"familiar_stimuli"`
+	// BackgroundMs is the relaxation without input to the spontaneous
+	// state in ms, done once; every presentation starts from it.
+	BackgroundMs float64 `toml:"background_ms" unit:"ms"`
+	// PresentationMs is the stimulus duration in ms (5 τ reaches the steady
+	// response to < 1 %).
+	PresentationMs float64 `toml:"presentation_ms" unit:"ms"`
+	// WindowMs is the averaging window in ms: the response is the mean rate
+	// over the last window_ms of the presentation, in [dt, presentation_ms].
+	WindowMs float64 `toml:"window_ms" unit:"ms"`
+	// StimulusGain scales the stimulus: I_ext = gain × stimulus currents
+	// (paper: 1).
+	StimulusGain float64 `toml:"stimulus_gain"`
+	// RunawayHz stops the run with an error when any |rate| exceeds it.
+	RunawayHz float64 `toml:"runaway_hz" unit:"Hz"`
 }
 
 // Inference is the [inference] section.
 type Inference struct {
-	Neurons    int     `toml:"neurons" doc:"number of recorded neurons (0 … neurons-1; neurons are exchangeable) whose responses are inferred"`
-	Bootstrap  int     `toml:"bootstrap" doc:"bootstrap replicates per neuron (0 = none)"`
-	Level      float64 `toml:"level" doc:"two-sided CI level"`
-	FigNeurons int     `toml:"fig_neurons" doc:"number of neurons with per-neuron figures"`
+	// Neurons is the number of recorded neurons (0 … neurons−1; neurons are
+	// exchangeable) whose responses are inferred.
+	Neurons int `toml:"neurons"`
+	// Bootstrap is the number of bootstrap replicates per neuron (0: none).
+	Bootstrap int `toml:"bootstrap"`
+	// Level is the two-sided confidence level of the intervals, in (0, 1).
+	Level float64 `toml:"level"`
+	// FigNeurons is the number of neurons with per-neuron figures.
+	FigNeurons int `toml:"fig_neurons"`
 }
 
 // Config is the infer-loop configuration.
 type Config struct {
 	pbnet.Sections
-	Truth     Truth     `toml:"truth"`
-	Protocol  Protocol  `toml:"protocol"`
+	// Truth: the ground-truth φ and rule.
+	Truth Truth `toml:"truth"`
+	// Protocol: stimuli and timing.
+	Protocol Protocol `toml:"protocol"`
+	// Inference: what is inferred and how.
 	Inference Inference `toml:"inference"`
+}
+
+// docFiles is the source of the config structs: their field comments are
+// the docs `engram describe` prints (config.DocSource).
+//
+//go:embed config.go
+var docFiles embed.FS
+
+// DocSources implements config.Documented: these sections and pbnet's.
+func (c *Config) DocSources() []config.DocSource {
+	return append(c.Sections.DocSources(), config.DocSource{Pkg: reflect.TypeFor[Config]().PkgPath(), Files: docFiles})
 }
 
 // Defaults is the default closed loop: N = 20 000, K = 250, p = 40
@@ -107,18 +146,25 @@ func (c *Config) Validate() error {
 	case c.NFamiliar() < minS:
 		return fmt.Errorf("protocol.familiar_stimuli: %d familiar stimuli (network.p = %d), the inference needs at least %d", c.NFamiliar(), c.Network.P, minS)
 	}
-	for _, kv := range []struct {
-		k string
-		v float64
-	}{{"protocol.background_ms", p.BackgroundMs}, {"protocol.presentation_ms", p.PresentationMs}, {"protocol.window_ms", p.WindowMs}} {
-		if !(kv.v >= 0) || math.IsInf(kv.v, 0) {
-			return fmt.Errorf("%s = %v must be a finite number ≥ 0", kv.k, kv.v)
-		}
+	dt := c.Dynamics.DtMs
+	nb, err := config.Steps("protocol.background_ms", p.BackgroundMs, dt, 0, config.MaxSteps)
+	if err != nil {
+		return err
+	}
+	np, err := config.Steps("protocol.presentation_ms", p.PresentationMs, dt, 1, config.MaxSteps)
+	if err != nil {
+		return err
+	}
+	if _, err := config.Steps("protocol.window_ms", p.WindowMs, dt, 1, config.MaxSteps); err != nil {
+		return err
+	}
+	stimuli := p.NovelStimuli + c.NFamiliar()
+	if err := config.TotalSteps(fmt.Sprintf("protocol: %d stimuli × %d steps + %d background steps", stimuli, np, nb),
+		float64(stimuli)*float64(np)+float64(nb)); err != nil {
+		return err
 	}
 	switch {
-	case c.steps(p.PresentationMs) < 1:
-		return fmt.Errorf("protocol.presentation_ms = %v is shorter than one step (dt = %v ms)", p.PresentationMs, c.Dynamics.DtMs)
-	case c.steps(p.WindowMs) < 1 || p.WindowMs > p.PresentationMs:
+	case p.WindowMs > p.PresentationMs:
 		return fmt.Errorf("protocol.window_ms = %v must be in [dt, presentation_ms = %v]", p.WindowMs, p.PresentationMs)
 	case !(p.StimulusGain > 0) || math.IsInf(p.StimulusGain, 0):
 		return fmt.Errorf("protocol.stimulus_gain = %v must be > 0", p.StimulusGain)
@@ -152,13 +198,14 @@ func (c *Config) EstimateBytes() int64 {
 	if err != nil {
 		dyn = rate.DefaultDynamics()
 	}
-	n, nrec := int64(c.Network.N), int64(c.Inference.Neurons)
-	stimuli := int64(c.Protocol.NovelStimuli + c.NFamiliar())
-	sim := rate.SimBytes(c.Network.N, dyn, false) + 2*4*n
+	n, nrec := float64(c.Network.N), float64(c.Inference.Neurons)
+	stimuli := float64(c.Protocol.NovelStimuli) + float64(c.NFamiliar())
+	sim := float64(rate.SimBytes(c.Network.N, dyn, false)) + 2*4*n
 	// responses and inputs, the dataset's sorted copies, and per neuron
 	// and bootstrap replicate a fit (≈ 12 parameters and their grids)
-	rec := nrec*stimuli*8*(4+4) + nrec*int64(c.Inference.Bootstrap+1)*1024
-	return c.Sections.EstimateBytes() + sim + rec + figureBytes + memlimit.RuntimeBytes
+	rec := nrec*stimuli*8*(4+4) + nrec*(float64(c.Inference.Bootstrap)+1)*1024
+	// in float64 and saturated: no size can wrap the estimate around
+	return experiment.SaturateBytes(float64(c.Sections.EstimateBytes()) + sim + rec + figureBytes + memlimit.RuntimeBytes)
 }
 
 // figureBytes bounds drawing the figures and rendering the report: two

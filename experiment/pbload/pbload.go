@@ -15,12 +15,15 @@ package pbload
 
 import (
 	"context"
+	"embed"
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"time"
 
 	"github.com/engramsim/engram/analysis/recall"
+	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/experiment"
 	"github.com/engramsim/engram/experiment/memlimit"
 	"github.com/engramsim/engram/experiment/pbnet"
@@ -35,23 +38,51 @@ import (
 
 // Load is the [load] section.
 type Load struct {
-	Alphas        []float64 `toml:"alphas" doc:"loads alpha = p/K to simulate (p = round(alpha K))"`
-	Seeds         int       `toml:"seeds" doc:"realisations per load (fresh patterns and mask each)"`
-	CueGain       float64   `toml:"cue_gain" doc:"initial state r(0) = phi(cue_gain * xi^cue) (paper: 4)"`
-	CuePattern    int       `toml:"cue_pattern" doc:"index of the cued pattern"`
-	DurationMs    float64   `toml:"duration_ms" unit:"ms" doc:"simulated time per run (paper: 1400)"`
-	MeasureMs     float64   `toml:"measure_ms" unit:"ms" doc:"time of the instantaneous overlap (paper: 250)"`
-	AverageFromMs float64   `toml:"average_from_ms" unit:"ms" doc:"start of the time average of m and <r^2> (paper: 250)"`
-	Theory        bool      `toml:"theory" doc:"overlay the static mean-field overlap curve"`
-	TheoryFiniteK bool      `toml:"theory_finite_k" doc:"also overlay the MFT with the O(1/K) own-pattern variance"`
-	RunawayHz     float64   `toml:"runaway_hz" unit:"Hz" doc:"stop with an error when any |rate| exceeds this"`
-	PointsFile    string    `toml:"points_file" doc:"re-analyse an earlier run: read its res/points.tsv instead of simulating"`
+	// Alphas are the loads α = p/K to simulate (p = round(α K)), each > 0.
+	Alphas []float64 `toml:"alphas"`
+	// Seeds is the number of realisations per load (fresh patterns and
+	// mask each).
+	Seeds int `toml:"seeds"`
+	// CueGain sets the initial state r(0) = φ(cue_gain · ξ^cue) (paper: 4).
+	CueGain float64 `toml:"cue_gain"`
+	// CuePattern is the index of the cued pattern.
+	CuePattern int `toml:"cue_pattern"`
+	// DurationMs is the simulated time per run in ms (paper: 1400).
+	DurationMs float64 `toml:"duration_ms" unit:"ms"`
+	// MeasureMs is the time of the instantaneous overlap in ms, in
+	// (0, duration_ms] (paper: 250).
+	MeasureMs float64 `toml:"measure_ms" unit:"ms"`
+	// AverageFromMs is the start of the time average of m and ⟨r²⟩ in ms,
+	// in [0, duration_ms) (paper: 250).
+	AverageFromMs float64 `toml:"average_from_ms" unit:"ms"`
+	// Theory overlays the static mean-field overlap curve.
+	Theory bool `toml:"theory"`
+	// TheoryFiniteK also overlays the mean-field curve with the O(1/K)
+	// own-pattern variance.
+	TheoryFiniteK bool `toml:"theory_finite_k"`
+	// RunawayHz stops the run with an error when any |rate| exceeds it.
+	RunawayHz float64 `toml:"runaway_hz" unit:"Hz"`
+	// PointsFile re-analyses an earlier run: its res/points.tsv is read
+	// instead of simulating (empty: simulate).
+	PointsFile string `toml:"points_file"`
 }
 
 // Config is the pb-load configuration; network.p is ignored (set per load).
 type Config struct {
 	pbnet.Sections
+	// Load: loads, realisations and timing.
 	Load Load `toml:"load"`
+}
+
+// docFiles is the source of the config structs: their field comments are
+// the docs `engram describe` prints (config.DocSource).
+//
+//go:embed pbload.go
+var docFiles embed.FS
+
+// DocSources implements config.Documented: the [load] section and pbnet's.
+func (c *Config) DocSources() []config.DocSource {
+	return append(c.Sections.DocSources(), config.DocSource{Pkg: reflect.TypeFor[Config]().PkgPath(), Files: docFiles})
 }
 
 // Defaults is the issue-3 overlay: A = 3 × median, N = 20 000, K = 250,
@@ -73,6 +104,18 @@ func (c *Config) Validate() error {
 		return err
 	}
 	l := c.Load
+	dt := c.Dynamics.DtMs
+	steps, err := config.Steps("load.duration_ms", l.DurationMs, dt, 1, config.MaxSteps)
+	if err != nil {
+		return err
+	}
+	// the instantaneous overlap is taken after step round(measure_ms/dt) ≥ 1
+	if _, err := config.Steps("load.measure_ms", l.MeasureMs, dt, 1, config.MaxSteps); err != nil {
+		return err
+	}
+	if _, err := config.Steps("load.average_from_ms", l.AverageFromMs, dt, 0, config.MaxSteps); err != nil {
+		return err
+	}
 	if len(l.Alphas) == 0 {
 		return fmt.Errorf("load.alphas is empty")
 	}
@@ -80,21 +123,27 @@ func (c *Config) Validate() error {
 		if !(a > 0) || math.IsInf(a, 0) {
 			return fmt.Errorf("load.alphas: %v must be > 0", a)
 		}
+		if p := math.Round(a * c.K()); p > math.MaxInt32 {
+			return fmt.Errorf("load.alphas: alpha = %v gives p = %.3g patterns, more than %d", a, p, math.MaxInt32)
+		}
 		if p := int(math.Round(a * c.K())); p <= l.CuePattern {
 			return fmt.Errorf("load.alphas: alpha = %v gives p = %d patterns, not enough for cue_pattern %d", a, p, l.CuePattern)
 		}
 	}
-	switch {
-	case l.Seeds < 1:
+	if l.Seeds < 1 {
 		return fmt.Errorf("load.seeds = %d must be ≥ 1", l.Seeds)
+	}
+	if err := config.TotalSteps(fmt.Sprintf("load.seeds = %d: %d load(s) × %d realisation(s) × %d steps", l.Seeds, len(l.Alphas), l.Seeds, steps),
+		float64(len(l.Alphas))*float64(l.Seeds)*float64(steps)); err != nil {
+		return err
+	}
+	switch {
 	case math.IsNaN(l.CueGain) || math.IsInf(l.CueGain, 0):
 		return fmt.Errorf("load.cue_gain = %v is not finite", l.CueGain)
 	case l.CuePattern < 0:
 		return fmt.Errorf("load.cue_pattern = %d must be ≥ 0", l.CuePattern)
-	case !(l.DurationMs > 0):
-		return fmt.Errorf("load.duration_ms = %v must be > 0", l.DurationMs)
 	case !(l.MeasureMs >= 0 && l.MeasureMs <= l.DurationMs):
-		return fmt.Errorf("load.measure_ms = %v outside [0, duration_ms]", l.MeasureMs)
+		return fmt.Errorf("load.measure_ms = %v outside (0, duration_ms]", l.MeasureMs)
 	case !(l.AverageFromMs >= 0 && l.AverageFromMs < l.DurationMs):
 		return fmt.Errorf("load.average_from_ms = %v outside [0, duration_ms)", l.AverageFromMs)
 	case !(l.RunawayHz > 0):
@@ -115,15 +164,16 @@ func (c *Config) EstimateBytes() int64 {
 		maxA = math.Max(maxA, a)
 	}
 	s := c.Sections
-	s.Network.P = int(math.Round(maxA * c.K()))
+	s.Network.P = int(math.Round(maxA * c.K())) // ≤ MaxInt32 (Validate)
 	dyn, err := c.DynamicsFn()
 	if err != nil {
 		dyn = rate.DefaultDynamics()
 	}
-	n := int64(c.Network.N)
-	sim := s.EstimateBytes() + rate.SimBytes(c.Network.N, dyn, false) + 16*n
-	points := int64(len(c.Load.Alphas)*c.Load.Seeds) * 256
-	return max(sim, figureBytes) + points + memlimit.RuntimeBytes
+	n := float64(c.Network.N)
+	sim := float64(s.EstimateBytes()) + float64(rate.SimBytes(c.Network.N, dyn, false)) + 16*n
+	points := float64(len(c.Load.Alphas)) * float64(c.Load.Seeds) * 256
+	// in float64 and saturated: no size can wrap the estimate around
+	return experiment.SaturateBytes(max(sim, figureBytes) + points + memlimit.RuntimeBytes)
 }
 
 // figureBytes bounds drawing the figures and rendering the report: two

@@ -9,10 +9,13 @@
 package pbnet
 
 import (
+	"embed"
 	"fmt"
 	"math"
+	"reflect"
 	"time"
 
+	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/conn"
 	"github.com/engramsim/engram/model/rate"
 	"github.com/engramsim/engram/ratefn"
@@ -21,58 +24,112 @@ import (
 
 // Network is the [network] section.
 type Network struct {
-	N        int     `toml:"n" doc:"number of neurons (paper: 50000)"`
-	C        float64 `toml:"c" doc:"connection probability c in (0,1]; K = cN (paper: 0.005)"`
-	P        int     `toml:"p" doc:"number of stored patterns; load alpha = p/(cN)"`
-	Seed     uint64  `toml:"seed" doc:"master seed of patterns, mask, initial states, stimuli"`
-	Mask     string  `toml:"mask" doc:"bernoulli (each pair with prob. c, as the paper) or fixed_in_degree (exactly K)"`
-	Autapses bool    `toml:"autapses" doc:"allow i->i synapses (the paper's mask allows them)"`
-	Learning string  `toml:"learning" doc:"batch (W = sum over patterns) or online (pattern by pattern with decay)"`
-	Decay    float64 `toml:"online_decay" doc:"online learning: weight decay per presented pattern, in [0,1)"`
+	// N is the number of neurons (paper: 50 000).
+	N int `toml:"n"`
+	// C is the connection probability, in (0, 1]; the mean in-degree is
+	// K = cN (paper: 0.005).
+	C float64 `toml:"c"`
+	// P is the number of stored patterns; the load is α = p/(cN).
+	P int `toml:"p"`
+	// Seed is the master seed of patterns, mask, initial states and stimuli.
+	Seed uint64 `toml:"seed"`
+	// Mask is bernoulli (each pair connected with probability c, as in the
+	// paper) or fixed_in_degree (exactly K inputs per neuron).
+	Mask string `toml:"mask"`
+	// Autapses allows i→i synapses (the paper's mask allows them).
+	Autapses bool `toml:"autapses"`
+	// Learning is batch (W is the sum over patterns) or online (pattern by
+	// pattern, with decay).
+	Learning string `toml:"learning"`
+	// Decay is the weight decay per presented pattern of online learning,
+	// in [0, 1).
+	Decay float64 `toml:"online_decay"`
 }
 
 // Transfer is the [transfer] section (φ).
 type Transfer struct {
-	Kind   string  `toml:"kind" doc:"sigmoid (logistic, the paper) or tanh"`
-	RMaxHz float64 `toml:"r_max_hz" unit:"Hz" doc:"maximal rate"`
-	Beta   float64 `toml:"beta" unit:"1/unit of h" doc:"gain"`
-	H0     float64 `toml:"h0" unit:"unit of h" doc:"threshold"`
-	Q      float64 `toml:"q" doc:"offset of the tanh kind (ignored by sigmoid)"`
+	// Kind is sigmoid (logistic, the paper) or tanh.
+	Kind string `toml:"kind"`
+	// RMaxHz is the maximal rate in Hz (median fit: 76.2).
+	RMaxHz float64 `toml:"r_max_hz" unit:"Hz"`
+	// Beta is the gain, per unit of input current h (median fit: 0.82).
+	Beta float64 `toml:"beta" unit:"1/unit of h"`
+	// H0 is the threshold, in units of input current h (median fit: 2.46).
+	H0 float64 `toml:"h0" unit:"unit of h"`
+	// Q is the offset of the tanh kind (ignored by sigmoid).
+	Q float64 `toml:"q"`
 }
 
-// Rule is the [rule] section (f post, g pre).
+// Rule is the [rule] section: ΔW_ij ∝ A f(r_i) g(r_j), f postsynaptic, g
+// presynaptic.
 type Rule struct {
-	A          float64  `toml:"A" doc:"amplitude (median 3.5506; x3 for chaotic retrieval)"`
-	QF         float64  `toml:"q_f" doc:"offset of f"`
-	BetaFPerHz float64  `toml:"beta_f_per_hz" unit:"1/Hz" doc:"steepness of f"`
-	XFHz       float64  `toml:"x_f_hz" unit:"Hz" doc:"threshold of f"`
-	BetaGPerHz *float64 `toml:"beta_g_per_hz" unit:"1/Hz" doc:"steepness of g (unset: beta_f_per_hz)"`
-	XGHz       *float64 `toml:"x_g_hz" unit:"Hz" doc:"threshold of g (unset: x_f_hz); q_g is solved from E[g]=0"`
+	// A is the amplitude (median fit 3.5506; ×3 for chaotic retrieval), ≥ 0.
+	A float64 `toml:"A"`
+	// QF is the offset of f (median fit: 0.83).
+	QF float64 `toml:"q_f"`
+	// BetaFPerHz is the steepness of f in 1/Hz (median fit: 0.28), > 0.
+	BetaFPerHz float64 `toml:"beta_f_per_hz" unit:"1/Hz"`
+	// XFHz is the threshold of f in Hz (median fit: 26.6).
+	XFHz float64 `toml:"x_f_hz" unit:"Hz"`
+	// BetaGPerHz is the steepness of g in 1/Hz (unset: beta_f_per_hz).
+	BetaGPerHz *float64 `toml:"beta_g_per_hz" unit:"1/Hz"`
+	// XGHz is the threshold of g in Hz (unset: x_f_hz); g's offset q_g is
+	// solved from E[g] = 0.
+	XGHz *float64 `toml:"x_g_hz" unit:"Hz"`
 }
 
-// Patterns is the [patterns] section.
+// Patterns is the [patterns] section: the distribution of the stored
+// pattern currents ξ.
 type Patterns struct {
-	Mean        float64 `toml:"mean" doc:"mean current of every neuron"`
-	Rank        int     `toml:"rank" doc:"number of shared factors across neurons (0 = iid)"`
-	SharedVar   float64 `toml:"shared_var" doc:"fraction of each neuron's variance from shared factors, [0,1)"`
-	PatternCorr float64 `toml:"pattern_corr" doc:"correlation between patterns at each neuron, [0,1)"`
+	// Mean is the mean current of every neuron (0: the paper's N(0, 1)).
+	Mean float64 `toml:"mean"`
+	// Rank is the number of factors shared across neurons (0: iid).
+	Rank int `toml:"rank"`
+	// SharedVar is the fraction of each neuron's variance from the shared
+	// factors, in [0, 1).
+	SharedVar float64 `toml:"shared_var"`
+	// PatternCorr is the correlation between patterns at each neuron, in
+	// [0, 1).
+	PatternCorr float64 `toml:"pattern_corr"`
 }
 
 // Dynamics is the [dynamics] section.
 type Dynamics struct {
-	TauMs      float64 `toml:"tau_ms" unit:"ms" doc:"rate time constant"`
-	DtMs       float64 `toml:"dt_ms" unit:"ms" doc:"time step"`
-	Integrator string  `toml:"integrator" doc:"euler (the paper), exp_euler or rk2"`
-	NoiseSD    float64 `toml:"noise_sd" doc:"SD of white input-current noise per step (0 = none, the paper)"`
+	// TauMs is the rate time constant τ in ms (paper: 20).
+	TauMs float64 `toml:"tau_ms" unit:"ms"`
+	// DtMs is the integration time step in ms (paper: 0.5; Euler needs
+	// dt < 2τ).
+	DtMs float64 `toml:"dt_ms" unit:"ms"`
+	// Integrator is euler (the paper), exp_euler or rk2.
+	Integrator string `toml:"integrator"`
+	// NoiseSD is the SD of white input-current noise per step (0: none, as
+	// in the paper).
+	NoiseSD float64 `toml:"noise_sd"`
 }
 
 // Sections bundles the shared sections.
 type Sections struct {
-	Network  Network  `toml:"network"`
+	// Network: size, connectivity, patterns, seed.
+	Network Network `toml:"network"`
+	// Transfer: the transfer function φ.
 	Transfer Transfer `toml:"transfer"`
-	Rule     Rule     `toml:"rule"`
+	// Rule: the learning rule f, g.
+	Rule Rule `toml:"rule"`
+	// Patterns: the stored pattern currents.
 	Patterns Patterns `toml:"patterns"`
+	// Dynamics: integration of the rate equation.
 	Dynamics Dynamics `toml:"dynamics"`
+}
+
+// docFiles is the source of the section structs: their field comments are
+// the docs `engram describe` prints (config.DocSource).
+//
+//go:embed pbnet.go
+var docFiles embed.FS
+
+// DocSources implements config.Documented.
+func (s *Sections) DocSources() []config.DocSource {
+	return []config.DocSource{{Pkg: reflect.TypeFor[Network]().PkgPath(), Files: docFiles}}
 }
 
 // DefaultSections returns the paper's medians with the given size.
@@ -150,8 +207,8 @@ func (s *Sections) Validate() error {
 		return fmt.Errorf("network.n = %d exceeds the int32 index range", nw.N)
 	case !(nw.C > 0 && nw.C <= 1):
 		return fmt.Errorf("network.c = %v must be in (0, 1]", nw.C)
-	case nw.P < 0:
-		return fmt.Errorf("network.p = %d must be ≥ 0", nw.P)
+	case nw.P < 0 || nw.P > math.MaxInt32:
+		return fmt.Errorf("network.p = %d must be in [0, %d]", nw.P, math.MaxInt32)
 	case nw.Mask != "bernoulli" && nw.Mask != "fixed_in_degree":
 		return fmt.Errorf("network.mask = %q: want bernoulli or fixed_in_degree", nw.Mask)
 	case nw.Learning != "batch" && nw.Learning != "online":
@@ -170,6 +227,21 @@ func (s *Sections) Validate() error {
 		if err := finite(kv.k, kv.v); err != nil {
 			return err
 		}
+	}
+	// g's own keys, when set (ratefn would name its fields, not the keys)
+	for _, kv := range []struct {
+		k string
+		v *float64
+	}{{"rule.beta_g_per_hz", s.Rule.BetaGPerHz}, {"rule.x_g_hz", s.Rule.XGHz}} {
+		if kv.v == nil {
+			continue
+		}
+		if err := finite(kv.k, *kv.v); err != nil {
+			return err
+		}
+	}
+	if g := s.Rule.BetaGPerHz; g != nil && !(*g > 0) {
+		return fmt.Errorf("rule.beta_g_per_hz = %v must be > 0", *g)
 	}
 	if _, err := s.TransferFn(); err != nil {
 		return err

@@ -25,14 +25,14 @@ type Brunel struct {
 	// constant weight magnitude g·J (the simulated weight is −g·J), with J
 	// the common constant weight of the projections from excitatory
 	// populations (Brunel: 0.1 mV). nil: weights as written.
-	G *float64 `toml:"g" doc:"relative inhibition g ≥ 0: projections from inh populations get weight −g·J (J = the excitatory projection weight, mV); leave their weight.mean unset"`
+	G *float64 `toml:"g"`
 	// Eta is the external drive η = ν_ext/ν_thr (> 0; Brunel's Fig. 8 uses
 	// 0.9–4): every [[input.poisson]] gets rate_hz = η·ν_thr with
 	// ν_thr = θ/(w·n_sources·τ_m), the per-source rate at which that input
 	// alone holds the mean membrane potential at threshold θ (above e_l) of
 	// its target. In model A, w = J and n_sources = C_ext = C_E, so this is
 	// Brunel's θ/(J C_E τ) = 10 Hz. nil: rates as written.
-	Eta *float64 `toml:"eta" doc:"external drive η = ν_ext/ν_thr > 0: every input.poisson rate_hz becomes η·θ/(weight·n_sources·τ_m) (Brunel: ν_thr = 10 Hz); leave rate_hz unset"`
+	Eta *float64 `toml:"eta"`
 }
 
 // brunelDerived records what the [brunel] knobs resolved to.

@@ -1,22 +1,37 @@
 package spiking
 
 import (
+	"embed"
 	"fmt"
 	"math"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
+	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/model/spike"
 	"github.com/engramsim/engram/store"
 )
 
+// docFiles are the sources of this package's config structs (their field
+// comments are the docs describe prints).
+//
+//go:embed config.go brunel.go
+var docFiles embed.FS
+
+// DocSources implements config.Documented: this package's sections and
+// model/spike's spec types.
+func (c *Config) DocSources() []config.DocSource {
+	return []config.DocSource{{Pkg: reflect.TypeFor[Config]().PkgPath(), Files: docFiles}, spike.DocSource()}
+}
+
 // Network is the [network] section.
 type Network struct {
 	// Seed is the master seed of connectivity, weights, initial state and inputs.
-	Seed uint64 `toml:"seed" doc:"master seed of connectivity, weights, initial state and inputs"`
+	Seed uint64 `toml:"seed"`
 	// DtMs is the integration step in ms (typically 0.1).
-	DtMs float64 `toml:"dt_ms" unit:"ms" doc:"integration step (typically 0.1; the L2/3 preset uses 1)"`
+	DtMs float64 `toml:"dt_ms" unit:"ms"`
 }
 
 // Input is the [input] section: white noise on whole populations plus
@@ -24,34 +39,40 @@ type Network struct {
 type Input struct {
 	// MuMV is the mean of the Gaussian white-noise input in mV (Brunel 2000
 	// convention τ dV/dt = −V + μ + σ√τ ξ); 0 with sigma_mv = 0 means none.
-	MuMV float64 `toml:"mu_mv" unit:"mV" doc:"mean white-noise input μ (Brunel convention); 0 with sigma_mv = 0: none"`
+	MuMV float64 `toml:"mu_mv" unit:"mV"`
 	// SigmaMV is the white-noise amplitude σ in mV (free-membrane SD σ/√2; 0–10).
-	SigmaMV float64 `toml:"sigma_mv" unit:"mV" doc:"white-noise amplitude σ (free-membrane SD is σ/√2)"`
+	SigmaMV float64 `toml:"sigma_mv" unit:"mV"`
 	// Targets lists the populations receiving the white noise (empty: all).
-	Targets []string `toml:"targets" doc:"populations receiving the white noise (empty: all)"`
+	Targets []string `toml:"targets"`
 	// Bridge enables the Brownian-bridge threshold-crossing correction.
-	Bridge bool `toml:"bridge" doc:"Brownian-bridge crossing correction (removes the O(sqrt dt) rate bias)"`
+	Bridge bool `toml:"bridge"`
 	// Poisson are independent Poisson inputs ([[input.poisson]]).
-	Poisson []spike.PoissonSpec `toml:"poisson" doc:"independent Poisson inputs per neuron"`
+	Poisson []spike.PoissonSpec `toml:"poisson"`
 	// Current are constant, step and OU currents ([[input.current]]).
-	Current []spike.CurrentSpec `toml:"current" doc:"constant, step or Ornstein-Uhlenbeck currents"`
+	Current []spike.CurrentSpec `toml:"current"`
 	// SpikeFile are input spike trains read from files ([[input.spike_file]]).
-	SpikeFile []SpikeFile `toml:"spike_file" doc:"input spike trains read from .npy or .tsv files"`
+	SpikeFile []SpikeFile `toml:"spike_file"`
+	// Rate modulates the rates of Poisson spike-source populations over
+	// time ([[input.rate]]).
+	Rate []spike.RateSpec `toml:"rate"`
+	// Blocks are stimulation protocols presenting named inputs in
+	// (shuffled) blocks ([[input.blocks]]).
+	Blocks []spike.Blocks `toml:"blocks"`
 }
 
 // SpikeFile is one [[input.spike_file]] table: a file of (time_ms, id)
 // events delivered to a population.
 type SpikeFile struct {
 	// Target names the receiving population.
-	Target string `toml:"target" doc:"receiving population"`
+	Target string `toml:"target"`
 	// Path is a .npy array of shape (n, 2) with rows (time_ms, id), or a .tsv
 	// with columns time_ms and id; relative paths are taken from the working
 	// directory.
-	Path string `toml:"path" doc:".npy (n, 2) rows (time_ms, id) or .tsv with columns time_ms, id"`
+	Path string `toml:"path"`
 	// Weight is the per-event magnitude (mV for delta/exp, g_L for coba; ≥ 0).
-	Weight float64 `toml:"weight" doc:"per-event magnitude (mV, or g_L for coba)"`
+	Weight float64 `toml:"weight"`
 	// Sign is "exc" or "inh".
-	Sign string `toml:"sign" doc:"exc or inh channel"`
+	Sign string `toml:"sign"`
 }
 
 // load reads the events of f.
@@ -93,52 +114,75 @@ func (f SpikeFile) load() (spike.SpikeTrainSpec, error) {
 	return st, nil
 }
 
+// MaxSteps bounds the steps of one run (transient + measured): 10^10
+// steps are 11 days of biological time at dt = 0.1 ms.
+const MaxSteps = 10_000_000_000
+
 // Run is the [run] section.
 type Run struct {
-	// DurationMs is the simulated time in ms (after the transient).
-	DurationMs float64 `toml:"duration_ms" unit:"ms" doc:"simulated time over which statistics are measured"`
+	// DurationMs is the simulated time in ms (after the transient; at least
+	// one step, at most MaxSteps with the transient).
+	DurationMs float64 `toml:"duration_ms" unit:"ms"`
 	// TransientMs is simulated first and excluded from the statistics and recordings.
-	TransientMs float64 `toml:"transient_ms" unit:"ms" doc:"initial time excluded from statistics and recordings"`
+	TransientMs float64 `toml:"transient_ms" unit:"ms"`
 	// Checkpoint writes the final network state to rec/checkpoint.gob.
-	Checkpoint bool `toml:"checkpoint" doc:"write the final state to rec/checkpoint.gob (resume with resume_from)"`
+	Checkpoint bool `toml:"checkpoint"`
 	// ResumeFrom is a checkpoint written by a run of the same network; the
 	// run continues from its state (bit-identically to an uninterrupted run).
-	ResumeFrom string `toml:"resume_from" doc:"checkpoint of the same network to continue from (empty: start fresh)"`
+	ResumeFrom string `toml:"resume_from"`
 }
 
 // Record is the [record] section.
 type Record struct {
 	// Spikes is "all" (stream every spike of the recorded neurons to
 	// rec/spikes.npy), "count" (statistics only) or "none".
-	Spikes string `toml:"spikes" doc:"all (stream spikes to rec/spikes.npy), count (statistics only) or none"`
+	Spikes string `toml:"spikes"`
 	// SpikeNeurons records the first spike_neurons neurons of each population (0: all).
-	SpikeNeurons int `toml:"spike_neurons" doc:"record spikes of the first n neurons per population (0: all)"`
+	SpikeNeurons int `toml:"spike_neurons"`
 	// StateVars lists state variables to record ("v", "ge", "gi", "a", "w", "ou").
-	StateVars []string `toml:"state_vars" doc:"state variables to record: v, ge, gi, a, w, ou"`
+	StateVars []string `toml:"state_vars"`
 	// StateNeurons is the number of neurons per population whose state is recorded.
-	StateNeurons int `toml:"state_neurons" doc:"first n neurons per population whose state is recorded"`
+	StateNeurons int `toml:"state_neurons"`
 	// StateEverySteps is the state sampling period in steps (≥ 1).
-	StateEverySteps int `toml:"state_every_steps" doc:"state sampling period in steps"`
+	StateEverySteps int `toml:"state_every_steps"`
 	// StateFromMs starts the state recording window, in ms after the transient.
-	StateFromMs float64 `toml:"state_from_ms" unit:"ms" doc:"start of the state recording window, after the transient"`
+	StateFromMs float64 `toml:"state_from_ms" unit:"ms"`
 	// StateToMs ends the state recording window in ms after the transient (0: end of run).
-	StateToMs float64 `toml:"state_to_ms" unit:"ms" doc:"end of the state recording window after the transient (0: end of run)"`
+	StateToMs float64 `toml:"state_to_ms" unit:"ms"`
 	// RateBinMs is the bin of the recorded population rates in ms.
-	RateBinMs float64 `toml:"rate_bin_ms" unit:"ms" doc:"bin width of the population-rate recording"`
+	RateBinMs float64 `toml:"rate_bin_ms" unit:"ms"`
 	// FanoWindowMs is the counting window of the Fano factor in ms (typically 100).
-	FanoWindowMs float64 `toml:"fano_window_ms" unit:"ms" doc:"counting window of the Fano factor"`
+	FanoWindowMs float64 `toml:"fano_window_ms" unit:"ms"`
 	// RasterMaxSpikes caps the spikes kept in memory for the raster figure.
-	RasterMaxSpikes int `toml:"raster_max_spikes" doc:"spikes kept in memory for the raster figure"`
+	RasterMaxSpikes int `toml:"raster_max_spikes"`
+	// GroupRates lists groups whose rates are recorded after the
+	// populations' in rec/rates_hz.npy.
+	GroupRates []string `toml:"group_rates"`
+	// WeightProjections lists the projections whose weights are monitored
+	// (empty: every plastic projection).
+	WeightProjections []string `toml:"weight_projections"`
+	// WeightsAtMs are extra times (ms after the start, transient included)
+	// of weight snapshots rec/weights_<projection>_<t>ms.npz; the initial
+	// and the final weights are always written.
+	WeightsAtMs []float64 `toml:"weights_at_ms"`
+	// WeightStats is the number of times, evenly spaced from the start to
+	// the end of the run, at which res/weight_stats.tsv and
+	// res/weight_hist.tsv get a row set (≥ 2: start and end included).
+	WeightStats int `toml:"weight_stats"`
+	// WeightGroups are groups for the within/between weight statistics.
+	WeightGroups []string `toml:"weight_groups"`
+	// WeightHistBins is the number of weight histogram bins over [0, w_max].
+	WeightHistBins int `toml:"weight_hist_bins"`
 }
 
 // Check is the [check] section.
 type Check struct {
 	// Disable turns the NaN/Inf and runaway-rate checkers off.
-	Disable bool `toml:"disable" doc:"turn the NaN/Inf and runaway-rate checkers off"`
+	Disable bool `toml:"disable"`
 	// MaxRateHz is the runaway threshold on a population rate in Hz.
-	MaxRateHz float64 `toml:"max_rate_hz" unit:"Hz" doc:"stop when a population rate exceeds this over one window"`
+	MaxRateHz float64 `toml:"max_rate_hz" unit:"Hz"`
 	// WindowMs is the rate-checker window in ms.
-	WindowMs float64 `toml:"window_ms" unit:"ms" doc:"window of the runaway-rate checker"`
+	WindowMs float64 `toml:"window_ms" unit:"ms"`
 }
 
 // Config is the "spiking" experiment configuration. Populations and
@@ -146,10 +190,13 @@ type Check struct {
 // and [population.init]) and [[projection]] (with [projection.weight]).
 type Config struct {
 	Network    Network                `toml:"network"`
-	Population []spike.PopulationSpec `toml:"population" doc:"neuron populations"`
-	Projection []spike.ProjectionSpec `toml:"projection" doc:"projections between populations (pre → post)"`
+	Population []spike.PopulationSpec `toml:"population"`
+	// Group are named subsets of a population (assemblies, stimulated or
+	// recorded sets), [[group]].
+	Group      []spike.GroupSpec      `toml:"group"`
+	Projection []spike.ProjectionSpec `toml:"projection"`
 	Input      Input                  `toml:"input"`
-	Brunel     Brunel                 `toml:"brunel" doc:"Brunel 2000 model A knobs g and eta (unset: no effect)"`
+	Brunel     Brunel                 `toml:"brunel"`
 	Run        Run                    `toml:"run"`
 	Record     Record                 `toml:"record"`
 	Check      Check                  `toml:"check"`
@@ -166,7 +213,7 @@ func Defaults() *Config {
 func defaultSections() (Run, Record, Check) {
 	return Run{DurationMs: 2000, TransientMs: 200},
 		Record{Spikes: "all", StateVars: []string{"v"}, StateNeurons: 5, StateEverySteps: 10, RateBinMs: 1,
-			FanoWindowMs: 100, RasterMaxSpikes: 1000000},
+			FanoWindowMs: 100, RasterMaxSpikes: 1000000, WeightStats: 11, WeightHistBins: 50},
 		Check{MaxRateHz: 1000, WindowMs: 100}
 }
 
@@ -204,13 +251,16 @@ func PresetConfig(name string) (*Config, error) {
 // dropped.
 func FromSpec(s spike.Spec) *Config {
 	r, rec, ch := defaultSections()
-	c := &Config{Network: Network{Seed: s.Seed, DtMs: s.DtMs}, Population: s.Populations, Projection: s.Projections,
-		Input: Input{Poisson: s.Poisson, Current: s.Currents}, Run: r, Record: rec, Check: ch}
+	c := &Config{Network: Network{Seed: s.Seed, DtMs: s.DtMs}, Population: s.Populations, Group: s.Groups, Projection: s.Projections,
+		Input: Input{Poisson: s.Poisson, Current: s.Currents, Rate: s.Rates}, Run: r, Record: rec, Check: ch}
 	if len(s.Noise) > 0 {
 		nz := s.Noise[0]
 		c.Input.MuMV, c.Input.SigmaMV, c.Input.Bridge = nz.MuMV, nz.SigmaMV, nz.Bridge
 		for _, n := range s.Noise {
 			c.Input.Targets = append(c.Input.Targets, n.Target)
+		}
+		if len(c.Input.Targets) == len(s.Populations) {
+			c.Input.Targets = nil // every population: the default, so other configs do not inherit names
 		}
 	}
 	return c
@@ -224,8 +274,15 @@ func (c *Config) Spec() spike.Spec {
 	if err != nil {
 		projs, ins = c.Projection, c.Input.Poisson
 	}
-	s := spike.Spec{DtMs: c.Network.DtMs, Seed: c.Network.Seed, Populations: c.Population, Projections: projs,
-		Poisson: ins, Currents: c.Input.Current}
+	s := spike.Spec{DtMs: c.Network.DtMs, Seed: c.Network.Seed, Populations: c.Population, Groups: c.Group, Projections: projs,
+		Poisson: slices.Clone(ins), Currents: c.Input.Current, Rates: slices.Clone(c.Input.Rate)}
+	for i := range s.Poisson {
+		s.Poisson[i].Schedule = slices.Clone(s.Poisson[i].Schedule)
+	}
+	for i := range s.Rates {
+		s.Rates[i].Schedule = slices.Clone(s.Rates[i].Schedule)
+	}
+	_ = s.ApplyBlocks(c.Input.Blocks) // errors are reported by Validate
 	if c.Input.MuMV != 0 || c.Input.SigmaMV != 0 {
 		targets := c.Input.Targets
 		if len(targets) == 0 {
@@ -234,6 +291,9 @@ func (c *Config) Spec() spike.Spec {
 			}
 		}
 		for _, t := range targets {
+			if k := s.PopIndex(t); k >= 0 && s.Populations[k].Neuron.Model.IsSource() {
+				continue // the default "all populations" skips spike sources
+			}
 			s.Noise = append(s.Noise, spike.NoiseSpec{Target: t, MuMV: c.Input.MuMV, SigmaMV: c.Input.SigmaMV, Bridge: c.Input.Bridge})
 		}
 	}
@@ -261,115 +321,136 @@ func (c *Config) SeedValue() uint64 { return c.Network.Seed }
 func (c *Config) SetSeed(v uint64) { c.Network.Seed = v }
 
 // Validate checks the network (naming keys such as
-// "projection[0] (E→I).p") and the run, record and check sections.
+// "projection[0] (E→I).p") and the run, record and check sections. The
+// first error reported is the user's: the populations and the raw network
+// are validated before the [brunel] knobs are resolved from them.
 func (c *Config) Validate() error {
+	for i, t := range c.Input.Targets {
+		found := false
+		for _, p := range c.Population {
+			found = found || p.Name == t
+		}
+		if !found {
+			return fmt.Errorf("input.targets[%d] = %q: unknown population", i, t)
+		}
+	}
+	raw := c.rawSpec()
+	if err := raw.Validate(); err != nil {
+		return err
+	}
 	if _, _, _, err := c.resolveBrunel(); err != nil {
 		return err
 	}
 	s := c.Spec()
+	if err := s.ApplyBlocks(c.Input.Blocks); err != nil {
+		return fmt.Errorf("input.%v", err)
+	}
 	if err := s.Validate(); err != nil {
-		for i, t := range c.Input.Targets {
-			if s.PopIndex(t) < 0 {
-				return fmt.Errorf("input.targets[%d] = %q: unknown population", i, t)
-			}
+		return err
+	}
+	dt := c.Network.DtMs
+	steps := func(key string, ms float64, min int64) error {
+		if !finite(ms) || ms < 0 {
+			return fmt.Errorf("%s = %v ms must be finite and ≥ 0", key, ms)
 		}
+		if n := ms / dt; n > MaxSteps {
+			return fmt.Errorf("%s = %v ms is %.3g steps of dt = %v ms, above the limit of %d", key, ms, n, dt, int64(MaxSteps))
+		} else if int64(n+0.5) < min {
+			return fmt.Errorf("%s = %v ms is shorter than %d step(s) of dt = %v ms", key, ms, min, dt)
+		}
+		return nil
+	}
+	if err := steps("run.duration_ms", c.Run.DurationMs, 1); err != nil {
+		return err
+	}
+	if err := steps("run.transient_ms", c.Run.TransientMs, 0); err != nil {
+		return err
+	}
+	if tr, m := c.steps(); tr+m > MaxSteps {
+		return fmt.Errorf("run: transient_ms + duration_ms = %.3g steps, above the limit of %d", float64(tr+m), int64(MaxSteps))
+	}
+	if err := s.CheckTimes(c.Run.TransientMs + c.Run.DurationMs); err != nil {
 		return err
 	}
 	switch {
-	case !(c.Run.DurationMs > 0):
-		return fmt.Errorf("run.duration_ms = %v must be > 0", c.Run.DurationMs)
-	case !(c.Run.TransientMs >= 0):
-		return fmt.Errorf("run.transient_ms = %v must be ≥ 0", c.Run.TransientMs)
 	case c.Record.Spikes != "all" && c.Record.Spikes != "count" && c.Record.Spikes != "none":
 		return fmt.Errorf(`record.spikes = %q must be "all", "count" or "none"`, c.Record.Spikes)
 	case c.Record.SpikeNeurons < 0 || c.Record.StateNeurons < 0 || c.Record.RasterMaxSpikes < 0:
 		return fmt.Errorf("record: spike_neurons, state_neurons and raster_max_spikes must be ≥ 0")
+	case c.Record.RasterMaxSpikes > 100_000_000:
+		return fmt.Errorf("record.raster_max_spikes = %d: at most 10^8 spikes are kept for the figure", c.Record.RasterMaxSpikes)
 	case len(c.Record.StateVars) > 0 && c.Record.StateEverySteps < 1:
 		return fmt.Errorf("record.state_every_steps = %d must be ≥ 1", c.Record.StateEverySteps)
-	case !(c.Record.StateFromMs >= 0) || !(c.Record.StateToMs >= 0) || (c.Record.StateToMs > 0 && c.Record.StateToMs <= c.Record.StateFromMs):
-		return fmt.Errorf("record: need 0 ≤ state_from_ms < state_to_ms (or state_to_ms = 0), got %v, %v", c.Record.StateFromMs, c.Record.StateToMs)
-	case !(c.Record.RateBinMs >= c.Network.DtMs):
-		return fmt.Errorf("record.rate_bin_ms = %v must be ≥ network.dt_ms = %v", c.Record.RateBinMs, c.Network.DtMs)
-	case !(c.Record.FanoWindowMs >= c.Network.DtMs):
-		return fmt.Errorf("record.fano_window_ms = %v must be ≥ network.dt_ms", c.Record.FanoWindowMs)
-	case !(c.Check.MaxRateHz >= 0) || !(c.Check.WindowMs >= 0):
-		return fmt.Errorf("check: max_rate_hz and window_ms must be ≥ 0")
+	case !finite(c.Record.StateFromMs) || !finite(c.Record.StateToMs) || !(c.Record.StateFromMs >= 0) || !(c.Record.StateToMs >= 0) ||
+		(c.Record.StateToMs > 0 && c.Record.StateToMs <= c.Record.StateFromMs):
+		return fmt.Errorf("record: need finite 0 ≤ state_from_ms < state_to_ms (or state_to_ms = 0), got %v, %v", c.Record.StateFromMs, c.Record.StateToMs)
+	case !finite(c.Record.RateBinMs) || !(c.Record.RateBinMs >= dt):
+		return fmt.Errorf("record.rate_bin_ms = %v must be finite and ≥ network.dt_ms = %v", c.Record.RateBinMs, dt)
+	case !finite(c.Record.FanoWindowMs) || !(c.Record.FanoWindowMs >= dt):
+		return fmt.Errorf("record.fano_window_ms = %v must be finite and ≥ network.dt_ms", c.Record.FanoWindowMs)
+	case c.Record.WeightStats < 2 || c.Record.WeightStats > 100_000:
+		return fmt.Errorf("record.weight_stats = %d must be in [2, 10^5] (start and end included)", c.Record.WeightStats)
+	case c.Record.WeightHistBins < 1 || c.Record.WeightHistBins > 10_000:
+		return fmt.Errorf("record.weight_hist_bins = %d must be in [1, 10^4]", c.Record.WeightHistBins)
+	case !finite(c.Check.MaxRateHz) || !finite(c.Check.WindowMs) || !(c.Check.MaxRateHz >= 0) || !(c.Check.WindowMs >= 0):
+		return fmt.Errorf("check: max_rate_hz and window_ms must be finite and ≥ 0")
+	}
+	end := c.Run.TransientMs + c.Run.DurationMs
+	for i, t := range c.Record.WeightsAtMs {
+		if !finite(t) || !(t > 0) || t >= end {
+			return fmt.Errorf("record.weights_at_ms[%d] = %v must be inside the run (0, %v) ms", i, t, end)
+		}
+	}
+	for i, g := range c.Record.GroupRates {
+		if s.GroupIndex(g) < 0 {
+			return fmt.Errorf("record.group_rates[%d] = %q: unknown group", i, g)
+		}
+	}
+	for i, g := range c.Record.WeightGroups {
+		if s.GroupIndex(g) < 0 {
+			return fmt.Errorf("record.weight_groups[%d] = %q: unknown group", i, g)
+		}
+	}
+	for i, p := range c.Record.WeightProjections {
+		if s.ProjIndex(p) < 0 {
+			return fmt.Errorf("record.weight_projections[%d] = %q: unknown projection", i, p)
+		}
 	}
 	for i, f := range c.Input.SpikeFile {
 		if s.PopIndex(f.Target) < 0 {
 			return fmt.Errorf("input.spike_file[%d].target = %q: unknown population", i, f.Target)
 		}
-		if f.Sign != "exc" && f.Sign != "inh" || !(f.Weight >= 0) || f.Path == "" {
-			return fmt.Errorf("input.spike_file[%d]: need a path, sign exc/inh and weight ≥ 0", i)
+		if f.Sign != "exc" && f.Sign != "inh" || !(f.Weight >= 0) || !finite(f.Weight) || f.Path == "" {
+			return fmt.Errorf("input.spike_file[%d]: need a path, sign exc/inh and a finite weight ≥ 0", i)
 		}
 	}
 	for i, v := range c.Record.StateVars {
-		switch v {
-		case "v", "ge", "gi", "a", "w", "ou":
-		default:
-			return fmt.Errorf(`record.state_vars[%d] = %q must be one of v, ge, gi, a, w, ou`, i, v)
+		if !slices.Contains(spike.StateNames, v) {
+			return fmt.Errorf(`record.state_vars[%d] = %q must be one of %s`, i, v, strings.Join(spike.StateNames, ", "))
 		}
 	}
 	return nil
 }
 
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// rawSpec is the network as written, before the [brunel] knobs (for
+// validating what the user wrote first).
+func (c *Config) rawSpec() spike.Spec {
+	s := spike.Spec{DtMs: c.Network.DtMs, Seed: c.Network.Seed, Populations: c.Population, Groups: c.Group,
+		Projections: c.Projection, Poisson: c.Input.Poisson, Currents: c.Input.Current, Rates: c.Input.Rate}
+	if c.Brunel.G != nil { // brunel.g fills in the inhibitory weights it derives
+		s.Projections = slices.Clone(s.Projections)
+		for i := range s.Projections {
+			if w := &s.Projections[i].Weight; w.Dist == "" {
+				w.Dist = spike.WeightConstant
+			}
+		}
+	}
+	return s
+}
+
 // steps returns the transient and measured step counts.
 func (c *Config) steps() (transient, measured int64) {
 	return int64(c.Run.TransientMs/c.Network.DtMs + 0.5), int64(c.Run.DurationMs/c.Network.DtMs + 0.5)
-}
-
-// EstimateBytes is the estimated peak memory: the network (model/spike's
-// per-synapse and per-neuron model), the statistics accumulators
-// (≈ 56 B per neuron), the raster buffer (12 B per kept spike), the
-// state-row buffers and the streaming writers. Recordings are streamed to
-// rec/ as they are made, so their size on disk does not count: spikes and
-// state rows go out every step, population rates every rate bin (only a
-// figure copy of ≤ 2000 points per population stays in memory), each
-// writer holding a 64 KiB buffer.
-func (c *Config) EstimateBytes() int64 {
-	s := c.Spec()
-	var n int64
-	for _, p := range c.Population {
-		n += int64(p.N)
-	}
-	_, steps := c.steps()
-	binSteps := max(int64(c.Record.RateBinMs/c.Network.DtMs+0.5), 1)
-	raster, writers := int64(0), int64(1) // the rate writer
-	if c.Record.Spikes == "all" {
-		raster = int64(c.Record.RasterMaxSpikes) * 12
-		writers++
-	}
-	if c.Record.StateNeurons > 0 {
-		writers += int64(len(c.Record.StateVars) * len(c.Population))
-	}
-	return s.EstimateBytes() + 56*n + rateRecBytes(steps, binSteps, len(c.Population)) + raster +
-		4*int64(len(c.Record.StateVars)*c.Record.StateNeurons*len(c.Population)) + writers*writerBufBytes
-}
-
-// Schedule returns the per-step schedule of the network this config
-// builds, as `engram describe` prints it (the same order as
-// spike.Net.Schedule, without building the network).
-func (c *Config) Schedule() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# every step (dt = %g ms):\n", c.Network.DtMs)
-	b.WriteString("#   1 input: step currents\n")
-	b.WriteString("#   2 integrate, per neuron: read and clear the delay slot, draw Poisson inputs, propagate V exactly over dt,\n")
-	b.WriteString("#     decay synaptic state and add arrivals, white noise, threshold and reset (refractoriness)\n")
-	b.WriteString("#   3 deliver: spikes into the ring-buffer slot of step + delay:")
-	for i, p := range c.Projection {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		fmt.Fprintf(&b, " %s→%s %d step(s)", p.Pre, p.Post, int(math.Round(p.DelayMs/c.Network.DtMs)))
-	}
-	if len(c.Projection) == 0 {
-		b.WriteString(" (no projections)")
-	}
-	b.WriteString("\n#   4 plasticity: none\n#   5 record: spikes, state variables, population rates\n")
-	if c.Check.Disable {
-		b.WriteString("#   6 check: disabled\n")
-	} else {
-		fmt.Fprintf(&b, "#   6 check: NaN/Inf, runaway rate > %g Hz over %g ms windows\n", c.Check.MaxRateHz, c.Check.WindowMs)
-	}
-	return b.String()
 }

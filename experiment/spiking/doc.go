@@ -8,23 +8,34 @@
 //	experiment = "spiking"
 //	[network]            seed, dt_ms
 //	[[population]]       name, n, sign ("exc"/"inh": Dale's law)
-//	  [population.neuron] model, synapse, reset, tau_m_ms, e_l_mv, v_th_mv, …
+//	  [population.neuron] model (lif, alif, adex, poisson, generator), synapse, reset, tau_m_ms, …
 //	  [population.init]   v_lo_mv, v_hi_mv, ge_mean, ge_sd, gi_mean, gi_sd
-//	[[projection]]       pre, post, rule, p, k, autapses, multapses, delay_ms
-//	  [projection.weight] dist, mean, sd, log_mu, log_sigma, scale
+//	  [population.generator] times_ms, ids (model = "generator")
+//	[[group]]            name, population, ids | lo, hi | fraction (assemblies, cue sets)
+//	[[projection]]       name, pre, post, rule, p, k, autapses, multapses, delay_ms, dendritic_delay_ms
+//	  [projection.weight] dist, mean, sd, log_mu, log_sigma, scale (magnitudes)
+//	  [[projection.plasticity]] rule, w_min, w_max, active; [projection.plasticity.<rule>] parameters
 //	[input]              mu_mv, sigma_mv, targets, bridge (white noise)
-//	  [[input.poisson]]   target, n_sources, rate_hz, weight, sign
+//	  [[input.poisson]]   name, target, group, fraction, n_sources, rate_hz, schedule, weight, sign
+//	  [[input.rate]]      name, target (a poisson population), group, fraction, schedule
+//	  [[input.blocks]]    name, inputs, start_ms, on_ms, off_ms, blocks, rate_hz, shuffle
 //	  [[input.current]]   target, kind (constant/step/ou), amp_mv, …
 //	  [[input.spike_file]] target, path (.npy (n,2) or .tsv: time_ms, id), weight, sign
 //	[brunel]             g, eta: Brunel 2000 model A knobs (see below)
 //	[run]                duration_ms, transient_ms, checkpoint, resume_from
-//	[record]             spikes (all/count/none), spike_neurons, state_vars, …
+//	[record]             spikes (all/count/none), spike_neurons, state_vars, …, group_rates,
+//	                     weight_projections, weights_at_ms, weight_stats, weight_groups, weight_hist_bins
 //	[check]              disable, max_rate_hz, window_ms
 //
 // Defaults() is the lif-noise setting (unconnected Brunel LIF neurons under
 // white noise μ = 15 mV, σ = 5 mV); PresetConfig(name) gives every
 // model/spike preset; examples/{lif-noise,brunel-ai,brunel-ai-fluct,
-// brunel-sr,coba,cuba,l23-allen-maclean,l23-allen-2022}.toml spell them out.
+// brunel-sr,coba,cuba,coba-stdp,zenke2013,l23-allen-maclean,l23-allen-2022}.toml
+// spell them out. Printed configs (describe, config.resolved.toml) show
+// only the neuron fields of each population's model. Durations are
+// checked (finite, at least one step, at most MaxSteps), schedules and
+// plasticity windows must start inside the run, and the first error
+// reported is the user's.
 //
 // # Brunel knobs
 //
@@ -43,22 +54,30 @@
 // # Outputs
 //
 //	rec/spikes.npy            int64 (n_spikes, 2): step after the transient, global neuron id
+//	rec/spikes_t_ms.npy       float64 (n_spikes,): spike times (step + 1)·dt in ms after the transient
 //	rec/state_<var>_<pop>.npy float32 (samples, neurons), every state_every_steps in [state_from_ms, state_to_ms)
-//	rec/rates_hz.npy          float32 (bins, populations): population rates in rate_bin_ms bins (Hz), streamed as each bin closes
-//	rec/populations.tsv       population index, global id offset, size
+//	rec/state_<pop>_ids.npy, rec/state_t_ms.npy: the recorded local ids, the sample times (ms after the transient)
+//	rec/rates_hz.npy          float32 (bins, populations + group_rates): rates in rate_bin_ms bins (Hz), streamed
+//	rec/populations.tsv       population index, name, global id offset, size, sign, model
+//	rec/weights_<proj>_<t>ms.npz scipy CSR (N_pre, N_post), row = presynaptic neuron, weight magnitudes, at t ms
+//	                          from the start of the run: the start, weights_at_ms, the end (plastic projections)
+//	res/weight_stats.tsv      t_ms, projection, group, pre, post, n, mean, sd (within/between weight_groups)
+//	res/weight_hist.tsv       t_ms, projection, bin_lo, bin_hi, count
+//	res/summary.json          the summary below
+//	res/schedule.txt          the per-step schedule the run executed (Net.ScheduleText)
 //	rec/checkpoint.gob        final state (run.checkpoint); run.resume_from continues from it bit-identically
-//	figs/raster, population_rate, rate_hist, cv_hist (.png/.svg/.tsv)
+//	figs/raster, population_rate, rate_hist, cv_hist, weights_<proj>, weight_mean_<proj> (.png/.svg/.tsv)
 //
 // The summary holds populations.<name>.{rate_hz, cv_isi, fano,
 // pop_rate_cv, n, spikes} (plus siegert_rate_hz and siegert_cv_isi for
 // unconnected noise-driven LIF populations and for model A with both
 // knobs, where they are the self-consistent mean-field values), mean_field
-// {rate_hz, mu_mv, sigma_mv, cv_isi, g, eta} for model A, wall_s, steps,
-// build_s, sim_s, sim_s_per_bio_s and synapses. pop_rate_cv is the CV of
-// the population rate over the full rate bins, a synchrony measure
-// (≈ 1/√(N·ν·bin) for independent Poisson neurons). Statistics are
-// accumulated online (per-neuron counts, ISI moments and window counts)
-// and recordings are streamed, so memory does not grow with the run
-// length (the population-rate figure keeps ≤ 2000 points per population)
-// and "count" mode needs no spike storage.
+// {rate_hz, mu_mv, sigma_mv, cv_isi, g, eta} for model A,
+// weights.<projection>.{synapses, mean_initial, sd_initial, mean_final,
+// sd_final}, groups.<name>.pop_rate_cv, wall_s, steps, build_s, sim_s,
+// sim_s_per_bio_s and synapses. pop_rate_cv is the CV of the population
+// rate over the full rate bins, a synchrony measure (≈ 1/√(N·ν·bin) for
+// independent Poisson neurons). Recording is done by model/spike/monitor
+// monitors attached at the record phase; statistics are accumulated online
+// and recordings streamed, so memory does not grow with the run length.
 package spiking

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/engramsim/engram/model/spike"
+	"github.com/engramsim/engram/model/spike/monitor"
 	"github.com/engramsim/engram/store"
 )
 
@@ -70,45 +70,7 @@ func TestEstimateRatesBounded(t *testing.T) {
 	short := c.EstimateBytes()
 	c.Run.DurationMs = 1e7 // 10^7 one-millisecond bins
 	long := c.EstimateBytes()
-	if d := long - short; d < 0 || d > 8*maxRatePlotPoints*3 {
+	if d := long - short; d < 0 || d > 8*monitor.MaxPlotPoints*3 {
 		t.Errorf("estimate grows by %d B from 1 s to 10^4 s", d)
-	}
-}
-
-// TestRatePlotCoarsened: a run of 10^5 bins keeps ≤ maxRatePlotPoints
-// figure points per population whose rates are the averages of the merged
-// bins (here a constant 3 spikes per step of 10 neurons = 3000 Hz at
-// dt = 0.1 ms), while every bin is written.
-func TestRatePlotCoarsened(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "r.npy")
-	const steps = 100001
-	r, err := newRateRec(path, []spike.PopInfo{{Name: "A", N: 10}}, 1, steps, 0.1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for m := int64(0); m < steps; m++ {
-		r.add(0, 3)
-		if err := r.endStep(m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := r.close(); err != nil {
-		t.Fatal(err)
-	}
-	s := r.series([]spike.PopInfo{{Name: "A", N: 10}})
-	if n := len(s[0].X); n > maxRatePlotPoints || n < maxRatePlotPoints/2 {
-		t.Errorf("%d figure points", n)
-	}
-	for i, y := range s[0].Y {
-		if math.Abs(y-3000) > 1e-9 {
-			t.Fatalf("point %d: %v Hz, want 3000", i, y)
-		}
-	}
-	if last := s[0].X[len(s[0].X)-1]; last > steps*0.1 || last < (steps-float64(r.group))*0.1 {
-		t.Errorf("last point at %v ms", last)
-	}
-	a, err := store.ReadNPY(path)
-	if err != nil || a.Shape[0] != steps || r.cv(0) > 1e-6 { // constant rate: CV 0 up to the rounding of Σv² − n·m²
-		t.Errorf("file shape %v (%v), CV %v", a.Shape, err, r.cv(0))
 	}
 }

@@ -2,14 +2,17 @@ package spiking
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/engramsim/engram/experiment"
 	"github.com/engramsim/engram/model/spike"
+	"github.com/engramsim/engram/model/spike/monitor"
 	"github.com/engramsim/engram/plot"
 	"github.com/engramsim/engram/progress"
 	"github.com/engramsim/engram/report"
@@ -111,18 +114,40 @@ func (s *popStats) fano() float64 {
 	return sum / float64(used)
 }
 
-type stateRec struct {
-	w    *store.NPYWriter
-	pop  int
-	name string
-	row  []float32
-	path string
+// statsMon accumulates per-neuron spike statistics after the transient
+// (a monitor without files).
+type statsMon struct {
+	net       *spike.Net
+	from      int64
+	fanoSteps int64
+	stats     []*popStats
 }
 
-// RunExperiment builds the network of c, runs the transient and the measured
-// period, streams recordings into env.Dir/rec, draws figures into figs/,
-// adds a report section and returns the summary
-// {populations.<name>.{rate_hz, cv_isi, fano, ...}, wall_s, steps, ...}.
+func (m *statsMon) Name() string   { return "statistics" }
+func (m *statsMon) Detail() string { return "per-neuron counts, ISI moments, Fano windows" }
+func (m *statsMon) Close() error   { return nil }
+func (m *statsMon) Abort()         {}
+func (m *statsMon) Record(step int64) error {
+	if step < m.from {
+		return nil
+	}
+	rel := step - m.from
+	for k, s := range m.stats {
+		s.add(rel, m.net.Spiked(k))
+	}
+	if (rel+1)%m.fanoSteps == 0 {
+		for _, s := range m.stats {
+			s.closeWindow()
+		}
+	}
+	return nil
+}
+
+// RunExperiment builds the network of c, attaches the monitors of
+// c.recordPlan, runs the transient and the measured period, writes the
+// recordings, tables, figures and a report section, and returns the
+// summary {populations.<name>.{rate_hz, cv_isi, fano, ...}, weights, wall_s,
+// steps, ...} (also written to res/summary.json).
 func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summary, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -135,8 +160,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	if err != nil {
 		return nil, err
 	}
-	net, err := spike.Build(&s, &spike.Options{Workers: env.Workers,
-		Checks: spike.Checks{Disable: c.Check.Disable, MaxRateHz: c.Check.MaxRateHz, WindowMs: c.Check.WindowMs}})
+	net, err := spike.Build(&s, &spike.Options{Workers: env.Workers, Checks: c.checks()})
 	if err != nil {
 		return nil, err
 	}
@@ -156,139 +180,107 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	pops := net.Populations()
 	dt := c.Network.DtMs
 	transient, steps := c.steps()
+	start := net.Steps()
 	total := transient + steps
 	env.Logf("spiking: %d neurons, %d synapses built in %.2f s; %d steps", pops[len(pops)-1].Offset+pops[len(pops)-1].N, net.SynapseCount(), buildS, total)
 
-	var spikeW *store.NPYWriter
-	var recs []*stateRec
-	var rateW *rateRec
-	abort := func() {
-		if spikeW != nil {
-			spikeW.Abort()
-		}
-		if rateW != nil {
-			rateW.abort()
-		}
-		for _, r := range recs {
-			r.w.Abort()
-		}
-	}
-	if c.Record.Spikes == "all" {
-		if spikeW, err = store.NewNPYWriter(env.Path("rec", "spikes.npy"), store.Int64, 2); err != nil {
-			return nil, err
-		}
-	}
-	for _, v := range c.Record.StateVars {
-		for k, p := range pops {
-			if net.State(k, v) == nil || c.Record.StateNeurons == 0 {
-				continue
-			}
-			m := min(c.Record.StateNeurons, p.N)
-			path := env.Path("rec", fmt.Sprintf("state_%s_%s.npy", v, p.Name))
-			w, err := store.NewNPYWriter(path, store.Float32, m)
-			if err != nil {
-				abort()
-				return nil, err
-			}
-			recs = append(recs, &stateRec{w: w, pop: k, name: v, row: make([]float32, m), path: path})
-		}
-	}
-
-	binSteps := max(int64(c.Record.RateBinMs/dt+0.5), 1)
-	fanoSteps := max(int64(c.Record.FanoWindowMs/dt+0.5), 1)
-	if rateW, err = newRateRec(env.Path("rec", "rates_hz.npy"), pops, binSteps, steps, dt); err != nil {
-		abort()
+	// Monitors, in the order of recordPlan.
+	recDir := filepath.Join(env.Dir, "rec")
+	if err := os.MkdirAll(recDir, 0o755); err != nil {
 		return nil, err
 	}
-	stats := make([]*popStats, len(pops))
-	for k, p := range pops {
-		stats[k] = newPopStats(p.N)
+	var mons []monitor.Monitor
+	fail := func(err error) (experiment.Summary, error) {
+		_ = monitor.CloseAll(err, mons...)
+		return nil, err
 	}
-	recN := c.Record.SpikeNeurons
-	stFrom, stTo := int64(c.Record.StateFromMs/dt+0.5), int64(c.Record.StateToMs/dt+0.5)
-	var rTimes []float64
-	var rIDs []int32
-	var row [2]int64
+	stats := &statsMon{net: net, from: start + transient, fanoSteps: max(int64(c.Record.FanoWindowMs/dt+0.5), 1)}
+	for _, p := range pops {
+		stats.stats = append(stats.stats, newPopStats(p.N))
+	}
+	mons = append(mons, stats)
+	var spikes *monitor.Spikes
+	if c.Record.Spikes == "all" {
+		var sel []monitor.Selection
+		if c.Record.SpikeNeurons > 0 {
+			for _, p := range pops {
+				sel = append(sel, monitor.Selection{Pop: p.Name, First: c.Record.SpikeNeurons})
+			}
+		}
+		if spikes, err = monitor.NewSpikes(net, monitor.SpikesOptions{Label: "spikes → rec/spikes.npy", Path: env.Path("rec", "spikes.npy"), Neurons: sel,
+			FromStep: start + transient, T0Step: start + transient, Keep: c.Record.RasterMaxSpikes}); err != nil {
+			return fail(err)
+		}
+		mons = append(mons, spikes)
+	}
+	if len(c.Record.StateVars) > 0 && c.Record.StateNeurons > 0 {
+		var sel []monitor.Selection
+		for _, p := range pops {
+			if !p.Model.IsSource() {
+				sel = append(sel, monitor.Selection{Pop: p.Name, First: c.Record.StateNeurons})
+			}
+		}
+		from := start + transient + int64(c.Record.StateFromMs/dt+0.5)
+		var to int64
+		if c.Record.StateToMs > 0 {
+			to = start + transient + int64(c.Record.StateToMs/dt+0.5)
+		}
+		st, err := monitor.NewState(net, monitor.StateOptions{Label: "state variables → rec/", Dir: recDir, Vars: c.Record.StateVars,
+			Neurons: sel, EverySteps: int64(c.Record.StateEverySteps), FromStep: from, ToStep: to, T0Step: start + transient})
+		if err != nil {
+			return fail(err)
+		}
+		mons = append(mons, st)
+	}
+	binSteps := max(int64(c.Record.RateBinMs/dt+0.5), 1)
+	rates, err := monitor.NewRates(net, monitor.RatesOptions{Label: "rates → rec/rates_hz.npy", Path: env.Path("rec", "rates_hz.npy"), Groups: c.Record.GroupRates,
+		BinSteps: binSteps, FromStep: start + transient, Steps: steps})
+	if err != nil {
+		return fail(err)
+	}
+	mons = append(mons, rates)
+	var weights *monitor.Weights
+	if ps := c.weightProjections(); len(ps) > 0 {
+		snaps, wst := c.weightSteps()
+		for i := range snaps {
+			snaps[i] += start
+		}
+		for i := range wst {
+			wst[i] += start
+		}
+		if weights, err = monitor.NewWeights(net, monitor.WeightsOptions{Dir: recDir,
+			StatsPath: env.Path("res", "weight_stats.tsv"), HistPath: env.Path("res", "weight_hist.tsv"), Projections: ps,
+			SnapshotSteps: snaps, StatsSteps: wst, Initial: true, Groups: c.Record.WeightGroups, HistBins: c.Record.WeightHistBins}); err != nil {
+			return fail(err)
+		}
+		mons = append(mons, weights)
+	}
+	monitor.Attach(net, mons...)
+	initW := map[string][2]float64{}
+	for _, p := range c.weightProjections() {
+		initW[p] = weightMeanSD(net.Projection(p))
+	}
+	if err := os.WriteFile(env.Path("res", "schedule.txt"), []byte(net.ScheduleText()), 0o644); err != nil {
+		return fail(err)
+	}
+
 	tSim := time.Now()
 	for st := int64(0); st < total; st++ {
 		if st%1000 == 0 {
 			if err := ctx.Err(); err != nil {
-				abort()
-				return nil, err
+				return fail(err)
 			}
 			progress.Report(env.Progress, st, total)
 		}
 		if err := net.Step(); err != nil {
-			abort()
-			return nil, err
-		}
-		if st < transient {
-			continue
-		}
-		m := st - transient
-		for k, p := range pops {
-			ids := net.Spiked(k)
-			stats[k].add(m, ids)
-			rateW.add(k, len(ids))
-			if spikeW == nil {
-				continue
-			}
-			for _, i := range ids {
-				if recN > 0 && int(i) >= recN {
-					break
-				}
-				row[0], row[1] = m, int64(p.Offset)+int64(i)
-				if err := spikeW.WriteInt64(row[:]); err != nil {
-					abort()
-					return nil, err
-				}
-				if len(rTimes) < c.Record.RasterMaxSpikes {
-					rTimes = append(rTimes, float64(m+1)*dt)
-					rIDs = append(rIDs, int32(row[1]))
-				}
-			}
-		}
-		if err := rateW.endStep(m); err != nil {
-			abort()
-			return nil, err
-		}
-		if (m+1)%fanoSteps == 0 {
-			for _, s := range stats {
-				s.closeWindow()
-			}
-		}
-		if len(recs) > 0 && m%int64(c.Record.StateEverySteps) == 0 && m >= stFrom && (stTo == 0 || m < stTo) {
-			for _, r := range recs {
-				copy(r.row, net.State(r.pop, r.name))
-				if err := r.w.WriteFloat32(r.row); err != nil {
-					abort()
-					return nil, err
-				}
-			}
+			return fail(err)
 		}
 	}
 	simS := time.Since(tSim).Seconds()
 	progress.Report(env.Progress, total, total)
-	if spikeW != nil {
-		if err := spikeW.Close(); err != nil {
-			abort()
-			return nil, err
-		}
-		spikeW = nil
-	}
-	if err := rateW.close(); err != nil { // a later abort() leaves the closed file alone
-		abort()
+	if err := monitor.CloseAll(nil, mons...); err != nil {
 		return nil, err
 	}
-	for i, r := range recs {
-		if err := r.w.Close(); err != nil {
-			for _, q := range recs[i+1:] {
-				q.w.Abort()
-			}
-			return nil, err
-		}
-	}
-
 	if c.Run.Checkpoint {
 		if err := writeCheckpoint(env.Path("rec", "checkpoint.gob"), net); err != nil {
 			return nil, err
@@ -301,7 +293,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	var rows [][]string
 	var rateHist, cvHist []plot.HistSeries
 	for k, p := range pops {
-		sc := stats[k]
+		sc := stats.stats[k]
 		var cnt int64
 		perRate := make([]float64, p.N)
 		for i, x := range sc.count {
@@ -314,7 +306,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 			"rate_hz":     jsonNum(spike.RateHz(cnt, p.N, durMs)),
 			"cv_isi":      jsonNum(spike.MeanFinite(cvs)),
 			"fano":        jsonNum(sc.fano()),
-			"pop_rate_cv": jsonNum(rateW.cv(k)),
+			"pop_rate_cv": jsonNum(rates.CV(k)),
 		}
 		sieg := "—"
 		if nu, cv, ok := siegertPrediction(c, k); ok {
@@ -328,20 +320,40 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		rateHist = append(rateHist, plot.HistSeries{Name: p.Name, Values: perRate})
 		cvHist = append(cvHist, plot.HistSeries{Name: p.Name, Values: cvs})
 	}
-	var names, offs, ns []float64
-	var header = []string{"population_index", "offset", "n"}
-	for k, p := range pops {
-		names = append(names, float64(k))
-		offs = append(offs, float64(p.Offset))
-		ns = append(ns, float64(p.N))
+	groupSum := map[string]any{}
+	for g, name := range c.Record.GroupRates {
+		groupSum[name] = map[string]any{"pop_rate_cv": jsonNum(rates.CV(len(pops) + g))}
 	}
-	if err := store.WriteTSV(env.Path("rec", "populations.tsv"), header, names, offs, ns); err != nil {
+	if err := writePopulations(env.Path("rec", "populations.tsv"), pops); err != nil {
 		return nil, err
 	}
-
-	figs, err := drawFigures(env, c, pops, rTimes, rIDs, rateW.series(pops), rateW.plotBinMs(), rateHist, cvHist, durMs)
+	var rTimes []float64
+	var rIDs []int32
+	if spikes != nil {
+		rTimes, rIDs = spikes.Kept()
+	}
+	xs, ys := rates.Plot()
+	var rateSeries []plot.Series
+	for k, name := range rates.Columns() {
+		rateSeries = append(rateSeries, plot.Series{Name: name, X: xs, Y: ys[k], Color: k})
+	}
+	figs, err := drawFigures(env, c, pops, rTimes, rIDs, rateSeries, rates.PlotBinMs(), rateHist, cvHist, durMs)
 	if err != nil {
 		return nil, err
+	}
+	wSum := map[string]any{}
+	if weights != nil {
+		wf, err := weightFigures(env, weights, c.weightProjections())
+		if err != nil {
+			return nil, err
+		}
+		figs = append(figs, wf...)
+		for _, p := range c.weightProjections() {
+			pr := net.Projection(p)
+			fin := weightMeanSD(pr)
+			wSum[p] = map[string]any{"synapses": pr.NNZ(), "mean_initial": jsonNum(initW[p][0]), "sd_initial": jsonNum(initW[p][1]),
+				"mean_final": jsonNum(fin[0]), "sd_final": jsonNum(fin[1])}
+		}
 	}
 	wall := time.Since(t0).Seconds()
 	if env.Report != nil {
@@ -360,11 +372,135 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		"recorded_spikes":  c.Record.Spikes,
 		"population_names": popNames(pops),
 	}
+	if len(groupSum) > 0 {
+		sum["groups"] = groupSum
+	}
+	if len(wSum) > 0 {
+		sum["weights"] = wSum
+	}
 	if nu, mu, sigma, cv, ok := c.brunelMeanField(); ok {
 		sum["mean_field"] = map[string]any{"rate_hz": nu, "mu_mv": mu, "sigma_mv": sigma, "cv_isi": jsonNum(cv),
 			"g": *c.Brunel.G, "eta": *c.Brunel.Eta}
 	}
+	if err := writeSummary(env.Path("res", "summary.json"), sum); err != nil {
+		return nil, err
+	}
 	return sum, nil
+}
+
+// writePopulations writes the populations table: index, name, global id
+// offset, size, sign, model.
+func writePopulations(path string, pops []spike.PopInfo) error {
+	w, err := store.NewTSVWriter(path, []string{"population_index", "name", "offset", "n", "sign", "model"})
+	if err != nil {
+		return err
+	}
+	for k, p := range pops {
+		sign := "inh"
+		if p.Exc {
+			sign = "exc"
+		}
+		if err := w.Row(k, p.Name, p.Offset, p.N, sign, string(p.Model)); err != nil {
+			w.Abort()
+			return err
+		}
+	}
+	return w.Close()
+}
+
+// writeSummary writes the summary as indented JSON (NaN and Inf as null).
+func writeSummary(path string, sum experiment.Summary) error {
+	af, err := store.CreateAtomic(path)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(af.W)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(sum); err != nil {
+		af.Abort()
+		return fmt.Errorf("res/summary.json: %w", err)
+	}
+	return af.Commit()
+}
+
+// weightMeanSD returns the mean and SD of a projection's weights.
+func weightMeanSD(pr *spike.Projection) [2]float64 {
+	var sum, sum2 float64
+	for q := int64(0); q < int64(pr.NNZ()); q++ {
+		w := float64(pr.Weight(q))
+		sum += w
+		sum2 += w * w
+	}
+	n := float64(pr.NNZ())
+	m := sum / n
+	return [2]float64{m, math.Sqrt(math.Max(0, sum2/n-m*m))}
+}
+
+func histMeanSD(h monitor.Hist) (mean, sd float64) {
+	var n, s, s2 float64
+	for b, c := range h.Count {
+		x := (h.Lo[b] + h.Hi[b]) / 2
+		f := float64(c)
+		n += f
+		s += f * x
+		s2 += f * x * x
+	}
+	if n == 0 {
+		return math.NaN(), math.NaN()
+	}
+	mean = s / n
+	return mean, math.Sqrt(math.Max(0, s2/n-mean*mean))
+}
+
+// weightFigures draws, per monitored projection, the weight distribution
+// at every statistics time (one curve per time) and the mean weight over
+// time.
+func weightFigures(env *experiment.Env, w *monitor.Weights, projs []string) ([]figRef, error) {
+	var out []figRef
+	for _, p := range projs {
+		hs := w.Hists(p)
+		if len(hs) == 0 {
+			continue
+		}
+		name := strings.NewReplacer("→", "-", "/", "_", " ", "_").Replace(p)
+		var series []plot.Series
+		step := max(1, len(hs)/6) // at most ≈ 6 curves
+		for k := 0; k < len(hs); k += step {
+			series = append(series, histSeries(hs[k], len(series)))
+		}
+		if (len(hs)-1)%step != 0 {
+			series = append(series, histSeries(hs[len(hs)-1], len(series)))
+		}
+		base := env.Path("figs", "weights_"+name)
+		if _, err := plot.Lines(base, plot.LineSpec{Title: "Weight distribution of " + p + " over time", XLabel: "weight", YLabel: "synapses",
+			Series: series, Legend: true}); err != nil {
+			return nil, err
+		}
+		out = append(out, figRef{base + ".png", fmt.Sprintf("Distribution of the %s weights at %d times (res/weight_hist.tsv has every time).", p, len(series))})
+		var xs, ms []float64
+		for _, h := range hs {
+			m, _ := histMeanSD(h)
+			xs = append(xs, h.TimeMs/1000)
+			ms = append(ms, m)
+		}
+		base = env.Path("figs", "weight_mean_"+name)
+		if _, err := plot.Lines(base, plot.LineSpec{Title: "Mean weight of " + p, XLabel: "time (s)", YLabel: "mean weight (binned)",
+			Series: []plot.Series{{Name: p, X: xs, Y: ms}}}); err != nil {
+			return nil, err
+		}
+		out = append(out, figRef{base + ".png", fmt.Sprintf("Mean %s weight over time (from the histograms; res/weight_stats.tsv has the exact means).", p)})
+	}
+	return out, nil
+}
+
+func histSeries(h monitor.Hist, color int) plot.Series {
+	xs := make([]float64, len(h.Lo))
+	ys := make([]float64, len(h.Lo))
+	for b := range h.Lo {
+		xs[b] = (h.Lo[b] + h.Hi[b]) / 2
+		ys[b] = float64(h.Count[b])
+	}
+	return plot.Series{Name: fmt.Sprintf("t = %.4g s", h.TimeMs/1000), X: xs, Y: ys, Color: color}
 }
 
 func popNames(p []spike.PopInfo) []string {
@@ -482,14 +618,17 @@ func addReport(r *report.Report, c *Config, net *spike.Net, pops []spike.PopInfo
 	for _, p := range c.Population {
 		desc = append(desc, fmt.Sprintf("%s: %d %s %s neurons (%s synapses, reset by %s)", p.Name, p.N, p.Sign, p.Neuron.Model, p.Neuron.Synapse, p.Neuron.Reset))
 	}
-	r.Paragraph(strings.Join(desc, "; ") + fmt.Sprintf(". %d projections, %d synapses. Statistics over %.0f ms after a %.0f ms transient; spikes in rec/spikes.npy as rows (step, global id), spike time = (step + 1)·dt after the transient.",
+	r.Paragraph(strings.Join(desc, "; ") + fmt.Sprintf(". %d projections, %d synapses. Statistics over %.0f ms after a %.0f ms transient. "+
+		"Spikes: rec/spikes.npy, int64 rows (step after the transient, global id), and rec/spikes_t_ms.npy, their times (step + 1)·dt in ms after the transient; "+
+		"global ids and populations in rec/populations.tsv. Weights (plastic projections): rec/weights_<projection>_<t>ms.npz, scipy CSR of shape (N_pre, N_post), row = presynaptic neuron, magnitudes (inhibitory ones act negatively), t in ms from the start of the run; statistics in res/weight_stats.tsv and res/weight_hist.tsv. Summary: res/summary.json.",
 		len(c.Projection), net.SynapseCount(), durMs, c.Run.TransientMs))
 	if d := c.Derived(); d != "" {
 		r.Pre("Derived parameters ([brunel] knobs) and mean-field prediction", d)
 	}
-	r.Pre("Per-step schedule", net.Schedule())
+	r.Pre("Per-step schedule", net.ScheduleText())
 	r.KeyValues("Run", []report.KV{
 		{Key: "dt", Value: fmt.Sprint(c.Network.DtMs), Unit: "ms"},
+		{Key: "workers", Value: fmt.Sprint(net.Workers())},
 		{Key: "seed", Value: fmt.Sprint(c.Network.Seed)},
 		{Key: "build time", Value: fmt.Sprintf("%.3f", buildS), Unit: "s"},
 		{Key: "simulation time", Value: fmt.Sprintf("%.3f", simS), Unit: "s"},

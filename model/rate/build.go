@@ -131,6 +131,11 @@ func BuildOnline(mask *conn.CSR, fc *Factors, scale, decay float64, workers int)
 // 4-byte index array, before the weights exist) and the patterns' shared
 // factors (patterns.rank > 0: 8 bytes per neuron and factor).
 func BuildBytes(n int, c float64, p int) int64 {
+	// beyond 10¹⁶ synapses (10¹⁷ B) the int64 arithmetic of the conn
+	// estimates could overflow: saturate, the run is refused anyway
+	if nnzF := float64(n) * float64(n) * c; !(nnzF <= 1e16) || !(float64(n)*float64(p)*16 <= 1<<62) {
+		return math.MaxInt64
+	}
 	nn, pp := int64(n), int64(p)
 	nnz := nnzBound(n, c)
 	csr := conn.EstimateBytes(n, nnz)

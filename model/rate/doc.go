@@ -48,11 +48,16 @@
 // background stability parameter A⟨g f φ′⟩, their finite-N spread decides
 // which pattern a marginal background condenses into.
 //
-//	m, _ := rate.NewModel(tf, mask)          // mask.W filled by BuildWeights
+// Building and running a network (ExampleSim is this snippet complete,
+// compiled and run by go test):
+//
+//	st, err := rule.Centre(tf)                          // q_g such that E[g] = 0
+//	fc := rate.ComputeFactors(pat, tf, st.Rule, 2)      // pat from stim.Gaussian
+//	err = rate.BuildWeights(mask, fc, st.Rule.A/k, 2)   // mask from conn.Bernoulli, k = cN
+//	m, err := rate.NewModel(tf, mask)
 //	s, err := rate.NewSim(m, rate.DefaultDynamics(), rate.SimOptions{Workers: 2, Seed: 1})
-//	if err != nil { … }
 //	defer s.Close()
-//	copy(s.Ext, cue)                          // external current I(t)
+//	copy(s.Ext, cue)                                     // external current I(t)
 //	for k := 0; k < 1000; k++ { s.Step() }
 //
 // Memory: BuildBytes bounds a network build with its matvec view, SimBytes

@@ -142,8 +142,8 @@ func openLoopSpec(n int, g, eta, nuHz float64, seed uint64) Spec {
 	s.Populations = s.Populations[:1]
 	s.Projections = nil
 	s.Poisson = []PoissonSpec{
-		{Target: "E", NSources: 1000, RateHz: ext + nuHz, Weight: 0.1, Sign: "exc"},
-		{Target: "E", NSources: 250, RateHz: nuHz, Weight: g * 0.1, Sign: "inh"},
+		{Name: "external+E", Target: "E", NSources: 1000, RateHz: ext + nuHz, Weight: 0.1, Sign: "exc"},
+		{Name: "I", Target: "E", NSources: 250, RateHz: nuHz, Weight: g * 0.1, Sign: "inh"},
 	}
 	return s
 }

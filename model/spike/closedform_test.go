@@ -318,3 +318,104 @@ func TestBrianTwoNeuronTiming(t *testing.T) {
 		}
 	}
 }
+
+// TestNMDALowPass: after one excitatory event of weight w on an NMDA
+// population (Auryn's IFGroup scheme, spiking-networks.md §2.3), the AMPA
+// conductance is w·d_A^k and the NMDA conductance follows the recursion
+// g_N ← g_N + (g_A − g_N)(1 − e^{−dt/τ_N}) exactly (float64 reference,
+// tolerance 1e-6 relative: float32 state), and stays within 2 % of its
+// continuous limit w·τ_A/(τ_N − τ_A)·(e^{−t/τ_N} − e^{−t/τ_A}) (the
+// discretisation error is O(dt/τ_A) = 2 %).
+func TestNMDALowPass(t *testing.T) {
+	nr := Zenke2013Spec(1000).Populations[0].Neuron
+	nr.VThMV = 1e6 // silent
+	s := Spec{DtMs: 0.1, Seed: 1, Populations: []PopulationSpec{{Name: "N", N: 1, Sign: "exc", Neuron: nr, Init: InitSpec{VLoMV: -70, VHiMV: -70}}},
+		SpikeTrains: []SpikeTrainSpec{{Target: "N", TimesMs: []float64{0.05}, IDs: []int32{0}, Weight: 0.5, Sign: "exc"}}}
+	net, err := Build(&s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	dA, mN := math.Exp(-0.1/5), 1-math.Exp(-0.1/100)
+	gA, gN := 0.0, 0.0
+	for k := 0; k < 5000; k++ {
+		_ = net.Step()
+		// reference: the step's start values decay/filter, the event enters g_A at the end of step 0
+		gN += (gA - gN) * mN
+		gA *= dA
+		if k == 0 {
+			gA += 0.5
+		}
+		ge, gn := float64(net.State(0, "ge")[0]), float64(net.State(0, "gn")[0])
+		if math.Abs(ge-gA) > 1e-6*0.5 || math.Abs(gn-gN) > 1e-6*0.5 {
+			t.Fatalf("step %d: g_A %v (want %v), g_N %v (want %v)", k, ge, gA, gn, gN)
+		}
+		tm := float64(k) * 0.1 // time since the event entered at the end of step 0
+		cont := 0.5 * 5 / (100 - 5) * (math.Exp(-tm/100) - math.Exp(-tm/5))
+		if k > 100 && math.Abs(gn-cont) > 0.02*math.Max(cont, 1e-3) {
+			t.Fatalf("t = %.1f ms: g_N %v, continuous limit %v", tm, gn, cont)
+		}
+	}
+}
+
+// TestThresholdJump: a neuron with a 100 mV threshold jump decaying with
+// 5 ms and no absolute refractoriness, driven at constant V∞ = −40 mV from
+// the reset −70 mV, spikes when V(t) = V∞ + (V_r − V∞)e^{−t/τ_m} first
+// reaches θ + J e^{−t/τ_θ}: the interspike interval from a float64
+// bisection of that equation equals the simulated one to one step.
+func TestThresholdJump(t *testing.T) {
+	nr := Zenke2013Spec(1000).Populations[0].Neuron
+	nr.IBiasMV = 30 // V∞ = −70 + 30 = −40 mV
+	nr.Synapse = Exp
+	nr.TauNMDAMs, nr.NMDAFraction = 0, 0
+	s := Spec{DtMs: 0.1, Seed: 1, Populations: []PopulationSpec{{Name: "N", N: 1, Sign: "exc", Neuron: nr, Init: InitSpec{VLoMV: -70, VHiMV: -70}}}}
+	net, err := Build(&s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	var spikes []int64
+	for k := 0; k < 20000; k++ {
+		_ = net.Step()
+		if len(net.Spiked(0)) > 0 {
+			spikes = append(spikes, int64(k))
+		}
+	}
+	if len(spikes) < 4 {
+		t.Fatalf("%d spikes", len(spikes))
+	}
+	f := func(x float64) float64 { // V − threshold, t in ms after a reset
+		return -40 + (-70+40)*math.Exp(-x/20) - (-50 + 100*math.Exp(-x/5))
+	}
+	lo, hi := 0.1, 200.0
+	for it := 0; it < 200; it++ {
+		m := (lo + hi) / 2
+		if f(m) < 0 {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	want := lo / 0.1 // steps
+	for k := 2; k < len(spikes); k++ {
+		got := float64(spikes[k] - spikes[k-1])
+		if math.Abs(got-want) > 1.5 {
+			t.Errorf("ISI %v steps, threshold-crossing equation %.2f steps", got, want)
+		}
+	}
+	// without the jump (and no refractoriness) the ISI is the LIF passage time 20·ln(30/10) ms
+	nr.ThresholdJumpMV, nr.TauThresholdMs = 0, 0
+	s.Populations[0].Neuron = nr
+	n2, _ := Build(&s, nil)
+	defer n2.Close()
+	var sp2 []int64
+	for k := 0; k < 5000; k++ {
+		_ = n2.Step()
+		if len(n2.Spiked(0)) > 0 {
+			sp2 = append(sp2, int64(k))
+		}
+	}
+	if d := float64(sp2[2]-sp2[1]) * 0.1; math.Abs(d-20*math.Log(3)) > 0.15 {
+		t.Errorf("ISI without the jump %v ms, want %v", d, 20*math.Log(3))
+	}
+}

@@ -1,20 +1,31 @@
 package spike
 
-// Memory model of a built network, in bytes. Per synapse: Pre (4), W (4),
-// pre-major PostIdx (4) and the delivery copy of the weight (4) = 16 B
-// (+4 B once Projection.SynIndex is built for plasticity). During
-// construction the generators hold temporaries; Build collects them after
-// every projection of ≥ 10^7 synapses. Measured (bench/spiking/scale,
-// 100 000 neurons, 10^8 synapses, fixed in-degree 1000): peak RSS
-// 1.85 GB = 18.5 B per synapse, build 11.4 s on 2 workers. The estimate
-// uses BuildBytesPerSynapse = 20 B (fixed out-degree adds a transpose).
+import "math"
+
+// Memory model of a built network, in bytes per synapse: the post index
+// of each position (4) plus its weight (4) unless a static projection has
+// constant weights (no weight array); plastic projections add the
+// post-side index (presynaptic neuron and position, 8). During
+// construction the generators hold the drawn indices twice (per-chunk
+// buffers and the concatenated array) and a fixed in-degree mask is
+// transposed; Build collects garbage between these stages for projections
+// of ≥ 10^7 synapses, so one projection's construction needs 4 bytes per
+// synapse beyond its resident ones; the estimate counts 8
+// (BuildExtraPerSynapse), the peak should a collection not return the
+// generator's buffers in time (measured in bench/RESULTS.md, "Scale":
+// 10^8 static constant-weight synapses peak at 7.2 B per synapse, 10^8
+// with 64 % plastic at 15.0 B).
 const (
-	BytesPerSynapse      = 16
-	BuildBytesPerSynapse = 20
+	BytesPerSynapseConst   = 4
+	BytesPerSynapse        = 8
+	BytesPerPlasticSynapse = 16
+	BuildExtraPerSynapse   = 8
+	// BaseBytes covers the binary, the Go runtime and its heap slack.
+	BaseBytes = 48 << 20
 )
 
 // ExpectedSynapses returns the expected number of synapses of projection i
-// of s (exact for the fixed-degree rules).
+// of s (exact for the fixed-degree and one-to-one rules).
 func (s *Spec) ExpectedSynapses(i int) float64 {
 	pr := s.Projections[i]
 	a, b := s.PopIndex(pr.Pre), s.PopIndex(pr.Post)
@@ -42,6 +53,8 @@ func (s *Spec) ExpectedSynapses(i int) float64 {
 			k = roundHalf(pr.P * avail(nPost))
 		}
 		return k * nPre
+	case RuleOneToOne:
+		return nPre
 	}
 	return pr.P * nPost * avail(nPre)
 }
@@ -53,23 +66,66 @@ func roundHalf(x float64) float64 {
 	return float64(int64(x + 0.5))
 }
 
-// EstimateBytes returns the estimated peak memory of Build(s): synapses at
-// BuildBytesPerSynapse plus per-neuron state (up to 7 float32 variables,
-// the two delay ring buffers, random streams).
+// EstimateBytes returns the estimated peak memory of Build(s) and its
+// steps: synapses at their construction peak (the largest projection's
+// temporaries plus every projection's resident bytes), per-neuron state
+// (up to 7 float32 variables, the input buffers, the spike history, random
+// streams), traces and plasticity state, and Poisson drive streams.
 func (s *Spec) EstimateBytes() int64 {
-	var syn float64
-	for i := range s.Projections {
-		syn += s.ExpectedSynapses(i)
+	var resident, peakExtra float64
+	maxDelay := 0
+	for i, pr := range s.Projections {
+		m := s.ExpectedSynapses(i)
+		if pr.Rule == RuleBernoulli {
+			m += 6 * math.Sqrt(m) // sampling fluctuation of the count
+		}
+		per := float64(BytesPerSynapse)
+		switch {
+		case len(pr.Plasticity) > 0:
+			per = BytesPerPlasticSynapse
+		case pr.Weight.Dist == WeightConstant:
+			per = BytesPerSynapseConst
+		}
+		resident += m * per
+		if pr.Rule != RuleOneToOne {
+			peakExtra = math.Max(peakExtra, m*BuildExtraPerSynapse)
+		}
+		if s.DtMs > 0 {
+			maxDelay = max(maxDelay, int(pr.DelayMs/s.DtMs+0.5))
+		}
+		if j := s.PopIndex(pr.Post); j >= 0 {
+			n := float64(s.Populations[j].N)
+			resident += 16 * n // column/row pointers
+			resident += 48 * n * float64(len(pr.Plasticity))
+		}
+		if j := s.PopIndex(pr.Pre); j >= 0 {
+			resident += 8 * float64(s.Populations[j].N)
+		}
+		// traces: up to 5 per rule, float64 per neuron of pre or post
+		resident += 5 * 8 * float64(len(pr.Plasticity)) * float64(s.maxN())
 	}
-	maxDelay := make([]int, len(s.Populations))
-	for _, pr := range s.Projections {
-		if j := s.PopIndex(pr.Post); j >= 0 && s.DtMs > 0 {
-			maxDelay[j] = max(maxDelay[j], int(pr.DelayMs/s.DtMs+0.5))
+	var neur float64
+	for _, p := range s.Populations {
+		// state 7×4, ref 4, inputs 2×4, per-worker spike lists 8, noise stream 48,
+		// spike history 4 per slot, pre-reset V 4
+		neur += float64(p.N) * float64(7*4+4+8+8+48+4+4*(maxDelay+2))
+	}
+	for _, in := range s.Poisson {
+		if j := s.PopIndex(in.Target); j >= 0 {
+			neur += float64(s.Populations[j].N) * 24
 		}
 	}
-	var neur int64
-	for i, p := range s.Populations {
-		neur += int64(p.N) * int64(7*4+32+8+2*4*(maxDelay[i]+1))
+	b := BaseBytes + resident + peakExtra + neur
+	if !(b < math.MaxInt64) { // saturate (NaN too): refused by any budget
+		return math.MaxInt64
 	}
-	return int64(syn*BuildBytesPerSynapse) + neur
+	return int64(b)
+}
+
+func (s *Spec) maxN() int {
+	m := 0
+	for _, p := range s.Populations {
+		m = max(m, p.N)
+	}
+	return m
 }

@@ -6,12 +6,49 @@ import (
 	"testing"
 )
 
+// aurynLike is a small Zenke-2013-type network (Zenke2013Spec's neurons:
+// NMDA low-pass and threshold jump, no refractoriness) of 1000 E + 250 I
+// with Poisson drive strong enough to fire, and variants with only one
+// of the two mechanisms.
+func aurynLike(nmda, jump bool) func() Spec {
+	return func() Spec {
+		s := Zenke2013Spec(10000)
+		s.Populations[0].N, s.Populations[1].N, s.Populations[2].N = 1000, 250, 500
+		s.Populations[2].Neuron.RateHz = 40
+		for i := range s.Projections {
+			s.Projections[i].P = 0.1
+			s.Projections[i].Plasticity = nil
+		}
+		for k := 0; k < 2; k++ {
+			nr := &s.Populations[k].Neuron
+			if !nmda {
+				nr.TauNMDAMs, nr.NMDAFraction = 0, 0
+			}
+			if !jump {
+				nr.ThresholdJumpMV, nr.TauThresholdMs = 0, 0
+			}
+		}
+		return s
+	}
+}
+
 // TestFastKernelsMatchGeneric: the specialised COBA and CUBA kernels
-// (updateCOBA, updateExp: two passes with refractory lists) give the same
-// spikes, state and refractory counters as updateGeneric, for 1 and 2
-// workers.
+// (updateCOBA, updateExp: two passes with refractory lists) and the
+// Auryn-type conductance kernel (updateCOBAN) give the same spikes, state
+// and refractory counters as updateGeneric, for 1 and 2 workers, with the
+// AVX2 kernels on and off.
 func TestFastKernelsMatchGeneric(t *testing.T) {
-	for _, mk := range []func() Spec{COBASpec, CUBASpec} {
+	defer func(u bool) { useAVX2 = u }(useAVX2)
+	for _, mk := range []func() Spec{COBASpec, CUBASpec, aurynLike(true, true), aurynLike(true, false), aurynLike(false, true)} {
+		for _, avx := range []bool{false, true} {
+			useAVX2 = avx && cpuHasAVX2()
+			testFastKernels(t, mk, avx)
+		}
+	}
+}
+
+func testFastKernels(t *testing.T, mk func() Spec, avx bool) {
+	{
 		for _, w := range []int{1, 2} {
 			s := mk()
 			a, err := Build(&s, &Options{Workers: w})
@@ -24,21 +61,11 @@ func TestFastKernelsMatchGeneric(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer b.Close()
-			// b runs the generic kernel on every population.
-			b.updateFn = func(k int) {
-				ww := b.workers
-				for _, p := range b.pops {
-					lo, hi := k*p.n/ww, (k+1)*p.n/ww
-					if b.step%b.flushEvery == 0 {
-						p.flushTiny(lo, hi)
-					}
-					p.spk[k] = p.updateGeneric(lo, hi, b.step, p.spk[k][:0])
-				}
-			}
+			b.forceGeneric = true // b runs the generic kernel on every population
 			sa := runRecord(t, a, 3000)
 			sb := runRecord(t, b, 3000)
 			if len(sa.ID) == 0 || !slices.Equal(sa.ID, sb.ID) || !slices.Equal(sa.Step, sb.Step) {
-				t.Fatalf("%s, %d workers: spikes differ (%d fast, %d generic)", s.Populations[0].Name, w, len(sa.ID), len(sb.ID))
+				t.Fatalf("%s (%d neurons), %d workers, AVX2 %v: spikes differ (%d fast, %d generic)", s.Populations[0].Name, s.Populations[0].N, w, avx, len(sa.ID), len(sb.ID))
 			}
 			equalState(t, a, b)
 			for k := range a.pops {

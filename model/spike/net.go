@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"slices"
 
-	"github.com/engramsim/engram/conn"
 	"github.com/engramsim/engram/par"
 	"github.com/engramsim/engram/rng"
 )
@@ -20,8 +19,9 @@ const largeProjection = 10_000_000
 // Options control Build. The zero value (or nil) gives one worker and the
 // default checkers.
 type Options struct {
-	// Workers is the number of goroutines for the neuron update and spike
-	// delivery (≤ 0: 1). Results are bit-identical for every value.
+	// Workers is the number of goroutines for the neuron update, spike
+	// delivery and plasticity (≤ 0: 1). Results are bit-identical for every
+	// value.
 	Workers int
 	// Checks configures the run-time checkers (on by default).
 	Checks Checks
@@ -29,7 +29,7 @@ type Options struct {
 
 // Checks configures the checkers that stop a run with an error.
 type Checks struct {
-	// Disable turns both checkers off.
+	// Disable turns the checkers off.
 	Disable bool
 	// MaxRateHz is the largest allowed population rate in Hz over one window
 	// (0: 1000 Hz).
@@ -38,6 +38,10 @@ type Checks struct {
 	WindowMs float64
 	// EverySteps is the period of the NaN/Inf scan of the state (0: 100 steps).
 	EverySteps int
+	// WeightScanSteps is the number of steps over which the NaN/Inf scan of
+	// the plastic weights covers every weight once (0: 10 000), a slice of
+	// them at every state scan.
+	WeightScanSteps int
 }
 
 func (c Checks) withDefaults() Checks {
@@ -50,6 +54,9 @@ func (c Checks) withDefaults() Checks {
 	if c.EverySteps == 0 {
 		c.EverySteps = 100
 	}
+	if c.WeightScanSteps == 0 {
+		c.WeightScanSteps = 10000
+	}
 	return c
 }
 
@@ -59,8 +66,11 @@ type Net struct {
 	dt      float64
 	seed    uint64
 	step    int64
+	spec    *Spec // a deep copy of the spec it was built from
 	pops    []*pop
 	projs   []*Projection
+	groups  []GroupInfo
+	traces  []*trace
 	pool    *par.Pool
 	workers int
 	checks  Checks
@@ -68,8 +78,14 @@ type Net struct {
 	// flushEvery is the period (steps) of flushTiny: 41·τ_min/dt, the
 	// steps to decay by e^{−41.4} = 1e-18, capped to [1, 1000].
 	flushEvery int64
+	histLen    int
 
-	updateFn, deliverFn func(k int)
+	stages  []stage
+	entries []*entry
+	// forceGeneric makes every population use updateGeneric (tests).
+	forceGeneric bool
+	// planned is the schedule as planned from the spec (entries in order).
+	hashNet, hashAll [32]byte
 }
 
 // PopInfo describes a population of a built Net.
@@ -78,97 +94,16 @@ type PopInfo struct {
 	N      int
 	Offset int // global id of the first neuron
 	Exc    bool
+	// Model is the neuron model (or spike source) of the population.
+	Model Model
 }
 
-// Projection is a built projection. CSR (post-major) is the source of truth
-// for the weights. The pre-major index (ColPtr, PostIdx) lists the targets
-// of every presynaptic neuron; SynIndex maps each pre-major entry back to
-// its CSR synapse, so plasticity can address a weight from either side.
-// For speed, delivery reads a pre-major copy of the weights (sign-adjusted
-// for the target channel); after changing CSR.W call Net.SyncWeights.
-type Projection struct {
-	Pre, Post   int // population indices
-	CSR         *conn.CSR
-	ColPtr      []int64 // pre-major: synapses of pre j are [ColPtr[j], ColPtr[j+1])
-	PostIdx     []int32 // post neuron of each pre-major entry (ascending within a column)
-	DelaySteps  int
-	toInhib     bool      // delivered to the inhibitory channel
-	deliverSign float32   // multiplies W on delivery (−1 for inhibitory coba: g_i += |w|)
-	wDel        []float32 // deliverSign·W, pre-major
-	// wUniform is set when every entry of wDel equals wOne (constant
-	// weights): delivery then reads only PostIdx, halving its memory
-	// traffic, and adds the same values.
-	wUniform bool
-	wOne     float32
-	syn      []int32 // lazily built back-pointers (SynIndex)
-}
-
-// SynIndex returns, for each pre-major entry k, the index of that synapse
-// in CSR.Pre and CSR.W. It is built on first use (4 B per synapse) and
-// cached; building it is not safe concurrently with Step.
-func (pr *Projection) SynIndex() []int32 {
-	if pr.syn == nil {
-		pr.syn = make([]int32, len(pr.PostIdx))
-		pr.walkPreMajor(func(q, k int64) { pr.syn[q] = int32(k) })
-	}
-	return pr.syn
-}
-
-// walkPreMajor calls fn(q, k) for every synapse, with q its pre-major
-// position and k its CSR index.
-func (pr *Projection) walkPreMajor(fn func(q, k int64)) {
-	c := pr.CSR
-	next := make([]int64, c.NPre)
-	copy(next, pr.ColPtr[:c.NPre])
-	for i := 0; i < c.NPost; i++ {
-		for k := c.RowPtr[i]; k < c.RowPtr[i+1]; k++ {
-			j := c.Pre[k]
-			fn(next[j], k)
-			next[j]++
-		}
-	}
-}
-
-// syncWeights refreshes the pre-major delivery copy from CSR.W.
-func (pr *Projection) syncWeights() {
-	if pr.wDel == nil {
-		pr.wDel = make([]float32, len(pr.PostIdx))
-	}
-	W, s := pr.CSR.W, pr.deliverSign
-	if pr.syn != nil {
-		for q, k := range pr.syn {
-			pr.wDel[q] = s * W[k]
-		}
-	} else {
-		pr.walkPreMajor(func(q, k int64) { pr.wDel[q] = s * W[k] })
-	}
-	pr.wUniform, pr.wOne = false, 0
-	if len(pr.wDel) > 0 {
-		w0 := pr.wDel[0]
-		bits := math.Float32bits(w0)
-		pr.wUniform = true
-		for _, w := range pr.wDel {
-			if math.Float32bits(w) != bits {
-				pr.wUniform = false
-				break
-			}
-		}
-		pr.wOne = w0
-	}
-}
-
-// SyncWeights must be called after CSR.W of any projection was changed
-// (plasticity, checkpoint restore) so delivery uses the new weights.
-func (n *Net) SyncWeights() {
-	for _, pr := range n.projs {
-		pr.syncWeights()
-	}
-}
-
-type poissonIn struct {
-	exc bool
-	w   float32
-	cdf []float64 // P(count ≤ k)
+// GroupInfo is a built neuron group: its population and its members (local
+// ids, ascending).
+type GroupInfo struct {
+	Name string
+	Pop  int
+	IDs  []int32
 }
 
 // event is one given input spike: at step, add w to channel inh of neuron id.
@@ -185,6 +120,7 @@ type pop struct {
 	off    int
 	exc    bool
 	np     NeuronParams
+	key    uint64
 
 	// per-step constants
 	p11, pE, pI, decE, decI, decA, decW, dtTau float32
@@ -196,37 +132,46 @@ type pop struct {
 	noiseSD                                    float32
 	bridge                                     bool
 	bridgeVar, bridgeTh                        float64
-	poisson                                    []poissonIn
 	ouMu, ouDec, ouSD                          float32
+	mulN, fN, decTh, thJump                    float32 // NMDA low-pass, NMDA fraction, dynamic threshold
 	baseBias                                   float64
 	steps                                      []CurrentSpec
 	stepBias                                   float32
 
-	// given input spikes, sorted by step
-	ev    []event
-	evPos int
+	// inputs
+	drives []*poissonDrive
+	ev     []event // given input spikes, sorted by step
+	evPos  int
+	src    *source // spike sources
 
 	// state (struct of arrays)
 	v, ge, gi, a, w, ou []float32
+	gn, th              []float32 // NMDA conductance, dynamic threshold
+	gnZero, thZero      []float32 // zero stand-ins of fastCOBAN populations without one of them
+	kvec                []kvec    // per worker: AVX2 kernel constants
 	ref                 []int32
-	ringE, ringI        []float32
-	ringLen             int
+	inE, inI            []float32 // synaptic input of the current step
 	pcg                 []rand.PCG
 	rnd                 []rand.Rand
 
-	spk [][]int32 // per worker
+	spk  [][]int32   // per worker: spikes of this step
+	spkV [][]float32 // per worker: their membrane potential before the reset
 	// refl[k] lists the neurons of worker k's range with ref > 0 (local
 	// indices; updateCOBA and updateExp); refOK[k] is false until it is
 	// built from ref (after Build and Restore).
 	refl     [][]int32
 	refOK    []bool
-	spiked   []int32 // this step, ascending local ids
+	hist     [][]int32 // hist[s % histLen]: the neurons that spiked in step s, ascending
+	spiked   []int32   // this step's spikes (the current history slot)
+	spikedV  []float32 // pre-reset V of spiked (neuron populations)
 	winCount int64
+	traces   []*trace
 }
 
-// Build validates s and constructs the network: connectivity (keyed by
-// projection index, identical for every worker count), weights, delays,
-// inputs and the initial state.
+// Build validates s and constructs the network: connectivity and weights
+// (keyed by projection name, identical for every worker count), delays,
+// traces and plasticity rules, inputs, the initial state and the step
+// schedule.
 func Build(s *Spec, o *Options) (*Net, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -239,39 +184,43 @@ func Build(s *Spec, o *Options) (*Net, error) {
 	if w <= 0 {
 		w = 1
 	}
-	n := &Net{dt: s.DtMs, seed: s.Seed, workers: w, checks: opt.Checks.withDefaults()}
+	n := &Net{dt: s.DtMs, seed: s.Seed, workers: w, checks: opt.Checks.withDefaults(), spec: cloneSpec(s)}
+	s = n.spec
+	n.hashNet, n.hashAll = specHashes(s)
 	n.winStep = int64(math.Max(1, math.Round(n.checks.WindowMs/s.DtMs)))
 	off := 0
 	for i := range s.Populations {
-		p, err := newPop(s, i, off, w)
-		if err != nil {
-			return nil, err
-		}
+		p := newPop(s, i, off, w)
 		off += p.n
 		n.pops = append(n.pops, p)
 	}
-	maxDelay := make([]int, len(n.pops))
+	for i := range s.Groups {
+		n.groups = append(n.groups, buildGroup(s, i))
+	}
+	maxDelay := 0
 	for i := range s.Projections {
 		pr, err := buildProjection(s, i, n.pops, w)
 		if err != nil {
 			return nil, err
 		}
-		maxDelay[pr.Post] = max(maxDelay[pr.Post], pr.DelaySteps)
+		maxDelay = max(maxDelay, pr.DelaySteps)
 		n.projs = append(n.projs, pr)
-		if pr.CSR.NNZ() >= largeProjection {
-			// Return the generator's temporaries before the next large
-			// projection: keeps the construction peak near the resident
-			// size instead of the garbage collector's default 2×.
-			runtime.GC()
+	}
+	n.histLen = maxDelay + 2
+	for _, p := range n.pops {
+		p.hist = make([][]int32, n.histLen)
+		for k := range p.hist {
+			p.hist[k] = make([]int32, 0, p.n)
 		}
+		p.spiked = p.hist[0][:0]
 	}
-	for i, p := range n.pops {
-		p.ringLen = maxDelay[i] + 1
-		p.ringE = make([]float32, p.ringLen*p.n)
-		p.ringI = make([]float32, p.ringLen*p.n)
-	}
-	if err := attachInputs(s, n.pops); err != nil {
+	if err := n.attachInputs(s); err != nil {
 		return nil, err
+	}
+	for i, pr := range n.projs {
+		if err := n.attachRules(s, i, pr); err != nil {
+			return nil, err
+		}
 	}
 	for _, p := range n.pops {
 		p.initState(s.Seed, s.Populations[p.idx].Init)
@@ -279,6 +228,9 @@ func Build(s *Spec, o *Options) (*Net, error) {
 	tauMin := math.Inf(1)
 	for _, p := range n.pops {
 		np := p.np
+		if np.Model.IsSource() {
+			continue
+		}
 		if np.Synapse != Delta {
 			tauMin = math.Min(tauMin, math.Min(np.TauSynEMs, np.TauSynIMs))
 		}
@@ -288,16 +240,26 @@ func Build(s *Spec, o *Options) (*Net, error) {
 	}
 	n.flushEvery = int64(math.Max(1, math.Min(1000, math.Floor(41*tauMin/s.DtMs))))
 	n.pool = par.NewPool(w)
-	n.updateFn = n.update
-	n.deliverFn = n.deliver
+	n.buildSchedule()
 	return n, nil
 }
 
-func newPop(s *Spec, i, off, workers int) (*pop, error) {
+func newPop(s *Spec, i, off, workers int) *pop {
 	ps := s.Populations[i]
 	np := ps.Neuron
 	dt := s.DtMs
-	p := &pop{name: ps.Name, idx: i, n: ps.N, off: off, exc: ps.Sign == "exc", np: np}
+	p := &pop{name: ps.Name, idx: i, n: ps.N, off: off, exc: ps.Sign == "exc", np: np, key: nameKey(ps.Name)}
+	p.spk = make([][]int32, workers)
+	p.spkV = make([][]float32, workers)
+	for k := range p.spk {
+		lo, hi := k*p.n/workers, (k+1)*p.n/workers
+		p.spk[k] = make([]int32, 0, hi-lo)
+		p.spkV[k] = make([]float32, 0, hi-lo)
+	}
+	p.spikedV = make([]float32, 0, p.n)
+	if np.Model.IsSource() {
+		return p
+	}
 	e := func(tau float64) float32 { return float32(math.Exp(-dt / tau)) }
 	p.p11 = e(np.TauMMs)
 	p.dtTau = float32(dt / np.TauMMs)
@@ -323,6 +285,7 @@ func newPop(s *Spec, i, off, workers int) (*pop, error) {
 	p.baseBias = np.IBiasMV
 	p.v = make([]float32, p.n)
 	p.ref = make([]int32, p.n)
+	p.inE, p.inI = make([]float32, p.n), make([]float32, p.n)
 	if np.Synapse != Delta {
 		p.ge, p.gi = make([]float32, p.n), make([]float32, p.n)
 	}
@@ -332,19 +295,30 @@ func newPop(s *Spec, i, off, workers int) (*pop, error) {
 	if np.Model == AdEx {
 		p.w = make([]float32, p.n)
 	}
-	p.spk = make([][]int32, workers)
-	for k := range p.spk {
-		lo, hi := k*p.n/workers, (k+1)*p.n/workers
-		p.spk[k] = make([]int32, 0, hi-lo)
+	if np.TauNMDAMs > 0 {
+		p.gn = make([]float32, p.n)
+		p.mulN, p.fN = float32(1-math.Exp(-dt/np.TauNMDAMs)), float32(np.NMDAFraction)
 	}
-	p.spiked = make([]int32, 0, p.n)
+	if np.ThresholdJumpMV > 0 {
+		p.th = make([]float32, p.n)
+		p.decTh, p.thJump = e(np.TauThresholdMs), float32(np.ThresholdJumpMV)
+	}
+	p.kvec = make([]kvec, workers)
+	if p.fastCOBAN() {
+		if p.gn == nil {
+			p.gnZero = make([]float32, p.n)
+		}
+		if p.th == nil {
+			p.thZero = make([]float32, p.n)
+		}
+	}
 	p.refl = make([][]int32, workers)
 	p.refOK = make([]bool, workers)
 	for k := range p.refl {
 		lo, hi := k*p.n/workers, (k+1)*p.n/workers
 		p.refl[k] = make([]int32, 0, hi-lo)
 	}
-	return p, nil
+	return p
 }
 
 // propagator returns the exact contribution to V(t+h) of a synaptic current
@@ -357,125 +331,73 @@ func propagator(h, tauM, tauS float64) float64 {
 	return tauS / (tauS - tauM) * (math.Exp(-h/tauS) - math.Exp(-h/tauM))
 }
 
-func buildProjection(s *Spec, i int, pops []*pop, workers int) (*Projection, error) {
-	ps := s.Projections[i]
-	pre, post := pops[s.PopIndex(ps.Pre)], pops[s.PopIndex(ps.Post)]
-	key := fmt.Sprintf("projection[%d] (%s→%s)", i, ps.Pre, ps.Post)
-	same := pre == post
-	// Between two distinct populations of equal size there are no autapses
-	// to exclude: DistinctPopulations keeps conn from dropping the diagonal.
-	g := conn.GenOptions{Seed: s.Seed, Key: uint64(i) + 1, Autapses: ps.Autapses, DistinctPopulations: !same,
-		Multapses: ps.Multapses, Workers: workers}
-	avail := func(m int) int {
-		if same && !ps.Autapses {
-			return m - 1
+// buildGroup resolves group i of s into sorted member ids; a Fraction
+// group draws each neuron's membership from rng.New(seed, rng.Groups,
+// nameKey(name)).
+func buildGroup(s *Spec, i int) GroupInfo {
+	g := s.Groups[i]
+	n := s.Populations[s.PopIndex(g.Population)].N
+	gi := GroupInfo{Name: g.Name, Pop: s.PopIndex(g.Population)}
+	switch {
+	case len(g.IDs) > 0:
+		gi.IDs = slices.Clone(g.IDs)
+		slices.Sort(gi.IDs)
+	case g.Hi > g.Lo:
+		for j := g.Lo; j < g.Hi; j++ {
+			gi.IDs = append(gi.IDs, int32(j))
 		}
-		return m
-	}
-	var c *conn.CSR
-	var err error
-	switch ps.Rule {
-	case RuleBernoulli:
-		c, err = conn.Bernoulli(post.n, pre.n, ps.P, g)
-	case RuleFixedIn:
-		k := ps.K
-		if k == 0 {
-			k = int(math.Round(ps.P * float64(avail(pre.n))))
-		}
-		c, err = conn.FixedInDegree(post.n, pre.n, k, g)
-	case RuleFixedOut:
-		k := ps.K
-		if k == 0 {
-			k = int(math.Round(ps.P * float64(avail(post.n))))
-		}
-		c, err = conn.FixedOutDegree(post.n, pre.n, k, g)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", key, err)
-	}
-	if int64(c.NNZ()) > math.MaxInt32 {
-		return nil, fmt.Errorf("%s: %d synapses exceed the 2^31 per-projection limit", key, c.NNZ())
-	}
-	c.W = make([]float32, c.NNZ())
-	sign := float32(1)
-	if !pre.exc {
-		sign = -1
-	}
-	ws := ps.Weight
-	par.For(c.NPost, workers, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			a, b := c.RowPtr[r], c.RowPtr[r+1]
-			if a == b {
-				continue
-			}
-			src := rng.New(s.Seed, rng.Weights, uint64(i)+1, uint64(r))
-			for k := a; k < b; k++ {
-				c.W[k] = sign * float32(ws.Scale*drawMagnitude(ws, src))
+	default:
+		r := rng.New(s.Seed, rng.Groups, nameKey(g.Name))
+		for j := 0; j < n; j++ {
+			if r.Float64() < g.Fraction {
+				gi.IDs = append(gi.IDs, int32(j))
 			}
 		}
-	})
-	pr := &Projection{Pre: pre.idx, Post: post.idx, CSR: c, DelaySteps: int(math.Round(ps.DelayMs / s.DtMs)),
-		toInhib: !pre.exc, deliverSign: 1}
-	if !pre.exc && post.np.Synapse == COBA {
-		pr.deliverSign = -1
 	}
-	pr.ColPtr, pr.PostIdx = preMajor(c)
-	pr.syncWeights()
-	return pr, nil
+	return gi
 }
 
-// drawMagnitude draws |w| from the weight distribution.
-func drawMagnitude(w WeightSpec, r *rand.Rand) float64 {
-	switch w.Dist {
-	case WeightNormal:
-		for it := 0; it < 1000; it++ {
-			if x := w.Mean + w.SD*r.NormFloat64(); x >= 0 {
-				return x
+// members returns the ids of target's neurons chosen by a group and a
+// fraction (nil: every neuron). The fraction is drawn from
+// rng.New(seed, rng.Stimulus, nameKey(name)).
+func (n *Net) members(target int, group string, frac float64, name string) []int32 {
+	var ids []int32
+	if group != "" {
+		for _, g := range n.groups {
+			if g.Name == group {
+				ids = slices.Clone(g.IDs)
 			}
 		}
-		return 0
-	case WeightLognormal:
-		return math.Exp(w.LogMu + w.LogSigma*r.NormFloat64())
 	}
-	return w.Mean
-}
-
-// preMajor builds the pre-major index (column pointers and post indices)
-// of c.
-func preMajor(c *conn.CSR) (colPtr []int64, post []int32) {
-	colPtr = make([]int64, c.NPre+1)
-	for _, j := range c.Pre {
-		colPtr[j+1]++
+	if frac == 0 || frac == 1 {
+		return ids
 	}
-	for j := 0; j < c.NPre; j++ {
-		colPtr[j+1] += colPtr[j]
-	}
-	next := make([]int64, c.NPre)
-	copy(next, colPtr[:c.NPre])
-	post = make([]int32, len(c.Pre))
-	for i := 0; i < c.NPost; i++ {
-		for k := c.RowPtr[i]; k < c.RowPtr[i+1]; k++ {
-			j := c.Pre[k]
-			post[next[j]] = int32(i)
-			next[j]++
+	if ids == nil {
+		ids = make([]int32, n.pops[target].n)
+		for j := range ids {
+			ids[j] = int32(j)
 		}
 	}
-	return colPtr, post
+	r := rng.New(n.seed, rng.Stimulus, nameKey(name))
+	out := ids[:0]
+	for _, j := range ids {
+		if r.Float64() < frac {
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
-func attachInputs(s *Spec, pops []*pop) error {
+func (n *Net) attachInputs(s *Spec) error {
 	dt := s.DtMs
-	for _, in := range s.Poisson {
-		p := pops[s.PopIndex(in.Target)]
-		lam := float64(in.NSources) * in.RateHz * dt / 1000
-		if lam == 0 || in.Weight == 0 {
-			continue
+	pops := n.pops
+	for i := range s.Poisson {
+		in := &s.Poisson[i]
+		t := s.PopIndex(in.Target)
+		d := newPoissonDrive(in, n.members(t, in.Group, in.Fraction, in.DisplayName()), pops[t], dt, s.Seed)
+		if d != nil {
+			pops[t].drives = append(pops[t].drives, d)
 		}
-		w := float32(in.Weight)
-		if in.Sign == "inh" && p.np.Synapse != COBA {
-			w = -w
-		}
-		p.poisson = append(p.poisson, poissonIn{exc: in.Sign == "exc", w: w, cdf: poissonCDF(lam)})
 	}
 	for _, in := range s.Noise {
 		p := pops[s.PopIndex(in.Target)]
@@ -489,7 +411,7 @@ func attachInputs(s *Spec, pops []*pop) error {
 			p.bridge = p.bridge || in.Bridge
 		}
 	}
-	for i, c := range s.Currents {
+	for _, c := range s.Currents {
 		p := pops[s.PopIndex(c.Target)]
 		switch c.Kind {
 		case CurrentConstant:
@@ -497,9 +419,6 @@ func attachInputs(s *Spec, pops []*pop) error {
 		case CurrentStep:
 			p.steps = append(p.steps, c)
 		case CurrentOU:
-			if p.ou != nil {
-				return fmt.Errorf("current[%d]: population %q already has an OU current (one per population)", i, p.name)
-			}
 			d := math.Exp(-dt / c.TauMs)
 			p.ou = make([]float32, p.n)
 			p.ouMu, p.ouDec, p.ouSD = float32(c.AmpMV), float32(d), float32(c.SigmaMV*math.Sqrt(1-d*d))
@@ -522,38 +441,27 @@ func attachInputs(s *Spec, pops []*pop) error {
 			// Skip the uniform draw when the crossing probability is below e^-30.
 			p.bridgeTh = 30
 		}
-		if len(p.poisson) > 0 || p.noiseSD > 0 || p.ou != nil {
+		if p.noiseSD > 0 || p.ou != nil {
 			p.pcg = make([]rand.PCG, p.n)
 			p.rnd = make([]rand.Rand, p.n)
 			for i := range p.pcg {
-				p.pcg[i] = *rng.Source(s.Seed, rng.Noise, uint64(p.idx), uint64(i))
+				p.pcg[i] = *rng.Source(s.Seed, rng.Noise, p.key, uint64(i))
 				p.rnd[i] = *rand.New(&p.pcg[i])
 			}
+		}
+		if p.np.Model.IsSource() {
+			p.src = n.newSource(s, p)
 		}
 	}
 	return nil
 }
 
-// poissonCDF tabulates P(K ≤ k) for K ~ Poisson(lam) until 1 − 1e-16.
-func poissonCDF(lam float64) []float64 {
-	var cdf []float64
-	pk := math.Exp(-lam)
-	sum := pk
-	for k := 1; ; k++ {
-		cdf = append(cdf, sum)
-		if sum >= 1-1e-16 || k > int(lam+40*math.Sqrt(lam)+50) {
-			break
-		}
-		pk *= lam / float64(k)
-		sum += pk
-	}
-	cdf[len(cdf)-1] = 1
-	return cdf
-}
-
 func (p *pop) initState(seed uint64, in InitSpec) {
+	if p.np.Model.IsSource() {
+		return
+	}
 	for i := 0; i < p.n; i++ {
-		r := rng.New(seed, rng.InitState, uint64(p.idx), uint64(i))
+		r := rng.New(seed, rng.InitState, p.key, uint64(i))
 		v := p.np.ELMV
 		if in.VHiMV > in.VLoMV {
 			v = in.VLoMV + (in.VHiMV-in.VLoMV)*r.Float64()
@@ -580,30 +488,87 @@ func (n *Net) DtMs() float64 { return n.dt }
 // Steps returns the number of steps taken.
 func (n *Net) Steps() int64 { return n.step }
 
-// TimeMs returns the simulated time in ms.
+// TimeMs returns the simulated time in ms (the end of the last step).
 func (n *Net) TimeMs() float64 { return float64(n.step) * n.dt }
+
+// Workers returns the number of workers.
+func (n *Net) Workers() int { return n.workers }
 
 // Populations describes the populations in id order.
 func (n *Net) Populations() []PopInfo {
 	out := make([]PopInfo, len(n.pops))
 	for i, p := range n.pops {
-		out[i] = PopInfo{Name: p.name, N: p.n, Offset: p.off, Exc: p.exc}
+		out[i] = PopInfo{Name: p.name, N: p.n, Offset: p.off, Exc: p.exc, Model: p.np.Model}
 	}
 	return out
 }
 
+// PopIndex returns the index of the population called name, or −1.
+func (n *Net) PopIndex(name string) int {
+	for i, p := range n.pops {
+		if p.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Groups returns the built neuron groups (read-only).
+func (n *Net) Groups() []GroupInfo { return n.groups }
+
 // Projections returns the built projections in spec order.
 func (n *Net) Projections() []*Projection { return n.projs }
 
+// Projection returns the projection called name, or nil.
+func (n *Net) Projection(name string) *Projection {
+	for _, pr := range n.projs {
+		if pr.Name == name {
+			return pr
+		}
+	}
+	return nil
+}
+
+// Spec returns the spec the network was built from (a copy; read-only).
+func (n *Net) Spec() *Spec { return n.spec }
+
 // Spiked returns the local ids (ascending) of population pop's neurons that
-// spiked in the last step. The slice is reused by the next Step.
+// spiked in the last step. The slice is reused by later steps.
 func (n *Net) Spiked(pop int) []int32 { return n.pops[pop].spiked }
+
+// SpikedAt returns the local ids of population pop's neurons that spiked in
+// step s, for the last few steps (s ≥ Steps() − HistorySteps()); nil
+// outside that range. The slice is reused by later steps.
+func (n *Net) SpikedAt(pop int, s int64) []int32 {
+	cur := n.step - 1
+	if s > cur || s < 0 || cur-s >= int64(n.histLen) {
+		return nil
+	}
+	return n.pops[pop].hist[s%int64(n.histLen)]
+}
+
+// HistorySteps is the number of past steps whose spikes SpikedAt returns.
+func (n *Net) HistorySteps() int { return n.histLen }
+
+// SpikedPreResetV returns, aligned with Spiked(pop), the membrane
+// potential each neuron reached in the last step before it was reset (the
+// "pre-reset" state that surrogate gradients need; nil for spike sources).
+func (n *Net) SpikedPreResetV(pop int) []float32 {
+	if n.pops[pop].np.Model.IsSource() {
+		return nil
+	}
+	return n.pops[pop].spikedV
+}
 
 // V returns population pop's membrane potentials (mV); read-only view.
 func (n *Net) V(pop int) []float32 { return n.pops[pop].v }
 
+// StateNames lists the state variables State can return.
+var StateNames = []string{"v", "ge", "gi", "a", "w", "ou", "gn", "th"}
+
 // State returns a named state variable of population pop ("v", "ge", "gi",
-// "a", "w", "ou"), or nil if the population does not have it.
+// "a", "w", "ou", "gn": NMDA conductance, "th": dynamic threshold), or nil
+// if the population does not have it.
 func (n *Net) State(pop int, name string) []float32 {
 	p := n.pops[pop]
 	switch name {
@@ -619,6 +584,10 @@ func (n *Net) State(pop int, name string) []float32 {
 		return p.w
 	case "ou":
 		return p.ou
+	case "gn":
+		return p.gn
+	case "th":
+		return p.th
 	}
 	return nil
 }
@@ -627,22 +596,90 @@ func (n *Net) State(pop int, name string) []float32 {
 func (n *Net) SynapseCount() int64 {
 	var s int64
 	for _, pr := range n.projs {
-		s += int64(pr.CSR.NNZ())
+		s += int64(pr.NNZ())
 	}
 	return s
 }
 
-// CheckDale verifies that every weight has the sign of its presynaptic
-// population (zero allowed) and returns an error naming the first violation.
+// CheckDale verifies the sign convention: every stored weight is a finite
+// magnitude ≥ 0 (the sign of its effect is its presynaptic population's).
+// It returns an error naming the first violation.
 func (n *Net) CheckDale() error {
 	for i, pr := range n.projs {
-		exc := n.pops[pr.Pre].exc
-		for k, w := range pr.CSR.W {
-			if (exc && w < 0) || (!exc && w > 0) {
-				return fmt.Errorf("spike: projection[%d] (%s→%s): synapse %d has weight %v against Dale's law",
-					i, n.pops[pr.Pre].name, n.pops[pr.Post].name, k, w)
+		bad := func(q int, w float32) error {
+			j := sort32Search(pr.ColPtr, int64(q))
+			return fmt.Errorf("spike: projection[%d] (%s): synapse %d→%d has weight %v, not a magnitude ≥ 0 (Dale's law: the sign is the pre population's)",
+				i, pr.Name, j, pr.PostIdx[q], w)
+		}
+		if pr.W == nil {
+			if !(pr.WConst >= 0) {
+				return bad(0, pr.WConst)
+			}
+			continue
+		}
+		for q, w := range pr.W {
+			if !(w >= 0) || math.IsInf(float64(w), 0) {
+				return bad(q, w)
 			}
 		}
 	}
 	return nil
 }
+
+// sort32Search returns the column j with colPtr[j] ≤ q < colPtr[j+1].
+func sort32Search(colPtr []int64, q int64) int {
+	lo, hi := 0, len(colPtr)-1
+	for lo+1 < hi {
+		m := (lo + hi) / 2
+		if colPtr[m] <= q {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// cloneSpec returns a deep copy of s (slices copied), so a Net is immune to
+// later edits of the caller's spec.
+func cloneSpec(s *Spec) *Spec {
+	c := *s
+	c.Populations = slices.Clone(s.Populations)
+	for i := range c.Populations {
+		if g := c.Populations[i].Generator; g != nil {
+			gg := GeneratorSpec{TimesMs: slices.Clone(g.TimesMs), IDs: slices.Clone(g.IDs)}
+			c.Populations[i].Generator = &gg
+		}
+	}
+	c.Groups = slices.Clone(s.Groups)
+	for i := range c.Groups {
+		c.Groups[i].IDs = slices.Clone(c.Groups[i].IDs)
+	}
+	c.Projections = slices.Clone(s.Projections)
+	for i := range c.Projections {
+		rs := slices.Clone(c.Projections[i].Plasticity)
+		for k := range rs {
+			rs[k] = rs[k].Resolved()
+			rs[k].Active = slices.Clone(rs[k].Active)
+		}
+		c.Projections[i].Plasticity = rs
+	}
+	c.Poisson = slices.Clone(s.Poisson)
+	for i := range c.Poisson {
+		c.Poisson[i].Schedule = slices.Clone(c.Poisson[i].Schedule)
+	}
+	c.Rates = slices.Clone(s.Rates)
+	for i := range c.Rates {
+		c.Rates[i].Schedule = slices.Clone(c.Rates[i].Schedule)
+	}
+	c.Noise = slices.Clone(s.Noise)
+	c.Currents = slices.Clone(s.Currents)
+	c.SpikeTrains = slices.Clone(s.SpikeTrains)
+	for i := range c.SpikeTrains {
+		c.SpikeTrains[i].TimesMs = slices.Clone(c.SpikeTrains[i].TimesMs)
+		c.SpikeTrains[i].IDs = slices.Clone(c.SpikeTrains[i].IDs)
+	}
+	return &c
+}
+
+var _ = runtime.GC

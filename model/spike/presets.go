@@ -12,6 +12,9 @@ const (
 	PresetCUBA            = "cuba"
 	PresetL23AllenMacLean = "l23-allen-maclean"
 	PresetL23Allen2022    = "l23-allen-2022"
+	PresetCOBASTDP        = "coba-stdp"
+	PresetZenke2013       = "zenke2013"
+	PresetVogels2011      = "vogels2011"
 )
 
 // LIFNoiseSpec is n unconnected Brunel LIF neurons (τ_m = 20 ms, θ = 20 mV,
@@ -156,6 +159,94 @@ func L23AllenMacLeanSpec(n int) Spec { return L23Spec(n, 0.160, 0.244, 0.318, 0.
 // 0.252, 0.284 (spec §1.2).
 func L23Allen2022Spec(n int) Spec { return L23Spec(n, 0.160, 0.205, 0.252, 0.284) }
 
+// COBASTDPSpec is the COBA benchmark with additive pair STDP on E→E
+// (per-neuron traces), the network Brian2's "COBA + STDP" benchmark
+// simulates (spiking-networks.md §4.1, §7.1): τ± = 20 ms, w_max = 2·w_e =
+// 1.2, A+ = 0.005·w_max, A− = 1.05·A+ (net depression in the Poisson
+// limit), initial weights w_e = 0.6.
+func COBASTDPSpec() Spec {
+	s := COBASpec()
+	wmax := 2 * 0.6
+	p := PairParams{APlus: 0.005 * wmax, AMinus: 1.05 * 0.005 * wmax, TauPlusMs: 20, TauMinusMs: 20}
+	s.Projections[0].Plasticity = []RuleSpec{{Rule: RulePair, WMax: wmax, Pair: &p}}
+	return s
+}
+
+// Zenke2013Spec is the plastic network of Zenke, Hennequin & Gerstner 2013
+// as Auryn's sim_background builds it (spiking-networks.md §2.3; fzenke/auryn
+// examples/plasticity/sim_background.cpp, IFGroup.cpp, TripletConnection.cpp
+// at 674ef80): 20 000 E + 5000 I conductance-based IF neurons (E_L = V_r =
+// −70 mV, θ = −50 mV plus a 100 mV threshold jump decaying with 5 ms, no
+// absolute refractoriness; E_e = 0, E_i = −80 mV; AMPA 5 ms and an NMDA
+// low-pass of it with 100 ms, each half of the excitatory conductance
+// (AMPA/NMDA ratio 1); GABA 10 ms; τ_m = 20 ms for E, 10 ms for I), 2500
+// Poisson inputs at 2 Hz onto E, every projection Bernoulli with ε = 0.05
+// and a 0.8 ms axonal delay (Auryn's MINDELAY of 8 steps), weights w_ee =
+// w_ei = w_ext = 0.16, w_ie = w_ii = 1 (units of g_L). E→E carries the
+// minimal triplet rule with the sliding threshold (ZenkeTripletParams(1,
+// tauHomMs), κ = 3 Hz, w ∈ [0, 1]), switched on after a static priming of
+// 3·τ_hom (plasticity active from primeMs). Differences from Auryn: the
+// membrane is integrated by engram's exponential midpoint rule instead of
+// forward Euler, V starts uniform in [−70, −50] mV instead of N(−60, 10),
+// the transmitted weight of a presynaptic spike is read before that spike's
+// plasticity update (Auryn: after it), and random streams differ.
+func Zenke2013Spec(tauHomMs float64) Spec {
+	nr := DefaultNeuron()
+	nr.Synapse = COBA
+	nr.TauMMs, nr.ELMV, nr.VThMV, nr.VResetMV, nr.TauRefMs = 20, -70, -50, -70, 0
+	nr.TauSynEMs, nr.TauSynIMs, nr.ERevEMV, nr.ERevIMV = 5, 10, 0, -80
+	nr.TauNMDAMs, nr.NMDAFraction = 100, 0.5
+	nr.ThresholdJumpMV, nr.TauThresholdMs = 100, 5
+	ni := nr
+	ni.TauMMs = 10
+	init := InitSpec{VLoMV: -70, VHiMV: -50}
+	w := func(m float64) WeightSpec { return WeightSpec{Dist: WeightConstant, Mean: m, Scale: 1} }
+	proj := func(pre, post string, m float64) ProjectionSpec {
+		return ProjectionSpec{Pre: pre, Post: post, Rule: RuleBernoulli, P: 0.05, Weight: w(m), DelayMs: 0.8}
+	}
+	trip := ZenkeTripletParams(1, tauHomMs)
+	ee := proj("E", "E", 0.16)
+	ee.Plasticity = []RuleSpec{{Rule: RuleTriplet, WMax: 1, Triplet: &trip, Active: [][2]float64{{3 * tauHomMs, math.Inf(1)}}}}
+	return Spec{DtMs: 0.1, Seed: 1,
+		Populations: []PopulationSpec{
+			{Name: "E", N: 20000, Sign: "exc", Neuron: nr, Init: init},
+			{Name: "I", N: 5000, Sign: "inh", Neuron: ni, Init: init},
+			{Name: "P", N: 2500, Sign: "exc", Neuron: SourceNeuron(Poisson, 2)},
+		},
+		Projections: []ProjectionSpec{proj("P", "E", 0.16), proj("I", "E", 1), proj("I", "I", 1), proj("E", "I", 0.16), ee},
+	}
+}
+
+// Vogels2011Spec is the inhibitory-plasticity network of Vogels et al.
+// 2011 as in Brian2's examples/frompapers/Vogels_et_al_2011.py
+// (spiking-networks.md §2.4): 8000 E + 2000 I conductance LIF (g_L =
+// 10 nS, C = 200 pF: τ_m = 20 ms; E_L = −60, E_I = −80, θ = −50 mV, reset
+// to E_L, τ_ref = 5 ms), 200 pA background (i_bias = 20 mV), τ_AMPA 5 ms,
+// τ_GABA 10 ms, ε = 0.02, E→all 0.3 nS = 0.03 g_L, I→I 3 nS = 0.3 g_L,
+// plastic I→E with Vogels' rule (τ = 20 ms, ρ0 = 3 Hz, η = 1e-2 nS =
+// 1e-3 g_L, w ∈ [0, 100 nS] = [0, 10] g_L, initially ≈ 0) from 1 s on.
+func Vogels2011Spec() Spec {
+	nr := DefaultNeuron()
+	nr.Synapse = COBA
+	nr.TauMMs, nr.ELMV, nr.VThMV, nr.VResetMV, nr.TauRefMs = 20, -60, -50, -60, 5
+	nr.TauSynEMs, nr.TauSynIMs, nr.ERevEMV, nr.ERevIMV, nr.IBiasMV = 5, 10, 0, -80, 20
+	init := InitSpec{VLoMV: -60, VHiMV: -50}
+	w := func(m float64) WeightSpec { return WeightSpec{Dist: WeightConstant, Mean: m, Scale: 1} }
+	proj := func(pre, post string, m float64) ProjectionSpec {
+		return ProjectionSpec{Pre: pre, Post: post, Rule: RuleBernoulli, P: 0.02, Weight: w(m), DelayMs: 0.1}
+	}
+	ie := proj("I", "E", 1e-11)
+	ist := ISTDPParams{Eta: 1e-3, TauMs: 20, Rho0Hz: 3}
+	ie.Plasticity = []RuleSpec{{Rule: RuleISTDP, WMax: 10, ISTDP: &ist, Active: [][2]float64{{1000, math.Inf(1)}}}}
+	return Spec{DtMs: 0.1, Seed: 1,
+		Populations: []PopulationSpec{
+			{Name: "E", N: 8000, Sign: "exc", Neuron: nr, Init: init},
+			{Name: "I", N: 2000, Sign: "inh", Neuron: nr, Init: init},
+		},
+		Projections: []ProjectionSpec{proj("E", "E", 0.03), proj("E", "I", 0.03), proj("I", "I", 0.3), ie},
+	}
+}
+
 // BrunelKnobs returns the relative inhibition g and drive η = ν_ext/ν_thr
 // of the model A presets: brunel-ai (g = 5, η = 2; Brunel 2000 Fig. 8C),
 // brunel-ai-fluct (g = 8, η = 3: fluctuation-driven AI, μ = 15.1 mV < θ,
@@ -192,6 +283,12 @@ func Preset(name string) (s Spec, ok bool) {
 		return L23AllenMacLeanSpec(100), true
 	case PresetL23Allen2022:
 		return L23Allen2022Spec(100), true
+	case PresetCOBASTDP:
+		return COBASTDPSpec(), true
+	case PresetZenke2013:
+		return Zenke2013Spec(10000), true
+	case PresetVogels2011:
+		return Vogels2011Spec(), true
 	}
 	return Spec{}, false
 }

@@ -6,60 +6,59 @@ import (
 	"math/rand/v2"
 )
 
-// Step advances the network by one dt. The schedule is
+// Step advances the network by one dt, running the entries of its
+// schedule (Net.Schedule) in order:
 //
-//	input (step currents, given spike trains into this step's slot) → integrate + arrivals + threshold/reset (parallel
-//	over neurons) → deliver spikes into the delay ring buffers (parallel over
-//	postsynaptic neurons) → check.
+//	input      schedules and external events (step currents, given input
+//	           spikes, spike sources); traces: add last step's spikes and
+//	           decay; arrivals: spikes emitted D steps ago reach their
+//	           synapses and their weights (read now, before this step's
+//	           plasticity) enter the synaptic input; Poisson drive
+//	integrate  V and synaptic state over dt with the arrivals, threshold,
+//	           reset (parallel over neurons)
+//	deliver    this step's spikes enter the spike history (delay lines)
+//	plasticity event-driven rules: arrivals and postsynaptic spikes of this
+//	           step, with every trace at its value before this step's
+//	           events (parallel over postsynaptic ranges)
+//	periodic   periodic operators (every T steps)
+//	record     monitors (AddTask)
+//	check      NaN/Inf, runaway rate
 //
-// Within the integrate phase each neuron, in order: reads and clears its
-// ring-buffer slot and draws its Poisson inputs; propagates V exactly over
-// dt with the synaptic state at the start of the step (delta: then adds the
-// arriving jumps); decays the synaptic state and adds the arrivals to it;
-// adds white noise; tests the threshold. Arrivals therefore act at the end
-// of the step they are read in, so a spike emitted in step m with delay D
-// steps acts at the end of step m + D, exactly D·dt after its emission time.
+// Within the integrate phase each neuron, in order: propagates V exactly
+// over dt with the synaptic state at the start of the step (delta: then
+// adds the arriving jumps); decays the synaptic state and adds the
+// arrivals to it; adds white noise; tests the threshold. So a spike
+// emitted in step m with delay D steps acts at the end of step m + D,
+// exactly D·dt after its spike time (m + 1)·dt; a spike's weight is its
+// value after the plasticity of step m + D − 1.
 //
 // Step is allocation-free. It returns an error from a checker (non-finite
-// state, runaway rate) naming the population and the time.
+// state or weight, runaway rate) or a task, naming the population or
+// projection and the time.
 func (n *Net) Step() error {
-	t := float64(n.step) * n.dt
-	for _, p := range n.pops {
-		b := p.baseBias
-		for _, c := range p.steps {
-			if t >= c.StartMs && t < c.StopMs {
-				b += c.AmpMV
+	for si := range n.stages {
+		st := &n.stages[si]
+		if st.parallel {
+			any := false
+			for i, e := range st.entries {
+				d := e.skip == nil || !e.skip()
+				st.due[i] = d
+				any = any || d
 			}
+			if any {
+				n.pool.Run(st.run)
+			}
+			continue
 		}
-		p.stepBias = float32(b)
-		if p.evPos < len(p.ev) {
-			base := int(n.step%int64(p.ringLen)) * p.n
-			for p.evPos < len(p.ev) && p.ev[p.evPos].step <= n.step {
-				e := p.ev[p.evPos]
-				if e.step == n.step {
-					if e.inh {
-						p.ringI[base+int(e.id)] += e.w
-					} else {
-						p.ringE[base+int(e.id)] += e.w
-					}
-				}
-				p.evPos++
+		for _, e := range st.entries {
+			if err := e.ser(n.step); err != nil {
+				n.step++
+				return err
 			}
 		}
 	}
-	n.pool.Run(n.updateFn)
-	for _, p := range n.pops {
-		p.spiked = p.spiked[:0]
-		for _, s := range p.spk {
-			p.spiked = append(p.spiked, s...)
-		}
-	}
-	n.pool.Run(n.deliverFn)
 	n.step++
-	if n.checks.Disable {
-		return nil
-	}
-	return n.check()
+	return nil
 }
 
 // Run calls Step steps times; after each step it calls after (if non-nil),
@@ -78,29 +77,239 @@ func (n *Net) Run(steps int64, after func() error) error {
 	return nil
 }
 
+// external runs the serial part of the input phase: step currents, the
+// rate levels of Poisson drives, given input spikes, and the spikes of
+// spike-source populations.
+func (n *Net) external() {
+	for _, tr := range n.traces {
+		tr.prepare(n.step, n.dt)
+	}
+	t := float64(n.step) * n.dt
+	for _, p := range n.pops {
+		if p.src != nil {
+			slot := n.histSlot(p, n.step)
+			p.hist[slot] = p.src.emit(n.step, p.hist[slot][:0])
+			continue
+		}
+		b := p.baseBias
+		for _, c := range p.steps {
+			if t >= c.StartMs && t < c.StopMs {
+				b += c.AmpMV
+			}
+		}
+		p.stepBias = float32(b)
+		for _, d := range p.drives {
+			d.cur = d.cdfs[d.sched.at(n.step)]
+		}
+		for p.evPos < len(p.ev) && p.ev[p.evPos].step <= n.step {
+			e := p.ev[p.evPos]
+			if e.step == n.step {
+				if e.inh {
+					p.inI[e.id] += e.w
+				} else {
+					p.inE[e.id] += e.w
+				}
+			}
+			p.evPos++
+		}
+	}
+}
+
+func (n *Net) histSlot(p *pop, s int64) int { return int(s % int64(n.histLen)) }
+
+// advanceTraces adds last step's spikes to every trace (and rescales it
+// when due), for worker k's range of each population; the factors of the
+// step were set by external.
+func (n *Net) advanceTraces(k int) {
+	w := n.workers
+	for _, t := range n.traces {
+		lo, hi := k*t.pop.n/w, (k+1)*t.pop.n/w
+		t.advance(n, n.step, lo, hi)
+	}
+}
+
+// arrivals adds the weights of the spikes that arrive in this step (emitted
+// DelaySteps ago) into the synaptic input of worker k's postsynaptic
+// range. Each input entry receives its contributions in the same order
+// (projection, then presynaptic id) for every worker count.
+func (n *Net) arrivals(k int) {
+	w := n.workers
+	for _, pr := range n.projs {
+		if pr.source {
+			continue
+		}
+		s := n.step - int64(pr.DelaySteps)
+		if s < 0 {
+			continue
+		}
+		pre, post := n.pops[pr.Pre], n.pops[pr.Post]
+		spk := pre.hist[s%int64(n.histLen)]
+		if len(spk) == 0 {
+			continue
+		}
+		in := post.inE
+		if pr.inh {
+			in = post.inI
+		}
+		lo, hi := int32(k*post.n/w), int32((k+1)*post.n/w)
+		split := w > 1
+		if pr.W == nil {
+			c := pr.WConst
+			if pr.subtract {
+				c = -c
+			}
+			for _, j := range spk {
+				a, b := colSpan(pr, j, lo, hi, split)
+				scatterConst(in, pr.PostIdx[a:b], c)
+			}
+			continue
+		}
+		for _, j := range spk {
+			a, b := colSpan(pr, j, lo, hi, split)
+			scatterAdd(in, pr.PostIdx[a:b], pr.W[a:b], pr.subtract)
+		}
+	}
+}
+
+// scatterAddGo is scatterAdd's portable loop.
+func scatterAddGo(in []float32, idx []int32, w []float32, sub bool) {
+	w = w[:len(idx)]
+	if sub {
+		for m, q := range idx {
+			in[q] -= w[m]
+		}
+		return
+	}
+	for m, q := range idx {
+		in[q] += w[m]
+	}
+}
+
+// scatterConstGo is scatterConst's portable loop.
+func scatterConstGo(in []float32, idx []int32, c float32) {
+	for _, q := range idx {
+		in[q] += c
+	}
+}
+
+// drive adds the Poisson drive of worker k's range.
+func (n *Net) drive(k int) {
+	w := n.workers
+	for _, p := range n.pops {
+		if len(p.drives) == 0 {
+			continue
+		}
+		lo, hi := k*p.n/w, (k+1)*p.n/w
+		for _, d := range p.drives {
+			if d.exc {
+				d.draw(lo, hi, p.inE)
+			} else {
+				d.draw(lo, hi, p.inI)
+			}
+		}
+	}
+}
+
+// deliver gathers the workers' spikes of this step into each neuron
+// population's history slot (spike sources wrote theirs in the input
+// phase).
+func (n *Net) deliver() {
+	for _, p := range n.pops {
+		slot := n.histSlot(p, n.step)
+		if p.src != nil {
+			p.spiked = p.hist[slot]
+			continue
+		}
+		h := p.hist[slot][:0]
+		v := p.spikedV[:0]
+		for k, s := range p.spk {
+			h = append(h, s...)
+			v = append(v, p.spkV[k]...)
+		}
+		p.hist[slot] = h
+		p.spiked, p.spikedV = h, v
+	}
+}
+
+// postRange is worker k's postsynaptic range of pr.
+func (n *Net) postRange(pr *Projection, k int) (int32, int32) {
+	w := n.workers
+	return int32(k * pr.NPost / w), int32((k + 1) * pr.NPost / w)
+}
+
+func (n *Net) newPlastCtx(pr *Projection) *plastCtx {
+	return &plastCtx{pr: pr, active: make([]bool, len(pr.rules)), due: make([]bool, len(pr.rules))}
+}
+
+// preparePlasticity sets this step's arrivals, postsynaptic spikes and
+// active rules of c; it reports whether there is anything to do.
+func (n *Net) preparePlasticity(c *plastCtx) bool {
+	pr := c.pr
+	c.step = n.step
+	c.pre, c.post = nil, nil
+	if s := n.step - int64(pr.DelaySteps-pr.DendriticSteps); s >= 0 {
+		c.pre = n.pops[pr.Pre].hist[s%int64(n.histLen)]
+	}
+	if s := n.step - int64(pr.DendriticSteps); s >= 0 {
+		c.post = n.pops[pr.Post].hist[s%int64(n.histLen)]
+	}
+	t := float64(n.step+1) * n.dt
+	any := false
+	for r, ru := range pr.rules {
+		c.active[r] = activeAt(ru.spec().Active, t)
+		any = any || c.active[r]
+	}
+	return any && (len(c.pre) > 0 || len(c.post) > 0)
+}
+
+// plasticity applies the active rules of c's projection to worker k's
+// postsynaptic range, in rule order.
+func (n *Net) plasticity(c *plastCtx, k int) {
+	lo, hi := n.postRange(c.pr, k)
+	split := n.workers > 1
+	for r, ru := range c.pr.rules {
+		if c.active[r] {
+			ru.events(c, lo, hi, split)
+		}
+	}
+}
+
 func (n *Net) update(k int) {
 	w := n.workers
 	for _, p := range n.pops {
+		if p.src != nil {
+			continue
+		}
 		lo, hi := k*p.n/w, (k+1)*p.n/w
 		if n.step%n.flushEvery == 0 {
 			p.flushTiny(lo, hi)
 		}
-		if p.fastCOBA() {
-			p.spk[k] = p.updateCOBA(k, lo, hi, n.step, p.spk[k][:0])
-		} else if p.fastExp() {
-			p.spk[k] = p.updateExp(k, lo, hi, n.step, p.spk[k][:0])
+		p.spkV[k] = p.spkV[k][:0]
+		if p.fastCOBA() && !n.forceGeneric {
+			p.spk[k] = p.updateCOBA(k, lo, hi, p.spk[k][:0])
+		} else if p.fastCOBAN() && !n.forceGeneric {
+			p.spk[k] = p.updateCOBAN(k, lo, hi, p.spk[k][:0])
+		} else if p.fastExp() && !n.forceGeneric {
+			p.spk[k] = p.updateExp(k, lo, hi, p.spk[k][:0])
 		} else {
-			p.spk[k] = p.updateGeneric(lo, hi, n.step, p.spk[k][:0])
+			p.spk[k] = p.updateGeneric(k, lo, hi, p.spk[k][:0])
 		}
 	}
 }
 
 func (p *pop) fastCOBA() bool {
-	return p.np.Synapse == COBA && p.np.Model == LIF && p.clamp && p.rnd == nil
+	return p.np.Synapse == COBA && p.np.Model == LIF && p.clamp && p.rnd == nil && p.gn == nil && p.th == nil
+}
+
+// fastCOBAN: the Auryn-type conductance neuron (NMDA low-pass and/or a
+// threshold jump, no absolute refractoriness, E_e = 0), deterministic.
+func (p *pop) fastCOBAN() bool {
+	return p.np.Synapse == COBA && p.np.Model == LIF && p.rnd == nil && (p.gn != nil || p.th != nil) &&
+		p.nRef == 0 && p.eE == 0
 }
 
 func (p *pop) fastExp() bool {
-	return p.np.Synapse == Exp && p.np.Model == LIF && p.clamp && p.rnd == nil
+	return p.np.Synapse == Exp && p.np.Model == LIF && p.clamp && p.rnd == nil && p.th == nil
 }
 
 // updateExp is the specialised kernel for deterministic current-based
@@ -108,12 +317,11 @@ func (p *pop) fastExp() bool {
 // neurons [lo, hi) of worker k; it computes exactly what updateGeneric
 // computes for them, in the two passes of updateCOBA (expRun, then the
 // refractory list).
-func (p *pop) updateExp(k, lo, hi int, step int64, spk []int32) []int32 {
-	base := int(step%int64(p.ringLen)) * p.n
+func (p *pop) updateExp(k, lo, hi int, spk []int32) []int32 {
 	v := p.v[lo:hi]
 	n := len(v)
-	re := p.ringE[base+lo : base+hi][:n]
-	ri := p.ringI[base+lo : base+hi][:n]
+	re := p.inE[lo:hi][:n]
+	ri := p.inI[lo:hi][:n]
 	ge, gi, ref := p.ge[lo:hi][:n], p.gi[lo:hi][:n], p.ref[lo:hi][:n]
 	lst := p.refList(k, ref)
 	c := expK{vinf: p.el + p.stepBias, vth: p.vth, p11: p.p11, pE: p.pE, pI: p.pI, decE: p.decE, decI: p.decI}
@@ -124,6 +332,7 @@ func (p *pop) updateExp(k, lo, hi int, step int64, spk []int32) []int32 {
 		if i < n {
 			if ref[i] <= 0 {
 				spk = append(spk, int32(lo+i))
+				p.spkV[k] = append(p.spkV[k], vi)
 				vi = p.vreset
 				ref[i] = p.nRef
 			}
@@ -230,6 +439,14 @@ func (p *pop) cobaCoefs() (a, cE, cI, kE, kI float32) {
 	return a, cE, cI, cE * p.eE, cI * p.eI
 }
 
+// nmdaCoefs returns, for an NMDA population with fraction f, the factors
+// of the AMPA and NMDA conductances in x and y of cobaStep: cEa = (1 − f)·cE,
+// cN = f·dt/τ_m, kEa = cEa·E_e, kN = cN·E_e.
+func (p *pop) nmdaCoefs(cE float32) (cEa, cN, kEa, kN float32) {
+	cEa, cN = (1-p.fN)*cE, p.fN*p.dtTau
+	return cEa, cN, cEa * p.eE, cN * p.eE
+}
+
 // cobaCoef returns x and y of cobaStep for the start-of-step conductances
 // e, g and drive b = (dt/τ_m)·(E_L + I): x = a + e·cE + g·cI and
 // y = b + e·kE + g·kI.
@@ -243,7 +460,7 @@ func cobaCoef(e, g, a, cE, cI, b, kE, kI float32) (x, y float32) {
 // 10–100× slower; Step calls it every flushEvery steps, fewer than the
 // steps any state needs to decay from 1e-20 to 1e-38.
 func (p *pop) flushTiny(lo, hi int) {
-	for _, x := range [3][]float32{p.ge, p.gi, p.a} {
+	for _, x := range [5][]float32{p.ge, p.gi, p.a, p.gn, p.th} {
 		if x == nil {
 			continue
 		}
@@ -290,12 +507,11 @@ func expNegFast(x float32) float32 {
 // and does not read or write ref. Refractory neurons are integrated in
 // pass 1 like the others and overwritten in pass 2, which gives the same
 // state as clamping them in pass 1.
-func (p *pop) updateCOBA(k, lo, hi int, step int64, spk []int32) []int32 {
-	base := int(step%int64(p.ringLen)) * p.n
+func (p *pop) updateCOBA(k, lo, hi int, spk []int32) []int32 {
 	v := p.v[lo:hi]
 	n := len(v)
-	re := p.ringE[base+lo : base+hi][:n]
-	ri := p.ringI[base+lo : base+hi][:n]
+	re := p.inE[lo:hi][:n]
+	ri := p.inI[lo:hi][:n]
 	ge, gi, ref := p.ge[lo:hi][:n], p.gi[lo:hi][:n], p.ref[lo:hi][:n]
 	lst := p.refList(k, ref)
 	var c cobaK
@@ -308,16 +524,148 @@ func (p *pop) updateCOBA(k, lo, hi int, step int64, spk []int32) []int32 {
 		run = cobaRun0
 	}
 	s0 := len(spk)
-	for i := 0; i < n; i++ {
-		var x, y float32
-		i, x, y = run(i, v, ge, gi, re, ri, &c)
-		if i < n {
-			spk = p.cobaSlow(i, lo, v, ref, x, y, spk)
+	simd := c.kE == 0 && useAVX2
+	if simd {
+		p.kvec[k].fill(c.a, c.cE, c.cI, c.b, c.kI, c.half, c.twelfth, c.one, c.vth, c.decE, c.decI)
+	}
+	for i := 0; i < n; {
+		end := n
+		if simd {
+			// whole chunks of 8 in AVX2 while none needs cobaSlow; the
+			// chunk where it stopped (and the tail) in Go, bit for bit the same
+			i = cobaRun0Chunks(i, v, ge, gi, re, ri, &p.kvec[k].k)
+			end = min(i+8, n)
 		}
+		for j := i; j < end; j++ {
+			var x, y float32
+			j, x, y = run(j, v[:end], ge[:end], gi[:end], re[:end], ri[:end], &c)
+			if j < end {
+				spk = p.cobaSlow(k, j, lo, v, ref, x, y, spk)
+			}
+		}
+		i = end
 	}
 	p.refl[k] = p.clampRefractory(lst, v, ref, lo, spk[s0:])
 	clear(re)
 	clear(ri)
+	return spk
+}
+
+// cobaKLen is the number of constant rows of the AVX2 kernels.
+const cobaKLen = 14
+
+// kvec holds a kernel's constants, each repeated 8 times (one AVX2
+// register), per worker.
+type kvec struct{ k [cobaKLen][8]float32 }
+
+func (kv *kvec) fill(vals ...float32) {
+	for r, x := range vals {
+		for l := range kv.k[r] {
+			kv.k[r][l] = x
+		}
+	}
+}
+
+// updateCOBAN is the specialised kernel of fastCOBAN populations for the
+// neurons [lo, hi) of worker k: what updateGeneric computes for them, with
+// the state arrays gn and th present (a missing NMDA conductance or
+// threshold jump uses zero arrays: f = 0, jump 0), in AVX2 chunks where
+// available.
+func (p *pop) updateCOBAN(k, lo, hi int, spk []int32) []int32 {
+	v := p.v[lo:hi]
+	n := len(v)
+	re, ri := p.inE[lo:hi][:n], p.inI[lo:hi][:n]
+	ge, gi := p.ge[lo:hi][:n], p.gi[lo:hi][:n]
+	gn, th := p.gn, p.th
+	if gn == nil { // no NMDA: a zero stand-in (f = 0, mulN = 0 keep it 0)
+		gn = p.gnZero
+	}
+	if th == nil { // no threshold jump: zeros (decTh = 0, jump 0)
+		th = p.thZero
+	}
+	gn, th = gn[lo:hi][:n], th[lo:hi][:n]
+	a, cE, cI, _, kI := p.cobaCoefs()
+	cEa, cN, _, _ := p.nmdaCoefs(cE)
+	c := cobaNK{a: a, cEa: cEa, cN: cN, cI: cI, b: a * (p.el + p.stepBias), kI: kI, half: 0.5, twelfth: 1.0 / 12, one: 1,
+		vth: p.vth, decE: p.decE, decI: p.decI, mulN: p.mulN, decTh: p.decTh}
+	simd := useAVX2
+	if simd {
+		p.kvec[k].fill(c.a, c.cEa, c.cN, c.cI, c.b, c.kI, c.half, c.twelfth, c.one, c.vth, c.decE, c.decI, c.mulN, c.decTh)
+	}
+	for i := 0; i < n; {
+		end := n
+		if simd {
+			i = cobaRunNChunks(i, v, ge, gi, gn, th, re, ri, &p.kvec[k].k)
+			end = min(i+8, n)
+		}
+		for j := i; j < end; j++ {
+			j = cobaRunN(j, v[:end], ge[:end], gi[:end], gn[:end], th[:end], re[:end], ri[:end], &c)
+			if j < end {
+				spk = p.cobaSlowN(k, j, lo, v, ge, gi, gn, th, re, ri, &c, spk)
+			}
+		}
+		i = end
+	}
+	clear(re)
+	clear(ri)
+	return spk
+}
+
+// cobaNK are the constants of cobaRunN.
+type cobaNK struct {
+	a, cEa, cN, cI, b, kI, half, twelfth, one, vth, decE, decI, mulN, decTh float32
+}
+
+// cobaRunN is the inner loop of updateCOBAN from neuron i: it returns the
+// first neuron that needs cobaSlowN (x ≥ ½ or V ≥ θ + θ_d), left
+// untouched, or len(v).
+func cobaRunN(i int, v, ge, gi, gn, th, re, ri []float32, c *cobaNK) int {
+	v = v[i:]
+	n := len(v)
+	ge, gi, gn, th, re, ri = ge[i:][:n], gi[i:][:n], gn[i:][:n], th[i:][:n], re[i:][:n], ri[i:][:n]
+	a, cEa, cN, cI, b, kI := c.a, c.cEa, c.cN, c.cI, c.b, c.kI
+	half, twelfth, one, vth := c.half, c.twelfth, c.one, c.vth
+	for j := range v {
+		e, nm, g := ge[j], gn[j], gi[j]
+		x := a + e*cEa + nm*cN + g*cI
+		y := b + g*kI
+		if x >= half {
+			return i + j
+		}
+		vi := v[j]
+		vi += (y - x*vi) / (one + x*(half+x*twelfth))
+		t := th[j] * c.decTh
+		if vi >= vth+t {
+			return i + j
+		}
+		v[j], th[j] = vi, t
+		gn[j] = nm + (e-nm)*c.mulN
+		ge[j] = e*c.decE + re[j]
+		gi[j] = g*c.decI + ri[j]
+	}
+	return i + n
+}
+
+// cobaSlowN finishes neuron i of updateCOBAN as updateGeneric does: V over
+// the step (cobaStep, also for x ≥ ½), the conductances, the dynamic
+// threshold, and the spike with reset and threshold jump.
+func (p *pop) cobaSlowN(k, i, lo int, v, ge, gi, gn, th, re, ri []float32, c *cobaNK, spk []int32) []int32 {
+	e, nm, g := ge[i], gn[i], gi[i]
+	x := c.a + e*c.cEa + nm*c.cN + g*c.cI
+	y := c.b + g*c.kI
+	vi := cobaStep(v[i], x, y)
+	gn[i] = nm + (e-nm)*c.mulN
+	ge[i] = e*c.decE + re[i]
+	gi[i] = g*c.decI + ri[i]
+	t := th[i] * c.decTh
+	th[i] = t
+	if vi >= c.vth+t {
+		spk = append(spk, int32(lo+i))
+		p.spkV[k] = append(p.spkV[k], vi)
+		vi = p.vreset
+		th[i] = p.thJump
+	}
+	v[i] = vi
 	return spk
 }
 
@@ -395,10 +743,11 @@ func cobaRun0(i int, v, ge, gi, re, ri []float32, c *cobaK) (int, float32, float
 // cobaSlow finishes neuron i of updateCOBA's pass 1 (local index; lo is
 // the offset of the range) from its x and y: V over the step, and the
 // threshold test with reset and spike record.
-func (p *pop) cobaSlow(i, lo int, v []float32, ref []int32, x, y float32, spk []int32) []int32 {
+func (p *pop) cobaSlow(k, i, lo int, v []float32, ref []int32, x, y float32, spk []int32) []int32 {
 	vi := cobaStep(v[i], x, y)
 	if ref[i] <= 0 && vi >= p.vth {
 		spk = append(spk, int32(lo+i))
+		p.spkV[k] = append(p.spkV[k], vi)
 		vi = p.vreset
 		ref[i] = p.nRef
 	}
@@ -424,10 +773,9 @@ func (p *pop) refList(k int, ref []int32) []int32 {
 	return lst
 }
 
-func (p *pop) updateGeneric(lo, hi int, step int64, spk []int32) []int32 {
-	base := int(step%int64(p.ringLen)) * p.n
-	re := p.ringE[base : base+p.n]
-	ri := p.ringI[base : base+p.n]
+func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
+	re := p.inE
+	ri := p.inI
 	bias := p.stepBias
 	el, vr, nRef := p.el, p.vreset, p.nRef
 	ca, cE, cI, kE, kI := p.cobaCoefs()
@@ -437,20 +785,6 @@ func (p *pop) updateGeneric(lo, hi int, step int64, spk []int32) []int32 {
 		var r *rand.Rand
 		if p.rnd != nil {
 			r = &p.rnd[i]
-		}
-		for q := range p.poisson {
-			in := &p.poisson[q]
-			// As rand.Rand.Float64, but calling the concrete PCG directly.
-			u := float64(p.pcg[i].Uint64()<<11>>11) / (1 << 53)
-			c := 0
-			for c < len(in.cdf)-1 && u > in.cdf[c] {
-				c++
-			}
-			if in.exc {
-				inE += float32(c) * in.w
-			} else {
-				inI += float32(c) * in.w
-			}
 		}
 		I := bias
 		if p.ou != nil {
@@ -494,9 +828,20 @@ func (p *pop) updateGeneric(lo, hi int, step int64, spk []int32) []int32 {
 			e, g := p.ge[i], p.gi[i]
 			if held {
 				v = vr
+			} else if p.gn != nil {
+				// AMPA at mid-step (as cobaCoef), NMDA at the start of the step
+				cEa, cN, kEa, kN := p.nmdaCoefs(cE)
+				n := p.gn[i]
+				x := ca + e*cEa + n*cN + g*cI
+				y := ca*(el+I) + e*kEa + n*kN + g*kI
+				v = cobaStep(v, x, y)
 			} else {
 				x, y := cobaCoef(e, g, ca, cE, cI, ca*(el+I), kE, kI)
 				v = cobaStep(v, x, y)
+			}
+			if p.gn != nil {
+				n := p.gn[i]
+				p.gn[i] = n + (e-n)*p.mulN
 			}
 			p.ge[i] = e*p.decE + inE
 			p.gi[i] = g*p.decI + inI
@@ -505,6 +850,11 @@ func (p *pop) updateGeneric(lo, hi int, step int64, spk []int32) []int32 {
 			v += p.noiseSD * float32(r.NormFloat64())
 		}
 		theta := p.vth
+		if p.th != nil {
+			d := p.th[i] * p.decTh
+			p.th[i] = d
+			theta += d
+		}
 		if p.a != nil {
 			a := p.a[i] * p.decA
 			p.a[i] = a
@@ -526,12 +876,16 @@ func (p *pop) updateGeneric(lo, hi int, step int64, spk []int32) []int32 {
 		}
 		if spike {
 			spk = append(spk, int32(i))
+			p.spkV[k] = append(p.spkV[k], v)
 			if p.clamp {
 				v = vr
 			} else {
 				v -= theta - vr
 			}
 			p.ref[i] = nRef
+			if p.th != nil {
+				p.th[i] = p.thJump
+			}
 			if p.a != nil {
 				p.a[i]++
 			}
@@ -542,47 +896,6 @@ func (p *pop) updateGeneric(lo, hi int, step int64, spk []int32) []int32 {
 		p.v[i] = v
 	}
 	return spk
-}
-
-// deliver adds the weights of this step's spikes into the ring-buffer slot
-// of their arrival step. Worker k owns the postsynaptic range
-// [k·N/w, (k+1)·N/w) of every population, so each ring entry receives its
-// contributions in the same order (projection, then presynaptic id) for
-// every worker count.
-func (n *Net) deliver(k int) {
-	w := n.workers
-	for _, pr := range n.projs {
-		pre, post := n.pops[pr.Pre], n.pops[pr.Post]
-		if len(pre.spiked) == 0 {
-			continue
-		}
-		slot := int((n.step+int64(pr.DelaySteps))%int64(post.ringLen)) * post.n
-		ring := post.ringE[slot : slot+post.n]
-		if pr.toInhib {
-			ring = post.ringI[slot : slot+post.n]
-		}
-		lo, hi := int32(k*post.n/w), int32((k+1)*post.n/w)
-		for _, j := range pre.spiked {
-			a, b := pr.ColPtr[j], pr.ColPtr[j+1]
-			posts := pr.PostIdx[a:b]
-			if w > 1 {
-				m0, m1 := lowerBound(posts, lo), lowerBound(posts, hi)
-				posts = posts[m0:m1]
-				a += int64(m0)
-			}
-			if pr.wUniform {
-				wc := pr.wOne
-				for _, q := range posts {
-					ring[q] += wc
-				}
-				continue
-			}
-			ws := pr.wDel[a : a+int64(len(posts))]
-			for m, q := range posts {
-				ring[q] += ws[m]
-			}
-		}
-	}
 }
 
 func lowerBound(a []int32, x int32) int {
@@ -598,9 +911,14 @@ func lowerBound(a []int32, x int32) int {
 	return lo
 }
 
+// check runs the checkers at the end of the step being computed: a
+// NaN/Inf scan of the neuron state every EverySteps steps together with a
+// slice of the plastic weights (all of them once every WeightScanSteps
+// steps), and the runaway-rate checker over windows of neuron populations.
 func (n *Net) check() error {
-	t := float64(n.step) * n.dt
-	if n.step%int64(n.checks.EverySteps) == 0 {
+	done := n.step + 1 // steps completed with this one
+	t := float64(done) * n.dt
+	if done%int64(n.checks.EverySteps) == 0 {
 		for _, p := range n.pops {
 			for vi, x := range [3][]float32{p.v, p.ge, p.gi} {
 				for i, val := range x {
@@ -612,34 +930,40 @@ func (n *Net) check() error {
 				}
 			}
 		}
+		scans := max(1, int64(n.checks.WeightScanSteps)/int64(n.checks.EverySteps))
+		for _, pr := range n.projs {
+			if !pr.Plastic() || len(pr.W) == 0 {
+				continue
+			}
+			chunk := int((int64(len(pr.W)) + scans - 1) / scans)
+			a := pr.chk
+			b := min(a+chunk, len(pr.W))
+			for q := a; q < b; q++ {
+				if math.Float32bits(pr.W[q])&0x7f800000 == 0x7f800000 {
+					j := sort32Search(pr.ColPtr, int64(q))
+					return fmt.Errorf("spike: projection %q: non-finite weight %v (synapse %d→%d) found at t = %.2f ms (weights are scanned once every %d steps)",
+						pr.Name, pr.W[q], j, pr.PostIdx[q], t, n.checks.WeightScanSteps)
+				}
+			}
+			pr.chk = b
+			if b >= len(pr.W) {
+				pr.chk = 0
+			}
+		}
 	}
 	for _, p := range n.pops {
 		p.winCount += int64(len(p.spiked))
 	}
-	if n.step%n.winStep == 0 {
+	if done%n.winStep == 0 {
 		win := float64(n.winStep) * n.dt / 1000
 		for _, p := range n.pops {
 			rate := float64(p.winCount) / (float64(p.n) * win)
 			p.winCount = 0
-			if n.checks.MaxRateHz > 0 && rate > n.checks.MaxRateHz {
+			if p.src == nil && n.checks.MaxRateHz > 0 && rate > n.checks.MaxRateHz {
 				return fmt.Errorf("spike: population %q: runaway rate %.1f Hz above max_rate_hz = %v in the %.0f ms window ending at t = %.2f ms",
 					p.name, rate, n.checks.MaxRateHz, win*1000, t)
 			}
 		}
 	}
 	return nil
-}
-
-// Schedule returns the printable per-step schedule of n (for reports and
-// run logs).
-func (n *Net) Schedule() string {
-	s := fmt.Sprintf("step (dt = %g ms): 1 input: step currents; 2 integrate (per neuron, %d worker(s)): read and clear the delay slot, draw Poisson inputs, propagate V exactly over dt, decay synaptic state and add arrivals, white noise, threshold and reset; 3 deliver: spikes into the ring-buffer slot of step + delay (", n.dt, n.workers)
-	for i, pr := range n.projs {
-		if i > 0 {
-			s += ", "
-		}
-		s += fmt.Sprintf("%s→%s %d steps", n.pops[pr.Pre].name, n.pops[pr.Post].name, pr.DelaySteps)
-	}
-	return s + "); 4 plasticity: none; 5 record (caller); 6 check: NaN/Inf every " +
-		fmt.Sprint(n.checks.EverySteps) + " steps, rate window " + fmt.Sprint(n.checks.WindowMs) + " ms"
 }

@@ -1,0 +1,191 @@
+package config
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"reflect"
+	"strings"
+)
+
+// The Go doc comment of a config field is its only documentation: Format
+// (config.resolved.toml) and `engram describe` print it. Each config
+// package embeds the .go files that declare its config structs
+// (//go:embed) and names them in a DocSource; ParseDocs reads their field
+// comments with go/parser at run time.
+//
+// Why embedded source rather than a generated table: nothing to
+// regenerate and nothing that can go stale (the comment compiled into the
+// binary is the comment in the file), no generator and no staleness test
+// to maintain; it costs the size of the embedded files (tens of KB) and a
+// parse of a few files (about a millisecond) per Format.
+
+// DocSource is the Go source of one package's config structs.
+type DocSource struct {
+	// Pkg is the package's import path (reflect.Type.PkgPath of its types,
+	// e.g. reflect.TypeFor[Network]().PkgPath()).
+	Pkg string
+	// Files holds the package's .go files that declare config structs,
+	// typically an embed.FS; every *.go file at its root is parsed.
+	Files fs.FS
+}
+
+// Documented is implemented by configs that name the sources of their
+// field docs; Format uses them. A config embedding another package's
+// sections returns that package's sources too.
+type Documented interface {
+	DocSources() []DocSource
+}
+
+type fieldKey struct{ pkg, typ, field string }
+
+// Docs holds the doc comments of config struct fields.
+type Docs struct {
+	fields map[fieldKey]string
+}
+
+// ParseDocs parses the sources' struct field comments. An error means a
+// source file does not parse (a build problem: the embedded files are the
+// package's own sources).
+func ParseDocs(srcs ...DocSource) (*Docs, error) {
+	d := &Docs{fields: map[fieldKey]string{}}
+	fset := token.NewFileSet()
+	for _, s := range srcs {
+		names, err := fs.Glob(s.Files, "*.go")
+		if err != nil {
+			return nil, fmt.Errorf("config docs of %s: %v", s.Pkg, err)
+		}
+		if len(names) == 0 {
+			return nil, fmt.Errorf("config docs of %s: no .go files", s.Pkg)
+		}
+		for _, name := range names {
+			src, err := fs.ReadFile(s.Files, name)
+			if err != nil {
+				return nil, fmt.Errorf("config docs of %s: %v", s.Pkg, err)
+			}
+			f, err := parser.ParseFile(fset, name, src, parser.ParseComments|parser.SkipObjectResolution)
+			if err != nil {
+				return nil, fmt.Errorf("config docs of %s: %v", s.Pkg, err)
+			}
+			d.addFile(s.Pkg, f)
+		}
+	}
+	return d, nil
+}
+
+func (d *Docs) addFile(pkg string, f *ast.File) {
+	for _, decl := range f.Decls {
+		gd, ok := decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.TYPE {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			ts, ok := spec.(*ast.TypeSpec)
+			if !ok {
+				continue
+			}
+			st, ok := ts.Type.(*ast.StructType)
+			if !ok {
+				continue
+			}
+			for _, fl := range st.Fields.List {
+				text := fl.Doc.Text()
+				if text == "" {
+					text = fl.Comment.Text()
+				}
+				if text == "" {
+					continue
+				}
+				names := make([]string, 0, len(fl.Names))
+				for _, n := range fl.Names {
+					names = append(names, n.Name)
+				}
+				if len(names) == 0 { // embedded: the type's name
+					names = append(names, embeddedName(fl.Type))
+				}
+				for _, n := range names {
+					d.fields[fieldKey{pkg, ts.Name.Name, n}] = text
+				}
+			}
+		}
+	}
+}
+
+func embeddedName(e ast.Expr) string {
+	switch t := e.(type) {
+	case *ast.StarExpr:
+		return embeddedName(t.X)
+	case *ast.SelectorExpr:
+		return t.Sel.Name
+	case *ast.Ident:
+		return t.Name
+	}
+	return ""
+}
+
+// Field returns the doc comment of the field named field of struct type t
+// as one line, without the leading "Field is"/"Field are" of Go style ("" if
+// there is none). d may be nil.
+func (d *Docs) Field(t reflect.Type, field string) string {
+	if d == nil {
+		return ""
+	}
+	text, ok := d.fields[fieldKey{t.PkgPath(), t.Name(), field}]
+	if !ok {
+		return ""
+	}
+	s := strings.Join(strings.Fields(text), " ")
+	for _, pre := range []string{field + " is ", field + " are ", field + " gives ", field + ": ", field + " "} {
+		if rest, ok := strings.CutPrefix(s, pre); ok && rest != "" {
+			return rest
+		}
+	}
+	return s
+}
+
+// Undocumented lists the dotted keys of cfg whose field has neither a Go
+// doc comment in d nor a legacy `doc:` tag; legacy lists those documented
+// only by a `doc:` tag. Tests use it to keep every key documented once.
+func Undocumented(cfg any, d *Docs) (missing, legacy []string) {
+	walkDocs(reflect.TypeOf(cfg), "", d, &missing, &legacy)
+	return
+}
+
+func walkDocs(t reflect.Type, prefix string, d *Docs, missing, legacy *[]string) {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return
+	}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() || tagName(f) == "-" {
+			continue
+		}
+		if f.Anonymous && f.Tag.Get("toml") == "" {
+			walkDocs(f.Type, prefix, d, missing, legacy)
+			continue
+		}
+		key := tagName(f)
+		if prefix != "" {
+			key = prefix + "." + key
+		}
+		ft := f.Type
+		for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
+			ft = ft.Elem()
+		}
+		switch {
+		case d.Field(t, f.Name) != "":
+		case f.Tag.Get("doc") != "":
+			*legacy = append(*legacy, key)
+		case ft.Kind() != reflect.Struct: // sections need no doc of their own
+			*missing = append(*missing, key)
+		}
+		if ft.Kind() == reflect.Struct {
+			walkDocs(ft, key, d, missing, legacy)
+		}
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package spike
+
+func adviseHuge[T any](a []T) {}
