@@ -1,17 +1,23 @@
 package plot
 
 import (
+	"bytes"
+	"cmp"
+	"encoding/base64"
 	"fmt"
+	"image"
 	"image/color"
+	pngenc "image/png" // how vgsvg encodes, for the placeholders
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/engramsim/engram/store"
@@ -108,32 +114,126 @@ func (plainTicks) Ticks(lo, hi float64) []gplot.Tick {
 // drawFunc draws a complete figure onto a canvas.
 type drawFunc func(dc draw.Canvas)
 
-// writeFigure renders fig as base.png and base.svg, atomically, and
-// returns the paths written. Panics from the plotting library (e.g.
-// impossible axis ranges) are returned as errors naming the file.
-func writeFigure(base string, fig drawFunc) (files []string, err error) {
-	png := vgimg.NewWith(vgimg.UseWH(figWidth, figHeight), vgimg.UseDPI(figDPI))
-	svg := vgsvg.NewWith(vgsvg.UseWH(figWidth, figHeight))
-	if err := safeDraw(base, func() {
-		fig(draw.New(png))
-		fig(draw.New(svg))
-	}); err != nil {
-		return nil, err
+// dataFile is a file written next to a figure (its TSV, NPY).
+type dataFile struct {
+	path  string
+	write func() error
+}
+
+// writeFigure renders fig as base.png and base.svg, atomically, writes
+// the data files, and returns the paths written: png, svg, then the data
+// files in order. Panics from the plotting library (e.g. impossible axis
+// ranges) are returned as errors naming the file; data files written
+// before an error remain (and are returned).
+//
+// The two renderings are drawn and encoded concurrently (they share only
+// read-only inputs; fig builds a fresh plot per canvas), and the data
+// files are written meanwhile; both renderings are complete in memory
+// before either image file is written (PNGs by encodePNG). The output
+// does not depend on the scheduling: the files are byte-identical from
+// run to run.
+func writeFigure(base string, fig drawFunc, data ...dataFile) (files []string, err error) {
+	var pngBuf, svgBuf bytes.Buffer
+	var pngErr, svgErr, dataErr error
+	var written []string
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		pngErr = safeDraw(base, func() {
+			c := newPNGCanvas()
+			fig(draw.New(c))
+			if err := encodePNG(&pngBuf, c.Image()); err != nil {
+				panic(err)
+			}
+		})
+	})
+	wg.Go(func() {
+		svgErr = safeDraw(base, func() {
+			c := &svgCanvas{Canvas: vgsvg.NewWith(vgsvg.UseWH(figWidth, figHeight))}
+			fig(draw.New(c))
+			if err := c.writeTo(&svgBuf); err != nil {
+				panic(err)
+			}
+		})
+	})
+	wg.Go(func() {
+		for _, d := range data {
+			if dataErr = d.write(); dataErr != nil {
+				return
+			}
+			written = append(written, d.path)
+		}
+	})
+	wg.Wait()
+	if err := cmp.Or(pngErr, svgErr); err != nil {
+		return written, err
 	}
 	if err := writeAtomic(base+".png", func(af *store.AtomicFile) error {
-		_, err := vgimg.PngCanvas{Canvas: png}.WriteTo(af.W)
+		_, err := af.W.Write(pngBuf.Bytes())
 		return err
 	}); err != nil {
-		return nil, err
+		return written, err
 	}
 	files = append(files, base+".png")
 	if err := writeAtomic(base+".svg", func(af *store.AtomicFile) error {
-		_, err := svg.WriteTo(af.W)
+		_, err := af.W.Write(svgBuf.Bytes())
 		return err
 	}); err != nil {
-		return files, err
+		return append(files, written...), err
 	}
-	return append(files, base+".svg"), nil
+	return append(append(files, base+".svg"), written...), dataErr
+}
+
+// svgCanvas is a vgsvg.Canvas that embeds images with encodePNG:
+// vgsvg.Canvas.DrawImage encodes with image/png at its default level,
+// which took most of a binned raster's time. Each image is drawn as a distinct 1×1
+// placeholder, whose data URI writeTo replaces by the real image's.
+type svgCanvas struct {
+	*vgsvg.Canvas
+	imgs []image.Image
+}
+
+// DrawImage implements vg.Canvas.
+func (c *svgCanvas) DrawImage(rect vg.Rectangle, img image.Image) {
+	c.Canvas.DrawImage(rect, svgPlaceholder(len(c.imgs)))
+	c.imgs = append(c.imgs, img)
+}
+
+// svgPlaceholder returns placeholder image k (k < 2²⁴).
+func svgPlaceholder(k int) image.Image {
+	img := image.NewNRGBA(image.Rect(0, 0, 1, 1))
+	img.SetNRGBA(0, 0, color.NRGBA{uint8(k >> 16), uint8(k >> 8), uint8(k), 0x5a})
+	return img
+}
+
+// svgDataURI is how vgsvg.Canvas.DrawImage embeds the PNG data (its
+// "jpg" media type is wrong; the replacements say png).
+func svgDataURI(data []byte, media string) []byte {
+	return []byte("data:image/" + media + ";base64," + base64.StdEncoding.EncodeToString(data))
+}
+
+// writeTo writes the SVG with every placeholder replaced by its image.
+func (c *svgCanvas) writeTo(w io.Writer) error {
+	var b bytes.Buffer
+	if _, err := c.Canvas.WriteTo(&b); err != nil {
+		return err
+	}
+	out := b.Bytes()
+	for k, img := range c.imgs {
+		var ph, data bytes.Buffer
+		if err := pngenc.Encode(&ph, svgPlaceholder(k)); err != nil {
+			return err
+		}
+		if err := encodePNG(&data, img); err != nil {
+			return err
+		}
+		old := svgDataURI(ph.Bytes(), "jpg")
+		if n := bytes.Count(out, old); n != 1 {
+			return fmt.Errorf("plot: SVG image %d: placeholder found %d times", k, n)
+		}
+		out = bytes.Replace(out, old, svgDataURI(data.Bytes(), "png"), 1)
+	}
+	_, err := w.Write(out)
+	return err
 }
 
 func safeDraw(base string, f func()) (err error) {

@@ -18,7 +18,8 @@
 //     (viridis, or white-to-black gray). base.npy has the matrix; base.tsv
 //     has its shape, extent and colour range.
 //   - Raster(base, times, ids, RasterSpec): one dot per spike up to
-//     MaxDots (default 50 000) spikes, else a binned Image of counts.
+//     MaxDots (default 50 000) spikes, else a binned image of counts
+//     (base.npy: int32 counts).
 //
 // Every function takes a base path without extension whose directory
 // must exist, and returns the paths it wrote, in the order png, svg, [npy,]
@@ -44,10 +45,21 @@
 //   - Output is deterministic: the same input gives byte-identical SVG, PNG
 //     and TSV files.
 //   - Each file is written atomically (store.AtomicFile): an error never
-//     leaves a partial file, though files written before the error remain.
+//     leaves a partial file, though files written before the error remain
+//     (the data files are written while the figure is drawn, so a drawing
+//     error can leave them).
 //   - Points that cannot be drawn (NaN/Inf, or non-positive on a log axis)
 //     are gaps in the figure but stay in the TSV; histograms skip NaN and
 //     out-of-range values; rasters list only spikes inside the window.
 //   - Inputs are never modified; nothing is printed; no package state.
 //   - Floats in TSVs use store.FormatFloat (shortest round-trip, nan/inf).
+//   - Drawing stays cheap next to a simulation (bench_test.go has the
+//     figures of the coba spiking run and of the pb-dms demo): the PNG and
+//     SVG are rendered concurrently while the data files are written, PNGs
+//     are encoded with a fixed row filter at zlib's BestSpeed, images are
+//     drawn into the PNG by nearest-neighbour lookup,
+//     long curves are stroked as chunks of 32 segments, matrices with more
+//     cells than the PNG has pixels are block-averaged for display (the
+//     .npy keeps every cell), and dot rasters above 5000 spikes draw
+//     squares, 64 to a path.
 package plot

@@ -179,31 +179,26 @@ func Histogram(base string, h HistSpec) ([]string, error) {
 		p.X.Min, p.X.Max = r.edges[0], r.edges[bins]
 		drawPlot(p, dc)
 	}
-	files, err := writeFigure(base, fig)
-	if err != nil {
-		return files, err
-	}
 	header := []string{"series", "bin_lo", "bin_hi", "count"}
 	if h.Density {
 		header = append(header, "density")
 	}
-	err = writeTable(base+".tsv", header, func(w *store.TSVWriter) error {
-		for s, se := range h.Series {
-			name := seriesName(se.Name, s)
-			for k := 0; k < bins; k++ {
-				row := []any{name, r.edges[k], r.edges[k+1], int64(r.counts[s][k])}
-				if h.Density {
-					row = append(row, height(s, k))
-				}
-				if err := w.Row(row...); err != nil {
-					return err
+	tsv := dataFile{base + ".tsv", func() error {
+		return writeTable(base+".tsv", header, func(w *store.TSVWriter) error {
+			for s, se := range h.Series {
+				name := seriesName(se.Name, s)
+				for k := 0; k < bins; k++ {
+					row := []any{name, r.edges[k], r.edges[k+1], int64(r.counts[s][k])}
+					if h.Density {
+						row = append(row, height(s, k))
+					}
+					if err := w.Row(row...); err != nil {
+						return err
+					}
 				}
 			}
-		}
-		return nil
-	})
-	if err != nil {
-		return files, err
-	}
-	return append(files, base+".tsv"), nil
+			return nil
+		})
+	}}
+	return writeFigure(base, fig, tsv)
 }

@@ -55,7 +55,7 @@ func TestDescribePrintsGoComments(t *testing.T) {
 	for _, c := range []struct{ exp, want string }{
 		{"pb-dms", `mask = "bernoulli"`},
 		{"pb-dms", "autapses = true  # allows i→i synapses (the paper's mask allows them).\n"},
-		{"pb-dms", "delay_ms = 1500.0  # [ms] the delay period after the stimulus, in ms (paper: 6000).\n"},
+		{"pb-dms", "delay_ms = 1000.0  # [ms] the delay period after the stimulus, in ms (paper: 6000).\n"}, // the demo's delay (demo.toml)
 		{"pb-load", "duration_ms = 1400.0  # [ms] the simulated time per run in ms (paper: 1400).\n"},
 		{"infer-loop", "level = 0.95  # the two-sided confidence level of the intervals, in (0, 1).\n"},
 		{"homeostasis", "tau_hp = 2000.0  # the homeostatic time constant in steps, ≥ 1 (spec: 2000).\n"},

@@ -23,6 +23,7 @@ import (
 	"github.com/engramsim/engram/analysis/branching"
 	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/memlimit"
 	hm "github.com/engramsim/engram/model/homeostasis"
 	"github.com/engramsim/engram/par"
 	"github.com/engramsim/engram/plot"
@@ -172,18 +173,41 @@ func (c *Config) Validate() error {
 		float64(len(w.HOverRStar))*float64(w.Seeds)*(float64(w.Develop)+float64(w.Measure)))
 }
 
-// EstimateBytes is the activity kept per run (two float64 series) plus,
-// per core, a network being built and simulated and MR's bootstrap
-// coefficients.
+// EstimateBytes bounds the run's peak resident memory (memlimit.Apply makes
+// the Go runtime keep it): the activity series kept for every run, and per
+// run in progress (one per worker: max(NumCPU, GOMAXPROCS), the default
+// of --workers) its network and MR's work, plus memlimit.RuntimeBytes.
+// A network at its build peak (model/homeostasis.New) holds the
+// fixed-in-degree CSR (row pointers 8(n+1), 4 bytes per synapse) and its
+// pre-major copy (column pointers and a cursor array, 16 bytes per unit;
+// 12 bytes per synapse: post index and synapse id); running, the weights
+// (float64), the partner counts (int32), the active lists (two int32
+// slices grown by append, ≤ 16 bytes per unit), the weight average
+// (float64) and the measured series (1 or 2 float64 per step). MR copies
+// its trials and keeps 100 bootstrap coefficient curves.
 func (c *Config) EstimateBytes() int64 {
 	runs := float64(len(c.Sweep.HOverRStar)) * float64(c.Sweep.Seeds)
-	net := float64(c.Network.N) * float64(c.Network.K) * 24
+	n, k := float64(c.Network.N), float64(c.Network.K)
+	meas := float64(c.Sweep.Measure)
+	series := 1.0
+	if c.Sweep.SubsampleFrac > 0 {
+		series = 2
+	}
+	build := 8*(n+1) + 4*n*k + 16*n + 12*n*k
+	running := 12*n*k + 8*n + 8*n + 4*n + 16*n + 8*n + series*8*meas
 	var mrb float64
 	if c.Sweep.SubsampleFrac > 0 && c.Sweep.MRTrials > 0 {
-		mrb = 3 * 100 * float64(c.Sweep.Measure/c.Sweep.MRTrials/2) * 8
+		mrb = 2*8*meas + 3*100*float64(c.Sweep.Measure/c.Sweep.MRTrials/2)*8
 	}
-	return experiment.SaturateBytes(runs*float64(c.Sweep.Measure)*16 + float64(runtime.NumCPU())*(net+mrb))
+	workers := min(runs, float64(max(runtime.NumCPU(), runtime.GOMAXPROCS(0))))
+	// in float64 and saturated: no size can wrap the estimate around
+	return experiment.SaturateBytes(runs*meas*8*series + workers*(max(build, running)+mrb) + figureBytes + memlimit.RuntimeBytes)
 }
+
+// figureBytes bounds drawing the figures and rendering the report: two
+// 800 × 500 RGBA canvases drawn concurrently with their encoders and SVG
+// buffers, and the report's base64 copies of the PNGs.
+const figureBytes = 16 << 20
 
 // Def registers the experiment.
 func Def() experiment.Def {
@@ -281,6 +305,7 @@ func mr(a []float64, trials int, mTheory float64) (*branching.Result, error) {
 // Run simulates, writes res/sweep.tsv, rec/activity_*.npy, the figures and
 // the report section.
 func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summary, error) {
+	defer memlimit.Apply(c.EstimateBytes())()
 	pts, err := Simulate(ctx, c, env.Workers, env.Progress)
 	if err != nil {
 		return nil, err

@@ -8,7 +8,9 @@ import (
 
 	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/memlimit"
 	"github.com/engramsim/engram/experiment/pbnet"
+	"github.com/engramsim/engram/model/rate"
 	"github.com/engramsim/engram/ratefn"
 )
 
@@ -186,11 +188,27 @@ func (c *Config) Validate() error {
 // steps returns the number of steps of a segment of length ms.
 func (c *Config) steps(ms float64) int { return int(math.Round(ms / c.Dynamics.DtMs)) }
 
-// EstimateBytes is the peak memory: the network plus the recorded
-// responses and inputs.
+// EstimateBytes bounds the run's peak resident memory (memlimit.Apply makes
+// the Go runtime keep it): the network (rate.BuildBytes) with its Sim and
+// the background state and stimulus vectors, the recorded responses and
+// inputs (4 float64 per recorded neuron and stimulus) with the inference's
+// copies and bootstrap estimates, the figures, and memlimit.RuntimeBytes.
 func (c *Config) EstimateBytes() int64 {
-	s := float64(c.Protocol.NovelStimuli) + float64(c.NFamiliar())
-	rec := s * float64(c.Inference.Neurons) * 8 * 4
-	state := float64(c.Network.N) * 4 * 10
-	return experiment.SaturateBytes(float64(c.Sections.EstimateBytes()) + rec + state)
+	dyn, err := c.DynamicsFn()
+	if err != nil {
+		dyn = rate.DefaultDynamics()
+	}
+	n, nrec := float64(c.Network.N), float64(c.Inference.Neurons)
+	stimuli := float64(c.Protocol.NovelStimuli) + float64(c.NFamiliar())
+	sim := float64(rate.SimBytes(c.Network.N, dyn, false)) + 2*4*n
+	// responses and inputs, the dataset's sorted copies, and per neuron
+	// and bootstrap replicate a fit (≈ 12 parameters and their grids)
+	rec := nrec*stimuli*8*(4+4) + nrec*(float64(c.Inference.Bootstrap)+1)*1024
+	// in float64 and saturated: no size can wrap the estimate around
+	return experiment.SaturateBytes(float64(c.Sections.EstimateBytes()) + sim + rec + figureBytes + memlimit.RuntimeBytes)
 }
+
+// figureBytes bounds drawing the figures and rendering the report: two
+// 800 × 500 RGBA canvases drawn concurrently with their encoders and SVG
+// buffers, and the report's base64 copies of the PNGs.
+const figureBytes = 16 << 20

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/memlimit"
 	"github.com/engramsim/engram/plot"
 	"github.com/engramsim/engram/ratefn"
 	"github.com/engramsim/engram/store"
@@ -15,6 +16,7 @@ import (
 // Run executes the closed loop and writes recordings, tables, figures and
 // report sections into env.Dir.
 func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summary, error) {
+	defer memlimit.Apply(c.EstimateBytes())()
 	t0 := time.Now()
 	res, err := Loop(ctx, c, env.Seed, env.Workers, env.Progress)
 	if err != nil {

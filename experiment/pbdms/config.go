@@ -11,9 +11,11 @@
 // step's pass over W (rate.Lockstep; results identical to running them one
 // after the other).
 //
-// Registered as experiment "pb-dms"; `engram demo` runs it with a small,
-// fast default (N = 20 000, K = 250, p = 30, shortened protocol) and
-// examples/pb-dms.toml holds the paper's full protocol.
+// Registered as experiment "pb-dms"; `engram demo` runs it with a fast
+// default that shows the paper's result (DemoDefaults: N = 100 000,
+// K = 250, p = 30, shortened protocol), examples/pb-dms.toml holds the
+// paper's full protocol and examples/pb-spontaneous.toml the finite-size
+// spontaneous retrieval of smaller networks.
 package pbdms
 
 import (
@@ -24,7 +26,9 @@ import (
 
 	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/memlimit"
 	"github.com/engramsim/engram/experiment/pbnet"
+	"github.com/engramsim/engram/model/rate"
 )
 
 // Protocol is the [protocol] section.
@@ -114,13 +118,17 @@ func PaperDefaults() *Config {
 	}
 }
 
-// DemoDefaults is the fast demo: N = 20 000, K = 250 (α = 0.12), 1 s
-// background, 0.5 s stimulus, 3 s delay.
+// DemoDefaults is the config of `engram demo` (cmd/engram/demo.toml, whose
+// comments say why it differs from the paper): N = 100 000 at K = 250
+// (the smallest size whose background is stable, so that a novel stimulus
+// leaves it), p = 30 (α = 0.12), 500 ms background, 500 ms stimulus,
+// 1 s delay, Euler dt = 1 ms, no Lyapunov exponent, no weights file.
 func DemoDefaults() *Config {
 	c := PaperDefaults()
-	c.Network.N, c.Network.C = 20000, 0.0125
-	c.Protocol.BackgroundMs, c.Protocol.DelayMs = 1000, 3000
-	c.Record.SaveWeights = true
+	c.Network.N, c.Network.C = 100000, 0.0025
+	c.Dynamics.DtMs = 1
+	c.Protocol.BackgroundMs, c.Protocol.DelayMs = 500, 1000
+	c.Protocol.Lyapunov = false
 	return c
 }
 
@@ -192,15 +200,48 @@ func (c *Config) Validate() error {
 // steps returns the number of Euler steps of a segment of length ms.
 func (c *Config) steps(ms float64) int { return int(math.Round(ms / c.Dynamics.DtMs)) }
 
-// EstimateBytes is the peak memory estimate: network plus recordings.
-func (c *Config) EstimateBytes() int64 {
+// samples returns the number of recorded samples of a trial (the initial
+// state and every record.every_ms) and how many of them fall in the delay.
+func (c *Config) samples() (all, delay int) {
 	every := max(1, c.steps(c.Record.EveryMs))
-	total := c.steps(c.Protocol.BackgroundMs) + c.steps(c.Protocol.PresentationMs) + c.steps(c.Protocol.DelayMs)
-	samples := float64(total/every + 2)
-	rec := samples * float64(c.Network.P+c.Record.Neurons+4) * 8
-	// two trials at a time (conditions in lockstep), each ≈ 56 bytes per
-	// neuron: R, Ext, next, input, stimulus, Welford (2 float64), a
-	// Lyapunov twin (3 vectors + a float64 scratch)
-	state := float64(c.Network.N) * 2 * 56
-	return experiment.SaturateBytes(float64(c.Sections.EstimateBytes()) + rec + state)
+	nb, np, nd := c.steps(c.Protocol.BackgroundMs), c.steps(c.Protocol.PresentationMs), c.steps(c.Protocol.DelayMs)
+	all = (nb+np+nd)/every + 1
+	delay = (nb+np+nd)/every - (nb+np)/every
+	return all, delay
+}
+
+// figureBytes bounds what drawing the figures and rendering the report
+// allocate besides the figures' data: two 800 × 500 RGBA canvases drawn
+// concurrently with their encoders and SVG buffers, and the report's
+// base64 copies of every PNG (measured: < 10 MB for the demo's 11 figures).
+const figureBytes = 16 << 20
+
+// EstimateBytes bounds the run's peak resident memory (memlimit.Apply makes
+// the Go runtime keep it): the network (rate.BuildBytes), the recordings of
+// every trial, the larger of the trials running at once and the figures'
+// data, and memlimit.RuntimeBytes for the runtime and binary.
+func (c *Config) EstimateBytes() int64 {
+	n, p, nrec := float64(c.Network.N), float64(c.Network.P), float64(c.Record.Neurons)
+	dyn, err := c.DynamicsFn()
+	if err != nil {
+		dyn = rate.DefaultDynamics()
+	}
+	all, delay := c.samples()
+	traces := float64(len(c.Protocol.Conditions) * c.Protocol.Trials)
+	// per sample: m and q of every pattern, the recorded rates, time, mean
+	// rate, ⟨r²⟩ (preallocated: runTrial); per trial the rates at the end of
+	// the presentation and of the delay
+	rec := traces * (float64(all)*(16*p+4*nrec+24) + float64(delay)*8 + 2*4*n)
+	// a running trial: its Sim (with the Lyapunov twin over the delay), the
+	// stimulus and the Welford accumulators (2 float64 per neuron); two run
+	// at once (the conditions in lockstep)
+	trial := float64(rate.SimBytes(c.Network.N, dyn, c.Protocol.Lyapunov)) + 4*n + 16*n
+	running := float64(min(2, len(c.Protocol.Conditions))) * trial
+	// figures after the trials: float64 copies of two conditions' rates
+	// (the histograms), every trace column of one plot, ≤ 200 000 sampled
+	// weights, and the canvases
+	figures := 2*8*n + float64(all)*8*(p+2) + 8*200000 + figureBytes
+	// computed in float64 and saturated (experiment.SaturateBytes): no
+	// size can wrap the estimate around
+	return experiment.SaturateBytes(float64(c.Sections.EstimateBytes()) + rec + max(running, figures) + memlimit.RuntimeBytes)
 }

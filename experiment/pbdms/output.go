@@ -1,21 +1,25 @@
 package pbdms
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/engramsim/engram/analysis/recall"
 	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/memlimit"
 	"github.com/engramsim/engram/plot"
 	"github.com/engramsim/engram/report"
 	"github.com/engramsim/engram/store"
 )
 
 // Def returns the experiment definition registered as "pb-dms"; newConfig
-// chooses the defaults (PaperDefaults for files, DemoDefaults for the demo).
+// chooses the defaults (PaperDefaults; the demo's file sets its own
+// values, which are DemoDefaults).
 func Def(newConfig func() *Config) experiment.Def {
 	return experiment.Def{
 		Name:          "pb-dms",
@@ -29,8 +33,10 @@ func Def(newConfig func() *Config) experiment.Def {
 }
 
 // Run simulates the protocol and writes recordings, tables, figures and
-// report sections into env.Dir.
+// report sections into env.Dir. It holds the Go runtime to the memory
+// estimate while it runs (memlimit.Apply).
 func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summary, error) {
+	defer memlimit.Apply(c.EstimateBytes())()
 	t0 := time.Now()
 	res, err := Simulate(ctx, c, env.Seed, env.Workers, env.Progress)
 	if err != nil {
@@ -127,7 +133,93 @@ func summary(c *Config, res *Result) experiment.Summary {
 		}
 		sum[cond] = m
 	}
+	if h := newHeadline(c, res); h != nil {
+		sum["headline"] = experiment.Summary{
+			"familiar_retrieved_and_held": h.familiarHeld,
+			"novel_left_in_background":    h.novelBackground,
+			"spontaneous_retrieval":       h.spontaneous,
+			"text":                        h.text,
+		}
+	}
 	return sum
+}
+
+// headline is the paper's DMS result as this run shows it (trial 0 of
+// each condition; R14 of the spec, Pereira & Brunel 2018 Fig 3): a
+// familiar stimulus is retrieved and held through the delay, a novel one
+// leaves the network in its background state.
+type headline struct {
+	fam, nov *Trace
+	// familiarHeld: the cued pattern ends the delay above the success
+	// threshold (m > 0.2, spec §1.8) and is the pattern closest to the
+	// state. novelBackground: after the novel stimulus no stored pattern
+	// is above that threshold, and none was before it. spontaneous: a
+	// pattern was above it at stimulus onset in some trial.
+	familiarHeld, novelBackground, spontaneous bool
+	threshold                                  float64 // protocol.success_threshold
+	text                                       string
+}
+
+// newHeadline returns nil unless both conditions ran.
+func newHeadline(c *Config, res *Result) *headline {
+	thr := c.Protocol.SuccessThreshold
+	h := &headline{threshold: thr}
+	for _, t := range res.Traces {
+		if t.MMaxBefore > thr {
+			h.spontaneous = true
+		}
+		if t.Trial != 0 {
+			continue
+		}
+		switch t.Condition {
+		case "familiar":
+			h.fam = t
+		case "novel":
+			h.nov = t
+		}
+	}
+	if h.fam == nil || h.nov == nil {
+		return nil
+	}
+	h.familiarHeld = h.fam.Retrieved && h.fam.PatternEnd == c.Protocol.CuePattern
+	h.novelBackground = h.nov.MaxAbsOtherEnd <= thr && h.nov.MMaxBefore <= thr
+	delay := fmt.Sprintf("%.0f ms", c.Protocol.DelayMs)
+	var fam, nov string
+	if h.familiarHeld {
+		fam = fmt.Sprintf("the familiar stimulus (stored pattern %d) is retrieved and held through the %s delay (m = %.3f at its end)",
+			c.Protocol.CuePattern, delay, h.fam.MCuedEnd)
+	} else {
+		fam = fmt.Sprintf("the familiar stimulus (stored pattern %d) is not held through the %s delay (m = %.3f at its end; pattern %d is closest, m = %.3f)",
+			c.Protocol.CuePattern, delay, h.fam.MCuedEnd, h.fam.PatternEnd, h.fam.MMaxEnd)
+	}
+	switch {
+	case h.novelBackground:
+		nov = fmt.Sprintf("the novel stimulus leaves the network in its background state: no stored pattern is retrieved (largest |m_μ| = %.3f at the end, %.3f before the stimulus; retrieval means m > %g)",
+			h.nov.MaxAbsOtherEnd, h.nov.MMaxBefore, thr)
+	case h.nov.MMaxBefore > thr:
+		nov = fmt.Sprintf("the network had retrieved pattern %d spontaneously before the novel stimulus (m = %.3f) and ends in pattern %d (m = %.3f): a finite-size effect, see \"Spontaneous retrieval\"",
+			h.nov.PatternBefore, h.nov.MMaxBefore, h.nov.PatternEnd, h.nov.MMaxEnd)
+	default:
+		nov = fmt.Sprintf("the novel stimulus leaves pattern %d retrieved (m = %.3f at the end)", h.nov.PatternEnd, h.nov.MMaxEnd)
+	}
+	h.text = strings.ToUpper(fam[:1]) + fam[1:] + "; " + nov + "."
+	return h
+}
+
+// title is a short statement of the headline for its figure.
+func (h *headline) title() string {
+	fam := "familiar stimulus held"
+	if !h.familiarHeld {
+		fam = "familiar stimulus not held"
+	}
+	nov := "novel stimulus leaves the background"
+	switch {
+	case h.nov.MMaxBefore > h.threshold:
+		nov = fmt.Sprintf("pattern %d retrieved before the novel stimulus", h.nov.PatternBefore)
+	case !h.novelBackground:
+		nov = fmt.Sprintf("novel stimulus: pattern %d retrieved", h.nov.PatternEnd)
+	}
+	return "DMS: " + fam + ", " + nov
 }
 
 func b2f(b bool) float64 {
@@ -254,6 +346,23 @@ func writeFigures(c *Config, res *Result, env *experiment.Env) ([]figure, error)
 	p := c.Network.P
 	stimOn := c.Protocol.BackgroundMs
 	stimOff := stimOn + c.Protocol.PresentationMs
+	if h := newHeadline(c, res); h != nil {
+		fam, nov := h.fam, h.nov
+		thr := c.Protocol.SuccessThreshold
+		t0, t1 := fam.TimeMs[0], fam.TimeMs[len(fam.TimeMs)-1]
+		base := env.Path("figs", "headline")
+		if _, err := plot.Lines(base, plot.LineSpec{Title: h.title(), XLabel: "time (ms)", YLabel: "overlap m",
+			Series: []plot.Series{
+				{Name: fmt.Sprintf("familiar: m of the cued pattern %d", c.Protocol.CuePattern), X: fam.TimeMs, Y: col(fam, c.Protocol.CuePattern, p), Color: 0},
+				{Name: "novel: largest |m_μ| of all patterns", X: nov.TimeMs, Y: maxOther(nov, -1, p), Color: 1},
+				{Name: fmt.Sprintf("retrieval threshold m = %g", thr), X: []float64{t0, t1}, Y: []float64{thr, thr}, Color: 7, Dashed: true},
+			},
+			VLines: []float64{stimOn, stimOff}, Legend: true}); err != nil {
+			return nil, err
+		}
+		figs = append(figs, figure{base + ".png", "The paper's result (Pereira & Brunel 2018, Fig 3) in this run: " + h.text +
+			" Trial 0 of each condition; dashed vertical lines mark the stimulus."})
+	}
 	for _, t := range res.Traces {
 		if t.Trial != 0 {
 			continue
@@ -346,6 +455,14 @@ func addReport(c *Config, res *Result, env *experiment.Env, sum experiment.Summa
 	r.Paragraph(fmt.Sprintf("Rate network of Pereira & Brunel (2018): N = %d neurons, mean in-degree K = %.0f, p = %d stored patterns (load α = %.3f), A = %.4g, γ = %.4g, q_g = %.6f. Protocol: %.0f ms background, %.0f ms stimulus, %.0f ms delay; integrator %s, dt = %g ms, τ = %g ms.",
 		c.Network.N, c.K(), c.Network.P, float64(c.Network.P)/c.K(), c.Rule.A, res.Net.Stats.Gamma, res.Net.Stats.Rule.G.Q,
 		c.Protocol.BackgroundMs, c.Protocol.PresentationMs, c.Protocol.DelayMs, c.Dynamics.Integrator, c.Dynamics.DtMs, c.Dynamics.TauMs))
+	h := newHeadline(c, res)
+	if h != nil {
+		r.Paragraph("Result: " + h.text)
+		if len(figs) > 0 { // the headline figure comes first
+			_ = r.Figure(figs[0].png, figs[0].caption)
+			figs = figs[1:]
+		}
+	}
 	var kv []report.KV
 	for _, cond := range c.Protocol.Conditions {
 		m := sum[cond].(experiment.Summary)
@@ -364,10 +481,10 @@ func addReport(c *Config, res *Result, env *experiment.Env, sum experiment.Summa
 	kv = append(kv, report.KV{Key: "build", Value: fmt.Sprintf("%.2f", res.Net.BuildS), Unit: "s"})
 	r.KeyValues("Key numbers", kv)
 	var rows [][]string
-	spont := 0
+	var spont []*Trace
 	for _, t := range res.Traces {
 		if t.MMaxBefore > c.Protocol.SuccessThreshold {
-			spont++
+			spont = append(spont, t)
 		}
 		rows = append(rows, []string{t.Condition, fmt.Sprint(t.Trial), fmt.Sprintf("%d (m = %.3f)", t.PatternBefore, t.MMaxBefore),
 			fmt.Sprintf("%d (m = %.3f)", t.PatternEnd, t.MMaxEnd), fmt.Sprintf("%.3f", t.MCuedEnd), t.Regime(), fmt.Sprintf("%.3g", t.LyapunovPerS)})
@@ -380,13 +497,40 @@ func addReport(c *Config, res *Result, env *experiment.Env, sum experiment.Summa
 	}
 	r.Table("Trials: which stored pattern the network was closest to at stimulus onset and at the end of the delay", []string{"condition", "trial",
 		"pattern before stimulus", "pattern at end", "m of cued pattern at end", "delay regime", "Lyapunov exponent (1/s)"}, rows)
-	if spont > 0 {
-		r.Paragraph(fmt.Sprintf("Note: in %d of %d trials the network had already settled into a stored pattern (m > %g) before the stimulus. This spontaneous retrieval is a finite-size property of the model: the mean-field background is stable (A⟨g f φ′⟩ ≈ 0.8 at α = 0.12), but at finite N the per-pattern gains λ_μ spread (SD ∝ N^(-1/2)) and, together with the finite-K random part of the connectivity, the largest one reaches the instability; the background then condenses into argmax λ_μ. At K = 250 and p = 30 the background is stable from N ≈ 10⁵ on, and a novel stimulus then leaves the network in it (results/pb-background). A familiar stimulus switches the network to the cued memory either way.",
-			spont, len(res.Traces), c.Protocol.SuccessThreshold))
-	}
 	for _, f := range figs {
 		_ = r.Figure(f.png, f.caption)
 	}
+	if len(spont) > 0 {
+		spontaneousSection(r, c, res, spont)
+	}
+}
+
+// spontaneousSection explains trials in which the network retrieved a
+// stored pattern before any stimulus (results/pb-background).
+func spontaneousSection(r *report.Report, c *Config, res *Result, spont []*Trace) {
+	r.Section("Spontaneous retrieval before the stimulus")
+	r.Paragraph(fmt.Sprintf("In %d of %d trials the network had already settled into a stored pattern (m > %g) during the %.0f ms background, before any stimulus. This is a finite-size property of the model, not of the protocol: the mean-field background is stable (A⟨g f φ′⟩ ≈ 0.8 at α = 0.12), but at finite N the per-pattern gains λ_μ spread (SD ∝ N^(-1/2)) and, together with the finite-K random part of the connectivity, the largest one reaches the instability; the background then condenses into that pattern, argmax λ_μ. A stimulus presented afterwards starts from a retrieval state: a familiar one switches the network to the cued memory, a novel one leaves the spontaneously retrieved pattern in place. At K = 250 and p = 30 the background was stable from N ≈ 10⁵ on (seeds 1–5; the engram demo runs there); examples/pb-spontaneous.toml reproduces the effect at N = 20 000 and results/pb-background/README.md has the scan over N and seeds.",
+		len(spont), len(res.Traces), c.Protocol.SuccessThreshold, c.Protocol.BackgroundMs))
+	if len(res.Couplings) == 0 {
+		return
+	}
+	order := make([]int, len(res.Couplings))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(res.Couplings[b], res.Couplings[a]) })
+	var rows [][]string
+	for rank, mu := range order[:min(10, len(order))] {
+		var in []string
+		for _, t := range spont {
+			if t.PatternBefore == mu {
+				in = append(in, fmt.Sprintf("%s %d (m = %.3f)", t.Condition, t.Trial, t.MMaxBefore))
+			}
+		}
+		rows = append(rows, []string{fmt.Sprint(rank + 1), fmt.Sprint(mu), fmt.Sprintf("%.4f", res.Couplings[mu]), strings.Join(in, ", ")})
+	}
+	r.Table("The ten largest per-pattern gains λ_μ (all in res/background_couplings.tsv) and the trials that retrieved each pattern before the stimulus",
+		[]string{"rank", "pattern μ", "λ_μ", "retrieved spontaneously in (condition, trial)"}, rows)
 }
 
 func fmtVal(v any) any {

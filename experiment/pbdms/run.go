@@ -64,6 +64,8 @@ type Result struct {
 }
 
 // Simulate runs all trials of the protocol on a freshly built network.
+// Its memory is bounded by Config.EstimateBytes once memlimit.Apply holds
+// the Go runtime to it (Run does).
 func Simulate(ctx context.Context, c *Config, seed uint64, workers int, prog progress.Reporter) (*Result, error) {
 	net, err := c.Build(seed, 0, workers)
 	if err != nil {
@@ -175,7 +177,11 @@ func runTrial(ctx context.Context, c *Config, net *pbnet.Net, cond string, trial
 			stimulus[i] *= float32(c.Protocol.StimulusGain)
 		}
 	}
-	tr := &Trace{Condition: cond, Trial: trial}
+	// recordings preallocated to their final length (EstimateBytes counts
+	// exactly this, not append's spare capacity)
+	all, delaySamples := c.samples()
+	tr := &Trace{Condition: cond, Trial: trial, TimeMs: make([]float64, 0, all), M: make([]float64, 0, all*p), Q: make([]float64, 0, all*p),
+		Rates: make([]float32, 0, all*c.Record.Neurons), MeanRate: make([]float64, 0, all), R2: make([]float64, 0, all)}
 	ov := recall.NewOverlaps(p)
 	nrec := c.Record.Neurons
 	every := max(1, c.steps(c.Record.EveryMs))
@@ -201,7 +207,7 @@ func runTrial(ctx context.Context, c *Config, net *pbnet.Net, cond string, trial
 	sample()
 	nb, np, nd := c.steps(c.Protocol.BackgroundMs), c.steps(c.Protocol.PresentationMs), c.steps(c.Protocol.DelayMs)
 	wel := recall.NewWelford(n)
-	var mDelay []float64
+	mDelay := make([]float64, 0, delaySamples)
 	segment := func(steps int, delay bool) error {
 		for k := 0; k < steps; k++ {
 			s.Step()

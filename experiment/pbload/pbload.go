@@ -25,6 +25,7 @@ import (
 	"github.com/engramsim/engram/analysis/recall"
 	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/memlimit"
 	"github.com/engramsim/engram/experiment/pbnet"
 	"github.com/engramsim/engram/model/rate"
 	"github.com/engramsim/engram/plot"
@@ -151,7 +152,12 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-// EstimateBytes is the memory of the largest network built.
+// EstimateBytes bounds the run's peak resident memory (memlimit.Apply makes
+// the Go runtime keep it): the largest network built (rate.BuildBytes at
+// the largest load) with its Sim and Welford accumulators (2 float64 per
+// neuron), or the figures, whichever is larger, plus the points and
+// memlimit.RuntimeBytes. Networks are built one at a time; the previous one
+// is garbage by then, which the memory limit makes the collector reclaim.
 func (c *Config) EstimateBytes() int64 {
 	maxA := 0.0
 	for _, a := range c.Load.Alphas {
@@ -159,8 +165,21 @@ func (c *Config) EstimateBytes() int64 {
 	}
 	s := c.Sections
 	s.Network.P = int(math.Round(maxA * c.K())) // ≤ MaxInt32 (Validate)
-	return experiment.SaturateBytes(float64(s.EstimateBytes()) + float64(c.Network.N)*4*6)
+	dyn, err := c.DynamicsFn()
+	if err != nil {
+		dyn = rate.DefaultDynamics()
+	}
+	n := float64(c.Network.N)
+	sim := float64(s.EstimateBytes()) + float64(rate.SimBytes(c.Network.N, dyn, false)) + 16*n
+	points := float64(len(c.Load.Alphas)) * float64(c.Load.Seeds) * 256
+	// in float64 and saturated: no size can wrap the estimate around
+	return experiment.SaturateBytes(max(sim, figureBytes) + points + memlimit.RuntimeBytes)
 }
+
+// figureBytes bounds drawing the figures and rendering the report: two
+// 800 × 500 RGBA canvases drawn concurrently with their encoders and SVG
+// buffers, the report's base64 copies of the PNGs, the theory curves.
+const figureBytes = 16 << 20
 
 // Def returns the experiment definition "pb-load".
 func Def() experiment.Def {
@@ -283,6 +302,7 @@ func runOne(ctx context.Context, c *Config, net *pbnet.Net, steps, measure, avgF
 // Run simulates, writes res/points.tsv, res/summary.tsv, the overlay figure
 // and the report section.
 func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summary, error) {
+	defer memlimit.Apply(c.EstimateBytes())()
 	var pts []Point
 	var err error
 	if c.Load.PointsFile != "" {

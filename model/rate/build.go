@@ -110,16 +110,71 @@ func BuildOnline(mask *conn.CSR, fc *Factors, scale, decay float64, workers int)
 	return nil
 }
 
-// BuildBytes estimates the memory of a network build: mask with weights,
-// patterns and the three factor matrices.
+// BuildBytes bounds the memory a network build holds at its peak, and
+// keeps holding while it is simulated, for n neurons, connection
+// probability c and p patterns (experiment/pbnet's Build: patterns, mask,
+// factors, weights, per-pattern couplings, then the matvec view the first
+// Sim adds). Counted:
+//
+//   - the CSR mask with weights: row pointers 8(n+1) and 8 bytes per
+//     synapse (int32 index, float32 weight), for at most nnzBound synapses;
+//   - its conn.Tiled copy (conn.TiledBytes, with 10 % padding);
+//   - the patterns (p × n float32) and the factors g(φ(ξ)) kept for
+//     overlaps (p × n float32);
+//   - or, if larger, what the build holds before the Tiled copy exists:
+//     patterns, all three factor matrices F, G, GPat (neuron- and
+//     pattern-major, 12 bytes per neuron and pattern) and the couplings'
+//     two rate vectors.
+//
+// Not counted, because they end before the larger terms above exist: the
+// mask generator's per-chunk buffers (≤ 5 bytes per synapse next to the
+// 4-byte index array, before the weights exist) and the patterns' shared
+// factors (patterns.rank > 0: 8 bytes per neuron and factor).
 func BuildBytes(n int, c float64, p int) int64 {
-	nnzF := float64(n) * float64(n) * c
 	// beyond 10¹⁶ synapses (10¹⁷ B) the int64 arithmetic of the conn
 	// estimates could overflow: saturate, the run is refused anyway
-	if !(nnzF <= 1e16) || !(float64(n)*float64(p)*16 <= 1<<62) {
+	if nnzF := float64(n) * float64(n) * c; !(nnzF <= 1e16) || !(float64(n)*float64(p)*16 <= 1<<62) {
 		return math.MaxInt64
 	}
-	nnz := int64(nnzF)
-	// CSR + its tiled matvec copy + patterns and three factor matrices
-	return conn.EstimateBytes(n, nnz) + conn.TiledBytes(n, n, nnz) + 4*4*int64(n)*int64(p)
+	nn, pp := int64(n), int64(p)
+	nnz := nnzBound(n, c)
+	csr := conn.EstimateBytes(n, nnz)
+	simulated := conn.TiledBytes(n, n, nnz) + 2*4*nn*pp
+	building := 4*4*nn*pp + 2*4*nn
+	return csr + max(simulated, building)
+}
+
+// nnzBound bounds the synapse count of an n × n mask of probability c:
+// the Bernoulli mean n²c plus 6 standard deviations, or n·round(cn) for a
+// fixed in-degree, whichever is larger.
+func nnzBound(n int, c float64) int64 {
+	mean := float64(n) * float64(n) * c
+	bern := int64(math.Ceil(mean + 6*math.Sqrt(mean)))
+	fixed := int64(n) * int64(math.Round(c*float64(n)))
+	return max(bern, fixed)
+}
+
+// SimBytes is what NewSim allocates for an n-neuron Model with dynamics d:
+// rates, external input, the next state and the input buffer (4 float32
+// vectors), two more for RK2; with lyapunov also the Lyapunov twin
+// (StartLyapunov: 3 float32 vectors, 4 with RK2, and a float64 vector while
+// it draws the initial displacement). The shared conn.Tiled view is part of
+// BuildBytes; worker goroutines and noise streams are a few KB.
+func SimBytes(n int, d Dynamics, lyapunov bool) int64 {
+	nn := int64(n)
+	vec := int64(4)
+	if d.Integrator == RK2 {
+		vec += 2
+	}
+	if lyapunov {
+		vec += 3
+		if d.Integrator == RK2 {
+			vec++
+		}
+	}
+	b := vec * 4 * nn
+	if lyapunov {
+		b += 8 * nn
+	}
+	return b
 }

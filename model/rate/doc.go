@@ -60,5 +60,8 @@
 //	copy(s.Ext, cue)                                     // external current I(t)
 //	for k := 0; k < 1000; k++ { s.Step() }
 //
+// Memory: BuildBytes bounds a network build with its matvec view, SimBytes
+// what each Sim adds; experiments add their recordings.
+//
 // Units: time in ms, rates in Hz, currents dimensionless.
 package rate
