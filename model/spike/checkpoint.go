@@ -39,6 +39,13 @@ type checkpoint struct {
 	Weights []weightState
 	Traces  []traceState
 	Rules   []rulesState
+	STP     []stpCheckpoint
+}
+
+type stpCheckpoint struct {
+	Projection string
+	X, U       []float32
+	Last       []int64
 }
 
 type popState struct {
@@ -157,6 +164,9 @@ func (n *Net) Save(w io.Writer) error {
 		c.Pops = append(c.Pops, s)
 	}
 	for _, pr := range n.projs {
+		if pr.stp != nil {
+			c.STP = append(c.STP, stpCheckpoint{Projection: pr.Name, X: pr.stp.x, U: pr.stp.u, Last: pr.stp.last})
+		}
 		if pr.W != nil {
 			c.Weights = append(c.Weights, weightState{Projection: pr.Name, W: pr.W, Chk: pr.chk})
 		}
@@ -200,7 +210,11 @@ func (n *Net) stateBytes() int64 {
 		b += int64(p.n) * (7*4 + 4 + 4*int64(n.histLen) + 8 + 40*int64(1+len(p.drives)))
 	}
 	for _, pr := range n.projs {
-		b += int64(len(pr.W))*4 + int64(pr.NPost)*48
+		// weights and a per-synapse rule state (p10's w̃), counted for every
+		// projection: a checkpoint of the plastic network must fit a
+		// network restored with plasticity changed; per-neuron rule and
+		// short-term-plasticity state
+		b += int64(pr.NNZ())*8 + int64(pr.NPost)*48 + int64(pr.NPre)*16
 	}
 	for _, t := range n.traces {
 		b += int64(len(t.x)) * 8
@@ -379,6 +393,27 @@ func (n *Net) load(c *checkpoint, o RestoreOptions) error {
 		}
 		if !found && pr.W != nil {
 			return fmt.Errorf("spike: checkpoint has no weights for projection %q", pr.Name)
+		}
+	}
+	for _, pr := range n.projs {
+		if pr.stp == nil {
+			continue
+		}
+		found := false
+		for _, st := range c.STP {
+			if st.Projection != pr.Name {
+				continue
+			}
+			if len(st.X) != len(pr.stp.x) || len(st.U) != len(pr.stp.u) || len(st.Last) != len(pr.stp.last) {
+				return fmt.Errorf("spike: checkpoint: short-term plasticity of projection %q has %d neurons, network %d", pr.Name, len(st.X), len(pr.stp.x))
+			}
+			copy(pr.stp.x, st.X)
+			copy(pr.stp.u, st.U)
+			copy(pr.stp.last, st.Last)
+			found = true
+		}
+		if !found {
+			return fmt.Errorf("spike: checkpoint has no short-term plasticity state for projection %q", pr.Name)
 		}
 	}
 	for _, t := range n.traces {

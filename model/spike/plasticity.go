@@ -19,7 +19,8 @@ const (
 )
 
 // RuleNames lists the plasticity rules.
-var RuleNames = []string{RulePair, RuleGutig, RuleVanRossum, RuleTriplet, RuleISTDP, RuleHomeostasis, RuleScaling}
+var RuleNames = []string{RulePair, RuleGutig, RuleVanRossum, RuleTriplet, RuleISTDP, RuleHomeostasis, RuleScaling,
+	RuleVSTDP, RuleNormalize, RuleP10, RuleGlobalISTDP}
 
 // RuleSpec configures one plasticity rule of a projection: the rule's name,
 // its hard bounds, the time windows in which it acts, and the parameters of
@@ -37,7 +38,8 @@ var RuleNames = []string{RulePair, RuleGutig, RuleVanRossum, RuleTriplet, RuleIS
 // [w_min, w_max]. Weights are magnitudes (units of the projection's weight).
 type RuleSpec struct {
 	// Rule is "pair", "gutig", "vanrossum", "triplet", "istdp",
-	// "homeostasis" or "scaling".
+	// "homeostasis", "scaling", "vstdp", "normalize", "p10" or
+	// "global_istdp".
 	Rule string `toml:"rule"`
 	// WMin is the lower hard bound of the weight (≥ 0).
 	WMin float64 `toml:"w_min"`
@@ -49,6 +51,10 @@ type RuleSpec struct {
 	// them. A rule acts on the events of the steps whose end time lies in
 	// a window.
 	Active [][2]float64 `toml:"active"`
+	// Off builds the rule (its traces and state exist, so checkpoints of
+	// the plastic network restore) but never lets it act: a baseline,
+	// recall or ablation run.
+	Off bool `toml:"off"`
 
 	// Pair configures "pair".
 	Pair *PairParams `toml:"pair"`
@@ -64,6 +70,14 @@ type RuleSpec struct {
 	Homeostasis *HomeostasisParams `toml:"homeostasis"`
 	// Scaling configures "scaling".
 	Scaling *ScalingParams `toml:"scaling"`
+	// VSTDP configures "vstdp".
+	VSTDP *VSTDPParams `toml:"vstdp"`
+	// Normalize configures "normalize".
+	Normalize *NormalizeParams `toml:"normalize"`
+	// P10 configures "p10".
+	P10 *P10Params `toml:"p10"`
+	// GlobalISTDP configures "global_istdp".
+	GlobalISTDP *GlobalISTDPParams `toml:"global_istdp"`
 }
 
 // PairParams are the parameters of pair-based additive STDP: a
@@ -251,7 +265,8 @@ func (r *RuleSpec) tables() (set []string) {
 		nil_ bool
 	}{{RulePair, r.Pair == nil}, {RuleGutig, r.Gutig == nil}, {RuleVanRossum, r.VanRossum == nil},
 		{RuleTriplet, r.Triplet == nil}, {RuleISTDP, r.ISTDP == nil}, {RuleHomeostasis, r.Homeostasis == nil},
-		{RuleScaling, r.Scaling == nil}} {
+		{RuleScaling, r.Scaling == nil}, {RuleVSTDP, r.VSTDP == nil}, {RuleNormalize, r.Normalize == nil},
+		{RuleP10, r.P10 == nil}, {RuleGlobalISTDP, r.GlobalISTDP == nil}} {
 		if !t.nil_ {
 			set = append(set, t.name)
 		}
@@ -259,8 +274,6 @@ func (r *RuleSpec) tables() (set []string) {
 	return set
 }
 
-// Resolved returns a copy of r with the chosen rule's parameter table
-// filled with its defaults when absent.
 // periodMs returns the period of a periodic rule and its table's key (0: none).
 func (r RuleSpec) periodMs() (float64, string) {
 	switch {
@@ -268,6 +281,10 @@ func (r RuleSpec) periodMs() (float64, string) {
 		return r.Homeostasis.PeriodMs, "homeostasis"
 	case r.Rule == RuleScaling && r.Scaling != nil:
 		return r.Scaling.PeriodMs, "scaling"
+	case r.Rule == RuleNormalize && r.Normalize != nil:
+		return r.Normalize.PeriodMs, "normalize"
+	case r.Rule == RuleP10 && r.P10 != nil && r.P10.ConsolidationPeriodMs > 0:
+		return r.P10.ConsolidationPeriodMs, "p10"
 	}
 	return 0, ""
 }
@@ -277,6 +294,7 @@ func (r RuleSpec) periodMs() (float64, string) {
 func (r RuleSpec) clone() RuleSpec {
 	r.Pair, r.Gutig, r.VanRossum, r.Triplet = clonePtr(r.Pair), clonePtr(r.Gutig), clonePtr(r.VanRossum), clonePtr(r.Triplet)
 	r.ISTDP, r.Homeostasis, r.Scaling = clonePtr(r.ISTDP), clonePtr(r.Homeostasis), clonePtr(r.Scaling)
+	r.VSTDP, r.Normalize, r.P10, r.GlobalISTDP = clonePtr(r.VSTDP), clonePtr(r.Normalize), clonePtr(r.P10), clonePtr(r.GlobalISTDP)
 	r.Active = slices.Clone(r.Active)
 	return r
 }
@@ -289,6 +307,8 @@ func clonePtr[T any](p *T) *T {
 	return &c
 }
 
+// Resolved returns a copy of r with the chosen rule's parameter table
+// filled with its defaults when absent.
 func (r RuleSpec) Resolved() RuleSpec {
 	switch r.Rule {
 	case RulePair:
@@ -326,6 +346,8 @@ func (r RuleSpec) Resolved() RuleSpec {
 			p := ScalingDefaults()
 			r.Scaling = &p
 		}
+	default:
+		r.resolveMemory()
 	}
 	return r
 }
@@ -424,6 +446,9 @@ func (r *RuleSpec) validate(key string, pre, post PopulationSpec) error {
 	case RuleScaling:
 		p := rr.Scaling
 		return first(neuronPost(), pos("lambda", p.Lambda), pos("rate_hz", p.RateHz), pos("period_ms", p.PeriodMs))
+	default:
+		_, err := rr.validateMemory(key, pre, post, pos, nonneg)
+		return err
 	}
 	return nil
 }
@@ -468,8 +493,15 @@ func (r RuleSpec) describe() string {
 		p := r.Scaling
 		return fmt.Sprintf("synaptic scaling w ← w(1 + λ(r* − r)) every %g ms, λ = %g /Hz, r* = %g Hz, bounds %s", p.PeriodMs, p.Lambda, p.RateHz, b)
 	}
+	if d := r.describeMemory(b); d != "" {
+		return d
+	}
 	return r.Rule
 }
+
+// ruleOn reports whether rule rs acts at time t (ms): not off, and in one
+// of its windows.
+func ruleOn(rs *RuleSpec, t float64) bool { return !rs.Off && activeAt(rs.Active, t) }
 
 // activeAt reports whether the rule acts at time t (ms).
 func activeAt(windows [][2]float64, t float64) bool {

@@ -406,8 +406,9 @@ func (r *refTrace) value(i int, a int64, dt float64) float64 {
 // naiveRef replays the recorded spikes through the rules of projection pr
 // of s on a dense float64 weight matrix, one synapse at a time, following
 // the documented conventions, and returns the weights after every step in
-// snaps.
-func naiveRef(t *testing.T, s *Spec, pi int, w0 map[[2]int32]float64, spikes [][3]int64, steps int64, snaps []int64) []map[[2]int32]float64 {
+// snaps. vpost, for the voltage rule, is the postsynaptic population's V
+// at the end of every step (nil otherwise).
+func naiveRef(t *testing.T, s *Spec, pi int, w0 map[[2]int32]float64, spikes [][3]int64, steps int64, snaps []int64, vpost ...[][]float32) []map[[2]int32]float64 {
 	t.Helper()
 	ps := s.Projections[pi]
 	dt := s.DtMs
@@ -441,6 +442,10 @@ func naiveRef(t *testing.T, s *Spec, pi int, w0 map[[2]int32]float64, spikes [][
 		return &refTrace{events: ev, tau: tau, nearest: nearest, init: init}
 	}
 	var out []map[[2]int32]float64
+	mem := newRefMemory(s, pi, W, spikes)
+	if len(vpost) > 0 {
+		mem.v = vpost[0]
+	}
 	counts := make([][]int, len(ps.Plasticity))
 	for r := range counts {
 		counts[r] = make([]int, nPost)
@@ -463,7 +468,7 @@ func naiveRef(t *testing.T, s *Spec, pi int, w0 map[[2]int32]float64, spikes [][
 		for r, rs := range ps.Plasticity {
 			rs = rs.Resolved()
 			clip := func(w float64) float64 { return math.Min(math.Max(w, rs.WMin), rs.WMax) }
-			act := activeAt(rs.Active, tEv)
+			act := !rs.Off && activeAt(rs.Active, tEv)
 			for _, i := range post {
 				if rs.Rule == RuleHomeostasis || rs.Rule == RuleScaling {
 					counts[r][i]++
@@ -571,6 +576,7 @@ func naiveRef(t *testing.T, s *Spec, pi int, w0 map[[2]int32]float64, spikes [][
 					}
 				}
 			}
+			mem.events(r, rs, act, a, pre, post, preEv, postEv, clip)
 		}
 		// periodic phase (after all rules' event updates)
 		for r, rs := range ps.Plasticity {
@@ -589,6 +595,7 @@ func naiveRef(t *testing.T, s *Spec, pi int, w0 map[[2]int32]float64, spikes [][
 			case RuleScaling:
 				per = int64(math.Round(rs.Scaling.PeriodMs / dt))
 			default:
+				mem.periodic(r, rs, a, clip)
 				continue
 			}
 			if (a+1)%per != 0 {

@@ -289,6 +289,10 @@ func Preset(name string) (s Spec, ok bool) {
 		return Zenke2013Spec(10000), true
 	case PresetVogels2011:
 		return Vogels2011Spec(), true
+	case PresetLKD2014:
+		return LKD2014Spec(4000, 1000, 0.2), true
+	case PresetZAG2015:
+		return ZAG2015Spec(4096), true
 	}
 	return Spec{}, false
 }

@@ -66,6 +66,8 @@ type Projection struct {
 	rules []rule
 	// chk is the next position of the round-robin weight scan.
 	chk int
+	// stp is the short-term plasticity state (nil: none).
+	stp *stpState
 }
 
 // NNZ returns the number of synapses.
@@ -191,6 +193,9 @@ func buildProjection(s *Spec, i int, pops []*pop, workers int) (*Projection, err
 		DelaySteps: int(math.Round(ps.DelayMs / s.DtMs)), DendriticSteps: int(math.Round(ps.DendriticDelayMs / s.DtMs)),
 		inh: !pre.exc, source: post.np.Model.IsSource()}
 	pr.subtract = pr.inh && post.np.Synapse != COBA
+	if ps.STP != nil {
+		pr.stp = newSTP(*ps.STP, pre.n, s.DtMs)
+	}
 	var err error
 	var c *conn.CSR
 	switch ps.Rule {

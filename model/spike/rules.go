@@ -22,6 +22,13 @@ type rule interface {
 	// postsynaptic spikes (c.post) to the synapses onto [lo, hi); split is
 	// true when [lo, hi) is not the whole postsynaptic population.
 	events(c *plastCtx, lo, hi int32, split bool)
+	// continuous reports a rule that acts in every step, not only on
+	// spikes (vstdp: voltage-gated LTP and the voltage filters).
+	continuous() bool
+	// prestep runs serially at the start of the rule's plasticity entry in
+	// every step, active or not, before any events (global state such as
+	// a population-rate estimate).
+	prestep(c *plastCtx)
 	// observes reports a rule whose events only observe (count spikes):
 	// the engine calls its events in every step, active or not, so that a
 	// period's count is the whole period's even when a window opens
@@ -44,6 +51,8 @@ type rule interface {
 type ruleState struct {
 	Counts []int32
 	PCG    [][]byte
+	Floats []float64
+	F32    []float32
 }
 
 // plastCtx is what a projection's rules see in one step.
@@ -52,9 +61,14 @@ type plastCtx struct {
 	step int64
 	pre  []int32 // presynaptic neurons whose spikes arrive at the synapses in this step
 	post []int32 // postsynaptic neurons whose spikes reach the synapses in this step
-	// active[r] says whether rule r acts in this step.
+	// active[r] says whether rule r's events run in this step: it acts
+	// (on[r]) or observes.
 	active []bool
-	due    []bool // periodic operator due in this step
+	// on[r] says whether rule r acts in this step (its windows, not off).
+	on []bool
+	// postNow are the postsynaptic population's spikes of this step (no delay).
+	postNow []int32
+	due     []bool // periodic operator due in this step
 }
 
 // colSpan returns the positions of pre neuron j's synapses onto [lo, hi).
@@ -78,12 +92,15 @@ func postSpan(ids []int32, lo, hi int32, split bool) []int32 {
 type ruleBase struct {
 	rs     *RuleSpec
 	wl, wh float64
+	idx    int // the rule's index in its projection (plastCtx.on)
 }
 
 func (b *ruleBase) spec() *RuleSpec                        { return b.rs }
 func (b *ruleBase) periodSteps() int64                     { return 0 }
 func (b *ruleBase) periodic(*plastCtx, int32, int32, bool) {}
 func (b *ruleBase) observes() bool                         { return false }
+func (b *ruleBase) continuous() bool                       { return false }
+func (b *ruleBase) prestep(*plastCtx)                      {}
 func (b *ruleBase) state() ruleState                       { return ruleState{} }
 func (b *ruleBase) restore(s ruleState) error              { return nil }
 func newBase(rs *RuleSpec) ruleBase                        { return ruleBase{rs: rs, wl: rs.WMin, wh: rs.WMax} }
@@ -103,6 +120,7 @@ func (n *Net) attachRules(s *Spec, i int, pr *Projection) error {
 	for k := range ps.Plasticity {
 		rs := &ps.Plasticity[k]
 		b := newBase(rs)
+		b.idx = k
 		var r rule
 		switch rs.Rule {
 		case RulePair:
@@ -153,7 +171,14 @@ func (n *Net) attachRules(s *Spec, i int, pr *Projection) error {
 			sc.cnt = make([]int32, post.n)
 			r = sc
 		default:
-			return fmt.Errorf("projection[%d] (%s).plasticity[%d]: rule %q is not implemented", i, pr.Name, k, rs.Rule)
+			mr, ok, err := n.attachMemoryRule(rs, b, pr, pre, post, tpre, tpost)
+			if err != nil {
+				return fmt.Errorf("projection[%d] (%s).plasticity[%d]: %w", i, pr.Name, k, err)
+			}
+			if !ok {
+				return fmt.Errorf("projection[%d] (%s).plasticity[%d]: rule %q is not implemented", i, pr.Name, k, rs.Rule)
+			}
+			r = mr
 		}
 		pr.rules = append(pr.rules, r)
 	}
@@ -165,6 +190,7 @@ func (n *Net) attachRules(s *Spec, i int, pr *Projection) error {
 				pr.W[q] = float32(clampW(float64(w), b.WMin, b.WMax))
 			}
 		}
+		linkMemoryRules(pr)
 	}
 	return nil
 }

@@ -65,6 +65,7 @@ type entryKind int
 const (
 	kExternal entryKind = iota
 	kTraces
+	kSTP
 	kArrivals
 	kDrive
 	kIntegrate
@@ -169,12 +170,35 @@ func plan(s *Spec, workers int, ch Checks) []planned {
 			case RuleISTDP:
 				addT(pr.Pre, r.ISTDP.TauMs, dax, false)
 				addT(pr.Post, r.ISTDP.TauMs, dd, false)
+			case RuleVSTDP:
+				addT(pr.Pre, r.VSTDP.TauXMs, dax, false)
+			case RuleP10:
+				addT(pr.Pre, r.P10.TauPlusMs, dax, false)
+				addT(pr.Post, r.P10.TauMinusMs, dd, false)
+				addT(pr.Post, r.P10.TauSlowMs, dd, false)
+			case RuleGlobalISTDP:
+				addT(pr.Pre, r.GlobalISTDP.TauMs, dax, false)
+				addT(pr.Post, r.GlobalISTDP.TauMs, dd, false)
 			}
 		}
 	}
 	if len(tr) > 0 {
 		add(planned{Entry: Entry{Phase: PhaseInput, Name: "traces: add last step's spikes, decay by one step",
 			Detail: strings.Join(tr, "; "), Parallel: true, EverySteps: 1}, kind: kTraces})
+	}
+	var stp []string
+	for _, pr := range s.Projections {
+		if p := pr.STP; p != nil {
+			order := "release u·x, then x −= u·x, u += U(1 − u)"
+			if p.FacilitateFirst {
+				order = "u += U(1 − u), release u·x, x −= u·x"
+			}
+			stp = append(stp, fmt.Sprintf("%s (U = %g, τ_d = %g ms, τ_f = %g ms; %s)", pr.DisplayName(), p.U, p.TauDMs, p.TauFMs, order))
+		}
+	}
+	if len(stp) > 0 {
+		add(planned{Entry: Entry{Phase: PhaseInput, Name: "short-term plasticity (Tsodyks–Markram): the release of each arriving spike",
+			Detail: strings.Join(stp, "; "), EverySteps: 1}, kind: kSTP})
 	}
 	var arr []string
 	for _, pr := range s.Projections {
@@ -237,17 +261,16 @@ func plan(s *Spec, workers int, ch Checks) []planned {
 	for i, pr := range s.Projections {
 		for k, r := range pr.Plasticity {
 			r = r.Resolved()
-			var per float64
-			switch r.Rule {
-			case RuleHomeostasis:
-				per = r.Homeostasis.PeriodMs
-			case RuleScaling:
-				per = r.Scaling.PeriodMs
-			default:
+			per, _ := r.periodMs()
+			if per <= 0 {
 				continue
 			}
+			name := string(r.Rule)
+			if r.Rule == RuleP10 {
+				name = "p10 consolidation"
+			}
 			ps := max(1, int64(math.Round(per/dt)))
-			add(planned{Entry: Entry{Phase: PhasePeriodic, Name: fmt.Sprintf("%s of %s", r.Rule, pr.DisplayName()),
+			add(planned{Entry: Entry{Phase: PhasePeriodic, Name: fmt.Sprintf("%s of %s", name, pr.DisplayName()),
 				Detail: fmt.Sprintf("every %d steps (%g ms), at the end of each period", ps, float64(ps)*dt), Parallel: true, EverySteps: ps},
 				kind: kPeriodic, ref: i, rule: k})
 		}
@@ -384,6 +407,8 @@ func (n *Net) buildSchedule() {
 			e.ser = func(int64) error { n.external(); return nil }
 		case kTraces:
 			e.par = n.advanceTraces
+		case kSTP:
+			e.ser = func(int64) error { n.stp(); return nil }
 		case kArrivals:
 			e.par = n.arrivals
 		case kDrive:
@@ -409,7 +434,7 @@ func (n *Net) buildSchedule() {
 				if (n.step+1)%per != 0 {
 					return true
 				}
-				apply = activeAt(r.spec().Active, float64(n.step+1)*n.dt)
+				apply = ruleOn(r.spec(), float64(n.step+1)*n.dt)
 				return false
 			}
 		case kCheck:

@@ -167,6 +167,10 @@ type ProjectionSpec struct {
 	// Plasticity lists the rules acting on this projection's weights, in
 	// the order they are applied.
 	Plasticity []RuleSpec `toml:"plasticity"`
+	// STP adds Tsodyks–Markram short-term plasticity to the transmission
+	// (absent: none): a spike transmits w·u·x of its presynaptic neuron's
+	// state.
+	STP *STPParams `toml:"stp"`
 }
 
 // DisplayName returns Name, or "pre→post" when it is empty.
@@ -462,7 +466,26 @@ func (s *Spec) Validate() error {
 		if !finite(pr.DendriticDelayMs) || dd < 0 || dd > d {
 			return fmt.Errorf("%s.dendritic_delay_ms = %v must be in [0, delay_ms = %v]", key, pr.DendriticDelayMs, pr.DelayMs)
 		}
+		if pr.STP != nil {
+			if err := pr.STP.validate(key + ".stp"); err != nil {
+				return err
+			}
+			if post.Neuron.Model.IsSource() {
+				return fmt.Errorf("%s.stp: the post population %q is a spike source; nothing is transmitted", key, post.Name)
+			}
+		}
 		for k := range pr.Plasticity {
+			if pr.Plasticity[k].Rule == RuleNormalize {
+				others := 0
+				for m, o := range pr.Plasticity {
+					if m != k && o.Rule != RuleNormalize && o.Rule != RuleHomeostasis && o.Rule != RuleScaling {
+						others++
+					}
+				}
+				if others == 0 {
+					return fmt.Errorf("%s.plasticity[%d].rule = \"normalize\": no other plasticity rule changes this projection's weights, so there is nothing to normalise", key, k)
+				}
+			}
 			if err := pr.Plasticity[k].validate(fmt.Sprintf("%s.plasticity[%d]", key, k), pre, post); err != nil {
 				return err
 			}

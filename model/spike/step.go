@@ -153,6 +153,22 @@ func (n *Net) arrivals(k int) {
 		}
 		lo, hi := int32(k*post.n/w), int32((k+1)*post.n/w)
 		split := w > 1
+		if pr.stp != nil { // every spike transmits its release u·x times the weight
+			eff := pr.stp.eff
+			for m, j := range spk {
+				c := eff[m]
+				if pr.subtract {
+					c = -c
+				}
+				a, b := colSpan(pr, j, lo, hi, split)
+				if pr.W == nil {
+					scatterConst(in, pr.PostIdx[a:b], float32(c*pr.WConst))
+				} else {
+					scatterScaledGo(in, pr.PostIdx[a:b], pr.W[a:b], c)
+				}
+			}
+			continue
+		}
 		if pr.W == nil {
 			c := pr.WConst
 			if pr.subtract {
@@ -238,7 +254,7 @@ func (n *Net) postRange(pr *Projection, k int) (int32, int32) {
 }
 
 func (n *Net) newPlastCtx(pr *Projection) *plastCtx {
-	return &plastCtx{pr: pr, active: make([]bool, len(pr.rules)), due: make([]bool, len(pr.rules))}
+	return &plastCtx{pr: pr, active: make([]bool, len(pr.rules)), on: make([]bool, len(pr.rules)), due: make([]bool, len(pr.rules))}
 }
 
 // preparePlasticity sets this step's arrivals, postsynaptic spikes and
@@ -253,13 +269,17 @@ func (n *Net) preparePlasticity(c *plastCtx) bool {
 	if s := n.step - int64(pr.DendriticSteps); s >= 0 {
 		c.post = n.pops[pr.Post].hist[s%int64(n.histLen)]
 	}
+	c.postNow = n.pops[pr.Post].hist[n.step%int64(n.histLen)]
 	t := float64(n.step+1) * n.dt
-	any := false
+	any, cont := false, false
 	for r, ru := range pr.rules {
-		c.active[r] = activeAt(ru.spec().Active, t) || ru.observes()
+		c.on[r] = ruleOn(ru.spec(), t)
+		c.active[r] = c.on[r] || ru.observes()
+		ru.prestep(c)
 		any = any || c.active[r]
+		cont = cont || (c.active[r] && ru.continuous())
 	}
-	return any && (len(c.pre) > 0 || len(c.post) > 0)
+	return any && (cont || len(c.pre) > 0 || len(c.post) > 0)
 }
 
 // plasticity applies the active rules of c's projection to worker k's

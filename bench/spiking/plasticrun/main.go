@@ -1,5 +1,5 @@
 // Command plasticrun runs one of engram's plastic benchmark networks
-// (coba-stdp, zenke2013, vogels2011) single-threaded and prints one JSON
+// (coba-stdp, zenke2013, vogels2011, lkd2014, zag2015) single-threaded and prints one JSON
 // line per measured segment: wall and CPU seconds per biological second,
 // the population rates and the mean plastic weight. It is driven by
 // bench/spiking/plastic.sh.
@@ -24,7 +24,8 @@ func cpuSeconds() float64 {
 }
 
 func main() {
-	model := flag.String("model", "coba-stdp", "coba-stdp, coba, zenke2013 or vogels2011")
+	model := flag.String("model", "coba-stdp", "coba-stdp, coba, zenke2013, vogels2011, lkd2014 or zag2015")
+	nE := flag.Int("ne", 0, "lkd2014, zag2015: excitatory neurons (0: the paper's; lkd2014 keeps the paper's in-degrees)")
 	primeMs := flag.Float64("prime_ms", 0, "simulated time before the measured segment (ms; zenke2013: static priming)")
 	durMs := flag.Float64("dur_ms", 1000, "measured biological time in ms")
 	segments := flag.Int("segments", 1, "measured segments (one JSON line each)")
@@ -43,6 +44,19 @@ func main() {
 		s = spike.Zenke2013Spec(*tauHom)
 	case "vogels2011":
 		s = spike.Vogels2011Spec()
+	case "lkd2014":
+		n := 4000
+		if *nE > 0 {
+			n = *nE
+		}
+		// in-degrees of the paper: p·(N − 1) = 0.2·4999 inputs from 5000 neurons
+		s = spike.LKD2014Spec(n, n/4, min(1, 0.2*4999/float64(n+n/4-1)))
+	case "zag2015":
+		n := 4096
+		if *nE > 0 {
+			n = *nE
+		}
+		s = spike.ZAG2015Spec(n)
 	default:
 		fmt.Fprintln(os.Stderr, "unknown model", *model)
 		os.Exit(2)
