@@ -269,3 +269,21 @@ func FromMatrix(rows [][]float64, binMs float64) (*Binned, error) {
 	}
 	return b, nil
 }
+
+// PopulationCounts returns the number of spikes of all neurons per bin of
+// width binMs (the column sums of Bin without the neuron × bin matrix).
+func (t *Train) PopulationCounts(binMs float64, o *Options) ([]float64, error) {
+	if !(binMs > 0) || math.IsInf(binMs, 0) {
+		return nil, fmt.Errorf("spiketrain: bin width %v ms must be positive and finite", binMs)
+	}
+	nb := max(t.NumBins(binMs), 1)
+	if o != nil && o.MaxCells > 0 && int64(nb) > o.MaxCells {
+		return nil, fmt.Errorf("spiketrain: %d bins of %g ms, more than the %d allowed", nb, binMs, o.MaxCells)
+	}
+	k := make([]float64, nb)
+	for _, x := range t.TimesMs {
+		j := min(int((x-t.StartMs)/binMs), nb-1)
+		k[j]++
+	}
+	return k, nil
+}
