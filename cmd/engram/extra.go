@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/corrstim"
 	"github.com/engramsim/engram/experiment/noisyrate"
 )
 
@@ -28,5 +29,5 @@ func (a *app) extraCommands() []*cobra.Command {
 
 // infoExperiments are the information/correlation experiments (issue 16).
 func infoExperiments() []experiment.Def {
-	return []experiment.Def{noisyrate.Def()}
+	return []experiment.Def{noisyrate.Def(), corrstim.Def()}
 }
