@@ -33,6 +33,9 @@
 //   - GaussianEntropyEstimate, GaussianMIEstimate, GaussianCopulaMI,
 //     GaussianTCEstimate: from the sample covariance with the Wishart
 //     log-det correction E[ln det S] − ln det Σ = Σ ψ((N−i)/2) + d ln(2/(N−1)).
+//   - GaussianStimulusMI: I(S;R) ≈ ½[ln |Σ_R| − Σ_s P(s) ln |Σ_{R|s}|] for
+//     stimulus classes (Wishart-corrected per class).
+//   - GeometricMaxEnt: the maximum-entropy count distribution for a mean.
 //
 // # Closed forms
 //
