@@ -87,4 +87,12 @@
 // members, empty arrays.
 // ReadValues reads one column of values (e.g. event sizes for a power-law
 // fit) with the same rules.
+//
+// # Per-neuron activity
+//
+// Input.ReadBinned reads spike times (with neuron ids) or a raster as a
+// neuron × bin matrix (analysis/spiketrain.Binned) for the correlation and
+// information analyses (engram analyze corr, ising); Spikes.Train converts
+// spike times to a spiketrain.Train. Counts inputs are refused there: they
+// hold no per-neuron data.
 package activityio

@@ -41,13 +41,14 @@ func (a *app) analyzeCommands() []*cobra.Command {
 	var noRunDir bool
 	root := &cobra.Command{
 		Use:   "analyze",
-		Short: "Criticality analyses of recorded activity: branching ratio, timescale, avalanches, power laws",
+		Short: "Analyses of recorded activity: branching ratio, timescale, avalanches, power laws, information, correlations",
 		Long: `Criticality analyses of recorded activity (counts, rasters or spike times; see 'engram analyze branching --help' for input formats).
 Each subcommand writes a run directory (figures with TSV data, tables in res/, report.html) unless --no-run-dir is given.`,
 	}
 	root.PersistentFlags().BoolVar(&noRunDir, "no-run-dir", false, "print the result only; write no run directory (for scripts)")
 	root.AddCommand(a.analyzeBranchingCmd(&noRunDir, false), a.analyzeBranchingCmd(&noRunDir, true),
-		a.analyzeAvalanchesCmd(&noRunDir), a.analyzePowerlawCmd(&noRunDir))
+		a.analyzeAvalanchesCmd(&noRunDir), a.analyzePowerlawCmd(&noRunDir),
+		a.analyzeMICmd(&noRunDir), a.analyzeEntropyCmd(&noRunDir), a.analyzeCorrCmd(&noRunDir), a.analyzeIsingCmd(&noRunDir))
 	return []*cobra.Command{root}
 }
 

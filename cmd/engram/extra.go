@@ -4,6 +4,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/corrstim"
+	"github.com/engramsim/engram/experiment/noisyrate"
 )
 
 // extraExperiments lists experiments beyond pb-dms.
@@ -12,6 +14,7 @@ func extraExperiments() []experiment.Def {
 	d = append(d, theoryExperiments()...)
 	d = append(d, inferExperiments()...)
 	d = append(d, spikingExperiments()...)
+	d = append(d, infoExperiments()...)
 	return d
 }
 
@@ -22,4 +25,9 @@ func (a *app) extraCommands() []*cobra.Command {
 	c = append(c, a.inferCommands()...)
 	c = append(c, a.analyzeCommands()...)
 	return c
+}
+
+// infoExperiments are the information/correlation experiments (issue 16).
+func infoExperiments() []experiment.Def {
+	return []experiment.Def{noisyrate.Def(), corrstim.Def()}
 }
