@@ -223,6 +223,22 @@ func TestAdaptiveModelsAgainstReference(t *testing.T) {
 	}
 }
 
+// TestExpFast: expFast against math.Exp over [−87, 20]. The relative
+// error is the polynomial's (< 1.2e-7) plus the float32 rounding of
+// x·log₂e, whose absolute error ulp(t)/2 ≈ 6e-8·|t| becomes a relative
+// error of ln2·that in the result: tolerance 3e-7 + 1e-7·|x|.
+func TestExpFast(t *testing.T) {
+	for x := float32(-87); x < 20; x += 0.00731 {
+		want := math.Exp(float64(x))
+		if got := float64(expFast(x)); math.Abs(got-want) > (3e-7+1e-7*math.Abs(float64(x)))*want {
+			t.Fatalf("expFast(%v) = %v, want %v", x, got, want)
+		}
+	}
+	if expFast(-100) != 0 {
+		t.Error("no flush to 0")
+	}
+}
+
 func TestExpNegFast(t *testing.T) {
 	for x := float32(0); x < 80; x += 0.0137 {
 		want := math.Exp(-float64(x))

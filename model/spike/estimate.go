@@ -55,6 +55,8 @@ func (s *Spec) ExpectedSynapses(i int) float64 {
 		return k * nPre
 	case RuleOneToOne:
 		return nPre
+	case RuleDisc: // π r² presynaptic cells per postsynaptic neuron, plus the disc's boundary
+		return nPost * (math.Pi*pr.Radius*pr.Radius + 2*math.Pi*pr.Radius + 1)
 	}
 	return pr.P * nPost * avail(nPre)
 }

@@ -121,17 +121,37 @@ func (d *poissonDrive) draw(lo, hi int, in []float32) {
 		a, b = lowerBound(d.ids, int32(lo)), lowerBound(d.ids, int32(hi))
 	}
 	last := len(cdf) - 1
+	if off == 0 && last < 64 {
+		// small means: the count is the number of the table's first
+		// entries below u, summed without branches over the first 8
+		// (a comparison of the bit patterns of non-negative floats); the
+		// rare u above them continues with a scan
+		h := &d.cur.head
+		for k := a; k < b; k++ {
+			bits := d.pcg[k].Uint64() << 11 >> 11
+			u := float64(bits) / (1 << 53)
+			ub := math.Float64bits(u)
+			c := int((h[0]-ub)>>63 + (h[1]-ub)>>63 + (h[2]-ub)>>63 + (h[3]-ub)>>63 +
+				(h[4]-ub)>>63 + (h[5]-ub)>>63 + (h[6]-ub)>>63 + (h[7]-ub)>>63)
+			if c == 8 {
+				for c < last && u > cdf[c] {
+					c++
+				}
+			}
+			c = min(c, last)
+			i := k
+			if d.ids != nil {
+				i = int(d.ids[k])
+			}
+			in[i] += float32(float32(c) * d.w)
+		}
+		return
+	}
 	for k := a; k < b; k++ {
 		u := float64(d.pcg[k].Uint64()<<11>>11) / (1 << 53)
-		var c int
-		if off == 0 && last < 64 {
-			for c < last && u > cdf[c] {
-				c++
-			}
-		} else { // large mean: the first k with u ≤ P(K ≤ k)
-			i, _ := slices.BinarySearch(cdf, u)
-			c = off + min(i, last)
-		}
+		// large mean: the first k with u ≤ P(K ≤ k)
+		j, _ := slices.BinarySearch(cdf, u)
+		c := off + min(j, last)
 		if c > 0 {
 			i := k
 			if d.ids != nil {
@@ -146,8 +166,9 @@ func (d *poissonDrive) draw(lo, hi int, in []float32) {
 // 1 − 1e-16 or λ + 40√λ + 50, whose last entry is 1. off is 0 unless λ is
 // so large that the mass below λ − 40√λ − 50 (< 1e-300) is left out.
 type poissonTable struct {
-	off int
-	cdf []float64
+	off  int
+	cdf  []float64
+	head [8]uint64 // the bits of cdf[0..7] (beyond the table: 1.0), for draw's branch-free count
 }
 
 // poissonCDF tabulates the Poisson distribution of mean lam: by the
@@ -182,6 +203,12 @@ func poissonCDF(lam float64) *poissonTable {
 		}
 	}
 	t.cdf[len(t.cdf)-1] = 1
+	for k := range t.head {
+		t.head[k] = math.Float64bits(1)
+		if k < len(t.cdf) {
+			t.head[k] = math.Float64bits(t.cdf[k])
+		}
+	}
 	return t
 }
 

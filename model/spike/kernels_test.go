@@ -33,13 +33,17 @@ func aurynLike(nmda, jump bool) func() Spec {
 }
 
 // TestFastKernelsMatchGeneric: the specialised COBA and CUBA kernels
-// (updateCOBA, updateExp: two passes with refractory lists) and the
-// Auryn-type conductance kernel (updateCOBAN) give the same spikes, state
+// (updateCOBA, updateExp: two passes with refractory lists), the
+// Auryn-type conductance kernel (updateCOBAN) and the rise-time kernel
+// (updateRise, LKD's neurons) and the adaptation kernel (updateAIF, ZAG's
+// E cells) give the same spikes, state
 // and refractory counters as updateGeneric, for 1 and 2 workers, with the
 // AVX2 kernels on and off.
 func TestFastKernelsMatchGeneric(t *testing.T) {
 	defer func(u bool) { useAVX2 = u }(useAVX2)
-	for _, mk := range []func() Spec{COBASpec, CUBASpec, aurynLike(true, true), aurynLike(true, false), aurynLike(false, true)} {
+	lkd := func() Spec { return LKD2014Spec(400, 100, 0.2) } // updateRise: AdEx with adaptive threshold (E), LIF (I)
+	zag := func() Spec { return ZAG2015Spec(400) }           // updateAIF (E), updateCOBAN (I), STP, P10
+	for _, mk := range []func() Spec{COBASpec, CUBASpec, aurynLike(true, true), aurynLike(true, false), aurynLike(false, true), lkd, zag} {
 		for _, avx := range []bool{false, true} {
 			useAVX2 = avx && cpuHasAVX2()
 			testFastKernels(t, mk, avx)

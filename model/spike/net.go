@@ -148,11 +148,12 @@ type pop struct {
 
 	// state (struct of arrays)
 	v, ge, gi, a, w, ou []float32
-	gn, th              []float32 // NMDA conductance, dynamic threshold
-	ger, gir            []float32 // rise parts of difference-of-exponentials conductances
-	ga1, ga2            []float32 // adaptation conductances (reversal E_i)
-	gnZero, thZero      []float32 // zero stand-ins of fastCOBAN populations without one of them
-	kvec                []kvec    // per worker: AVX2 kernel constants
+	gn, th              []float32              // NMDA conductance, dynamic threshold
+	ger, gir            []float32              // rise parts of difference-of-exponentials conductances
+	ga1, ga2            []float32              // adaptation conductances (reversal E_i)
+	gnZero, thZero      []float32              // zero stand-ins of fastCOBAN populations without one of them
+	kvec                []kvec                 // per worker: AVX2 kernel constants
+	riseK               [][riseKLen][8]float32 // per worker: constants of the AVX2 rise kernels
 	ref                 []int32
 	inE, inI            []float32 // synaptic input of the current step
 	pcg                 []rand.PCG
@@ -330,6 +331,9 @@ func newPop(s *Spec, i, off, workers int) *pop {
 		p.decA2, p.midA2, p.jA2 = e(np.AdaptG2TauMs), e(2*np.AdaptG2TauMs), float32(np.AdaptG2Jump)
 	}
 	p.kvec = make([]kvec, workers)
+	if p.ger != nil && p.gir != nil {
+		p.riseK = make([][riseKLen][8]float32, workers)
+	}
 	if p.fastCOBAN() {
 		if p.gn == nil {
 			p.gnZero = make([]float32, p.n)

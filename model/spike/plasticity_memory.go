@@ -363,9 +363,9 @@ func (r RuleSpec) describeMemory(b string) string {
 //	      − β d ν_post[(ν_post τ₋)³ + 1.5(ν_post τ₋)² + ν_post τ₋/3].
 func (p P10Params) PoissonDrift(nuPre, nuPost, d float64) float64 {
 	tp, tm, ts := p.TauPlusMs/1000, p.TauMinusMs/1000, p.TauSlowMs/1000
-	heb := nuPre * (p.Delta + p.A3Plus*tp*ts*nuPost*nuPost - p.A2Minus*tm*nuPost)
+	heb := nuPre * (p.Delta + float64(p.A3Plus*tp*ts*nuPost*nuPost) - float64(p.A2Minus*tm*nuPost))
 	m := nuPost * tm
-	return heb - p.Beta*d*nuPost*(m*m*m+1.5*m*m+m/3)
+	return heb - float64(p.Beta*d*nuPost*(float64(m*m*m)+float64(1.5*m*m)+m/3))
 }
 
 // HebbianZeros returns the postsynaptic rates at which the Hebbian part
@@ -375,7 +375,7 @@ func (p P10Params) PoissonDrift(nuPre, nuPost, d float64) float64 {
 func (p P10Params) HebbianZeros() (lo, hi float64, ok bool) {
 	a := p.A3Plus * p.TauPlusMs / 1000 * p.TauSlowMs / 1000
 	b := p.A2Minus * p.TauMinusMs / 1000
-	disc := b*b - 4*a*p.Delta
+	disc := float64(b*b) - float64(4*a*p.Delta)
 	if !(a > 0) || disc < 0 {
 		return 0, 0, false
 	}

@@ -72,16 +72,26 @@ func LKD2014Spec(nE, nI int, p float64) Spec {
 // ZAG2015Spec is the network of Zenke, Agnes & Gerstner 2015 (stdp-memory.md
 // §1.2; fzenke/pub2015orchestrated src/sim_rc_p10c.cpp with
 // globalvars.sh at 1d2780a and the Auryn neuron models) with nE excitatory
-// neurons, nE/4 inhibitory ones and nE Poisson input channels (paper: 4096).
+// neurons (a square number: E and the input are 64 × 64 sheets in the
+// paper), nE/4 inhibitory ones and nE Poisson input channels (paper: 4096).
 // E: Auryn's AIF (E_L = V_r = −70 mV, θ = −50 mV plus a 100 mV jump decaying
 // with 5 ms, τ_m = 20 ms, an adaptation conductance jumping by 0.1 and
 // decaying with 100 ms, reversing at E_i = −80 mV; AMPA 5 ms, NMDA 100 ms at
 // AMPA/NMDA ratio 0.2, GABA 10 ms); I: Auryn's IFGroup (the same without
-// adaptation, ratio 0.3). Connectivity is Bernoulli with 0.1 (recurrent)
-// and 0.05 (input→E), delays 0.8 ms (Auryn's minimum delay). Weights in
-// g_L: E→E 0.1 (P10 + STP), input→E 0.1 (P10 + STP), E→I 0.6 (STP with
-// τ_f = 600 ms), I→E 0.15 (globally gated iSTDP, κ = 4 Hz), I→I 0.2,
-// w_max = 5. STP: U = 0.2, τ_d = 200 ms, τ_f = 600 ms in Auryn's order.
+// adaptation, ratio 0.3). Recurrent connectivity is Bernoulli with 0.1,
+// delays 0.8 ms (Auryn's minimum delay). Weights in g_L: E→E 0.1 (P10 +
+// STP), E→I 0.6 (STP with τ_f = 600 ms), I→E 0.15 (globally gated iSTDP,
+// κ = 4 Hz), I→I 0.2, w_max = 5. STP: U = 0.2, τ_d = 200 ms, τ_f = 600 ms
+// in Auryn's order. Input→E (P10 + STP): the code's initial phase
+// (1run_init.sh) loads the input weights from a receptive-field file,
+// data/rf_discsR8.mtx scaled by ξ (XI = 1 at 1d2780a), which the public
+// repository does not contain (a large-file stub); engram rebuilds it as
+// discs of radius 8 around each E neuron's position on the 64 × 64 sheet
+// (RuleDisc, 197 inputs) with weight ξ = 1 [reconstruction: the file's
+// name and ZAG's Fig. 1 describe discs; its exact content is unverified].
+// With the spec's random input (sparseness 0.05, w = 0.1) the network is
+// silent at the 5 Hz background: mean g_AMPA ≈ 205·5 Hz·0.1·U·5 ms = 0.1,
+// V∞ ≈ −64 mV.
 // Input channels fire at the 5 Hz background (patterns are the memory
 // protocol's, issue 15). All plasticity acts from t = 0, as in the code.
 //
@@ -110,7 +120,10 @@ func ZAG2015Spec(nE int) Spec {
 	p10 := func() []RuleSpec { p := P10Defaults(); return []RuleSpec{{Rule: RuleP10, WMax: 5, P10: &p}} }
 	ee := proj("E", "E", 0.1, 0.1)
 	ee.Plasticity, ee.STP = p10(), stp(600)
-	se := proj("S", "E", 0.05, 0.1)
+	// input→E: receptive fields, discs of radius 8 on the 64 × 64 sheets
+	// (scaled with the side), weight ξ = 1
+	side := math.Sqrt(float64(nE))
+	se := ProjectionSpec{Pre: "S", Post: "E", Rule: RuleDisc, Radius: math.Max(1.5, 8*side/64), Weight: w(1), DelayMs: 0.8}
 	se.Plasticity, se.STP = p10(), stp(600)
 	ei := proj("E", "I", 0.1, 0.6)
 	ei.STP = stp(600)

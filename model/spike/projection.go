@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"sort"
 
 	"github.com/engramsim/engram/conn"
 	"github.com/engramsim/engram/par"
@@ -68,6 +69,9 @@ type Projection struct {
 	chk int
 	// stp is the short-term plasticity state (nil: none).
 	stp *stpState
+	// lazy is a rule that defers increments (vstdp's LTP; nil: none): W
+	// plus its pending increments are the weights.
+	lazy *vstdpRule
 }
 
 // NNZ returns the number of synapses.
@@ -76,12 +80,40 @@ func (pr *Projection) NNZ() int { return len(pr.PostIdx) }
 // Plastic reports whether any plasticity rule acts on the projection.
 func (pr *Projection) Plastic() bool { return len(pr.rules) > 0 }
 
-// Weight returns the weight at position q.
+// Weight returns the weight at position q (with pending lazy increments,
+// see EffectiveWeights).
 func (pr *Projection) Weight(q int64) float32 {
 	if pr.W == nil {
 		return pr.WConst
 	}
+	if pr.lazy != nil {
+		j := sort.Search(pr.NPre, func(j int) bool { return pr.ColPtr[j+1] > q })
+		return pr.lazy.pendingWeight(q, j)
+	}
 	return pr.W[q]
+}
+
+// EffectiveWeights returns the weights in delivery order as the rules
+// define them: W itself, or, when a rule defers its increments (vstdp's
+// LTP), a copy of W with them applied. It does not change the state.
+func (pr *Projection) EffectiveWeights() []float32 {
+	if pr.W == nil {
+		w := make([]float32, len(pr.PostIdx))
+		for q := range w {
+			w[q] = pr.WConst
+		}
+		return w
+	}
+	if pr.lazy == nil {
+		return pr.W
+	}
+	w := make([]float32, len(pr.W))
+	for j := 0; j < pr.NPre; j++ {
+		for q := pr.ColPtr[j]; q < pr.ColPtr[j+1]; q++ {
+			w[q] = pr.lazy.pendingWeight(q, j)
+		}
+	}
+	return w
 }
 
 // EnsureWeights gives a constant-weight projection its weight array (every
@@ -152,13 +184,7 @@ func (pr *Projection) PostMajor() *conn.CSR {
 // own order, so nothing is transposed; scipy.sparse.load_npz(path).T is
 // the (post, pre) matrix W_ij of the rate models.
 func (pr *Projection) WriteNPZ(path string) error {
-	w := pr.W
-	if w == nil {
-		w = make([]float32, len(pr.PostIdx))
-		for q := range w {
-			w[q] = pr.WConst
-		}
-	}
+	w := pr.EffectiveWeights()
 	return store.WriteCSRNPZ(path, pr.NPre, pr.NPost, pr.ColPtr, pr.PostIdx, w)
 }
 
@@ -235,6 +261,8 @@ func buildProjection(s *Spec, i int, pops []*pop, workers int) (*Projection, err
 			c.Pre[j] = int32(j)
 			c.RowPtr[j+1] = int64(j + 1)
 		}
+	case RuleDisc:
+		c = discCSR(pre.n, post.n, ps.Radius)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", key, err)
@@ -290,4 +318,41 @@ func drawMagnitude(w WeightSpec, r *rand.Rand) float64 {
 		return math.Exp(w.LogMu + float64(w.LogSigma*r.NormFloat64()))
 	}
 	return w.Mean
+}
+
+// discCSR returns the presynaptic-major connectivity of RuleDisc: for
+// each presynaptic neuron j the postsynaptic neurons whose position on the
+// unit torus lies within r presynaptic grid spacings of j's, ascending. Only
+// the postsynaptic cells in the disc's bounding box are examined.
+func discCSR(nPre, nPost int, r float64) *conn.CSR {
+	sp, sq := int(math.Round(math.Sqrt(float64(nPre)))), int(math.Round(math.Sqrt(float64(nPost))))
+	c := &conn.CSR{NPost: nPre, NPre: nPost, RowPtr: make([]int64, nPre+1)}
+	// torus distance in presynaptic spacings between cell centres
+	d := func(a, b float64) float64 {
+		x := math.Abs(a - b)
+		return math.Min(x, 1-x) * float64(sp)
+	}
+	rp := r * float64(sq) / float64(sp) // the radius in postsynaptic spacings
+	span := min(sq, 2*int(math.Ceil(rp))+3)
+	var row []int32
+	for j := 0; j < nPre; j++ {
+		xj, yj := (float64(j%sp)+0.5)/float64(sp), (float64(j/sp)+0.5)/float64(sp)
+		cx, cy := int(math.Floor(xj*float64(sq))), int(math.Floor(yj*float64(sq)))
+		row = row[:0]
+		for dyi := 0; dyi < span; dyi++ {
+			iy := ((cy-span/2+dyi)%sq + sq) % sq
+			for dxi := 0; dxi < span; dxi++ {
+				ix := ((cx-span/2+dxi)%sq + sq) % sq
+				xi, yi := (float64(ix)+0.5)/float64(sq), (float64(iy)+0.5)/float64(sq)
+				dx, dy := d(xi, xj), d(yi, yj)
+				if dx*dx+dy*dy <= r*r {
+					row = append(row, int32(iy*sq+ix))
+				}
+			}
+		}
+		slices.Sort(row)
+		c.Pre = append(c.Pre, row...)
+		c.RowPtr[j+1] = int64(len(c.Pre))
+	}
+	return c
 }

@@ -93,3 +93,28 @@ func scatterConst(in []float32, idx []int32, c float32) {
 	}
 	scatterConstGo(in, idx, c)
 }
+
+// p10RowAVX is p10RowGo in assembly with software prefetch of the
+// scattered weights (SSE2 scalar arithmetic; the same bits).
+//
+//go:noescape
+func p10RowAVX(w *float32, pos, pre *int32, wt *float32, n int, z *float64, ls, h, lo, hi float64)
+
+// p10Row is the postsynaptic-spike update of ZAG's P10 rule on one row of
+// the post-side index: w ← clip(w + (ls·z[pre] − h·(w − w̃))).
+func p10Row(w []float32, pos, pre []int32, wt []float32, z []float64, ls, h, lo, hi float64) {
+	if len(pos) == 0 {
+		return
+	}
+	if useAVX2 {
+		p10RowAVX(&w[0], &pos[0], &pre[0], &wt[0], len(pos), &z[0], ls, h, lo, hi)
+		return
+	}
+	p10RowGo(w, pos, pre, wt, z, ls, h, lo, hi)
+}
+
+// aifRunAVX is cobaRunNAVX with an adaptation conductance (updateAIF);
+// k rows 0–13 as cobaRunNAVX, 14 midA, 15 E_i, 16 decA.
+//
+//go:noescape
+func aifRunAVX(v, ge, gi, gn, th, ga, re, ri *float32, n int, k *[cobaKLen][8]float32) int

@@ -129,6 +129,13 @@ const (
 	RuleFixedIn   = "fixed_in"   // every post neuron has exactly k inputs
 	RuleFixedOut  = "fixed_out"  // every pre neuron has exactly k targets
 	RuleOneToOne  = "one_to_one" // pre neuron i → post neuron i (equal sizes)
+	// RuleDisc: topographic receptive fields. Both populations are square
+	// sheets (N = side², neuron i at column i mod side, row i div side)
+	// mapped onto the same unit torus; post neuron i receives every
+	// presynaptic neuron whose position lies within Radius presynaptic
+	// grid spacings of its own (ZAG 2015's input discs of radius 8 on the
+	// 64 × 64 stimulus).
+	RuleDisc = "disc"
 )
 
 // ProjectionSpec connects population Pre to population Post.
@@ -140,7 +147,7 @@ type ProjectionSpec struct {
 	Pre string `toml:"pre"`
 	// Post names the postsynaptic population.
 	Post string `toml:"post"`
-	// Rule is "bernoulli", "fixed_in", "fixed_out" or "one_to_one".
+	// Rule is "bernoulli", "fixed_in", "fixed_out", "one_to_one" or "disc".
 	Rule string `toml:"rule"`
 	// P is the connection probability in [0, 1] (bernoulli; for fixed_in and
 	// fixed_out with K = 0, k = round(p·n) with n the candidate count, n−1 within a
@@ -148,6 +155,8 @@ type ProjectionSpec struct {
 	P float64 `toml:"p"`
 	// K is the fixed in- or out-degree (fixed_in, fixed_out; 0 = derive from p).
 	K int `toml:"k"`
+	// Radius is the receptive-field radius of "disc" in presynaptic grid spacings (> 0).
+	Radius float64 `toml:"radius"`
 	// Autapses allows i→i synapses when pre == post.
 	Autapses bool `toml:"autapses"`
 	// Multapses allows repeated pairs (fixed-degree rules).
@@ -443,8 +452,17 @@ func (s *Spec) Validate() error {
 			if pre.N != post.N {
 				return fmt.Errorf("%s.rule = %q needs populations of equal size (%d, %d)", key, pr.Rule, pre.N, post.N)
 			}
+		case RuleDisc:
+			for _, x := range []PopulationSpec{pre, post} {
+				if sq := int(math.Round(math.Sqrt(float64(x.N)))); sq*sq != x.N {
+					return fmt.Errorf("%s.rule = \"disc\" needs square sheets: population %q has %d neurons, not a square", key, x.Name, x.N)
+				}
+			}
+			if !(pr.Radius > 0) || !finite(pr.Radius) || pr.Radius > math.Sqrt(float64(pre.N)) {
+				return fmt.Errorf("%s.radius = %v must be > 0 and at most the presynaptic sheet's side", key, pr.Radius)
+			}
 		default:
-			return fmt.Errorf(`%s.rule = %q must be "bernoulli", "fixed_in", "fixed_out" or "one_to_one"`, key, pr.Rule)
+			return fmt.Errorf(`%s.rule = %q must be "bernoulli", "fixed_in", "fixed_out", "one_to_one" or "disc"`, key, pr.Rule)
 		}
 		if !(pr.P >= 0 && pr.P <= 1) {
 			return fmt.Errorf("%s.p = %v outside [0, 1]", key, pr.P)

@@ -164,6 +164,9 @@ func (n *Net) arrivals(k int) {
 				if pr.W == nil {
 					scatterConst(in, pr.PostIdx[a:b], float32(c*pr.WConst))
 				} else {
+					if pr.lazy != nil {
+						pr.lazy.settleColumn(j, a, b)
+					}
 					scatterScaledGo(in, pr.PostIdx[a:b], pr.W[a:b], c)
 				}
 			}
@@ -182,6 +185,9 @@ func (n *Net) arrivals(k int) {
 		}
 		for _, j := range spk {
 			a, b := colSpan(pr, j, lo, hi, split)
+			if pr.lazy != nil {
+				pr.lazy.settleColumn(j, a, b) // the delivered weights include the pending LTP
+			}
 			scatterAdd(in, pr.PostIdx[a:b], pr.W[a:b], pr.subtract)
 		}
 	}
@@ -311,6 +317,10 @@ func (n *Net) update(k int) {
 			p.spk[k] = p.updateCOBAN(k, lo, hi, p.spk[k][:0])
 		} else if p.fastExp() && !n.forceGeneric {
 			p.spk[k] = p.updateExp(k, lo, hi, p.spk[k][:0])
+		} else if p.fastRise() && !n.forceGeneric {
+			p.spk[k] = p.updateRise(k, lo, hi, p.spk[k][:0])
+		} else if p.fastAIF() && !n.forceGeneric {
+			p.spk[k] = p.updateAIF(k, lo, hi, p.spk[k][:0])
 		} else {
 			p.spk[k] = p.updateGeneric(k, lo, hi, p.spk[k][:0])
 		}
@@ -438,7 +448,8 @@ func (p *pop) clampRefractory(lst []int32, v []float32, ref []int32, lo int, spi
 // dt/τ_m = 0.005) uses cobaBig.
 func cobaStep(v, x, y float32) float32 {
 	if x < 0.5 {
-		return v + (y-float32(x*v))/(1+float32(x*(0.5+float32(x*(1.0/12)))))
+		q := 1 + float32(x*(0.5+float32(x*(1.0/12))))
+		return v + (y-float32(x*v))/q
 	}
 	return cobaBig(v, x, y)
 }
@@ -459,7 +470,7 @@ func cobaBig(v, x, y float32) float32 {
 // Build) so that changes of midE or midI (tests) take effect.
 func (p *pop) cobaCoefs() (a, cE, cI, kE, kI float32) {
 	a = p.dtTau
-	cE, cI = a*p.midE, a*p.midI
+	cE, cI = float32(a*p.midE), float32(a*p.midI)
 	return a, cE, cI, cE * p.eE, cI * p.eI
 }
 
@@ -475,7 +486,7 @@ func (p *pop) riseE(i int) float32 {
 // of the AMPA and NMDA conductances in x and y of cobaStep: cEa = (1 − f)·cE,
 // cN = f·dt/τ_m, kEa = cEa·E_e, kN = cN·E_e.
 func (p *pop) nmdaCoefs(cE float32) (cEa, cN, kEa, kN float32) {
-	cEa, cN = (1-p.fN)*cE, p.fN*p.dtTau
+	cEa, cN = float32((1-p.fN)*cE), float32(p.fN*p.dtTau)
 	return cEa, cN, cEa * p.eE, cN * p.eE
 }
 
@@ -510,12 +521,26 @@ func (p *pop) flushTiny(lo, hi int) {
 // degree-6 Taylor polynomial (truncation error < 1.2e-7). The relative error
 // is below 1e-5 for x < 80 (tested); results below 2^−126 flush to 0.
 func expNegFast(x float32) float32 {
-	t := -x * 1.4426950408889634
-	if t < -126 {
-		return 0
-	}
+	t := float32(-x * 1.4426950408889634)
+	t = max(t, -127) // 2^−127 → the zero bit pattern: flush to 0
 	k := int32(t - 0.5)
-	f := (t - float32(k)) * 0.6931471805599453
+	f := float32((t - float32(k)) * 0.6931471805599453)
+	p := 1 + float32(f*(1+float32(f*(0.5+float32(f*(1.0/6+float32(f*(1.0/24+float32(f*(1.0/120+float32(f*(1.0/720))))))))))))
+	return p * math.Float32frombits(uint32(k+127)<<23)
+}
+
+// expFast returns e^x in float32 for x ≤ 88 without calls: 2^{x·log₂e}
+// split into the nearest integer power of two, built from the exponent
+// bits, and 2^f = e^{f ln 2}, |f| ≤ 1/2, from a degree-6 Taylor polynomial
+// (truncation error < 1.2e-7). The relative error is below
+// 3e-7 + 1e-7·|x| (the float32 rounding of x·log₂e; tested on [−87, 20]);
+// results below 2^−126 flush to 0. The AdEx
+// exponential term uses it (x ≤ 20 there).
+func expFast(x float32) float32 {
+	t := float32(x * 1.4426950408889634)
+	t = max(t, -127) // 2^−127 → the zero bit pattern: flush to 0
+	k := int32(t+128.5) - 128
+	f := float32((t - float32(k)) * 0.6931471805599453)
 	p := 1 + float32(f*(1+float32(f*(0.5+float32(f*(1.0/6+float32(f*(1.0/24+float32(f*(1.0/120+float32(f*(1.0/720))))))))))))
 	return p * math.Float32frombits(uint32(k+127)<<23)
 }
@@ -548,7 +573,7 @@ func (p *pop) updateCOBA(k, lo, hi int, spk []int32) []int32 {
 	lst := p.refList(k, ref)
 	var c cobaK
 	c.a, c.cE, c.cI, c.kE, c.kI = p.cobaCoefs()
-	c.b = c.a * (p.el + p.stepBias)
+	c.b = float32(c.a * (p.el + p.stepBias))
 	c.vth, c.decE, c.decI = p.vth, p.decE, p.decI
 	c.half, c.twelfth, c.one = 0.5, 1.0/12, 1
 	run := cobaRun
@@ -584,7 +609,7 @@ func (p *pop) updateCOBA(k, lo, hi int, spk []int32) []int32 {
 }
 
 // cobaKLen is the number of constant rows of the AVX2 kernels.
-const cobaKLen = 14
+const cobaKLen = 17
 
 // kvec holds a kernel's constants, each repeated 8 times (one AVX2
 // register), per worker.
@@ -666,7 +691,7 @@ func cobaRunN(i int, v, ge, gi, gn, th, re, ri []float32, c *cobaNK) int {
 		}
 		vi := v[j]
 		vi += (y - float32(x*vi)) / (one + float32(x*(half+float32(x*twelfth))))
-		t := th[j] * c.decTh
+		t := float32(th[j] * c.decTh)
 		if vi >= vth+t {
 			return i + j
 		}
@@ -689,7 +714,7 @@ func (p *pop) cobaSlowN(k, i, lo int, v, ge, gi, gn, th, re, ri []float32, c *co
 	gn[i] = nm + float32((e-nm)*c.mulN)
 	ge[i] = float32(e*c.decE) + re[i]
 	gi[i] = float32(g*c.decI) + ri[i]
-	t := th[i] * c.decTh
+	t := float32(th[i] * c.decTh)
 	th[i] = t
 	if vi >= c.vth+t {
 		spk = append(spk, int32(lo+i))
@@ -831,11 +856,11 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 			if p.th != nil { // adaptive soft threshold (EIF of LKD), at its start-of-step value
 				vT += p.th[i]
 			}
-			x := (v - vT) * p.invDT
+			x := float32((v - vT) * p.invDT)
 			if x > 20 {
 				x = 20
 			}
-			I += float32(p.dTh*float32(math.Exp(float64(x)))) - p.w[i]
+			I += float32(p.dTh*expFast(x)) - p.w[i]
 		}
 		refr := p.ref[i] > 0
 		if refr {
@@ -862,11 +887,11 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 			p.gi[i] = float32(g*p.decI) + inI
 		case COBA:
 			e, g := p.ge[i], p.gi[i]
-			if p.extended() {
+			if p.ger != nil || p.gir != nil {
 				// Mid-step conductances: differences of exponentials (decay
 				// part minus rise part), adaptation conductances with the
 				// inhibitory ones (reversal E_i), NMDA at the start of the step.
-				em, gm := e*p.midE, g*p.midI
+				em, gm := float32(e*p.midE), float32(g*p.midI)
 				if p.ger != nil {
 					em -= float32(p.ger[i] * p.midRE)
 				}
@@ -909,6 +934,16 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 				}
 				break
 			}
+			// adaptation conductances (reversal E_i) at mid-step: A·dt/τ_m
+			// joins x and A·dt/τ_m·E_i joins y
+			var A float32
+			hasA := p.ga1 != nil || p.ga2 != nil
+			if p.ga1 != nil {
+				A = float32(p.ga1[i] * p.midA1)
+			}
+			if p.ga2 != nil {
+				A += float32(p.ga2[i] * p.midA2)
+			}
 			if held {
 				v = vr
 			} else if p.gn != nil {
@@ -917,9 +952,19 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 				n := p.gn[i]
 				x := ca + float32(e*cEa) + float32(n*cN) + float32(g*cI)
 				y := float32(ca*(el+I)) + float32(e*kEa) + float32(n*kN) + float32(g*kI)
+				if hasA {
+					aca := float32(A * ca)
+					x += aca
+					y += float32(aca * p.eI)
+				}
 				v = cobaStep(v, x, y)
 			} else {
-				x, y := cobaCoef(e, g, ca, cE, cI, ca*(el+I), kE, kI)
+				x, y := cobaCoef(e, g, ca, cE, cI, float32(ca*(el+I)), kE, kI)
+				if hasA {
+					aca := float32(A * ca)
+					x += aca
+					y += float32(aca * p.eI)
+				}
 				v = cobaStep(v, x, y)
 			}
 			if p.gn != nil {
@@ -928,26 +973,32 @@ func (p *pop) updateGeneric(k, lo, hi int, spk []int32) []int32 {
 			}
 			p.ge[i] = float32(e*p.decE) + inE
 			p.gi[i] = float32(g*p.decI) + inI
+			if p.ga1 != nil {
+				p.ga1[i] *= p.decA1
+			}
+			if p.ga2 != nil {
+				p.ga2[i] *= p.decA2
+			}
 		}
 		if !held && p.noiseSD > 0 {
 			v += float32(p.noiseSD * float32(r.NormFloat64()))
 		}
 		theta := p.vth
 		if p.th != nil {
-			d := p.th[i] * p.decTh
+			d := float32(p.th[i] * p.decTh)
 			p.th[i] = d
 			if p.w == nil { // AdEx: the jump acts on the soft threshold (above)
 				theta += d
 			}
 		}
 		if p.a != nil {
-			a := p.a[i] * p.decA
+			a := float32(p.a[i] * p.decA)
 			p.a[i] = a
 			theta += float32(p.beta * a)
 		}
 		if p.w != nil {
 			wi := p.w[i]
-			winf := p.adA * (v0 - el)
+			winf := float32(p.adA * (v0 - el))
 			p.w[i] = winf + float32((wi-winf)*p.decW)
 		}
 		spike := !refr && v >= theta

@@ -31,18 +31,18 @@ func (s *stpState) release(a int64, spk []int32) {
 		x, u := float64(s.x[j]), float64(s.u[j])
 		if l := s.last[j]; l >= 0 {
 			h := float64(a-l) * s.dt
-			x = 1 - (1-x)*math.Exp(-h/s.p.TauDMs)
-			u = U + (u-U)*math.Exp(-h/s.p.TauFMs)
+			x = 1 - float64((1-x)*math.Exp(-h/s.p.TauDMs))
+			u = U + float64((u-U)*math.Exp(-h/s.p.TauFMs))
 		}
 		var e float64
 		if s.p.FacilitateFirst {
-			u += U * (1 - u)
+			u += float64(U * (1 - u))
 			e = u * x
 			x -= e
 		} else {
 			e = u * x
 			x -= e
-			u += U * (1 - u)
+			u += float64(U * (1 - u))
 		}
 		s.x[j], s.u[j], s.last[j] = float32(x), float32(u), a
 		s.eff = append(s.eff, float32(e))
