@@ -10,7 +10,7 @@ import (
 // docFiles are the sources of the spec and parameter structs: their field
 // comments are the docs `engram describe` and config.resolved.toml print.
 //
-//go:embed params.go spec.go plasticity.go protocol.go
+//go:embed params.go spec.go plasticity.go plasticity_memory.go protocol.go
 var docFiles embed.FS
 
 // DocSource names this package's config-struct sources (config.DocSource),
