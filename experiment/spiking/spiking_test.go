@@ -450,7 +450,9 @@ func TestIssue13SpikingErrors(t *testing.T) {
 // memory of a run (issue 13), measured as VmHWM of a child process (the
 // test binary re-executed) that runs only the experiment: figures, report
 // section and all. Configs: the static and plastic COBA examples, a
-// Brunel network with delays, and the Zenke-type network at 1/10 size.
+// Brunel network with delays, the Zenke-type network at 1/10 size, and the
+// memory models with all their plasticity (lkd2014: voltage STDP,
+// normalisation, iSTDP; zag2015: P10 with consolidation, STP, global iSTDP).
 func TestMemoryEstimateIsUpperBound(t *testing.T) {
 	if name := os.Getenv("ENGRAM_SPIKING_PEAK"); name != "" {
 		c := peakConfig(t, name)
@@ -464,7 +466,7 @@ func TestMemoryEstimateIsUpperBound(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs four child processes")
 	}
-	for _, name := range []string{"coba", "coba-stdp", "brunel", "zenke-small"} {
+	for _, name := range []string{"coba", "coba-stdp", "brunel", "zenke-small", "lkd2014", "zag2015"} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestMemoryEstimateIsUpperBound$")
 		cmd.Env = append(os.Environ(), "ENGRAM_SPIKING_PEAK="+name)
 		out, err := cmd.CombinedOutput()
@@ -496,6 +498,9 @@ func peakConfig(t *testing.T, name string) *Config {
 		c, _ = PresetConfig("brunel-ai")
 		c.Population[0].N, c.Population[1].N = 4000, 1000
 		c.Run.DurationMs = 300
+	case "lkd2014", "zag2015": // plasticity from 1000 ms (lkd2014), from 0 (zag2015)
+		c, _ = PresetConfig(name)
+		c.Run.TransientMs, c.Run.DurationMs = 1000, 500
 	case "zenke-small":
 		c, _ = loadExample(t, "zenke2013", "run.transient_ms=200", "run.duration_ms=300") // invalid until the window is removed
 		c.Population[0].N, c.Population[1].N, c.Population[2].N = 2000, 500, 250

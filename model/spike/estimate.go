@@ -72,7 +72,10 @@ func roundHalf(x float64) float64 {
 // steps: synapses at their construction peak (the largest projection's
 // temporaries plus every projection's resident bytes), per-neuron state
 // (up to 7 float32 variables, the input buffers, the spike history, random
-// streams), traces and plasticity state, and Poisson drive streams.
+// streams, conductance rise parts), traces and plasticity state (per-post
+// rule state, voltage STDP's settlement marks and P10's reference weights
+// per synapse, short-term plasticity per presynaptic neuron), and Poisson
+// drive streams.
 func (s *Spec) EstimateBytes() int64 {
 	var resident, peakExtra float64
 	maxDelay := 0
@@ -89,6 +92,19 @@ func (s *Spec) EstimateBytes() int64 {
 			per = BytesPerSynapseConst
 		}
 		resident += m * per
+		for _, r := range pr.Plasticity {
+			switch r.Rule {
+			case RuleVSTDP: // the lazy LTP's per-synapse settlement mark (float64)
+				resident += 8 * m
+			case RuleP10: // the consolidated reference weight w̃ (float32)
+				resident += 4 * m
+			}
+		}
+		if pr.STP != nil { // x, u (float32) and the last-update step (int64) per presynaptic neuron
+			if j := s.PopIndex(pr.Pre); j >= 0 {
+				resident += 16 * float64(s.Populations[j].N)
+			}
+		}
 		if pr.Rule != RuleOneToOne {
 			peakExtra = math.Max(peakExtra, m*BuildExtraPerSynapse)
 		}
@@ -97,8 +113,8 @@ func (s *Spec) EstimateBytes() int64 {
 		}
 		if j := s.PopIndex(pr.Post); j >= 0 {
 			n := float64(s.Populations[j].N)
-			resident += 16 * n // column/row pointers
-			resident += 48 * n * float64(len(pr.Plasticity))
+			resident += 16 * n                               // column/row pointers
+			resident += 56 * n * float64(len(pr.Plasticity)) // per-post rule state (normalize: 52 B)
 		}
 		if j := s.PopIndex(pr.Pre); j >= 0 {
 			resident += 8 * float64(s.Populations[j].N)
@@ -111,6 +127,9 @@ func (s *Spec) EstimateBytes() int64 {
 		// state 7×4, ref 4, inputs 2×4, per-worker spike lists 8, noise stream 48,
 		// spike history 4 per slot, pre-reset V 4
 		neur += float64(p.N) * float64(7*4+4+8+8+48+4+4*(maxDelay+2))
+		if p.Neuron.TauRiseEMs > 0 || p.Neuron.TauRiseIMs > 0 { // rise parts of both conductances
+			neur += float64(p.N) * 8
+		}
 	}
 	for _, in := range s.Poisson {
 		if j := s.PopIndex(in.Target); j >= 0 {
