@@ -7,7 +7,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/engramsim/engram/experiment"
@@ -337,17 +339,16 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	for k, name := range rates.Columns() {
 		rateSeries = append(rateSeries, plot.Series{Name: name, X: xs, Y: ys[k], Color: k})
 	}
-	figs, err := drawFigures(env, c, pops, rTimes, rIDs, rateSeries, rates.PlotBinMs(), rateHist, cvHist, durMs)
+	jobs := figureJobs(env, c, pops, rTimes, rIDs, rateSeries, rates.PlotBinMs(), rateHist, cvHist, durMs)
+	if weights != nil {
+		jobs = append(jobs, func() ([]figRef, error) { return weightFigures(env, weights, c.weightProjections()) })
+	}
+	figs, err := drawConcurrently(jobs)
 	if err != nil {
 		return nil, err
 	}
 	wSum := map[string]any{}
 	if weights != nil {
-		wf, err := weightFigures(env, weights, c.weightProjections())
-		if err != nil {
-			return nil, err
-		}
-		figs = append(figs, wf...)
 		for _, p := range c.weightProjections() {
 			pr := net.Projection(p)
 			fin := weightMeanSD(pr)
@@ -575,41 +576,80 @@ func siegertPrediction(c *Config, k int) (rate, cv float64, ok bool) {
 
 type figRef struct{ png, caption string }
 
-func drawFigures(env *experiment.Env, c *Config, pops []spike.PopInfo, times []float64, ids []int32,
-	rateSeries []plot.Series, rateBinMs float64, rateHist, cvHist []plot.HistSeries, durMs float64) ([]figRef, error) {
+// figJob draws one figure (or a few) and returns its report entries.
+type figJob func() ([]figRef, error)
+
+// drawConcurrently runs the figure jobs at once (each writes its own files;
+// at most GOMAXPROCS at a time) and returns their entries in job order, so
+// the report does not depend on which finished first. Drawing and encoding
+// PNG/SVG dominate the time outside the simulation of short runs.
+func drawConcurrently(jobs []figJob) ([]figRef, error) {
+	res := make([][]figRef, len(jobs))
+	errs := make([]error, len(jobs))
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			res[i], errs[i] = j()
+		}()
+	}
+	wg.Wait()
 	var out []figRef
+	for i := range jobs {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		out = append(out, res[i]...)
+	}
+	return out, nil
+}
+
+// figureJobs returns the jobs drawing the raster, the population rates and
+// the rate and CV histograms.
+func figureJobs(env *experiment.Env, c *Config, pops []spike.PopInfo, times []float64, ids []int32,
+	rateSeries []plot.Series, rateBinMs float64, rateHist, cvHist []plot.HistSeries, durMs float64) []figJob {
+	var jobs []figJob
 	nTot := pops[len(pops)-1].Offset + pops[len(pops)-1].N
 	if len(times) > 0 {
-		base := env.Path("figs", "raster")
-		if _, err := plot.Raster(base, times, ids, plot.RasterSpec{Title: "Spike raster (after the transient)",
-			XLabel: "time (ms)", YLabel: "neuron (global id)", NIDs: nTot}); err != nil {
+		jobs = append(jobs, func() ([]figRef, error) {
+			base := env.Path("figs", "raster")
+			if _, err := plot.Raster(base, times, ids, plot.RasterSpec{Title: "Spike raster (after the transient)",
+				XLabel: "time (ms)", YLabel: "neuron (global id)", NIDs: nTot}); err != nil {
+				return nil, err
+			}
+			return []figRef{{base + ".png", "Spike raster of the recorded neurons (populations stacked in config order; an image of binned counts when large)."}}, nil
+		})
+	}
+	jobs = append(jobs, func() ([]figRef, error) {
+		base := env.Path("figs", "population_rate")
+		if _, err := plot.Lines(base, plot.LineSpec{Title: "Population rates", XLabel: "time (ms)", YLabel: "rate (Hz)",
+			Series: rateSeries, Legend: true}); err != nil {
 			return nil, err
 		}
-		out = append(out, figRef{base + ".png", "Spike raster of the recorded neurons (populations stacked in config order; an image of binned counts when large)."})
-	}
-	base := env.Path("figs", "population_rate")
-	if _, err := plot.Lines(base, plot.LineSpec{Title: "Population rates", XLabel: "time (ms)", YLabel: "rate (Hz)",
-		Series: rateSeries, Legend: true}); err != nil {
-		return nil, err
-	}
-	caption := fmt.Sprintf("Population rates in %.3g ms bins.", rateBinMs)
-	if rateBinMs != c.Record.RateBinMs {
-		caption = fmt.Sprintf("Population rates in %.3g ms bins (rec/rates_hz.npy has every %.3g ms bin).", rateBinMs, c.Record.RateBinMs)
-	}
-	out = append(out, figRef{base + ".png", caption})
-	base = env.Path("figs", "rate_hist")
-	if _, err := plot.Histogram(base, plot.HistSpec{Title: "Single-neuron rates", XLabel: "rate (Hz)", YLabel: "neurons",
-		Series: rateHist}); err != nil {
-		return nil, err
-	}
-	out = append(out, figRef{base + ".png", fmt.Sprintf("Distribution of single-neuron rates over %.0f ms.", durMs)})
-	base = env.Path("figs", "cv_hist")
-	if _, err := plot.Histogram(base, plot.HistSpec{Title: "CV of inter-spike intervals", XLabel: "CV of ISI", YLabel: "neurons",
-		Series: cvHist}); err != nil {
-		return nil, err
-	}
-	out = append(out, figRef{base + ".png", "Distribution of the CV of inter-spike intervals (neurons with ≥ 3 spikes)."})
-	return out, nil
+		caption := fmt.Sprintf("Population rates in %.3g ms bins.", rateBinMs)
+		if rateBinMs != c.Record.RateBinMs {
+			caption = fmt.Sprintf("Population rates in %.3g ms bins (rec/rates_hz.npy has every %.3g ms bin).", rateBinMs, c.Record.RateBinMs)
+		}
+		return []figRef{{base + ".png", caption}}, nil
+	}, func() ([]figRef, error) {
+		base := env.Path("figs", "rate_hist")
+		if _, err := plot.Histogram(base, plot.HistSpec{Title: "Single-neuron rates", XLabel: "rate (Hz)", YLabel: "neurons",
+			Series: rateHist}); err != nil {
+			return nil, err
+		}
+		return []figRef{{base + ".png", fmt.Sprintf("Distribution of single-neuron rates over %.0f ms.", durMs)}}, nil
+	}, func() ([]figRef, error) {
+		base := env.Path("figs", "cv_hist")
+		if _, err := plot.Histogram(base, plot.HistSpec{Title: "CV of inter-spike intervals", XLabel: "CV of ISI", YLabel: "neurons",
+			Series: cvHist}); err != nil {
+			return nil, err
+		}
+		return []figRef{{base + ".png", "Distribution of the CV of inter-spike intervals (neurons with ≥ 3 spikes)."}}, nil
+	})
+	return jobs
 }
 
 func addReport(r *report.Report, c *Config, net *spike.Net, pops []spike.PopInfo, rows [][]string, figs []figRef, buildS, simS, durMs float64) {
