@@ -88,25 +88,36 @@ type rulesState struct {
 	State      []ruleState
 }
 
+// Canonical returns a copy of s in which what cannot change a run is
+// written one way: the neuron parameters a model does not use are zeroed
+// (printed configs omit them) and a weight scale of 0 (unset) is 1. Two
+// specs that build the same network have equal canonical forms.
+func (s Spec) Canonical() Spec {
+	s.Populations = slices.Clone(s.Populations)
+	for i := range s.Populations {
+		s.Populations[i].Neuron = s.Populations[i].Neuron.canonical()
+	}
+	s.Projections = slices.Clone(s.Projections)
+	for i := range s.Projections {
+		s.Projections[i].Weight.Scale = s.Projections[i].Weight.ScaleFactor()
+	}
+	return s
+}
+
 // specHashes returns the SHA-256 of s's network structure and of all of
-// s, with the neuron parameters a model does not use zeroed (they cannot
-// change the run, and printed configs omit them).
+// s, in canonical form (Spec.Canonical).
 func specHashes(s *Spec) (network, all [32]byte) {
+	whole := s.Canonical()
 	net := struct {
 		DtMs        float64
 		Seed        uint64
 		Populations []PopulationSpec
 		Groups      []GroupSpec
 		Projections []ProjectionSpec
-	}{s.DtMs, s.Seed, slices.Clone(s.Populations), s.Groups, slices.Clone(s.Projections)}
+	}{whole.DtMs, whole.Seed, whole.Populations, whole.Groups, slices.Clone(whole.Projections)}
 	for i := range net.Projections {
 		net.Projections[i].Plasticity = nil
 	}
-	for i := range net.Populations {
-		net.Populations[i].Neuron = net.Populations[i].Neuron.canonical()
-	}
-	whole := *s
-	whole.Populations = net.Populations
 	return gobHash(net), gobHash(whole)
 }
 

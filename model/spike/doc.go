@@ -117,6 +117,39 @@
 // the arrival's first. Traces are stored as sums scaled to a base time, so
 // a step costs its events, not the population size (see trace).
 //
+// The memory models' mechanisms (stdp-memory.md §2; presets LKD2014Spec
+// and ZAG2015Spec, names lkd2014 and zag2015):
+//
+//   - vstdp: Clopath-type voltage STDP (Litwin-Kumar & Doiron 2014) on AdEx
+//     posts: LTD at presynaptic arrivals from the low-passed voltage ū₋, LTP
+//     at every step with V above θ_LTP from ū₊ and the presynaptic trace.
+//     The LTP is lazy: per postsynaptic neuron a running sum K_i of its LTP
+//     drive is kept, and a synapse takes what accrued since its last
+//     settlement when its weight is next read (arrival, delivery,
+//     normalisation, trace rescale, Projection.Weight); the result equals
+//     the per-step update up to float rounding (TestFastKernelsMatchGeneric
+//     and the naive float64 reference in memory_rules_test.go).
+//   - normalize: additive row-sum normalisation every period_ms (the
+//     periodic phase), with tracked row sums, so that Σ_j w_ij stays at
+//     its target exactly (error diffusion of the float32 rounding).
+//   - p10: Zenke, Agnes & Gerstner's rule — minimal-triplet LTP, pair LTD,
+//     the cubic heterosynaptic pull towards the consolidated reference w̃,
+//     transmitter-induced δ; w̃ relaxes on the bistable ODE every
+//     consolidation_period_ms (the periodic phase).
+//   - global_istdp: inhibitory STDP gated by a slow estimate of the whole
+//     postsynaptic population's rate against κ (updated before the step's
+//     events, the prestep entry).
+//   - Tsodyks–Markram short-term plasticity per presynaptic neuron
+//     (ProjectionSpec.STP; depression u, x in Auryn's update order, or
+//     facilitate_first), a serial schedule entry before delivery.
+//
+// A rule with off = true is built (its traces run, checkpoints restore it)
+// but never changes a weight: the baseline, recall and ablation runs.
+// Conductances may have rise times (difference of exponentials of unit
+// area) and COBA neurons up to two spike-triggered adaptation
+// conductances (Auryn's AIF); those paths have AVX2 kernels on amd64
+// (dispatched at run time, generic Go elsewhere, bit-identical results).
+//
 // # Determinism, checkpoints, memory, speed
 //
 // Every random number comes from a stream keyed by name and purpose

@@ -556,6 +556,10 @@ func (s *Spec) Validate() error {
 		if in.NSources < 0 || !(in.RateHz >= 0) || !(in.Weight >= 0) || !finite(in.RateHz) || !finite(in.Weight) {
 			return fmt.Errorf("%s: n_sources, rate_hz and weight must be ≥ 0 and finite", key)
 		}
+		if in.NSources == 0 && in.Weight > 0 {
+			// an omitted n_sources would silently drive nothing
+			return fmt.Errorf("%s.n_sources = 0: an input needs at least one source per neuron (set n_sources, or weight = 0 to silence it)", key)
+		}
 		if in.Sign != "exc" && in.Sign != "inh" {
 			return fmt.Errorf(`%s.sign = %q must be "exc" or "inh"`, key, in.Sign)
 		}
