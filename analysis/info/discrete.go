@@ -262,14 +262,66 @@ const (
 	// PTOccupied counts the non-empty bins of each histogram (useall = 0),
 	// which under-corrects when bins are missed.
 	PTOccupied PTCount = "occupied"
+	// PTBayes is Panzeri & Treves' (1996) Bayesian count of the relevant
+	// bins (BayesCount): the occupied bins plus as many unseen ones as make
+	// the expected number of occupied bins closest to the observed one.
+	PTBayes PTCount = "bayes"
 )
+
+// BayesCount is Panzeri & Treves' (1996, Network 7:87) Bayesian estimate
+// R̃ of the number of relevant bins of a histogram c of n = Σc samples over
+// an alphabet of dim bins (dim ≥ len(c) counts bins beyond c as empty).
+// With R occupied bins, it posits x = 1, 2, … further bins of equal
+// probability γ/x, γ = x(1 − (n/(n + R))^{1/n}), the occupied ones with
+// the add-one Bayesian probabilities q_i = (1 − γ)(c_i + 1)/(n + R), and
+// stops when the expected number of occupied bins
+// Σ_i [1 − (1 − q_i)^n] + x[1 − (1 − γ/x)^n] stops approaching R; R̃ is
+// R plus the best x (never above dim). With every bin occupied R̃ = R.
+func BayesCount(c []int, dim int) int {
+	r, n := occupied(c)
+	dim = max(dim, len(c))
+	if r == 0 || r >= dim || n == 0 {
+		return r
+	}
+	fn := float64(n)
+	// expected occupied bins under the naive probabilities p_i = c_i/n
+	exp := float64(r)
+	for _, v := range c {
+		if v > 0 {
+			exp -= math.Pow(1-float64(v)/fn, fn)
+		}
+	}
+	prev, delta := float64(dim), math.Abs(float64(r)-exp)
+	x := 0
+	for delta < prev && r+x < dim {
+		x++
+		fx := float64(x)
+		gamma := fx * (1 - math.Pow(fn/(fn+float64(r)), 1/fn))
+		exp = 0
+		for _, v := range c {
+			if v > 0 {
+				q := (1 - gamma) * (float64(v) + 1) / (fn + float64(r))
+				exp += 1 - math.Pow(1-q, fn)
+			}
+		}
+		exp += fx * (1 - math.Pow(1-gamma/fx, fn))
+		prev, delta = delta, math.Abs(float64(r)-exp)
+	}
+	// the loop stopped one step past the best x unless it ran into dim
+	// while still improving
+	best := r + x - 1
+	if delta < prev {
+		best++
+	}
+	return max(best, r)
+}
 
 // DiscreteOptions configures the discrete estimators. nil means defaults.
 type DiscreteOptions struct {
 	// KX and KY are the alphabet sizes of X and Y (0: max label + 1).
 	KX, KY int
 	// PTCount is the relevant-bin count of Panzeri–Treves (default
-	// PTAlphabet).
+	// PTAlphabet; PTOccupied, PTBayes).
 	PTCount PTCount
 	// Partitions is the number of random partitions averaged per
 	// sub-sample size by quadratic extrapolation, and the number of
@@ -379,6 +431,9 @@ func MutualInfo(x, y []int, m DiscreteMethod, o *DiscreteOptions) (Estimate, err
 		return Estimate{}, fmt.Errorf("%w: X has %d samples, Y has %d", ErrMismatch, len(x), len(y))
 	}
 	d := o.defaults()
+	if d.PTCount != PTAlphabet && d.PTCount != PTOccupied && d.PTCount != PTBayes {
+		return Estimate{}, fmt.Errorf("unknown Panzeri–Treves bin count %q (alphabet, occupied or bayes)", d.PTCount)
+	}
 	cx, err := Counts(x, d.KX)
 	if err != nil {
 		return Estimate{}, fmt.Errorf("X: %w", err)
@@ -427,14 +482,20 @@ func MutualInfo(x, y []int, m DiscreteMethod, o *DiscreteOptions) (Estimate, err
 				continue
 			}
 			r := ky
-			if d.PTCount == PTOccupied {
+			switch d.PTCount {
+			case PTOccupied:
 				r, _ = occupied(cxy[xv*ky : (xv+1)*ky])
+			case PTBayes:
+				r = BayesCount(cxy[xv*ky:(xv+1)*ky], ky)
 			}
 			s += float64(r - 1)
 		}
 		r := ky
-		if d.PTCount == PTOccupied {
+		switch d.PTCount {
+		case PTOccupied:
 			r = by
+		case PTBayes:
+			r = BayesCount(cy, ky)
 		}
 		s -= float64(r - 1)
 		e.Value = iPl - s/(2*float64(n))

@@ -19,8 +19,8 @@
 //   - EntropyPlugin, EntropyMillerMadow (+ (B̂−1)/(2N)), EntropyNSB
 //     (Nemenman–Shafee–Bialek, posterior mean and SD, O(grid × distinct
 //     counts)), Entropy with quadratic extrapolation (Strong et al. 1998).
-//   - MutualInfo: plug-in, Miller–Madow, Panzeri–Treves (PTAlphabet or
-//     PTOccupied bin counts), quadratic extrapolation, NSB;
+//   - MutualInfo: plug-in, Miller–Madow, Panzeri–Treves (PTAlphabet,
+//     PTOccupied or the Bayesian PTBayes bin counts), quadratic extrapolation, NSB;
 //     MutualInfoShuffle: the shuffle correction for population responses.
 //   - PMF: exact entropies, MI, total correlation and co-information of a
 //     known joint distribution (XOR example of the spec).

@@ -207,6 +207,7 @@ func (s *samples) labels(k int) ([]int, [][]int, error) {
 
 type miFlags struct {
 	estimator, columns string
+	ptBins             string
 	k, bins, binsY     int
 	replicates         bool
 	noise              float64
@@ -220,8 +221,8 @@ func (a *app) analyzeMICmd(noRunDir *bool) *cobra.Command {
 		Long: `Mutual information I(X;Y) (analysis/info). Continuous estimators: gaussian (covariance plug-in),
 gaussian-wishart (each log-det Wishart-corrected), gaussian-copula (rank-normalised, Wishart-corrected), ksg1,
 ksg2 (Kraskov et al. 2004, max norm, k neighbours, columns scaled to unit SD, tie-breaking noise seeded by
---seed). Discrete estimators (integer labels): plugin, miller-madow, panzeri-treves (X = stimulus; all bins
-of the alphabet counted), quadratic-extrapolation, nsb, shuffle (X = stimulus, Y = samples × units).
+--seed). Discrete estimators (integer labels): plugin, miller-madow, panzeri-treves (X = stimulus; relevant
+bins counted by --pt-bins: the whole alphabet, the occupied bins or Panzeri & Treves' Bayesian count), quadratic-extrapolation, nsb, shuffle (X = stimulus, Y = samples × units).
 JSON keys: mi_nats, mi_bits, mi_stderr_bits, bias_correction_bits (plug-in minus corrected), estimator, n;
 with --replicates the headline is the mean over replicates (stderr = SD/√n) and replicates.mean_bits,
 replicates.sd_bits, replicates.n.` + infoInputHelp,
@@ -235,6 +236,7 @@ replicates.sd_bits, replicates.n.` + infoInputHelp,
 	fs.IntVar(&f.binsY, "bins-y", 0, "discrete: alphabet size of Y (0: largest label + 1)")
 	fs.BoolVar(&f.replicates, "replicates", false, "the first axis of each array indexes independent data sets")
 	fs.Float64Var(&f.noise, "noise", 1e-8, "KSG tie-breaking noise, relative to each column's SD (negative: none)")
+	fs.StringVar(&f.ptBins, "pt-bins", "alphabet", "panzeri-treves: relevant bins counted as alphabet, occupied or bayes")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		r, err := a.computeInfo(cmd, "mi", f, args)
 		if err != nil {
@@ -488,7 +490,12 @@ func runEstimator(what, est string, x, y *samples, k int, f *miFlags, seed uint6
 	if rx != nil {
 		return info.Estimate{}, fmt.Errorf("%s: discrete estimators take 1-D labels for X (got %d columns)", x.file, x.dims())
 	}
-	o := &info.DiscreteOptions{KX: f.bins, KY: f.binsY, Seed: seed}
+	o := &info.DiscreteOptions{KX: f.bins, KY: f.binsY, Seed: seed, PTCount: info.PTCount(f.ptBins)}
+	switch o.PTCount {
+	case "", info.PTAlphabet, info.PTOccupied, info.PTBayes:
+	default:
+		return info.Estimate{}, fmt.Errorf("--pt-bins %q: want alphabet, occupied or bayes", f.ptBins)
+	}
 	m := info.DiscreteMethod(est)
 	if what == "entropy" {
 		if m == info.NSB && f.bins > 0 {
