@@ -289,7 +289,8 @@ type RasterSpec struct {
 	// MaxDots is the largest number of spikes drawn as individual dots;
 	// above it the raster is binned into an image. 0 means DefaultMaxDots.
 	MaxDots int
-	// Bins is the number of time bins in image mode; 0 means 1000.
+	// Bins is the number of time bins in image mode; 0 means PNGWidth
+	// (one bin per pixel column).
 	Bins int
 }
 
@@ -297,8 +298,10 @@ type RasterSpec struct {
 const DefaultMaxDots = 50000
 
 // maxRasterRows bounds the rows of a binned raster; above it consecutive
-// ids are pooled into one row.
-const maxRasterRows = 2000
+// ids are pooled into one row. It is the PNG's height, so the binned
+// counts (base.npy) are exactly the plotted pixels: a finer matrix would
+// only be block-averaged again when drawn, at 5× the cost.
+const maxRasterRows = PNGHeight
 
 // Raster draws spikes (times[k], ids[k]). With at most MaxDots spikes in
 // the window it draws one dot per spike and base.tsv lists the plotted
@@ -352,7 +355,7 @@ func Raster(base string, times []float64, ids []int32, spec RasterSpec) ([]strin
 	if n > maxDots {
 		bins := spec.Bins
 		if bins <= 0 {
-			bins = 1000
+			bins = PNGWidth
 		}
 		per := (nIDs + maxRasterRows - 1) / maxRasterRows
 		rows := (nIDs + per - 1) / per

@@ -11,8 +11,10 @@ import (
 
 // MaxPlotPoints caps the points per column kept for a figure: rate bins
 // are merged in groups so that the figure of a long run, and the memory
-// held for it, stay small; the file keeps every bin.
-const MaxPlotPoints = 2000
+// held for it, stay small; the file keeps every bin. It is the width of the
+// figures' PNG (plot.PNGWidth, 800 px): more points than pixel columns
+// cost drawing time and show nothing more.
+const MaxPlotPoints = 800
 
 // RatesOptions configure a rate monitor.
 type RatesOptions struct {
