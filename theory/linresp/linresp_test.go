@@ -231,3 +231,121 @@ func TestBadInput(t *testing.T) {
 		t.Error("zero frequency accepted")
 	}
 }
+
+// TestPairCrossSpectrumMatchesMonteCarlo: the network theory against a
+// simulation. Neuron 1 (LIF, μ = 15, σ = 5 mV) drives neuron 2 (same input)
+// through a delta synapse of w = 1 mV (J = wτ = 0.02 mV·s, delay 1 step);
+// neuron 2 does not feed back. The theory's zero-frequency cross-spectrum
+// C_21(0) = J A_2(0) C0_1(0) — with A_2 at neuron 2's shifted mean input
+// μ + J r1 — is the count covariance per second of long windows. Monte
+// Carlo: 500 independent pairs × 60 windows of 1 s after 1 s, Euler at
+// dt = 0.1 ms; the tolerance is 3 standard errors of the covariance
+// estimate (from the window-to-window spread) plus 5 % for the linear
+// approximation and the Euler/grid biases. Measured: theory 0.3743 Hz,
+// Monte Carlo 0.3385 ± 0.0387 Hz; the simulated rates (8.85, 9.42 Hz) sit
+// 6 % below the theory's (9.45, 10.00 Hz) because forward Euler at 0.1 ms
+// misses threshold crossings between steps (no bridge correction here).
+func TestPairCrossSpectrumMatchesMonteCarlo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Monte Carlo: 1000 neurons × 61 s")
+	}
+	n := lif(0.01)
+	const mu, sigma, w = 15.0, 5.0, 1.0
+	jw := w * n.TauMMs / 1000 // mV·s
+	r1, err := n.Respond(mu, sigma, 1e-3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := n.Respond(mu+jw*r1.RateHz, sigma, 1e-3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := []complex128{0, 0, complex(jw, 0) * r2.A, 0}
+	c, err := CrossSpectrum(k, []float64{r1.Spectrum, r2.Spectrum})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := real(c[2]) // C_21(0), Hz
+
+	const P, dt, windows, steps = 500, 0.1, 60, 10000 // 1 s windows
+	rng := rand.New(rand.NewPCG(11, 12))
+	v1, v2 := make([]float64, P), make([]float64, P)
+	f1, f2 := make([]float64, P), make([]float64, P) // refractory time left
+	spk := make([]bool, P)                          // neuron 1 spiked last step
+	sq := sigma * math.Sqrt(dt/n.TauMMs)
+	decay := dt / n.TauMMs
+	step := func(count func(i int, which int)) {
+		for i := range P {
+			arrive := spk[i]
+			spk[i] = false
+			if f1[i] > 0 {
+				f1[i] -= dt
+			} else {
+				v1[i] += (mu-v1[i])*decay + sq*rng.NormFloat64()
+				if v1[i] >= n.VThMV {
+					v1[i], f1[i], spk[i] = n.VResetMV, n.TauRefMs, true
+					count(i, 1)
+				}
+			}
+			if f2[i] > 0 {
+				f2[i] -= dt
+				continue
+			}
+			v2[i] += (mu-v2[i])*decay + sq*rng.NormFloat64()
+			if arrive {
+				v2[i] += w
+			}
+			if v2[i] >= n.VThMV {
+				v2[i], f2[i] = n.VResetMV, n.TauRefMs
+				count(i, 2)
+			}
+		}
+	}
+	for range steps { // 1 s warm-up
+		step(func(int, int) {})
+	}
+	c1, c2 := make([]float64, P), make([]float64, P)
+	var s1, s2, s12, s11, s22 float64
+	var covs []float64
+	for range windows {
+		clear(c1)
+		clear(c2)
+		for range steps {
+			step(func(i, which int) {
+				if which == 1 {
+					c1[i]++
+				} else {
+					c2[i]++
+				}
+			})
+		}
+		var w12, m1, m2 float64
+		for i := range P {
+			s1 += c1[i]
+			s2 += c2[i]
+			s12 += c1[i] * c2[i]
+			s11 += c1[i] * c1[i]
+			s22 += c2[i] * c2[i]
+			m1 += c1[i]
+			m2 += c2[i]
+			w12 += c1[i] * c2[i]
+		}
+		covs = append(covs, w12/P-(m1/P)*(m2/P)) // this window's covariance over pairs
+	}
+	m := float64(P * windows)
+	cov := s12/m - (s1/m)*(s2/m) // per 1-s window: C_21(0) in Hz
+	var sd float64
+	mean := 0.0
+	for _, x := range covs {
+		mean += x / windows
+	}
+	for _, x := range covs {
+		sd += (x - mean) * (x - mean) / (windows - 1)
+	}
+	se := math.Sqrt(sd / windows)
+	t.Logf("C_21(0): theory %.4f Hz (r1 %.3f, r2 %.3f Hz, A2 %.4f Hz/mV, C0_1 %.3f Hz); Monte Carlo %.4f ± %.4f Hz (rates %.3f, %.3f Hz; var %.3f, %.3f)",
+		want, r1.RateHz, r2.RateHz, real(r2.A), r1.Spectrum, cov, se, s1/m, s2/m, s11/m-(s1/m)*(s1/m), s22/m-(s2/m)*(s2/m))
+	if math.Abs(cov-want) > 3*se+0.05*math.Abs(want) {
+		t.Errorf("C_21(0): theory %.4g Hz, Monte Carlo %.4g ± %.2g Hz", want, cov, se)
+	}
+}
