@@ -271,7 +271,7 @@ func TestPairCrossSpectrumMatchesMonteCarlo(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	v1, v2 := make([]float64, P), make([]float64, P)
 	f1, f2 := make([]float64, P), make([]float64, P) // refractory time left
-	spk := make([]bool, P)                          // neuron 1 spiked last step
+	spk := make([]bool, P)                           // neuron 1 spiked last step
 	sq := sigma * math.Sqrt(dt/n.TauMMs)
 	decay := dt / n.TauMMs
 	step := func(count func(i int, which int)) {
