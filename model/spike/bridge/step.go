@@ -12,11 +12,11 @@ import (
 // fraction P of the neurons are members (the coding level).
 type Pattern struct {
 	// NuLoHz is the non-member rate ν_lo in Hz (> 0).
-	NuLoHz float64 `json:"nu_lo_hz"`
+	NuLoHz float64 `json:"nu_lo_hz" toml:"nu_lo_hz"`
 	// NuHiHz is the member rate ν_hi in Hz (> ν_lo).
-	NuHiHz float64 `json:"nu_hi_hz"`
+	NuHiHz float64 `json:"nu_hi_hz" toml:"nu_hi_hz"`
 	// P is the coding level p in (0, 1).
-	P float64 `json:"p"`
+	P float64 `json:"p" toml:"p"`
 }
 
 // Validate rejects rates that are not finite, ν_lo ≥ ν_hi and p outside (0, 1).
