@@ -35,8 +35,13 @@ the rule's step-family parameters q_f, Δq and the mean-field capacity
 alpha_c_mft = (E[g²]/E[f²])/π of Pereira & Brunel (stdp-memory.md §4.4).
 
 The rule is a rule name with its defaults (pair, gutig, vanrossum, triplet, istdp,
-p10), minimal-triplet (θ = 3 Hz), a network preset (its E→E rule, e.g. zag2015) or
-a TOML file with the keys of a plasticity rule (rule, w_min, w_max, [p10] …).
+p10, vstdp), minimal-triplet (θ = 3 Hz), a network preset (its E→E rule, e.g.
+zag2015, lkd2014) or a TOML file with the keys of a plasticity rule (rule, w_min,
+w_max, [p10] …), or a bridge run's config.resolved.toml (reruns it).
+
+The voltage rule (vstdp) has no closed form: it is measured with LKD's E neurons
+driven to each ν_post by calibrated Poisson input (post_achieved_hz, drive_hz in
+the JSON).
 
 --method auto uses the rule's closed form when it has one, and measures the drift
 open loop with the engine's rule (independent Poisson trains, weights held) when it
@@ -219,6 +224,9 @@ func bridgeJSON(cfg *bridge.Config, from string, res bridge.Result) map[string]a
 	if res.Drift.SEPerS != nil {
 		out["drift_se_per_s"], out["synapse_seconds"] = res.Drift.SEPerS, res.Drift.SynapseSeconds
 	}
+	if res.Drift.PostAchievedHz != nil {
+		out["post_achieved_hz"], out["drive_hz"] = res.Drift.PostAchievedHz, res.Drift.DriveHz
+	}
 	if s := res.Step; s != nil {
 		out["g_centred"] = res.GCentred
 		out["step"] = sanitize(*s)
@@ -315,6 +323,10 @@ func bridgeFiles(env *experiment.Env, cfg *bridge.Config, from string, res bridg
 }
 
 func methodNote(d bridge.Drift) string {
+	if d.PostAchievedHz != nil {
+		return fmt.Sprintf("Measured with LKD E neurons driven by calibrated Poisson input (%v Hz) to %v Hz, the synapse transmitting 1e-9 of its weight: %g synapse-seconds per grid point (± standard errors).",
+			roundAll(d.DriveHz, 1), roundAll(d.PostAchievedHz, 0.01), d.SynapseSeconds)
+	}
 	if d.Method == bridge.MethodMeasured {
 		return fmt.Sprintf("Measured open loop: %g synapse-seconds per grid point (± standard errors).", d.SynapseSeconds)
 	}
@@ -331,6 +343,14 @@ func scaled(x []float64) []float64 {
 		if m > 0 {
 			out[i] = v / m
 		}
+	}
+	return out
+}
+
+func roundAll(x []float64, q float64) []float64 {
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = math.Round(v/q) * q
 	}
 	return out
 }

@@ -61,6 +61,15 @@ func TestBridgeJSON(t *testing.T) {
 	if a["method"] != "measured" || string(ja) != string(jb) || a["drift_se_per_s"] == nil {
 		t.Errorf("rerun from config.resolved.toml: method %v, drift %s vs %s", a["method"], ja, jb)
 	}
+	// the voltage rule of lkd2014, measured with driven LKD neurons
+	code, out, stderr = run(t, "bridge", "lkd2014", "--rates", "5,20", "--synapses", "10", "--duration-s", "1", "--json", "--quiet", "--out", filepath.Join(dir, "v"))
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	json.Unmarshal([]byte(out), &m)
+	if m["rule"] != "vstdp" || len(m["post_achieved_hz"].([]any)) != 2 || m["method"] != "measured" {
+		t.Errorf("lkd2014: rule %v, achieved %v, method %v", m["rule"], m["post_achieved_hz"], m["method"])
+	}
 	// outside the family: alpha_c_mft is null and the reason is given
 	code, out, stderr = run(t, "bridge", "p10", "--nu-lo", "1", "--nu-hi", "25", "--json", "--quiet", "--out", filepath.Join(dir, "o"))
 	if code != 0 {
@@ -81,7 +90,7 @@ func TestBridgeBadInput(t *testing.T) {
 		want string
 	}{
 		{[]string{"nope"}, "unknown rule or preset"},
-		{[]string{"lkd2014"}, "voltage"},
+		{[]string{"lkd2014", "--method", "closed"}, "no closed form"},
 		{[]string{"normalize"}, "not a pre/post learning rule"},
 		{[]string{"pair", "--rates", "1,0"}, "must be a finite number > 0"},
 		{[]string{"pair", "--rates", "1,-2"}, "must be a finite number > 0"},

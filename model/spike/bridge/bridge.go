@@ -183,6 +183,17 @@ func Run(rs spike.RuleSpec, rates []float64, pat *Pattern, o *Options) (Result, 
 	}
 	d := full
 	d.PostHz, d.PreHz, d.PerS, d.SEPerS = grid, grid, sub(full.PerS), sub(full.SEPerS)
+	pick := func(v []float64) []float64 {
+		if v == nil {
+			return nil
+		}
+		out := make([]float64, len(idx))
+		for a, i := range idx {
+			out[a] = v[i]
+		}
+		return out
+	}
+	d.PostAchievedHz, d.DriveHz = pick(full.PostAchievedHz), pick(full.DriveHz)
 	sep, err := Separate(d.PerS)
 	if err != nil {
 		return Result{}, err

@@ -61,8 +61,8 @@ func TestLoadConfigFile(t *testing.T) {
 		t.Errorf("rule file: %+v, %v, %v", got, cfg, err)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.toml")
-	os.WriteFile(bad, []byte("rates_hz = [1.0]\n[rule]\nrule = \"vstdp\"\nw_max = 1\n"), 0o644)
-	if _, _, err := LoadFile(bad); err == nil || !strings.Contains(err.Error(), "voltage") {
-		t.Errorf("config with vstdp: %v", err)
+	os.WriteFile(bad, []byte("rates_hz = [1.0]\n[rule]\nrule = \"scaling\"\nw_max = 1\n"), 0o644)
+	if _, _, err := LoadFile(bad); err == nil || !strings.Contains(err.Error(), "not a pre/post learning rule") {
+		t.Errorf("config with scaling: %v", err)
 	}
 }

@@ -17,9 +17,22 @@
 // weights reset to Options.W after every step's plasticity and the
 // increments accumulated (§4.4 step 1). The P10 rule is measured at
 // w = w̃, where its heterosynaptic term vanishes (the Hebbian part).
-// Voltage-based STDP (vstdp) needs a neuron driven to ν_post and is not
-// implemented; row and population-rate rules (normalize, homeostasis,
-// scaling, global_istdp) have no pairwise drift: both are errors.
+// Voltage-based STDP (vstdp, LKD 2014) has no closed form: its
+// postsynaptic neurons are LKD's E neurons (AdEx, COBA) driven by an
+// external Poisson input whose rate is calibrated to each ν_post (a scan
+// of drives, log-log interpolation, two secant refinements; the achieved
+// rates are reported in Drift.PostAchievedHz), and the plastic synapse
+// transmits only 1e-9 of its weight, so that pre and post stay
+// independent. Row and population-rate rules (normalize, homeostasis,
+// scaling, global_istdp) have no pairwise drift: they are errors.
+//
+// With the engine's LKD neuron and rule, D is separable (σ₁²/Σσ² =
+// 0.999997 on the 6 × 6 grid) and negative everywhere up to 40 Hz
+// (f(1 Hz) ≈ −3.9e-2, f(40 Hz) ≈ −5.0e-2 in the SVD's units): for
+// independent trains LTD, which grows with the depolarisation, always
+// wins, so the lkd2014 rule maps onto the step family only through the
+// normalisation's centring and pre/post correlations that the Poisson
+// limit leaves out ("no potentiation at ν_hi").
 //
 // # Separability and the step family
 //

@@ -40,7 +40,8 @@ type Options struct {
 	// W is the weight at which the drift is evaluated and held (open loop);
 	// it matters for weight-dependent rules (gutig, vanrossum). Default:
 	// the middle of [w_min, w_max] (p10: w = w̃, the heterosynaptic term
-	// then vanishes).
+	// then vanishes; vstdp, additive, is measured at w = 10 in bounds
+	// [0, 20] whatever W).
 	W float64
 	// Seed is the simulation's master seed (default 1).
 	Seed uint64
@@ -108,6 +109,8 @@ func slowestTauMs(rs spike.RuleSpec) float64 {
 		return rs.ISTDP.TauMs
 	case spike.RuleP10:
 		return max(rs.P10.TauPlusMs, rs.P10.TauMinusMs, rs.P10.TauSlowMs)
+	case spike.RuleVSTDP:
+		return max(rs.VSTDP.TauMinusMs, rs.VSTDP.TauPlusMs, rs.VSTDP.TauXMs, 150) // 150 ms: LKD's adaptation
 	}
 	return 100
 }
@@ -128,6 +131,11 @@ type Drift struct {
 	W      float64 `json:"w"`
 	// SynapseSeconds is Synapses × DurationS per grid point (measured).
 	SynapseSeconds float64 `json:"synapse_seconds,omitempty"`
+	// PostAchievedHz are the rates the driven postsynaptic neurons fired at
+	// during the measurement, DriveHz their calibrated external Poisson
+	// rates (voltage rules only; nil otherwise).
+	PostAchievedHz []float64 `json:"post_achieved_hz,omitempty"`
+	DriveHz        []float64 `json:"drive_hz,omitempty"`
 }
 
 // CheckRates rejects an empty grid and rates that are not finite and
@@ -190,16 +198,17 @@ func DriftMatrix(rs spike.RuleSpec, post, pre []float64, o *Options) (Drift, err
 		}
 		return out, nil
 	}
+	if rs.Rule == spike.RuleVSTDP {
+		return measureVoltage(rs, post, pre, d)
+	}
 	return measure(rs, post, pre, d)
 }
 
 // checkPairRule rejects rules that are not pre/post rules of one synapse.
 func checkPairRule(rs spike.RuleSpec) error {
 	switch rs.Rule {
-	case spike.RulePair, spike.RuleGutig, spike.RuleVanRossum, spike.RuleTriplet, spike.RuleISTDP, spike.RuleP10:
+	case spike.RulePair, spike.RuleGutig, spike.RuleVanRossum, spike.RuleTriplet, spike.RuleISTDP, spike.RuleP10, spike.RuleVSTDP:
 		return nil
-	case spike.RuleVSTDP:
-		return fmt.Errorf("bridge: rule %q depends on the postsynaptic voltage: its drift needs a neuron driven to ν_post (stdp-memory.md §4.4 step 1), which the bridge does not implement yet; it has no closed form", rs.Rule)
 	case spike.RuleHomeostasis, spike.RuleScaling, spike.RuleNormalize, spike.RuleGlobalISTDP:
 		return fmt.Errorf("bridge: rule %q is not a pre/post learning rule of single synapses (it acts on rows or through a population rate): no drift D(ν_post, ν_pre)", rs.Rule)
 	}
@@ -259,6 +268,8 @@ func ClosedForm(rs spike.RuleSpec, w float64) (func(post, pre float64) float64, 
 	case spike.RuleP10:
 		p := *rs.P10
 		return func(post, pre float64) float64 { return p.PoissonDrift(pre, post, 0) }, nil
+	case spike.RuleVSTDP:
+		return nil, fmt.Errorf("bridge: rule %q depends on the postsynaptic voltage and has no closed form (stdp-memory.md §4.2); measure it", rs.Rule)
 	}
 	return nil, fmt.Errorf("bridge: rule %q has no closed form", rs.Rule)
 }
