@@ -3,6 +3,7 @@ package infobound_test
 import (
 	"fmt"
 
+	"github.com/engramsim/engram/ratefn"
 	"github.com/engramsim/engram/theory/infobound"
 )
 
@@ -18,4 +19,18 @@ func Example() {
 	// I_elem = 0.205010 bits, I_syn = 0.005125 bits/synapse
 	// Gardner alpha_c(0.5) = 2.000000
 	// cue MI, P = 20, s = 0.9: 3.428140 bits
+}
+
+// The Gaussian bound on the bits per synapse of the Pereira–Brunel rate
+// memory (median ITC fit) at load α = 0.12, from its mean-field retrieval
+// state.
+func ExamplePBRetrieval() {
+	r, err := infobound.PBRetrieval(ratefn.MedianTransfer(), ratefn.MedianRule(), 0.12, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("m = %.3f, rho = %.4f, I_elem >= %.4f bits, I_syn >= %.5f bits/synapse\n", r.M, r.Rho, r.IElemBits, r.BitsPerSynapse)
+	// Output:
+	// m = 0.976, rho = 0.5011, I_elem >= 0.2085 bits, I_syn >= 0.02502 bits/synapse
 }
