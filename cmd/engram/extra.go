@@ -24,6 +24,7 @@ func (a *app) extraCommands() []*cobra.Command {
 	c = append(c, a.theoryCommands()...)
 	c = append(c, a.inferCommands()...)
 	c = append(c, a.analyzeCommands()...)
+	c = append(c, a.bridgeCmd())
 	return c
 }
 
