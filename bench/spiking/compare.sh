@@ -13,15 +13,8 @@
 set -euo pipefail
 MODEL=${1:-coba}
 REPS=${2:-3}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-PY=/usr/bin/python3
-if ! "$PY" -c 'import brian2' 2>/dev/null; then
-  echo "installing python3-brian (Debian)..." >&2
-  apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-brian >&2
-fi
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-(cd "$ROOT" && go build -o "$WORK/cobarun" ./bench/spiking/cobarun)
+source "$(dirname "$0")/common.sh"
+build_tool cobarun
 echo "warming up Brian2 (cold compile, excluded)..." >&2
 "$PY" "$ROOT/bench/spiking/brian_va.py" "$MODEL" 10 1 "$WORK/brian" 2>/dev/null | grep '^{' > /dev/null
 : > "$WORK/results.jsonl"

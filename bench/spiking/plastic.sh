@@ -15,15 +15,8 @@
 set -euo pipefail
 REPS=${1:-5}
 DUR=${2:-2000}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-PY=/usr/bin/python3
-if ! "$PY" -c 'import brian2' 2>/dev/null; then
-  echo "installing python3-brian (Debian)..." >&2
-  apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-brian >&2
-fi
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-(cd "$ROOT" && go build -o "$WORK/plasticrun" ./bench/spiking/plasticrun)
+source "$(dirname "$0")/common.sh"
+build_tool plasticrun
 echo "warming up Brian2 (cold compile, excluded)..." >&2
 "$PY" "$ROOT/bench/spiking/brian_coba_stdp.py" 10 1 "$WORK/brian" 2>/dev/null | grep '^{' > /dev/null
 : > "$WORK/results.jsonl"

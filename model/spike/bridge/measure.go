@@ -95,13 +95,19 @@ func measure(rs spike.RuleSpec, post, pre []float64, d Options) (Drift, error) {
 				m += x
 				m2 += x * x
 			}
-			nn := float64(n)
-			m /= nn
-			out.PerS[i][j] = m
-			if n > 1 {
-				out.SEPerS[i][j] = math.Sqrt(math.Max(m2/nn-m*m, 0) / (nn - 1))
-			}
+			out.PerS[i][j], out.SEPerS[i][j] = meanSE(m, m2, n)
 		}
 	}
 	return out, nil
+}
+
+// meanSE returns the mean and its standard error of n values with sum m
+// and sum of squares m2 (SE 0 for n ≤ 1).
+func meanSE(m, m2 float64, n int) (mean, se float64) {
+	nn := float64(n)
+	mean = m / nn
+	if n > 1 {
+		se = math.Sqrt(math.Max(m2/nn-mean*mean, 0) / (nn - 1))
+	}
+	return mean, se
 }

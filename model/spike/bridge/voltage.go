@@ -221,12 +221,7 @@ func measureVoltage(rs spike.RuleSpec, post, pre []float64, d Options) (Drift, e
 				m += x
 				m2 += x * x
 			}
-			nn := float64(n)
-			m /= nn
-			out.PerS[i][j] = m
-			if n > 1 {
-				out.SEPerS[i][j] = math.Sqrt(math.Max(m2/nn-m*m, 0) / (nn - 1))
-			}
+			out.PerS[i][j], out.SEPerS[i][j] = meanSE(m, m2, n)
 		}
 	}
 	return out, nil
