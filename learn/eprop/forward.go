@@ -102,34 +102,10 @@ func (n *Net) Simulate(x []float64, T int, rec *Record) error {
 			}
 		}
 		V, A, Z, Psi := rec.V[t*N:(t+1)*N], rec.A[t*N:(t+1)*N], rec.Z[t*N:(t+1)*N], rec.Psi[t*N:(t+1)*N]
-		for j := 0; j < N; j++ {
-			b := n.Beta[j]
-			th := vth
-			if b != 0 {
-				a[j] = rho*a[j] + zp[j]
-				th += b * a[j]
-			}
-			vj := alpha*v[j] + cin*in[j] - vth*zp[j]
-			v[j], V[j], A[j] = vj, vj, th
-			var z, psi float64
-			switch {
-			case smooth:
-				z = 1 / (1 + math.Exp(-(vj-th)/s))
-				psi = z * (1 - z) / s
-			case cnt[j] > 0:
-			default:
-				if vj >= th {
-					z = 1
-				}
-				if d := 1 - math.Abs(vj-th)/vth; d > 0 {
-					psi = gam / vth * d
-				}
-			}
-			if !smooth {
-				c := cnt[j] + nref*int32(z) - 1
-				cnt[j] = min(max(c, 0), nref)
-			}
-			Z[j], Psi[j] = z, psi
+		if smooth {
+			n.stepSmooth(V, A, Z, Psi, a, v, zp, in, alpha, rho, cin, vth, s)
+		} else {
+			n.stepSpike(V, A, Z, Psi, a, v, zp, in, cnt, alpha, rho, cin, vth, gam, nref)
 		}
 		copy(zp, Z)
 		Y := rec.Y[t*NO : (t+1)*NO]
@@ -156,17 +132,52 @@ func (n *Net) Simulate(x []float64, T int, rec *Record) error {
 	return nil
 }
 
-// axpy adds a·x to y (len(x) = len(y)), unrolled by four.
-func axpy(y []float64, a float64, x []float64) {
-	x = x[:len(y)]
-	i := 0
-	for ; i+4 <= len(y); i += 4 {
-		y[i] += a * x[i]
-		y[i+1] += a * x[i+1]
-		y[i+2] += a * x[i+2]
-		y[i+3] += a * x[i+3]
+// stepSpike is one step of the Heaviside neurons (spec §1, §2).
+func (n *Net) stepSpike(V, A, Z, Psi, a, v, zp, in []float64, cnt []int32, alpha, rho, cin, vth, gam float64, nref int32) {
+	N := len(V)
+	A, Z, Psi, a, v, zp, in, cnt = A[:N], Z[:N], Psi[:N], a[:N], v[:N], zp[:N], in[:N], cnt[:N]
+	beta := n.Beta[:N]
+	invV, h := 1/vth, gam/vth
+	for j := range V {
+		th := vth
+		if b := beta[j]; b != 0 {
+			a[j] = rho*a[j] + zp[j]
+			th += b * a[j]
+		}
+		vj := alpha*v[j] + cin*in[j] - vth*zp[j]
+		v[j], V[j], A[j] = vj, vj, th
+		// branch-free: the spike and the in-window test are unpredictable
+		free := b2f(cnt[j] == 0)
+		z := free * b2f(vj >= th)
+		psi := free * h * max(1-math.Abs(vj-th)*invV, 0)
+		if nref > 1 {
+			c := cnt[j] + nref*int32(z) - 1
+			cnt[j] = min(max(c, 0), nref)
+		}
+		Z[j], Psi[j] = z, psi
 	}
-	for ; i < len(y); i++ {
-		y[i] += a * x[i]
+}
+
+// stepSmooth is one step of the logistic (smooth) neurons.
+func (n *Net) stepSmooth(V, A, Z, Psi, a, v, zp, in []float64, alpha, rho, cin, vth, s float64) {
+	for j := range V {
+		th := vth
+		if b := n.Beta[j]; b != 0 {
+			a[j] = rho*a[j] + zp[j]
+			th += b * a[j]
+		}
+		vj := alpha*v[j] + cin*in[j] - vth*zp[j]
+		v[j], V[j], A[j] = vj, vj, th
+		z := 1 / (1 + math.Exp(-(vj-th)/s))
+		Z[j], Psi[j] = z, z*(1-z)/s
 	}
+}
+
+// b2f is 1 for true and 0 for false (compiled to SETcc, no branch).
+func b2f(b bool) float64 {
+	var i uint8
+	if b {
+		i = 1
+	}
+	return float64(i)
 }
