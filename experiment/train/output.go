@@ -187,4 +187,3 @@ func weightBlocks(res *Result) []block {
 	}
 	return bs
 }
-

@@ -339,4 +339,3 @@ func jsonNum(v float64) any {
 	}
 	return v
 }
-
