@@ -31,6 +31,7 @@ type setup struct {
 	T       int
 	evTask  eprop.Evidence
 	hasPres bool
+	bufs    [][]float64 // per-trial input buffers, reused
 }
 
 // build creates the network, the feedback, the frozen input and the
@@ -47,6 +48,7 @@ func (c *Config) build() (*setup, error) {
 	seed := c.Network.Seed
 	rw := rng.New(seed, rng.Weights, keyWeights)
 	s := &setup{net: net, nE: p.NRec, T: c.steps(), evTask: eprop.EvidenceDefaults()}
+	s.evTask.NPerGroup = p.NIn / 4
 	if c.Network.Preset != "" {
 		if err := c.buildPreset(net, rw, rng.New(seed, rng.Mask, keyMask)); err != nil {
 			return nil, err
@@ -168,16 +170,20 @@ func (c *Config) buildPreset(net *eprop.Net, rw, rm *rand.Rand) error {
 func (c *Config) batch(s *setup, purposeKey uint64, it, nb int, xs [][]float64, labels []int) ([][]float64, []int) {
 	p := s.net.P
 	xs, labels = xs[:0], labels[:0]
+	for len(s.bufs) < nb {
+		s.bufs = append(s.bufs, make([]float64, s.T*p.NIn))
+	}
 	for b := 0; b < nb; b++ {
 		r := rng.New(c.Network.Seed, rng.Stimulus, purposeKey, uint64(it), uint64(b))
 		switch {
 		case c.Network.Task == "evidence":
-			x, y := s.evTask.Trial(r, p.DtMs)
+			x, y := s.evTask.TrialInto(s.bufs[b], r, p.DtMs)
+			s.bufs[b] = x
 			xs, labels = append(xs, x), append(labels, y)
 		case s.frozen != nil:
 			xs = append(xs, s.frozen)
 		default:
-			xs = append(xs, eprop.FrozenBernoulli(r, s.T, p.NIn, c.Input.RateHz, p.DtMs))
+			xs = append(xs, eprop.FillBernoulli(s.bufs[b], r, c.Input.RateHz, p.DtMs))
 		}
 	}
 	return xs, labels

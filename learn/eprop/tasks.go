@@ -9,14 +9,20 @@ import (
 // probability rateHz·dtMs/1000 per step (the pattern-generation
 // tutorial's frozen noise, 50 Hz; drawn once and reused).
 func FrozenBernoulli(r *rand.Rand, T, n int, rateHz, dtMs float64) []float64 {
+	return FillBernoulli(make([]float64, T*n), r, rateHz, dtMs)
+}
+
+// FillBernoulli fills dst with 0/1 spikes of probability rateHz·dtMs/1000
+// and returns it.
+func FillBernoulli(dst []float64, r *rand.Rand, rateHz, dtMs float64) []float64 {
 	p := rateHz * dtMs / 1000
-	x := make([]float64, T*n)
-	for i := range x {
+	for i := range dst {
+		dst[i] = 0
 		if r.Float64() < p {
-			x[i] = 1
+			dst[i] = 1
 		}
 	}
-	return x
+	return dst
 }
 
 // SumOfSines returns the pattern-generation target of spec §9: four sines
@@ -83,9 +89,15 @@ func (e Evidence) Steps(dtMs float64) int {
 // Trial draws one trial: its input (T×4·NPerGroup) and label (0 left,
 // 1 right: the side that received more cues; NCues is odd).
 func (e Evidence) Trial(r *rand.Rand, dtMs float64) ([]float64, int) {
+	return e.TrialInto(nil, r, dtMs)
+}
+
+// TrialInto is Trial writing the input into dst (reallocated if too small).
+func (e Evidence) TrialInto(dst []float64, r *rand.Rand, dtMs float64) ([]float64, int) {
 	T, G := e.Steps(dtMs), e.NPerGroup
 	nin := 4 * G
-	x := make([]float64, T*nin)
+	x := grow(dst, T*nin)
+	clear(x)
 	fav := r.IntN(2)
 	count := [2]int{}
 	pc, pn := e.CueHz*dtMs/1000, e.NoiseHz*dtMs/1000
