@@ -124,3 +124,38 @@ func BenchmarkPatternIteration(b *testing.B) {
 		}
 	}
 }
+
+// benchScaling times one e-prop iteration (forward + gradient + SGD) of a
+// pattern-generation network with n inputs and n LIF neurons at the same
+// input rate: the cost per step grows with the synapses (n_in + n)·n
+// times the fraction of active presynaptic neurons, so ns per synapse and
+// step should stay flat across the tiers.
+func benchScaling(b *testing.B, n int) {
+	p := Defaults()
+	p.NIn, p.NRec = n, n
+	net, err := NewNet(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(2, 2))
+	net.InitGaussian(r, 1, 1, 1)
+	const T = 1000
+	x := FrozenBernoulli(r, T, n, 50, 1)
+	tr, err := NewTrainer(net, TrainerOptions{Feedback: NewFeedback(Random, p, r, 0.1), Optimizer: &SGD{LR: 1e-4},
+		Losses: []Loss{&Regression{Target: SumOfSines(r, T)}, &NeuronRate{TargetHz: 10, Coef: 300, Half: true}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	xs := [][]float64{x}
+	for b.Loop() {
+		if _, err := tr.Step(xs, T); err != nil {
+			b.Fatal(err)
+		}
+	}
+	syn := float64((2 * n) * n)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/T/syn, "ns/synapse/step")
+}
+
+func BenchmarkEPropScalingSmall(b *testing.B)  { benchScaling(b, 100) }
+func BenchmarkEPropScalingMedium(b *testing.B) { benchScaling(b, 300) }
+func BenchmarkEPropScalingLarge(b *testing.B)  { benchScaling(b, 1000) }
