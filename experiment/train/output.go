@@ -7,6 +7,7 @@ import (
 	"github.com/engramsim/engram/experiment"
 	"github.com/engramsim/engram/plot"
 	"github.com/engramsim/engram/store"
+	"github.com/engramsim/engram/theory/branchproc"
 )
 
 // write saves the learning curve, figures and the report.
@@ -108,7 +109,8 @@ func write(c *Config, res *Result, env *experiment.Env) error {
 		{"mean count per step", f(in.Mean), f(fi.Mean)},
 		{"Var/E of the count per step", f(in.VarOverMean), f(fi.VarOverMean)},
 		{"MR m̂ (± SE)", f(in.MHat) + " ± " + f(in.MHatSE), f(fi.MHat) + " ± " + f(fi.MHatSE)},
-		{"1/(1 − m̂²) (branching prediction of Var/E)", f(1 / (1 - in.MHat*in.MHat)), f(1 / (1 - fi.MHat*fi.MHat))},
+		{"1/(1 − m̂²) (branching prediction of Var/E)", f(branchproc.FanoFactor(in.MHat)), f(branchproc.FanoFactor(fi.MHat))},
+		{"m implied by mean and Var, √(1 − E/Var)", f(in.MFromFano), f(fi.MFromFano)},
 		{"conventional m (lag-1 OLS)", f(in.MConventional), f(fi.MConventional)},
 	}
 	if c.Network.Task == "evidence" {

@@ -13,6 +13,7 @@ import (
 	"github.com/engramsim/engram/learn/eprop"
 	"github.com/engramsim/engram/progress"
 	"github.com/engramsim/engram/store"
+	"github.com/engramsim/engram/theory/branchproc"
 )
 
 // Def registers the experiment.
@@ -44,6 +45,10 @@ type Eval struct {
 	// count (NaN when it cannot be estimated), MConventional the lag-1
 	// OLS estimate, M1 the lag-1 slope the branching loss uses.
 	MHat, MHatSE, MConventional, M1 float64
+	// MFromFano is the m a driven branching process with this mean and
+	// variance would have, √(1 − mean/var) (theory/branchproc; NaN below
+	// Poisson variance).
+	MFromFano float64
 	// Accuracy is the evidence task's fraction of correct decisions.
 	Accuracy float64
 	// Sparseness is the Treves–Rolls population sparseness ⟨r⟩²/⟨r²⟩.
@@ -256,6 +261,7 @@ func (c *Config) evaluate(s *setup, tr *eprop.Trainer, cls *eprop.Classification
 		ev.M1 += eprop.LagOneSlope(counts[b]) / float64(len(recs))
 	}
 	ev.VarOverMean = ev.Var / ev.Mean
+	ev.MFromFano = branchproc.MFromMeanVariance(ev.Mean, ev.Var)
 	if ev.Mean > 0 && s.T >= 30 {
 		opts := &branching.Options{KMax: min(s.T/10, 50), Seed: c.Network.Seed + 1}
 		if len(recs) < 2 {
@@ -324,7 +330,7 @@ func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summar
 	sum := experiment.Summary{"task": c.Network.Task, "method": c.Train.Method, "loss_initial": in.Loss, "loss_final": fi.Loss,
 		"iterations": c.Train.Iterations, "rate_hz_initial": in.RateHz, "rate_hz_final": fi.RateHz,
 		"silent_fraction": fi.Silent, "silent_fraction_initial": in.Silent, "var_over_mean": fi.VarOverMean, "m_hat": jsonNum(fi.MHat),
-		"m_hat_stderr": jsonNum(fi.MHatSE), "fano_branching_prediction": jsonNum(1 / (1 - fi.MHat*fi.MHat)), "m_lag1": jsonNum(fi.M1),
+		"m_hat_stderr": jsonNum(fi.MHatSE), "fano_branching_prediction": jsonNum(branchproc.FanoFactor(fi.MHat)), "m_from_fano": jsonNum(fi.MFromFano), "m_lag1": jsonNum(fi.M1),
 		"sparseness": fi.Sparseness, "resumed_at": res.Resumed}
 	if c.Network.Task == "evidence" {
 		sum["accuracy_initial"], sum["accuracy_final"] = in.Accuracy, fi.Accuracy
