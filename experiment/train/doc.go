@@ -25,7 +25,8 @@
 // Run directory:
 //
 //	res/learning_curve.tsv    loss (total and per term) and rate per iteration
-//	figs/learning_curve, rate_curve, raster_before, raster_after, rates_hist, weights_<block>, output (pattern)
+//	res/branching_curve.tsv   m̂ of the training batch (MR, conventional, naive) at ~50 iterations
+//	figs/learning_curve, rate_curve, branching_curve, raster_before, raster_after, rates_hist, weights_<block>, output (pattern)
 //	rec/checkpoint.gob        weights, feedback, optimiser and EMA state, curve (every train.checkpoint_every
 //	                          iterations and at the end); train.resume_from continues bit-identically
 //

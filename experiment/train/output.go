@@ -46,6 +46,20 @@ func write(c *Config, res *Result, env *experiment.Env) error {
 		Series: []plot.Series{{Name: "rate", X: it, Y: rate, Color: 0}}}); err != nil {
 		return err
 	}
+	if len(res.MCurve) > 0 {
+		var mi, mr, mc, mn []float64
+		for _, r := range res.MCurve {
+			mi, mr, mc, mn = append(mi, float64(r.Iteration)), append(mr, r.MR), append(mc, r.Conventional), append(mn, r.Naive)
+		}
+		if err := store.WriteTSV(env.Path("res", "branching_curve.tsv"), []string{"iteration", "m_mr", "m_conventional", "m_naive"}, mi, mr, mc, mn); err != nil {
+			return err
+		}
+		if _, err := plot.Lines(env.Path("figs", "branching_curve"), plot.LineSpec{Title: "branching ratio of the training batch's population count", XLabel: "iteration", YLabel: "m̂",
+			Legend: true, Series: []plot.Series{{Name: "multistep regression", X: mi, Y: mr, Color: 0}, {Name: "conventional (lag-1 OLS)", X: mi, Y: mc, Color: 1},
+				{Name: "naive ratio (seed code)", X: mi, Y: mn, Color: 2, Dashed: true}}}); err != nil {
+			return err
+		}
+	}
 	p := res.Net.P
 	T := float64(c.steps()) * p.DtMs
 	for _, r := range []struct {
@@ -125,6 +139,7 @@ func write(c *Config, res *Result, env *experiment.Env) error {
 	for _, fg := range []struct{ name, caption string }{
 		{"learning_curve", "loss per iteration (data: res/learning_curve.tsv)"},
 		{"rate_curve", "population-mean rate of the training batch per iteration"},
+		{"branching_curve", "m̂ of the training batch by three estimators during training (data: res/branching_curve.tsv; the naive ratio tracks the rate, criticality.md §2)"},
 		{"output", "readout before and after training against the target"},
 		{"raster_before", "spikes of the first evaluation trial before training"},
 		{"raster_after", "spikes of the first evaluation trial after training"},

@@ -68,6 +68,35 @@ type Row struct {
 	RateHz    float64
 }
 
+// MRow is the branching ratio of one training batch's population count by
+// the three estimators (criticality.md §3): multistep regression, the
+// conventional lag-1 OLS and the naive ratio of the seed code (biased: it
+// tracks the rate).
+type MRow struct {
+	Iteration               int
+	MR, Conventional, Naive float64
+}
+
+// branchingOf estimates m from the population counts of recs (no
+// bootstrap); NaN where an estimator fails (e.g. a silent network).
+func branchingOf(recs []*eprop.Record, T int, seed uint64) (mr, conv, naive float64) {
+	mr, conv, naive = math.NaN(), math.NaN(), math.NaN()
+	if T < 30 {
+		return
+	}
+	counts := make([][]float64, len(recs))
+	for b, r := range recs {
+		counts[b] = eprop.PopRateOf(nil, r, 1)
+		for t := range counts[b] {
+			counts[b][t] *= float64(r.NRec)
+		}
+	}
+	if br, err := branching.Analyze(counts, &branching.Options{KMax: min(T/10, 50), NumBoot: -1, Seed: seed}); err == nil {
+		mr, conv, naive = br.M, br.MConventional, br.MNaive
+	}
+	return
+}
+
 // checkpoint is the gob state of a run.
 type checkpoint struct {
 	Task                       string
@@ -79,6 +108,7 @@ type checkpoint struct {
 	AdamT                      int
 	EMA                        []float64
 	Curve                      []Row
+	MCurve                     []MRow
 	Initial                    Eval
 	WInitIn, WInitRec, WInitOu []float64
 }
@@ -87,6 +117,7 @@ type checkpoint struct {
 type Result struct {
 	Initial, Final *Eval
 	Curve          []Row
+	MCurve         []MRow
 	TermNames      []string
 	Net            *eprop.Net
 	WInit          [3][]float64 // initial WIn, WRec, WOut
@@ -149,7 +180,7 @@ func Fit(ctx context.Context, c *Config, ckptPath string, prog progress.Reporter
 		if ema != nil && ck.EMA != nil {
 			ema.EMA = ck.EMA
 		}
-		res.Curve, res.Initial, start, res.Resumed = ck.Curve, &ck.Initial, ck.Done, ck.Done
+		res.Curve, res.MCurve, res.Initial, start, res.Resumed = ck.Curve, ck.MCurve, &ck.Initial, ck.Done, ck.Done
 		res.WInit = [3][]float64{ck.WInitIn, ck.WInitRec, ck.WInitOu}
 	} else {
 		res.WInit = [3][]float64{slices.Clone(s.net.WIn), slices.Clone(s.net.WRec), slices.Clone(s.net.WOut)}
@@ -162,7 +193,7 @@ func Fit(ctx context.Context, c *Config, ckptPath string, prog progress.Reporter
 			return nil
 		}
 		ck := &checkpoint{Task: c.Network.Task, Seed: c.Network.Seed, NIn: s.net.P.NIn, NRec: s.net.P.NRec, NOut: s.net.P.NOut, Done: done,
-			WIn: s.net.WIn, WRec: s.net.WRec, WOut: s.net.WOut, BOut: s.net.BOut, B: s.fb.B, Curve: res.Curve, Initial: *res.Initial,
+			WIn: s.net.WIn, WRec: s.net.WRec, WOut: s.net.WOut, BOut: s.net.BOut, B: s.fb.B, Curve: res.Curve, MCurve: res.MCurve, Initial: *res.Initial,
 			WInitIn: res.WInit[0], WInitRec: res.WInit[1], WInitOu: res.WInit[2]}
 		if c.Train.Optimizer == "adam" {
 			ck.AdamM, ck.AdamV, ck.AdamT = adam.M, adam.V, adam.T
@@ -190,6 +221,10 @@ func Fit(ctx context.Context, c *Config, ckptPath string, prog progress.Reporter
 			return nil, fmt.Errorf("iteration %d: the loss is %v (lower train.lr)", it, E)
 		}
 		res.Curve = append(res.Curve, Row{Iteration: it, Loss: E, Terms: slices.Clone(tr.Last), RateHz: meanHz(tr.Recs[:len(xs)], s.net.P.DtMs)})
+		if every := max(1, c.Train.Iterations/50); it%every == 0 || it+1 == c.Train.Iterations {
+			mr, conv, naive := branchingOf(tr.Recs[:len(xs)], s.T, c.Network.Seed+2)
+			res.MCurve = append(res.MCurve, MRow{Iteration: it, MR: mr, Conventional: conv, Naive: naive})
+		}
 		if k := c.Train.CheckpointEvery; k > 0 && (it+1)%k == 0 && it+1 < c.Train.Iterations {
 			if err := save(it + 1); err != nil {
 				return nil, err
