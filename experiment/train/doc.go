@@ -33,5 +33,9 @@
 // Inputs are drawn from streams keyed by (seed, iteration, trial), so a
 // resumed run sees the same inputs as an uninterrupted one.
 //
+// Tests: go test -short (seconds); without -short the target-rate run on
+// the L2/3 preset (≈ 10–30 s); ENGRAM_LONG=1 adds the variance-loss
+// ordering test.
+//
 // Registered as experiment "train"; examples/eprop-*.toml.
 package train
