@@ -55,6 +55,16 @@
 //	})
 //	loss, _ := tr.Step([][]float64{x}, T)
 //
+// # Tests
+//
+// go test -short runs the identities EP-1, EP-2, EP-5 (≤ 2e-15 measured),
+// EP-3 (median cosine 0.96 over 20 seeds), EP-4 (BPTT against finite
+// differences with a logistic spike), EP-9, the losses' derivatives against
+// finite differences, optimisers, constraints and bad input in < 1 s;
+// without -short, EP-6/EP-7 train pattern generation for 3 seeds × 2000
+// iterations (≈ 10 s). BenchmarkPatternIteration is the §9 iteration
+// (bench/eprop/run.sh compares it with numpy).
+//
 // Units: time in ms, rates inside losses in spikes per ms (targets are
 // given in Hz), voltages in the arbitrary units of v_th. Nothing here
 // prints; every random draw takes an explicit *rand.Rand.

@@ -181,7 +181,7 @@ func (p *Params) OutScale() float64 {
 	return 1
 }
 
-// NRefSteps is the effective refractory count (0 and 1 mean none).
+// nref is the effective refractory count (0 and 1 both mean none: 1).
 func (p *Params) nref() int {
 	if p.NRef < 1 {
 		return 1
