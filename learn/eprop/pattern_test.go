@@ -118,6 +118,10 @@ func BenchmarkPatternIteration(b *testing.B) {
 	pt := NewPattern(rand.New(rand.NewPCG(1, 1)), Random)
 	tr := pt.Trainer()
 	xs := [][]float64{pt.X}
+	if _, err := tr.Step(xs, pt.T); err != nil { // buffers
+		b.Fatal(err)
+	}
+	defer reportCPU(b)()
 	for b.Loop() {
 		if _, err := tr.Step(xs, pt.T); err != nil {
 			b.Fatal(err)
