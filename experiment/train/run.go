@@ -33,6 +33,8 @@ func Def() experiment.Def {
 type Eval struct {
 	// Loss is the summed loss; RateHz the population-mean rate.
 	Loss, RateHz float64
+	// Terms are the loss terms (Result.TermNames order).
+	Terms []float64
 	// Rates are the per-neuron rates in Hz.
 	Rates []float64
 	// Silent is the fraction of neurons without a spike.
@@ -264,7 +266,7 @@ func (c *Config) evaluate(s *setup, tr *eprop.Trainer, cls *eprop.Classification
 	recs := tr.Recs[:len(xs)]
 	p := s.net.P
 	N := p.NRec
-	ev := &Eval{Loss: E, RateHz: meanHz(recs, p.DtMs), MHat: math.NaN(), MHatSE: math.NaN(), MConventional: math.NaN()}
+	ev := &Eval{Loss: E, Terms: slices.Clone(tr.Last), RateHz: meanHz(recs, p.DtMs), MHat: math.NaN(), MHatSE: math.NaN(), MConventional: math.NaN()}
 	f := eprop.Rates(nil, recs, p.DtMs)
 	var s1, s2 float64
 	silent := 0
@@ -367,6 +369,14 @@ func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summar
 		"silent_fraction": fi.Silent, "silent_fraction_initial": in.Silent, "var_over_mean": fi.VarOverMean, "m_hat": jsonNum(fi.MHat),
 		"m_hat_stderr": jsonNum(fi.MHatSE), "fano_branching_prediction": jsonNum(branchproc.FanoFactor(fi.MHat)), "m_from_fano": jsonNum(fi.MFromFano), "m_lag1": jsonNum(fi.M1),
 		"sparseness": fi.Sparseness, "resumed_at": res.Resumed}
+	ti, tf := map[string]any{}, map[string]any{}
+	for k, name := range res.TermNames {
+		if k < len(in.Terms) {
+			ti[name] = in.Terms[k]
+		}
+		tf[name] = fi.Terms[k]
+	}
+	sum["loss_terms_initial"], sum["loss_terms_final"] = ti, tf
 	if c.Network.Task == "evidence" {
 		sum["accuracy_initial"], sum["accuracy_final"] = in.Accuracy, fi.Accuracy
 	}
