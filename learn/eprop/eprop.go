@@ -92,15 +92,17 @@ func (ws *Workspace) size(N, NO int) {
 // event (x_i^t ≠ 0 or z_i^{t−1} = 1) adds c·W̃^t to row i of the gradient.
 // This is the same number as the online sum of traces (tests compare with
 // Traces to 1e-12), costs O(T·N·n_out + events·N) and stores no
-// per-synapse trace.
+// per-synapse trace. The records must come from Net.Simulate (which also
+// lists their input events).
 func (n *Net) EProp(recs []*Record, fb *Feedback, g *Grad, ws *Workspace) {
 	p := &n.P
-	N, NI, NO := p.NRec, p.NIn, p.NOut
+	N, NO := p.NRec, p.NOut
 	alpha, rho, kappa := p.Alpha(), p.Rho(), p.Kappa()
 	cin, cout := p.InScale(), p.OutScale()
 	B := fb.matrix(n)
 	ws.size(N, NO)
 	lam, dy, w := ws.lam, ws.dy, ws.w
+	lif := p.NALIF == 0
 	for _, rec := range recs {
 		T := rec.T
 		clear(lam)
@@ -112,32 +114,43 @@ func (n *Net) EProp(recs []*Record, fb *Feedback, g *Grad, ws *Workspace) {
 				g.BOut[k] += dy[k]
 			}
 			Z, Psi, DZ := rec.Z[t*N:(t+1)*N], rec.Psi[t*N:(t+1)*N], rec.DZ[t*N:(t+1)*N]
-			for j := 0; j < N; j++ {
-				L := DZ[j]
-				bj := B[j*NO : (j+1)*NO]
-				for k, d := range dy {
-					L += cout * bj[k] * d
-				}
-				if Z[j] != 0 {
+			// readout: exact gradient c_out Σ_t z_j^t δy_k^t
+			for j, z := range Z {
+				if z != 0 {
 					gw := g.WOut[j*NO : (j+1)*NO]
 					for k, d := range dy {
-						gw[k] += cout * Z[j] * d
+						gw[k] += cout * z * d
 					}
 				}
-				q := Psi[j] * L
-				wt := q
-				if beta := n.Beta[j]; beta != 0 {
-					// λ^{t+1} is in lam; w^t = q^t + ψ^t λ^{t+1};
-					// λ^t = −β q^t + (ρ − β ψ^t) λ^{t+1}
-					wt += Psi[j] * lam[j]
-					lam[j] = -beta*q + (rho-beta*Psi[j])*lam[j]
-				}
-				w[j] = wt + alpha*w[j] // W̃^t = w^t + α W̃^{t+1}
 			}
-			for i := 0; i < NI; i++ {
-				if x := rec.X[t*NI+i]; x != 0 {
-					axpy(g.WIn[i*N:(i+1)*N], cin*x, w)
+			switch {
+			case NO == 1 && lif: // the common case, branch-free
+				cd := cout * dy[0]
+				B, Psi, DZ := B[:N], Psi[:N], DZ[:N]
+				for j := range w {
+					w[j] = Psi[j]*(DZ[j]+cd*B[j]) + alpha*w[j]
 				}
+			default:
+				for j := 0; j < N; j++ {
+					L := DZ[j]
+					bj := B[j*NO : (j+1)*NO]
+					for k, d := range dy {
+						L += cout * bj[k] * d
+					}
+					q := Psi[j] * L
+					wt := q
+					if beta := n.Beta[j]; beta != 0 {
+						// λ^{t+1} is in lam; w^t = q^t + ψ^t λ^{t+1};
+						// λ^t = −β q^t + (ρ − β ψ^t) λ^{t+1}
+						wt += Psi[j] * lam[j]
+						lam[j] = -beta*q + (rho-beta*Psi[j])*lam[j]
+					}
+					w[j] = wt + alpha*w[j] // W̃^t = w^t + α W̃^{t+1}
+				}
+			}
+			for e := rec.evPtr[t]; e < rec.evPtr[t+1]; e++ {
+				i := int(rec.evIdx[e])
+				axpy(g.WIn[i*N:(i+1)*N], cin*rec.evVal[e], w)
 			}
 			if t > 0 {
 				zp := rec.Z[(t-1)*N : t*N]

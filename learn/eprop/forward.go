@@ -25,6 +25,12 @@ type Record struct {
 
 	a, v, zprev, in []float64 // per-neuron state
 	cnt             []int32
+	// input events of the last Simulate: step t's nonzero inputs are
+	// evIdx[evPtr[t]:evPtr[t+1]] with values evVal (reused by the
+	// gradients, so X is scanned once per trial)
+	evPtr []int32
+	evIdx []int32
+	evVal []float64
 }
 
 // NewRecord allocates a record for T steps of networks shaped like p.
@@ -88,14 +94,22 @@ func (n *Net) Simulate(x []float64, T int, rec *Record) error {
 	clear(zp)
 	clear(cnt)
 	var yprev []float64
+	if cap(rec.evPtr) < T+1 {
+		rec.evPtr = make([]int32, T+1)
+	}
+	rec.evPtr = rec.evPtr[:T+1]
+	rec.evIdx, rec.evVal = rec.evIdx[:0], rec.evVal[:0]
 	for t := 0; t < T; t++ {
 		clear(in)
 		xt := x[t*p.NIn : (t+1)*p.NIn]
+		rec.evPtr[t] = int32(len(rec.evIdx))
 		for i, xi := range xt {
 			if xi != 0 {
+				rec.evIdx, rec.evVal = append(rec.evIdx, int32(i)), append(rec.evVal, xi)
 				axpy(in, xi, n.WIn[i*N:(i+1)*N])
 			}
 		}
+		rec.evPtr[t+1] = int32(len(rec.evIdx))
 		for i, zi := range zp {
 			if zi != 0 {
 				axpy(in, zi, n.WRec[i*N:(i+1)*N])
