@@ -6,6 +6,7 @@ import (
 	"github.com/engramsim/engram/experiment"
 	"github.com/engramsim/engram/experiment/corrstim"
 	"github.com/engramsim/engram/experiment/noisyrate"
+	"github.com/engramsim/engram/experiment/train"
 )
 
 // extraExperiments lists experiments beyond pb-dms.
@@ -15,6 +16,7 @@ func extraExperiments() []experiment.Def {
 	d = append(d, inferExperiments()...)
 	d = append(d, spikingExperiments()...)
 	d = append(d, infoExperiments()...)
+	d = append(d, train.Def())
 	return d
 }
 

@@ -1,0 +1,5 @@
+//go:build !amd64
+
+package eprop
+
+func axpy(y []float64, a float64, x []float64) { axpyGo(y, a, x) }

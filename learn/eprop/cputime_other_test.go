@@ -1,0 +1,8 @@
+//go:build !unix
+
+package eprop
+
+import "testing"
+
+// reportCPU is a no-op where getrusage is not available.
+func reportCPU(*testing.B) func() { return func() {} }
