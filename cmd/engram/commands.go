@@ -30,7 +30,7 @@ func registry() *experiment.Registry {
 }
 
 func (a *app) commands() []*cobra.Command {
-	return append([]*cobra.Command{a.demoCmd(), a.runCmd(), a.describeCmd(), a.versionCmd()}, a.extraCommands()...)
+	return append([]*cobra.Command{a.demoCmd(), a.runCmd(), a.describeCmd(), a.sweepCmd(), a.versionCmd()}, a.extraCommands()...)
 }
 
 func (a *app) presetFlag(c *cobra.Command) *cobra.Command {
@@ -65,27 +65,36 @@ func (a *app) runCmd() *cobra.Command {
 	})
 }
 
-// resolve decodes a config file (or an experiment name with defaults)
-// with --preset, --rule-from, --set and --seed and validates it.
-func (a *app) resolve(cmd *cobra.Command, file string, data []byte) (experiment.Def, experiment.Config, error) {
+// resolveOptions are the overrides the flags give: --preset,
+// --rule-from, --set and --seed.
+func (a *app) resolveOptions(cmd *cobra.Command, file string, data []byte) (runner.ResolveOptions, error) {
 	opt := runner.ResolveOptions{Preset: a.preset, Sets: a.sets}
 	if cmd.Flags().Changed("seed") {
 		opt.Seed = &a.seed
 	}
 	if a.ruleFrom != "" {
-		reg := registry()
 		if name, err := config.ExperimentName(file, data); err == nil {
-			if def, err := reg.Get(name); err == nil {
+			if def, err := registry().Get(name); err == nil {
 				if _, ok := def.NewConfig().(runner.Presetter); !ok {
-					return def, nil, fmt.Errorf("--rule-from: experiment %s has no rate-memory parameters", def.Name)
+					return opt, fmt.Errorf("--rule-from: experiment %s has no rate-memory parameters", def.Name)
 				}
 			}
 		}
 		rs, err := ruleFromSets(a.ruleFrom)
 		if err != nil {
-			return experiment.Def{}, nil, fmt.Errorf("--rule-from: %v", err)
+			return opt, fmt.Errorf("--rule-from: %v", err)
 		}
 		opt.PreSets = rs
+	}
+	return opt, nil
+}
+
+// resolve decodes a config file (or an experiment name with defaults)
+// with the flags' overrides and validates it.
+func (a *app) resolve(cmd *cobra.Command, file string, data []byte) (experiment.Def, experiment.Config, error) {
+	opt, err := a.resolveOptions(cmd, file, data)
+	if err != nil {
+		return experiment.Def{}, nil, err
 	}
 	return runner.Resolve(registry(), file, data, opt)
 }
@@ -95,12 +104,22 @@ func (a *app) resolve(cmd *cobra.Command, file string, data []byte) (experiment.
 func (a *app) budget() int64 { return a.budgetBytes }
 
 func (a *app) runConfig(ctx context.Context, file string, data []byte) error {
-	def, cfg, err := a.resolve(a.root, file, data)
+	opt, err := a.resolveOptions(a.root, file, data)
+	if err != nil {
+		return err
+	}
+	return a.runResolved(ctx, file, data, opt, a.out)
+}
+
+// runResolved runs the experiment of a config file with the overrides opt
+// into the run directory out ("" = a fresh default name under runs/).
+func (a *app) runResolved(ctx context.Context, file string, data []byte, opt runner.ResolveOptions, out string) error {
+	def, cfg, err := runner.Resolve(registry(), file, data, opt)
 	if err != nil {
 		return err
 	}
 	spec := runner.SpecFor(def, cfg, file)
-	return a.withRunDir(ctx, RunSpec{Name: spec.Name, Seed: spec.Seed, ConfigTOML: spec.ConfigTOML, MemEstimate: spec.MemEstimate, Label: file},
+	return a.withRunDir(ctx, RunSpec{Name: spec.Name, Seed: spec.Seed, ConfigTOML: spec.ConfigTOML, MemEstimate: spec.MemEstimate, Label: file, Out: out},
 		func(env *experiment.Env) (experiment.Summary, error) { return def.Run(ctx, cfg, env) })
 }
 
@@ -117,6 +136,8 @@ type RunSpec struct {
 	MemEstimate int64
 	// Label names the input (file) in messages.
 	Label string
+	// Out is the run directory ("" = --out, or a default name).
+	Out string
 	// ExtraJSON, if set, is called after a successful run; its keys are
 	// merged into the top level of the --json object (for commands whose
 	// documented output has top-level keys, e.g. capacity's alpha_c).
@@ -129,7 +150,11 @@ type RunSpec struct {
 // keys), else the summary's scalars as key = value lines.
 func (a *app) withRunDir(ctx context.Context, spec RunSpec, fn func(env *experiment.Env) (experiment.Summary, error)) error {
 	b := a.newBar(spec.Name)
-	opt := runner.Options{Out: a.out, Workers: a.workers, MemBudget: a.budget(), Progress: b}
+	out := spec.Out
+	if out == "" {
+		out = a.out
+	}
+	opt := runner.Options{Out: out, Workers: a.workers, MemBudget: a.budget(), Progress: b}
 	if !a.quiet {
 		opt.Log = a.stderr
 	}
