@@ -69,7 +69,7 @@
 //	figs/raster, population_rate, rate_hist, cv_hist, weights_<proj>, weight_mean_<proj> (.png/.svg/.tsv)
 //
 // The summary holds populations.<name>.{rate_hz, cv_isi, fano,
-// pop_rate_cv, pop_fano, mr_m, mr_m_stderr, tau_ac_ms, n, spikes} (plus siegert_rate_hz and siegert_cv_isi for
+// pop_rate_cv, pop_fano, sync_chi, mr_m, mr_m_stderr, tau_ac_ms, n, spikes} (plus siegert_rate_hz and siegert_cv_isi for
 // unconnected noise-driven LIF populations and for model A with both
 // knobs, where they are the self-consistent mean-field values), mean_field
 // {rate_hz, mu_mv, sigma_mv, cv_isi, g, eta} for model A,
@@ -77,7 +77,7 @@
 // sd_final}, groups.<name>.pop_rate_cv, wall_s, steps, build_s, sim_s,
 // sim_s_per_bio_s and synapses. pop_rate_cv is the CV of the population
 // rate over the full rate bins, a synchrony measure (≈ 1/√(N·ν·bin) for
-// independent Poisson neurons); pop_fano, the branching ratio mr_m and the
+// independent Poisson neurons); pop_fano, the synchrony sync_chi, the branching ratio mr_m and the
 // autocorrelation time tau_ac_ms describe the population activity in the
 // rate bins (see activityStats). Recording is done by model/spike/monitor
 // monitors attached at the record phase; statistics are accumulated online

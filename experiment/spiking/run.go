@@ -412,7 +412,6 @@ func writePopulations(path string, pops []spike.PopInfo) error {
 	return w.Close()
 }
 
-
 // weightMeanSD returns the mean and SD of a projection's weights.
 func weightMeanSD(pr *spike.Projection) [2]float64 {
 	var sum, sum2 float64
