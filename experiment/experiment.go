@@ -163,3 +163,26 @@ func (r *Registry) Names() []string {
 	sort.Strings(n)
 	return n
 }
+
+// Interrupted is the error of an experiment stopped by its context (Ctrl-C,
+// or SIGTERM at a batch job's wall-time limit) that saved a resumable
+// state in its run directory. The run life cycle keeps such a directory
+// (as <run dir>.interrupted) instead of discarding it.
+type Interrupted struct {
+	// Cause is the context's error.
+	Cause error
+	// AtMs and TotalMs say how far the run got (simulated ms).
+	AtMs, TotalMs float64
+	// State is the saved state's path relative to the run directory
+	// (e.g. rec/checkpoint.gob).
+	State string
+	// Resume is the override that continues from it, with %s standing for
+	// the state's path (e.g. "run.resume_from=%s").
+	Resume string
+}
+
+func (e *Interrupted) Error() string {
+	return fmt.Sprintf("interrupted at %.6g of %.6g ms (%v); the state is saved in %s", e.AtMs, e.TotalMs, e.Cause, e.State)
+}
+
+func (e *Interrupted) Unwrap() error { return e.Cause }

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -130,6 +131,22 @@ type Result struct {
 	Provenance *rundir.Provenance
 }
 
+// InterruptedSuffix is appended to the run directory of a run stopped by
+// its context that saved a resumable state (experiment.Interrupted): the
+// state lives in <run dir>.interrupted, the run directory itself stays free.
+const InterruptedSuffix = ".interrupted"
+
+// StatusInterrupted is the provenance status of such a run.
+const StatusInterrupted = "interrupted"
+
+type interruptedError struct {
+	msg string
+	err error
+}
+
+func (e *interruptedError) Error() string { return e.msg }
+func (e *interruptedError) Unwrap() error { return e.err }
+
 // SummaryPath is where a run directory keeps its summary file.
 const SummaryPath = "res/summary.json"
 
@@ -192,6 +209,23 @@ func Execute(ctx context.Context, spec Spec, opt Options, fn func(env *experimen
 	env.Dir, env.Report = dir.Path, rep
 	env.Logf("engram %s: running %s (seed %d, %d workers, estimated memory %s)", rundir.Version, spec.Name, spec.Seed, env.Workers, experiment.FormatBytes(spec.MemEstimate))
 	sum, err := fn(env)
+	var intr *experiment.Interrupted
+	if errors.As(err, &intr) {
+		// keep the saved state where a rerun (or a user) finds it
+		prov.Finish(StatusInterrupted)
+		_ = prov.Write(filepath.Join(dir.Path, "provenance.json"))
+		kept, kerr := dir.KeepAs(InterruptedSuffix)
+		if kerr != nil {
+			return nil, fmt.Errorf("%s: %w (%v)", spec.Name, err, kerr)
+		}
+		state := filepath.Join(kept, intr.State)
+		msg := fmt.Sprintf("%s: %v", spec.Name, err)
+		msg = strings.Replace(msg, intr.State, state, 1)
+		if intr.Resume != "" {
+			msg += "; continue the dynamics with --set " + fmt.Sprintf(intr.Resume, state)
+		}
+		return nil, &interruptedError{msg: msg, err: err}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", spec.Name, err)
 	}

@@ -121,7 +121,12 @@ func (a *app) sweepPointCmd() *cobra.Command {
 				return err
 			}
 			a.logf("engram sweep: point %s (%s)", pt.ID, pt.Describe())
-			return a.runResolved(cmd.Context(), base, data, runner.ResolveOptions{Sets: pt.Sets, Seed: pt.Seed}, filepath.Join(dir, pt.RunDir()))
+			final := filepath.Join(dir, pt.RunDir())
+			if err := a.runResolved(cmd.Context(), base, data, runner.ResolveOptions{Sets: pt.Sets, Seed: pt.Seed}, final); err != nil {
+				return err
+			}
+			// the state an earlier, interrupted attempt saved is obsolete
+			return os.RemoveAll(final + runner.InterruptedSuffix)
 		},
 	}
 	c.Flags().IntVar(&index, "index", -1, "the point's index (Slurm: $SLURM_ARRAY_TASK_ID)")

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/engramsim/engram/runner"
 	"github.com/engramsim/engram/store"
@@ -313,4 +314,65 @@ func TestSixteenParallelRunProcesses(t *testing.T) {
 	if ents, _ := os.ReadDir(filepath.Join(dir, "runs")); len(ents) != n {
 		t.Errorf("runs/ holds %d entries, want %d", len(ents), n)
 	}
+}
+
+// A spiking run stopped by its context (SIGTERM at a job's time limit)
+// saves the network state in <out>.interrupted, leaves --out free, exits
+// 130, and the state continues with run.resume_from.
+func TestSpikingInterruptCheckpoints(t *testing.T) {
+	dir := t.TempDir()
+	base, _ := filepath.Abs("../../examples/lif-noise.toml")
+	out := filepath.Join(dir, "run")
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout bytes.Buffer
+	stderr := &lockedBuffer{}
+	done := make(chan int)
+	go func() {
+		done <- newApp(&stdout, stderr).execute(ctx, []string{"run", base, "--set", "run.duration_ms=600000", "--workers", "1", "--out", out})
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(stderr.String(), "steps") && time.Now().Before(deadline) { // the simulation has started
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	cancel()
+	if code := <-done; code != 130 {
+		t.Fatalf("exit %d, want 130: %s", code, stderr.String())
+	}
+	state := out + runner.InterruptedSuffix + "/rec/checkpoint.gob"
+	if _, err := os.Stat(state); err != nil {
+		t.Fatalf("no checkpoint: %v\n%s", err, stderr.String())
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("the interrupted run took its --out")
+	}
+	if !strings.Contains(stderr.String(), "run.resume_from="+state) {
+		t.Errorf("the error does not say how to continue: %s", stderr.String())
+	}
+	prov, _ := os.ReadFile(filepath.Join(out+runner.InterruptedSuffix, "provenance.json"))
+	if !strings.Contains(string(prov), `"status": "interrupted"`) {
+		t.Errorf("provenance: %s", prov)
+	}
+	code, _, errs := run(t, "run", base, "--set", "run.duration_ms=100", "--set", "run.resume_from="+state, "--quiet", "--out", out)
+	if code != 0 {
+		t.Fatalf("resume: exit %d %s", code, errs)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for one writer and a polling reader.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -268,7 +268,14 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	for st := int64(0); st < total; st++ {
 		if st%1000 == 0 {
 			if err := ctx.Err(); err != nil {
-				return fail(err)
+				// stopped (SIGTERM at a job's time limit, Ctrl-C): save the
+				// network state so that the run can be continued
+				_ = monitor.CloseAll(err, mons...)
+				if cerr := writeCheckpoint(env.Path("rec", "checkpoint.gob"), net); cerr != nil {
+					return nil, fmt.Errorf("%w (and the checkpoint could not be written: %v)", err, cerr)
+				}
+				return nil, &experiment.Interrupted{Cause: err, AtMs: float64(net.Steps()) * dt, TotalMs: float64(start+total) * dt,
+					State: filepath.Join("rec", "checkpoint.gob"), Resume: "run.resume_from=%s"}
 			}
 			progress.Report(env.Progress, st, total)
 		}
