@@ -69,7 +69,8 @@
 //	figs/raster, population_rate, rate_hist, cv_hist, weights_<proj>, weight_mean_<proj> (.png/.svg/.tsv)
 //
 // The summary holds populations.<name>.{rate_hz, cv_isi, fano,
-// pop_rate_cv, pop_fano, sync_chi, mr_m, mr_m_stderr, tau_ac_ms, n, spikes} (plus siegert_rate_hz and siegert_cv_isi for
+// pop_rate_cv, pop_fano, sync_chi, mr_m, mr_m_stderr, mr_fit_r2, tau_ac_ms,
+// osc_peak_hz, osc_power, n, spikes} (plus siegert_rate_hz and siegert_cv_isi for
 // unconnected noise-driven LIF populations and for model A with both
 // knobs, where they are the self-consistent mean-field values), mean_field
 // {rate_hz, mu_mv, sigma_mv, cv_isi, g, eta} for model A,
