@@ -31,10 +31,8 @@ type ResolveOptions struct {
 	Seed *uint64
 }
 
-// Presetter is implemented by configs with named parameter presets.
-type Presetter interface {
-	ApplyPreset(name string) error
-}
+// Presetter is experiment.Presetter (configs with named parameter presets).
+type Presetter = experiment.Presetter
 
 // Resolve decodes a config file (data is its contents; file names it in
 // errors) for the experiment its top-level key `experiment` names, with

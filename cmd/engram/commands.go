@@ -241,10 +241,10 @@ func (a *app) describeCmd() *cobra.Command {
 				return a.emit(map[string]any{"experiment": def.Name, "config_toml": text, "mem_estimate_bytes": need})
 			}
 			fmt.Fprintf(a.stdout, "# %s — %s\n# estimated memory: %s\n%s", def.Name, def.Doc, experiment.FormatBytes(need), text)
-			if d, ok := cfg.(interface{ Derived() string }); ok && d.Derived() != "" {
+			if d, ok := cfg.(experiment.Deriver); ok && d.Derived() != "" {
 				fmt.Fprintf(a.stdout, "\n# derived parameters:\n%s", d.Derived())
 			}
-			if s, ok := cfg.(interface{ Schedule() string }); ok {
+			if s, ok := cfg.(experiment.Scheduler); ok {
 				fmt.Fprintf(a.stdout, "\n# per-step schedule:\n%s", s.Schedule())
 			}
 			return nil

@@ -21,15 +21,9 @@ import (
 
 // Def returns the "spiking" experiment definition.
 func Def() experiment.Def {
-	return experiment.Def{
-		Name:          "spiking",
-		Doc:           "spiking E/I networks (LIF/ALIF/AdEx; delta, exponential and conductance synapses): rates, CV of ISI, Fano factor, raster",
-		NewConfig:     func() experiment.Config { return Defaults() },
-		EstimateBytes: func(c experiment.Config) int64 { return c.(*Config).EstimateBytes() },
-		Run: func(ctx context.Context, c experiment.Config, env *experiment.Env) (experiment.Summary, error) {
-			return RunExperiment(ctx, c.(*Config), env)
-		},
-	}
+	return experiment.Typed("spiking",
+		"spiking E/I networks (LIF/ALIF/AdEx; delta, exponential and conductance synapses): rates, CV of ISI, Fano factor, raster",
+		Defaults, RunExperiment, (*Config).EstimateBytes)
 }
 
 // popStats accumulates per-neuron spike statistics online over the
