@@ -15,6 +15,12 @@
 //	[zip]                            # lists of equal length, varied together
 //	"population.E.n" = [800, 1600]
 //	"population.I.n" = [200, 400]
+//	[[list]]                         # explicit points, each setting the same keys
+//	brunel.g = 3.0
+//	brunel.eta = 2.0
+//	[[list]]
+//	brunel.g = 6.0
+//	brunel.eta = 4.0
 //	[random]                         # n points drawn with seed: [lo, hi] uniform
 //	n = 20                           # (integers if both are), or a list to choose from
 //	seed = 7
@@ -27,9 +33,9 @@
 //	metrics = ["populations.E.rate_hz"]   # what collect plots (default: all)
 //
 // Keys are config keys as --set takes them (dotted, array entries by name
-// or index); [grid], [zip] and [random] combine as a Cartesian product of
-// the grid's axes, the zip's rows and the random draws, times the
-// repeats. Every point is resolved against the base config when the file
+// or index); [grid], [zip], [[list]] and [random] combine as a Cartesian
+// product of the grid's axes, the zip's rows, the list's entries and the
+// random draws, times the repeats. Every point is resolved against the base config when the file
 // is parsed, so an unknown key (with a suggestion), a bad value, an empty
 // design or a key given twice is an error before anything runs.
 //

@@ -108,7 +108,7 @@ type Plan struct {
 }
 
 // fileKeys are the top-level keys of a sweep file.
-var fileKeys = []string{"base", "repeats", "seed", "set", "grid", "zip", "random", "slurm", "report"}
+var fileKeys = []string{"base", "repeats", "seed", "set", "grid", "zip", "list", "random", "slurm", "report"}
 
 // Parse reads a sweep file and expands it into points; reg resolves the
 // base config with every point's overrides (so an unknown key, a bad value
@@ -194,6 +194,28 @@ func ParseBytes(path string, data []byte, reg *experiment.Registry) (*Plan, erro
 	if err != nil {
 		return nil, err
 	}
+	// [[list]]: explicit points, each a table of the same keys
+	var list [][]Value
+	if v, ok := raw["list"]; ok {
+		entries, ok := v.([]map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%s: list must be an array of tables ([[list]] with the keys of one point each)", path)
+		}
+		if len(entries) == 0 {
+			return nil, fmt.Errorf("%s: [[list]] has no entries: the design would have no points", path)
+		}
+		for i, e := range entries {
+			vs, err := leaves(path, fmt.Sprintf("list[%d]", i), e, order)
+			if err != nil {
+				return nil, err
+			}
+			sort.SliceStable(vs, func(a, b int) bool { return vs[a].Key < vs[b].Key })
+			if i > 0 && keysOf(vs) != keysOf(list[0]) {
+				return nil, fmt.Errorf("%s: [[list]] entry %d sets %s, entry 0 sets %s: every entry must set the same keys", path, i, keysOf(vs), keysOf(list[0]))
+			}
+			list = append(list, vs)
+		}
+	}
 	var random []Value
 	nRandom, randomSeed := 0, uint64(1)
 	if r, ok := raw["random"].(map[string]any); ok {
@@ -229,7 +251,7 @@ func ParseBytes(path string, data []byte, reg *experiment.Registry) (*Plan, erro
 	for _, blk := range []struct {
 		name string
 		vs   []Value
-	}{{"set", fixed}, {"grid", grid}, {"zip", zip}, {"random", random}} {
+	}{{"set", fixed}, {"grid", grid}, {"zip", zip}, {"list", firstOf(list)}, {"random", random}} {
 		for _, v := range blk.vs {
 			if prev, dup := seen[v.Key]; dup {
 				return nil, fmt.Errorf("%s: key %s is given twice (in [%s] and [%s]); sweep or fix each key once", path, v.Key, prev, blk.name)
@@ -288,6 +310,12 @@ func ParseBytes(path string, data []byte, reg *experiment.Registry) (*Plan, erro
 		}
 		factors = append(factors, f)
 	}
+	if len(list) > 0 {
+		for _, v := range list[0] {
+			p.Keys = append(p.Keys, v.Key)
+		}
+		factors = append(factors, factor(list))
+	}
 	if nRandom > 0 {
 		var f factor
 		draws := make([][]Value, nRandom)
@@ -319,7 +347,7 @@ func ParseBytes(path string, data []byte, reg *experiment.Registry) (*Plan, erro
 		factors = append(factors, f)
 	}
 	if len(factors) == 0 && p.Repeats < 2 {
-		return nil, fmt.Errorf("%s: empty design: give [grid], [zip] or [random] keys, or repeats ≥ 2", path)
+		return nil, fmt.Errorf("%s: empty design: give [grid], [zip], [[list]] or [random] keys, or repeats ≥ 2", path)
 	}
 	combos := [][]Value{nil}
 	for _, f := range factors {
@@ -366,6 +394,21 @@ func ParseBytes(path string, data []byte, reg *experiment.Registry) (*Plan, erro
 		}
 	}
 	return p, nil
+}
+
+func firstOf(l [][]Value) []Value {
+	if len(l) == 0 {
+		return nil
+	}
+	return l[0]
+}
+
+func keysOf(vs []Value) string {
+	var k []string
+	for _, v := range vs {
+		k = append(k, v.Key)
+	}
+	return strings.Join(k, ", ")
 }
 
 func contains(s []string, k string) bool {

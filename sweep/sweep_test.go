@@ -97,3 +97,19 @@ func TestDesignAndCollect(t *testing.T) {
 		t.Errorf("%d pending", got)
 	}
 }
+
+// [[list]] entries are points of their own; they must set the same keys.
+func TestListDesign(t *testing.T) {
+	p, _ := testPlan(t, "[[list]]\nnetwork.p = 5\nrule.A = 1.0\n[[list]]\nrule.A = 2.0\nnetwork.p = 9\n")
+	if len(p.Points) != 2 || p.Points[1].Describe() != "network.p=9 rule.A=2.0" || strings.Join(p.Keys, " ") != "network.p rule.A" {
+		t.Fatalf("%d points: %v, keys %v", len(p.Points), p.Points, p.Keys)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "base.toml"), []byte("experiment = \"pb-dms\"\n"), 0o644)
+	reg := experiment.NewRegistry()
+	reg.Add(pbdms.Def(pbdms.PaperDefaults))
+	_, err := ParseBytes(filepath.Join(dir, "s.toml"), []byte("base = \"base.toml\"\n[[list]]\nnetwork.p = 5\n[[list]]\nrule.A = 2.0\n"), reg)
+	if err == nil || !strings.Contains(err.Error(), "every entry must set the same keys") {
+		t.Errorf("mismatched entries: %v", err)
+	}
+}
