@@ -144,8 +144,8 @@ metrics = ["populations.LIF.rate_hz"]
 func TestSweepInterruptedResumes(t *testing.T) {
 	dir := t.TempDir()
 	file := lifSweep(t, dir, `[set]
-run.duration_ms = 1500
-population.LIF.n = 500
+run.duration_ms = 1000
+population.LIF.n = 300
 [grid]
 input.mu_mv = [12.0, 13.0, 14.0, 15.0]
 `)
