@@ -474,25 +474,25 @@ func (a *app) computeBranching(cmd *cobra.Command, f *branchingFlags, file strin
 	if res.Naive != nil {
 		r.summary["naive_nonempty_fraction"] = res.Naive.NonEmptyFraction
 	}
-	var tint *integratedTau
+	var tint *branching.IntegratedTau
 	if timescale {
-		tint, err = integratedAutocorrelation(act.Counts, method, res.KMax, f.window)
+		tint, err = branching.Integrated(act.Counts, method, res.KMax, f.window)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", file, err)
 		}
-		if !tint.converged {
+		if !tint.Converged {
 			r.warnings = append(r.warnings, fmt.Sprintf("integrated autocorrelation: window not reached within k ≤ %d (raise --kmax); tau_int is a lower bound", res.KMax))
 		}
 		r.headline = map[string]any{
 			"tau_bins": res.TauBins, "tau_stderr_bins": res.TauStdErr / res.Dt, "m": res.M, "fit": string(res.FitModel),
 			"method": string(res.Method), "k_min": res.KMin, "k_max": res.KMax,
-			"tau_int_bins": tint.tau, "tau_int_window": tint.window,
+			"tau_int_bins": tint.Tau, "tau_int_window": tint.Window,
 		}
 		if act.BinMs > 0 {
 			r.headline["tau_ms"] = res.Tau
-			r.headline["tau_int_ms"] = tint.tau * act.BinMs
+			r.headline["tau_int_ms"] = tint.Tau * act.BinMs
 		}
-		r.summary["tau_int_converged"] = tint.converged
+		r.summary["tau_int_converged"] = tint.Converged
 		r.summary["window_c"] = f.window
 	} else {
 		r.headline = map[string]any{
@@ -569,40 +569,7 @@ func fitSummaries(res *branching.Result) map[string]any {
 	return out
 }
 
-// integratedTau is Sokal's windowed integrated autocorrelation time.
-type integratedTau struct {
-	tau       float64 // ½ + Σ_{k=1..window} r_k, in bins
-	window    int
-	converged bool
-	steps     []int
-	coef      []float64
-	running   []float64 // ½ + Σ_{j≤k} r_j for each k
-}
-
-// integratedAutocorrelation computes τ_int = ½ + Σ_{k=1}^{K} r_k with the
-// smallest K ≥ c·τ_int(K) (Sokal 1997), from MR coefficients r_k of the same
-// method for k = 1..kmax.
-func integratedAutocorrelation(counts [][]float64, method branching.Method, kmax int, c float64) (*integratedTau, error) {
-	coef, err := branching.Coefficients(counts, &branching.CoefficientOptions{Method: method, KMin: 1, KMax: kmax})
-	if err != nil {
-		return nil, err
-	}
-	t := &integratedTau{steps: coef.Steps, coef: coef.Coefficients, running: make([]float64, len(coef.Steps))}
-	sum := 0.5
-	for i, k := range coef.Steps {
-		sum += coef.Coefficients[i]
-		t.running[i] = sum
-		if !t.converged && float64(k) >= c*sum {
-			t.tau, t.window, t.converged = sum, k, true
-		}
-	}
-	if !t.converged {
-		t.tau, t.window = sum, coef.Steps[len(coef.Steps)-1]
-	}
-	return t, nil
-}
-
-func writeBranching(env *experiment.Env, act *activityio.Activity, res *branching.Result, tint *integratedTau) error {
+func writeBranching(env *experiment.Env, act *activityio.Activity, res *branching.Result, tint *branching.IntegratedTau) error {
 	unit := "bins"
 	if act.BinMs > 0 {
 		unit = "ms"
@@ -681,16 +648,16 @@ func writeBranching(env *experiment.Env, act *activityio.Activity, res *branchin
 		return err
 	}
 	if tint != nil {
-		xt := make([]float64, len(tint.steps))
-		for i, k := range tint.steps {
+		xt := make([]float64, len(tint.Steps))
+		for i, k := range tint.Steps {
 			xt[i] = float64(k)
 		}
-		line := []plot.Series{{Name: "½ + Σ r_j (j ≤ k)", X: xt, Y: tint.running}}
-		if err := drawLines(env.Path("figs", "integrated_tau"), plot.LineSpec{Title: "integrated autocorrelation time", XLabel: "window k (bins)", YLabel: "τ_int(k) (bins)", Series: line, VLines: []float64{float64(tint.window)}, Legend: true}); err != nil {
+		line := []plot.Series{{Name: "½ + Σ r_j (j ≤ k)", X: xt, Y: tint.Running}}
+		if err := drawLines(env.Path("figs", "integrated_tau"), plot.LineSpec{Title: "integrated autocorrelation time", XLabel: "window k (bins)", YLabel: "τ_int(k) (bins)", Series: line, VLines: []float64{float64(tint.Window)}, Legend: true}); err != nil {
 			return err
 		}
 		r.Section("Integrated autocorrelation time")
-		r.KeyValues("Sokal window", []report.KV{{Key: "τ_int", Value: g(tint.tau), Unit: "bins"}, {Key: "window K", Value: fmt.Sprint(tint.window), Unit: "bins"}, {Key: "window reached", Value: fmt.Sprint(tint.converged)}})
+		r.KeyValues("Sokal window", []report.KV{{Key: "τ_int", Value: g(tint.Tau), Unit: "bins"}, {Key: "window K", Value: fmt.Sprint(tint.Window), Unit: "bins"}, {Key: "window reached", Value: fmt.Sprint(tint.Converged)}})
 		if err := r.Figure(env.Path("figs", "integrated_tau.png"), "running integrated autocorrelation time; dashed line: chosen window (data: figs/integrated_tau.tsv)"); err != nil {
 			return err
 		}
