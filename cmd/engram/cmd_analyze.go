@@ -24,7 +24,7 @@ import (
 	"github.com/engramsim/engram/store"
 )
 
-// analyzeCommands returns the `analyze` command tree (issue 6): branching
+// analyzeCommands returns the `analyze` command tree: branching
 // ratio, timescale, avalanches and power-law fits of recorded activity.
 //
 // Each subcommand opens its input once (analysis/activityio; regular files
@@ -34,7 +34,7 @@ import (
 // leaves nothing behind), then writes
 // a run directory with figures (each with its TSV), tables in res/ and
 // report.html. Under --json it prints one object whose top-level keys are
-// the headline numbers of issue 6, plus run_dir, report, experiment and
+// the headline numbers, plus run_dir, report, experiment and
 // summary (all settings and uncertainties). --no-run-dir prints the same
 // object without run_dir/report and writes nothing.
 func (a *app) analyzeCommands() []*cobra.Command {
@@ -150,7 +150,7 @@ func layoutString(l activityio.Layout) string {
 
 // ---- memory -------------------------------------------------------------
 
-// Memory estimates of analyze (issue 13) bound the peak resident memory of
+// Memory estimates of analyze bound the peak resident memory of
 // the process:
 //
 //	estimate = analyzeBaseBytes + gcFactor · (largest live heap)
@@ -622,7 +622,7 @@ func writeBranching(env *experiment.Env, act *activityio.Activity, res *branchin
 	}
 	rows := [][]string{}
 	for _, ft := range res.Fits {
-		rows = append(rows, []string{string(ft.Model), g(ft.M), g(ft.MStdErr), g(ft.Tau / res.Dt), g(ft.TauStdErr / res.Dt), g(ft.Tau), g(ft.SSR), g(ft.AdjRSquared), fmt.Sprint(ft.Converged), ft.UncertaintyMethod, paramString(ft)})
+		rows = append(rows, []string{string(ft.Model), formatNum(ft.M), formatNum(ft.MStdErr), formatNum(ft.Tau / res.Dt), formatNum(ft.TauStdErr / res.Dt), formatNum(ft.Tau), formatNum(ft.SSR), formatNum(ft.AdjRSquared), fmt.Sprint(ft.Converged), ft.UncertaintyMethod, paramString(ft)})
 	}
 	fitHeader := []string{"model", "m", "m_stderr", "tau_bins", "tau_stderr_bins", "tau_" + unit, "ssr", "adj_r_squared", "converged", "uncertainty", "params"}
 	if err := writeTextTSV(env.Path("res", "fits.tsv"), fitHeader, rows); err != nil {
@@ -657,7 +657,7 @@ func writeBranching(env *experiment.Env, act *activityio.Activity, res *branchin
 			return err
 		}
 		r.Section("Integrated autocorrelation time")
-		r.KeyValues("Sokal window", []report.KV{{Key: "τ_int", Value: g(tint.Tau), Unit: "bins"}, {Key: "window K", Value: fmt.Sprint(tint.Window), Unit: "bins"}, {Key: "window reached", Value: fmt.Sprint(tint.Converged)}})
+		r.KeyValues("Sokal window", []report.KV{{Key: "τ_int", Value: formatNum(tint.Tau), Unit: "bins"}, {Key: "window K", Value: fmt.Sprint(tint.Window), Unit: "bins"}, {Key: "window reached", Value: fmt.Sprint(tint.Converged)}})
 		if err := r.Figure(env.Path("figs", "integrated_tau.png"), "running integrated autocorrelation time; dashed line: chosen window (data: figs/integrated_tau.tsv)"); err != nil {
 			return err
 		}
@@ -692,7 +692,9 @@ func orNaN(v []float64, n int) []float64 {
 	return out
 }
 
-func g(v float64) string { return store.FormatFloat(v) }
+// formatNum formats a number for report tables (store.FormatFloat: the
+// shortest exact decimal, nan, inf).
+func formatNum(v float64) string { return store.FormatFloat(v) }
 
 // writeTextTSV writes a table of strings (header line, tab-separated) atomically.
 func writeTextTSV(path string, header []string, rows [][]string) error {
@@ -859,8 +861,8 @@ func writeAvalanches(env *experiment.Env, act *activityio.Activity, av []avalanc
 		return err
 	}
 	rows := [][]string{
-		{"size", g(res.SizeAlpha), g(res.SizeAlphaStdErr), g(res.Size.XMin), fmt.Sprint(res.Size.NTail), g(res.Size.KS), res.Size.Method},
-		{"duration", g(res.DurationAlpha), g(res.DurationAlphaStdErr), g(res.Duration.XMin), fmt.Sprint(res.Duration.NTail), g(res.Duration.KS), res.Duration.Method},
+		{"size", formatNum(res.SizeAlpha), formatNum(res.SizeAlphaStdErr), formatNum(res.Size.XMin), fmt.Sprint(res.Size.NTail), formatNum(res.Size.KS), res.Size.Method},
+		{"duration", formatNum(res.DurationAlpha), formatNum(res.DurationAlphaStdErr), formatNum(res.Duration.XMin), fmt.Sprint(res.Duration.NTail), formatNum(res.Duration.KS), res.Duration.Method},
 	}
 	header := []string{"quantity", "alpha", "alpha_stderr", "xmin", "n_tail", "ks_distance", "method"}
 	if err := writeTextTSV(env.Path("res", "exponents.tsv"), header, rows); err != nil {
@@ -976,12 +978,12 @@ func writeByBinWidth(env *experiment.Env, rows []binWidthRow, res *avalanche.Res
 	}
 	for _, b := range rows {
 		if b.err != nil {
-			table = append(table, []string{fmt.Sprint(b.factor), g(b.binWidth), "", "", "", "", "", "", "", b.err.Error()})
+			table = append(table, []string{fmt.Sprint(b.factor), formatNum(b.binWidth), "", "", "", "", "", "", "", b.err.Error()})
 			continue
 		}
 		r := b.res
-		table = append(table, []string{fmt.Sprint(b.factor), g(b.binWidth), fmt.Sprint(r.NAvalanches), g(r.SizeAlpha), g(r.SizeAlphaStdErr),
-			g(r.DurationAlpha), g(r.DurationAlphaStdErr), g(r.GammaFit), g(r.GammaPredicted), ""})
+		table = append(table, []string{fmt.Sprint(b.factor), formatNum(b.binWidth), fmt.Sprint(r.NAvalanches), formatNum(r.SizeAlpha), formatNum(r.SizeAlphaStdErr),
+			formatNum(r.DurationAlpha), formatNum(r.DurationAlphaStdErr), formatNum(r.GammaFit), formatNum(r.GammaPredicted), ""})
 		for i, v := range []float64{r.SizeAlpha, r.DurationAlpha, r.GammaFit, r.GammaPredicted} {
 			series[i].X, series[i].Y = append(series[i].X, b.binWidth), append(series[i].Y, v)
 		}
@@ -1185,7 +1187,7 @@ func (a *app) computePowerlaw(cmd *cobra.Command, f *powerlawFlags, file string)
 
 func writePowerlaw(env *experiment.Env, file string, vals []float64, res *powerlaw.Result, comps []*powerlaw.Comparison, gof *powerlaw.GOFResult) error {
 	fitHeader := []string{"alpha", "alpha_stderr", "xmin", "n_tail", "n", "ks_distance", "log_likelihood", "discrete", "method", "xmin_method"}
-	fitRow := [][]string{{g(res.Alpha), g(res.AlphaStdErr), g(res.XMin), fmt.Sprint(res.NTail), fmt.Sprint(res.N), g(res.KS), g(res.LogLikelihood), fmt.Sprint(res.Discrete), res.Method, res.XMinMethod}}
+	fitRow := [][]string{{formatNum(res.Alpha), formatNum(res.AlphaStdErr), formatNum(res.XMin), fmt.Sprint(res.NTail), fmt.Sprint(res.N), formatNum(res.KS), formatNum(res.LogLikelihood), fmt.Sprint(res.Discrete), res.Method, res.XMinMethod}}
 	if err := writeTextTSV(env.Path("res", "fit.tsv"), fitHeader, fitRow); err != nil {
 		return err
 	}
@@ -1209,7 +1211,7 @@ func writePowerlaw(env *experiment.Env, file string, vals []float64, res *powerl
 					ps = append(ps, fmt.Sprintf("%s=%.5g", n, c.Alt.Params[i]))
 				}
 			}
-			rows = append(rows, []string{string(c.Alternative), g(c.R), g(c.NormalizedR), g(c.P), fmt.Sprint(c.Nested), c.Favoured, strings.Join(ps, " ")})
+			rows = append(rows, []string{string(c.Alternative), formatNum(c.R), formatNum(c.NormalizedR), formatNum(c.P), fmt.Sprint(c.Nested), c.Favoured, strings.Join(ps, " ")})
 		}
 		if err := writeTextTSV(env.Path("res", "comparisons.tsv"), header, rows); err != nil {
 			return err
@@ -1220,7 +1222,7 @@ func writePowerlaw(env *experiment.Env, file string, vals []float64, res *powerl
 	}
 	if gof != nil {
 		r.Section("Goodness of fit")
-		r.KeyValues(gof.Method, []report.KV{{Key: "p", Value: g(gof.P)}, {Key: "plausible (p > 0.1)", Value: fmt.Sprint(gof.Plausible)},
+		r.KeyValues(gof.Method, []report.KV{{Key: "p", Value: formatNum(gof.P)}, {Key: "plausible (p > 0.1)", Value: fmt.Sprint(gof.Plausible)},
 			{Key: "synthetic sets", Value: fmt.Sprint(gof.NumSynthetic)}, {Key: "failed refits", Value: fmt.Sprint(gof.Failed)}, {Key: "seed", Value: fmt.Sprint(gof.Seed)}})
 	}
 	return nil

@@ -20,7 +20,7 @@ import (
 	"github.com/engramsim/engram/store"
 )
 
-// inferCommands returns the `infer` command (issue 4).
+// inferCommands returns the `infer` command.
 func (a *app) inferCommands() []*cobra.Command { return []*cobra.Command{a.inferCmd()} }
 
 // inferExperiments returns the inference experiments (closed loop).
