@@ -217,4 +217,3 @@ func listNames(n []string) string {
 	}
 	return "arrays " + strings.Join(n, ", ")
 }
-
