@@ -816,7 +816,7 @@ func (a *app) computeAvalanches(f *avalancheFlags, file string) (*analysisRun, e
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	byBin := exponentsByBinWidth(act, f.threshold, f.rebin, o)
+	byBin := avalanche.ExponentsByBinWidth(act.Counts, f.threshold, f.rebin, o)
 	r := &analysisRun{name: "analyze-avalanches", file: file, warnings: res.Warnings, memEstimate: mem.estimate()}
 	r.headline = map[string]any{
 		"n_avalanches": res.NAvalanches, "size_alpha": res.SizeAlpha, "duration_alpha": res.DurationAlpha,
@@ -832,7 +832,7 @@ func (a *app) computeAvalanches(f *avalancheFlags, file string) (*analysisRun, e
 	if len(byBin) > 0 {
 		rows := make([]any, len(byBin))
 		for i, b := range byBin {
-			rows[i] = b.summary()
+			rows[i] = binWidthSummary(b)
 		}
 		r.summary["by_bin_width"] = rows
 	}
@@ -916,56 +916,18 @@ func writeAvalanches(env *experiment.Env, act *activityio.Activity, av []avalanc
 	return nil
 }
 
-// binWidthRow is the avalanche analysis at one rebinning factor.
-type binWidthRow struct {
-	factor   int
-	binWidth float64
-	res      *avalanche.Result
-	err      error
-}
-
-func (b binWidthRow) summary() map[string]any {
-	m := map[string]any{"factor": b.factor, "bin_width": b.binWidth}
-	if b.err != nil {
-		m["error"] = b.err.Error()
+func binWidthSummary(b avalanche.BinWidthResult) map[string]any {
+	m := map[string]any{"factor": b.Factor, "bin_width": b.BinWidth}
+	if b.Err != nil {
+		m["error"] = b.Err.Error()
 		return m
 	}
-	m["n_avalanches"], m["size_alpha"], m["duration_alpha"] = b.res.NAvalanches, b.res.SizeAlpha, b.res.DurationAlpha
-	m["gamma_fit"], m["gamma_predicted"] = b.res.GammaFit, b.res.GammaPredicted
+	m["n_avalanches"], m["size_alpha"], m["duration_alpha"] = b.Result.NAvalanches, b.Result.SizeAlpha, b.Result.DurationAlpha
+	m["gamma_fit"], m["gamma_predicted"] = b.Result.GammaFit, b.Result.GammaPredicted
 	return m
 }
 
-// exponentsByBinWidth rebins every trial by each factor and repeats the
-// analysis with the same options (a failing factor records its error).
-func exponentsByBinWidth(act *activityio.Activity, threshold float64, factors []int, base *avalanche.Options) []binWidthRow {
-	var out []binWidthRow
-	for _, k := range factors {
-		o := *base
-		o.BinWidth, o.Progress = base.BinWidth*float64(k), nil
-		row := binWidthRow{factor: k, binWidth: o.BinWidth}
-		counts := make([][]float64, len(act.Counts))
-		for i, tr := range act.Counts {
-			counts[i], row.err = avalanche.Rebin(tr, k)
-			if row.err == nil && len(counts[i]) == 0 {
-				row.err = fmt.Errorf("factor %d exceeds the trial length %d", k, len(tr))
-			}
-			if row.err != nil {
-				break
-			}
-		}
-		if row.err == nil {
-			var av []avalanche.Avalanche
-			if av, row.err = avalanche.ExtractTrials(counts, threshold); row.err == nil {
-				s, d := avalanche.SizesDurations(av)
-				row.res, row.err = avalanche.Analyze(s, d, &o)
-			}
-		}
-		out = append(out, row)
-	}
-	return out
-}
-
-func writeByBinWidth(env *experiment.Env, rows []binWidthRow, res *avalanche.Result) error {
+func writeByBinWidth(env *experiment.Env, rows []avalanche.BinWidthResult, res *avalanche.Result) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -977,15 +939,15 @@ func writeByBinWidth(env *experiment.Env, rows []binWidthRow, res *avalanche.Res
 		series[i] = plot.Series{Name: names[i], Color: i, Points: true}
 	}
 	for _, b := range rows {
-		if b.err != nil {
-			table = append(table, []string{fmt.Sprint(b.factor), formatNum(b.binWidth), "", "", "", "", "", "", "", b.err.Error()})
+		if b.Err != nil {
+			table = append(table, []string{fmt.Sprint(b.Factor), formatNum(b.BinWidth), "", "", "", "", "", "", "", b.Err.Error()})
 			continue
 		}
-		r := b.res
-		table = append(table, []string{fmt.Sprint(b.factor), formatNum(b.binWidth), fmt.Sprint(r.NAvalanches), formatNum(r.SizeAlpha), formatNum(r.SizeAlphaStdErr),
+		r := b.Result
+		table = append(table, []string{fmt.Sprint(b.Factor), formatNum(b.BinWidth), fmt.Sprint(r.NAvalanches), formatNum(r.SizeAlpha), formatNum(r.SizeAlphaStdErr),
 			formatNum(r.DurationAlpha), formatNum(r.DurationAlphaStdErr), formatNum(r.GammaFit), formatNum(r.GammaPredicted), ""})
 		for i, v := range []float64{r.SizeAlpha, r.DurationAlpha, r.GammaFit, r.GammaPredicted} {
-			series[i].X, series[i].Y = append(series[i].X, b.binWidth), append(series[i].Y, v)
+			series[i].X, series[i].Y = append(series[i].X, b.BinWidth), append(series[i].Y, v)
 		}
 	}
 	if err := writeTextTSV(env.Path("res", "exponents_by_bin_width.tsv"), header, table); err != nil {
@@ -1003,28 +965,8 @@ func writeByBinWidth(env *experiment.Env, rows []binWidthRow, res *avalanche.Res
 // ccdfSpec plots the empirical P(X ≥ x) of data and the fitted law on its
 // tail, scaled by the tail fraction.
 func ccdfSpec(title, xlabel string, data []float64, fit *powerlaw.Result) plot.LineSpec {
-	x := slices.Clone(data)
-	sort.Float64s(x)
-	n := float64(len(x))
-	var ux, uy []float64
-	for i := 0; i < len(x); i++ {
-		if i > 0 && x[i] == x[i-1] {
-			continue
-		}
-		ux, uy = append(ux, x[i]), append(uy, (n-float64(i))/n)
-	}
-	frac := float64(fit.NTail) / n
-	var fx, fy []float64
-	for _, v := range ux {
-		if v < fit.XMin {
-			continue
-		}
-		below := v
-		if fit.Discrete {
-			below = v - 1
-		}
-		fx, fy = append(fx, v), append(fy, frac*(1-fit.CDF(below)))
-	}
+	ux, uy := powerlaw.EmpiricalCCDF(data)
+	fx, fy := fit.TailCCDF(ux, len(data))
 	return plot.LineSpec{Title: title, XLabel: xlabel, YLabel: "P(X ≥ x)", LogX: true, LogY: true, Legend: true,
 		Series: []plot.Series{{Name: "data", X: ux, Y: uy, Points: true, Color: 0},
 			{Name: fmt.Sprintf("power law α = %.3g, x_min = %.4g", fit.Alpha, fit.XMin), X: fx, Y: fy, Dashed: true, Color: 1}}}
