@@ -23,7 +23,10 @@
 // host, and reports, without touching them, those it cannot decide about
 // (another host, no owner record, an earlier engram version's
 // .name-tmp-NNN). A run whose Commit fails keeps its results in a visible
-// sibling directory and says so.
+// sibling directory and says so; KeepAs keeps an unfinished run that saved
+// a resumable state under a visible name next to its target.
+//
+// MemoryLimit, JobCPUs and SlurmFromEnv size a run to its batch job.
 //
 // Layout: config.resolved.toml, provenance.json, rec/ (arrays, .npy/.npz),
 // res/ (tables, .tsv), figs/ (.png, .svg, .tsv), report.html.

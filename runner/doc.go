@@ -14,7 +14,15 @@
 // experiment, and writes config.resolved.toml, provenance.json (with the
 // Slurm job and task ids when run inside a job), res/summary.json and
 // report.html before it moves the directory into place. A failed or
-// cancelled run leaves nothing.
+// cancelled run leaves nothing, except a run that saved a resumable state
+// when its context was cancelled (experiment.Interrupted: a spiking run
+// stopped by SIGTERM at a batch job's time limit): it is kept as
+// <run dir>.interrupted (provenance status "interrupted"), the run
+// directory itself stays free, and the error says how to continue.
+//
+// Inside a Slurm job the CLI sizes runs to the job (rundir.JobCPUs,
+// rundir.MemoryLimit) and provenance.json records the job and array task
+// ids (rundir.SlurmFromEnv).
 //
 // res/summary.json is the run's result as data (SummaryFile):
 //
