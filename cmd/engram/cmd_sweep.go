@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -38,7 +39,7 @@ func (a *app) sweepCmd() *cobra.Command {
 		Use:   "sweep <sweep.toml>",
 		Short: "Run an experiment over a grid, list, zip or random design of config values, locally or as a Slurm job array, resumable, with one table",
 		Long: `Run the points of a sweep file (see package sweep's doc for the format) into
---out DIR (default sweeps/<file>-<time>): one run directory per point under
+--out DIR (default sweeps/<file>-<time>-<random>): one run directory per point under
 DIR/points, then DIR/points.tsv and DIR/report.html as "engram sweep collect
 DIR" writes them. --local N runs N points at a time on this machine,
 splitting the cores (--workers, default all) between them; --slurm submits
@@ -150,7 +151,10 @@ func (a *app) runSweep(cmd *cobra.Command, file string, f sweepFlags) error {
 			return fmt.Errorf("--resume needs --out DIR, the sweep directory to continue")
 		}
 		stem := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
-		dir = filepath.Join("sweeps", fmt.Sprintf("%s-%s", stem, time.Now().Format("20060102-150405")))
+		var suffix [3]byte
+		_, _ = rand.Read(suffix[:])
+		// time + random suffix: sweeps started in the same second never share a directory
+		dir = filepath.Join("sweeps", fmt.Sprintf("%s-%s-%x", stem, time.Now().Format("20060102-150405"), suffix))
 	}
 	exe := f.engram
 	if exe == "" {
