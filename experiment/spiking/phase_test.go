@@ -17,7 +17,10 @@ import (
 // irregular and the least synchronous of the four (χ 0.15, CV 0.42), with
 // a weaker damped fast oscillation (117 Hz, 39 %) that the paper's AI
 // state does not have at N → ∞ (results/brunel-phase/README.md); D fires
-// at a low rate (5.6 Hz) with a slow oscillation (19.5 Hz).
+// at a low rate (5.6 Hz) with a slow oscillation (19.5 Hz). At 0.5 s the
+// test measured: A 334 Hz, CV 0.0008, χ 0.41, 332 Hz (all the power); B
+// χ 0.26, 184 Hz (73 %), CV 0.91; C χ 0.16, CV 0.42, 113 Hz (38 %); D
+// 5.2 Hz, CV 0.45, 23 Hz.
 func TestBrunelPhaseRegimes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("four Brunel networks of 6250 neurons: 15–40 s")
@@ -32,7 +35,7 @@ func TestBrunelPhaseRegimes(t *testing.T) {
 		{"A SR", 3, 2, func(s st) bool { return s.rate > 300 && s.cv < 0.05 && s.chi > 0.35 && s.peak > 300 && s.power > 0.9 }},
 		{"B SI fast", 6, 4, func(s st) bool { return s.peak > 140 && s.power > 0.5 && s.chi > 0.2 && s.cv > 0.7 }},
 		{"C AI", 5, 2, func(s st) bool { return s.cv > 0.3 && s.chi < 0.2 && s.power < 0.6 }},
-		{"D SI slow", 4.5, 0.9, func(s st) bool { return s.rate < 12 && s.peak < 40 && s.cv > 0.4 }},
+		{"D SI slow", 4.5, 0.9, func(s st) bool { return s.rate < 12 && s.peak < 40 && s.cv > 0.35 }},
 	} {
 		c, err := loadExample(t, "brunel-ai", fmt.Sprintf("brunel.g=%v", p.g), fmt.Sprintf("brunel.eta=%v", p.eta),
 			"population.E.n=5000", "population.I.n=1250", "run.transient_ms=200", "run.duration_ms=500", "record.spikes=\"count\"", "record.state_vars=[]")
