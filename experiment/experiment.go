@@ -15,7 +15,17 @@
 //	def, err := reg.Get("pb-dms")
 //	cfg := def.NewConfig() // defaults; config.Load fills it, cfg.Validate checks it
 //
-// (ExampleRegistry runs it.)
+// (ExampleRegistry runs it.) A package defines its Def with Typed, which
+// keeps the conversion from Config to its own config type in one place:
+//
+//	func Def() experiment.Def {
+//		return experiment.Typed("spiking", "…", Defaults, RunExperiment, (*Config).EstimateBytes)
+//	}
+//
+// Optional capabilities of a config (Presetter, Deriver, Scheduler) are
+// interfaces the CLI looks for. The run life cycle around Run (resolving
+// the config, the run directory, res/summary.json, provenance) is package
+// runner.
 package experiment
 
 import (
@@ -162,4 +172,65 @@ func (r *Registry) Names() []string {
 	}
 	sort.Strings(n)
 	return n
+}
+
+// Interrupted is the error of an experiment stopped by its context (Ctrl-C,
+// or SIGTERM at a batch job's wall-time limit) that saved a resumable
+// state in its run directory. The run life cycle keeps such a directory
+// (as <run dir>.interrupted) instead of discarding it.
+type Interrupted struct {
+	// Cause is the context's error.
+	Cause error
+	// AtMs and TotalMs say how far the run got (simulated ms).
+	AtMs, TotalMs float64
+	// State is the saved state's path relative to the run directory
+	// (e.g. rec/checkpoint.gob).
+	State string
+	// Resume is the override that continues from it, with %s standing for
+	// the state's path (e.g. "run.resume_from=%s").
+	Resume string
+}
+
+func (e *Interrupted) Error() string {
+	return fmt.Sprintf("interrupted at %.6g of %.6g ms (%v); the state is saved in %s", e.AtMs, e.TotalMs, e.Cause, e.State)
+}
+
+func (e *Interrupted) Unwrap() error { return e.Cause }
+
+// Typed builds the Def of an experiment whose config type is C (a pointer
+// to its config struct), so that no registrant converts experiment.Config
+// by hand: newConfig returns defaults, run executes, estimate (may be nil)
+// returns the estimated peak memory in bytes.
+//
+//	experiment.Typed("noisy-rate", "…", Defaults, Run, (*Config).EstimateBytes)
+func Typed[C Config](name, doc string, newConfig func() C, run func(context.Context, C, *Env) (Summary, error), estimate func(C) int64) Def {
+	d := Def{Name: name, Doc: doc,
+		NewConfig: func() Config { return newConfig() },
+		Run:       func(ctx context.Context, c Config, env *Env) (Summary, error) { return run(ctx, c.(C), env) },
+	}
+	if estimate != nil {
+		d.EstimateBytes = func(c Config) int64 { return estimate(c.(C)) }
+	}
+	return d
+}
+
+// Optional capabilities of a config, found by the CLI with a type
+// assertion (implement them on the config's pointer type):
+
+// Presetter configs have named parameter sets (engram --preset NAME),
+// applied to the defaults before the file.
+type Presetter interface {
+	ApplyPreset(name string) error
+}
+
+// Deriver configs print the values derived from their keys (engram
+// describe, "# derived parameters").
+type Deriver interface {
+	Derived() string
+}
+
+// Scheduler configs print the per-step schedule their run executes
+// (engram describe, "# per-step schedule").
+type Scheduler interface {
+	Schedule() string
 }

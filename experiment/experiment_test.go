@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"context"
 	"math"
 	"strings"
 	"testing"
@@ -24,5 +25,28 @@ func TestSaturateBytesAndCheckMemory(t *testing.T) {
 	}
 	if err := e.CheckMemory(1<<20, "run"); err != nil {
 		t.Error(err)
+	}
+}
+
+type fakeConfig struct{ seed uint64 }
+
+func (c *fakeConfig) Validate() error      { return nil }
+func (c *fakeConfig) SeedValue() uint64    { return c.seed }
+func (c *fakeConfig) SetSeed(s uint64)     { c.seed = s }
+func (c *fakeConfig) EstimateBytes() int64 { return int64(c.seed) * 10 }
+
+// Typed wraps a typed run and estimate: the Def sees the same config
+// value its NewConfig returned.
+func TestTyped(t *testing.T) {
+	d := Typed("fake", "a fake", func() *fakeConfig { return &fakeConfig{seed: 3} },
+		func(_ context.Context, c *fakeConfig, _ *Env) (Summary, error) { return Summary{"seed": c.seed}, nil }, (*fakeConfig).EstimateBytes)
+	c := d.NewConfig()
+	c.SetSeed(4)
+	sum, err := d.Run(context.Background(), c, &Env{})
+	if err != nil || sum["seed"] != uint64(4) || d.EstimateBytes(c) != 40 || d.Name != "fake" {
+		t.Errorf("Typed: %v %v %d", sum, err, d.EstimateBytes(c))
+	}
+	if Typed("x", "", func() *fakeConfig { return nil }, nil, nil).EstimateBytes != nil {
+		t.Error("nil estimate should leave EstimateBytes nil")
 	}
 }

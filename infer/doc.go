@@ -71,6 +71,8 @@
 //
 //	ds, err := infer.ReadRates("neuron7.csv") // rate_hz,condition
 //	if err != nil { ... }
+//	// or infer.ReadInput(path): .csv/.tsv, .npz (arrays novel, familiar),
+//	// .npy ((2, S) or (M, 2, S)), or a directory of such files
 //	res, err := infer.InferAll(ds, &infer.Options{Seed: 1}) // 200 replicates
 //	if err != nil { ... }
 //	tf, rule := res[0].Transfer(), res[0].Rule() // ratefn values for a network

@@ -193,6 +193,23 @@ func (d *Dir) Commit() error {
 	return nil
 }
 
+// KeepAs moves the staging directory of an unfinished run (one that saved
+// a resumable state) to the visible path d.Final+suffix, replacing an
+// older one there, and returns that path. The run is not committed: its
+// target stays free for a complete run.
+func (d *Dir) KeepAs(suffix string) (string, error) {
+	alt := d.Final + suffix
+	if err := os.RemoveAll(alt); err != nil {
+		return "", fmt.Errorf("cannot replace %s: %v", alt, err)
+	}
+	if err := os.Rename(d.Path, alt); err != nil {
+		return "", fmt.Errorf("cannot keep the interrupted run in %s: %v", alt, err)
+	}
+	os.Remove(filepath.Join(alt, ownerFile))
+	d.Path, d.kept = alt, true
+	return alt, nil
+}
+
 // Discard removes the staging directory (after a failed run); it does
 // nothing after a Commit, successful or not (a failed Commit keeps the
 // results).

@@ -201,16 +201,21 @@ func TestSeriesRoundTripAndCollapse(t *testing.T) {
 	if c.Gamma < 1.7 || c.Gamma > 2.2 {
 		t.Errorf("shape-collapse γ = %.3f, want ≈ 2 (1.7–2.2)", c.Gamma)
 	}
-	rows, err := ExponentsByBinWidth(series, 0, []int{1, 2}, &Options{SizeXMin: 10, DurationXMin: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range rows {
+	rows := ExponentsByBinWidth([][]float64{series}, 0, []int{1, 2, 1 << 30}, &Options{SizeXMin: 10, DurationXMin: 5})
+	for _, r := range rows[:2] {
 		if r.Err != nil {
 			t.Errorf("factor %d: %v", r.Factor, r.Err)
 			continue
 		}
 		t.Logf("bin ×%d: n = %d α_S = %.3f α_D = %.3f", r.Factor, r.Result.NAvalanches, r.Result.SizeAlpha, r.Result.DurationAlpha)
+	}
+	// factor 1 is the series itself; merging bins merges avalanches
+	if rows[0].Err != nil || rows[0].Result.NAvalanches != len(av) || rows[0].BinWidth != 1 || rows[1].BinWidth != 2 ||
+		rows[1].Err != nil || rows[1].Result.NAvalanches >= len(av) {
+		t.Errorf("by bin width: %+v %+v (extracted %d)", rows[0], rows[1], len(av))
+	}
+	if rows[2].Err == nil {
+		t.Error("a factor longer than the series gave no error")
 	}
 }
 

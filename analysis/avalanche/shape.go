@@ -151,37 +151,3 @@ func ShapeCollapse(counts []float64, av []Avalanche, opts *CollapseOptions) (*Co
 	return &CollapseResult{Gamma: gamma, Cost: cost(gamma), Durations: ds,
 		Method: "shape collapse: minimise relative variance of D^{1−γ}⟨s(uD)⟩ over durations (golden section)"}, nil
 }
-
-// BinWidthResult is one row of ExponentsByBinWidth.
-type BinWidthResult struct {
-	// Factor is the rebinning factor relative to the input bins.
-	Factor int
-	Result *Result
-	Err    error
-}
-
-// ExponentsByBinWidth rebins counts by each factor and runs AnalyzeCounts,
-// exposing the bin-width dependence of the exponents. A failed factor
-// records its error instead of aborting the others.
-func ExponentsByBinWidth(counts []float64, threshold float64, factors []int, opts *Options) ([]BinWidthResult, error) {
-	out := make([]BinWidthResult, 0, len(factors))
-	var base Options
-	if opts != nil {
-		base = *opts
-	}
-	if base.BinWidth == 0 {
-		base.BinWidth = 1
-	}
-	for _, f := range factors {
-		c, err := Rebin(counts, f)
-		if err != nil {
-			return nil, err
-		}
-		o := base
-		o.BinWidth = base.BinWidth * float64(f)
-		o.Progress = nil
-		r, _, err := AnalyzeCounts(c, threshold, &o)
-		out = append(out, BinWidthResult{Factor: f, Result: r, Err: err})
-	}
-	return out, nil
-}

@@ -92,7 +92,8 @@
 // one core (BenchmarkCoefficients10x1e5; 136–187 ms with the former single
 // gonum transform of length 2^a·3^b·5^c, ≈ 40–52 ms for numpy's rfft of
 // the same data). AnalyzeBytes and CoefficientsBytes bound the memory an
-// analysis needs before it runs.
+// analysis needs before it runs. Integrated is Sokal's windowed integrated
+// autocorrelation time ½ + Σ_{k≤K} r_k from the same coefficients.
 //
 // # Tests
 //

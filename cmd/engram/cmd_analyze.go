@@ -24,7 +24,7 @@ import (
 	"github.com/engramsim/engram/store"
 )
 
-// analyzeCommands returns the `analyze` command tree (issue 6): branching
+// analyzeCommands returns the `analyze` command tree: branching
 // ratio, timescale, avalanches and power-law fits of recorded activity.
 //
 // Each subcommand opens its input once (analysis/activityio; regular files
@@ -34,7 +34,7 @@ import (
 // leaves nothing behind), then writes
 // a run directory with figures (each with its TSV), tables in res/ and
 // report.html. Under --json it prints one object whose top-level keys are
-// the headline numbers of issue 6, plus run_dir, report, experiment and
+// the headline numbers, plus run_dir, report, experiment and
 // summary (all settings and uncertainties). --no-run-dir prints the same
 // object without run_dir/report and writes nothing.
 func (a *app) analyzeCommands() []*cobra.Command {
@@ -150,7 +150,7 @@ func layoutString(l activityio.Layout) string {
 
 // ---- memory -------------------------------------------------------------
 
-// Memory estimates of analyze (issue 13) bound the peak resident memory of
+// Memory estimates of analyze bound the peak resident memory of
 // the process:
 //
 //	estimate = analyzeBaseBytes + gcFactor · (largest live heap)
@@ -474,25 +474,25 @@ func (a *app) computeBranching(cmd *cobra.Command, f *branchingFlags, file strin
 	if res.Naive != nil {
 		r.summary["naive_nonempty_fraction"] = res.Naive.NonEmptyFraction
 	}
-	var tint *integratedTau
+	var tint *branching.IntegratedTau
 	if timescale {
-		tint, err = integratedAutocorrelation(act.Counts, method, res.KMax, f.window)
+		tint, err = branching.Integrated(act.Counts, method, res.KMax, f.window)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", file, err)
 		}
-		if !tint.converged {
+		if !tint.Converged {
 			r.warnings = append(r.warnings, fmt.Sprintf("integrated autocorrelation: window not reached within k ≤ %d (raise --kmax); tau_int is a lower bound", res.KMax))
 		}
 		r.headline = map[string]any{
 			"tau_bins": res.TauBins, "tau_stderr_bins": res.TauStdErr / res.Dt, "m": res.M, "fit": string(res.FitModel),
 			"method": string(res.Method), "k_min": res.KMin, "k_max": res.KMax,
-			"tau_int_bins": tint.tau, "tau_int_window": tint.window,
+			"tau_int_bins": tint.Tau, "tau_int_window": tint.Window,
 		}
 		if act.BinMs > 0 {
 			r.headline["tau_ms"] = res.Tau
-			r.headline["tau_int_ms"] = tint.tau * act.BinMs
+			r.headline["tau_int_ms"] = tint.Tau * act.BinMs
 		}
-		r.summary["tau_int_converged"] = tint.converged
+		r.summary["tau_int_converged"] = tint.Converged
 		r.summary["window_c"] = f.window
 	} else {
 		r.headline = map[string]any{
@@ -569,40 +569,7 @@ func fitSummaries(res *branching.Result) map[string]any {
 	return out
 }
 
-// integratedTau is Sokal's windowed integrated autocorrelation time.
-type integratedTau struct {
-	tau       float64 // ½ + Σ_{k=1..window} r_k, in bins
-	window    int
-	converged bool
-	steps     []int
-	coef      []float64
-	running   []float64 // ½ + Σ_{j≤k} r_j for each k
-}
-
-// integratedAutocorrelation computes τ_int = ½ + Σ_{k=1}^{K} r_k with the
-// smallest K ≥ c·τ_int(K) (Sokal 1997), from MR coefficients r_k of the same
-// method for k = 1..kmax.
-func integratedAutocorrelation(counts [][]float64, method branching.Method, kmax int, c float64) (*integratedTau, error) {
-	coef, err := branching.Coefficients(counts, &branching.CoefficientOptions{Method: method, KMin: 1, KMax: kmax})
-	if err != nil {
-		return nil, err
-	}
-	t := &integratedTau{steps: coef.Steps, coef: coef.Coefficients, running: make([]float64, len(coef.Steps))}
-	sum := 0.5
-	for i, k := range coef.Steps {
-		sum += coef.Coefficients[i]
-		t.running[i] = sum
-		if !t.converged && float64(k) >= c*sum {
-			t.tau, t.window, t.converged = sum, k, true
-		}
-	}
-	if !t.converged {
-		t.tau, t.window = sum, coef.Steps[len(coef.Steps)-1]
-	}
-	return t, nil
-}
-
-func writeBranching(env *experiment.Env, act *activityio.Activity, res *branching.Result, tint *integratedTau) error {
+func writeBranching(env *experiment.Env, act *activityio.Activity, res *branching.Result, tint *branching.IntegratedTau) error {
 	unit := "bins"
 	if act.BinMs > 0 {
 		unit = "ms"
@@ -655,7 +622,7 @@ func writeBranching(env *experiment.Env, act *activityio.Activity, res *branchin
 	}
 	rows := [][]string{}
 	for _, ft := range res.Fits {
-		rows = append(rows, []string{string(ft.Model), g(ft.M), g(ft.MStdErr), g(ft.Tau / res.Dt), g(ft.TauStdErr / res.Dt), g(ft.Tau), g(ft.SSR), g(ft.AdjRSquared), fmt.Sprint(ft.Converged), ft.UncertaintyMethod, paramString(ft)})
+		rows = append(rows, []string{string(ft.Model), formatNum(ft.M), formatNum(ft.MStdErr), formatNum(ft.Tau / res.Dt), formatNum(ft.TauStdErr / res.Dt), formatNum(ft.Tau), formatNum(ft.SSR), formatNum(ft.AdjRSquared), fmt.Sprint(ft.Converged), ft.UncertaintyMethod, paramString(ft)})
 	}
 	fitHeader := []string{"model", "m", "m_stderr", "tau_bins", "tau_stderr_bins", "tau_" + unit, "ssr", "adj_r_squared", "converged", "uncertainty", "params"}
 	if err := writeTextTSV(env.Path("res", "fits.tsv"), fitHeader, rows); err != nil {
@@ -681,16 +648,16 @@ func writeBranching(env *experiment.Env, act *activityio.Activity, res *branchin
 		return err
 	}
 	if tint != nil {
-		xt := make([]float64, len(tint.steps))
-		for i, k := range tint.steps {
+		xt := make([]float64, len(tint.Steps))
+		for i, k := range tint.Steps {
 			xt[i] = float64(k)
 		}
-		line := []plot.Series{{Name: "½ + Σ r_j (j ≤ k)", X: xt, Y: tint.running}}
-		if err := drawLines(env.Path("figs", "integrated_tau"), plot.LineSpec{Title: "integrated autocorrelation time", XLabel: "window k (bins)", YLabel: "τ_int(k) (bins)", Series: line, VLines: []float64{float64(tint.window)}, Legend: true}); err != nil {
+		line := []plot.Series{{Name: "½ + Σ r_j (j ≤ k)", X: xt, Y: tint.Running}}
+		if err := drawLines(env.Path("figs", "integrated_tau"), plot.LineSpec{Title: "integrated autocorrelation time", XLabel: "window k (bins)", YLabel: "τ_int(k) (bins)", Series: line, VLines: []float64{float64(tint.Window)}, Legend: true}); err != nil {
 			return err
 		}
 		r.Section("Integrated autocorrelation time")
-		r.KeyValues("Sokal window", []report.KV{{Key: "τ_int", Value: g(tint.tau), Unit: "bins"}, {Key: "window K", Value: fmt.Sprint(tint.window), Unit: "bins"}, {Key: "window reached", Value: fmt.Sprint(tint.converged)}})
+		r.KeyValues("Sokal window", []report.KV{{Key: "τ_int", Value: formatNum(tint.Tau), Unit: "bins"}, {Key: "window K", Value: fmt.Sprint(tint.Window), Unit: "bins"}, {Key: "window reached", Value: fmt.Sprint(tint.Converged)}})
 		if err := r.Figure(env.Path("figs", "integrated_tau.png"), "running integrated autocorrelation time; dashed line: chosen window (data: figs/integrated_tau.tsv)"); err != nil {
 			return err
 		}
@@ -725,7 +692,9 @@ func orNaN(v []float64, n int) []float64 {
 	return out
 }
 
-func g(v float64) string { return store.FormatFloat(v) }
+// formatNum formats a number for report tables (store.FormatFloat: the
+// shortest exact decimal, nan, inf).
+func formatNum(v float64) string { return store.FormatFloat(v) }
 
 // writeTextTSV writes a table of strings (header line, tab-separated) atomically.
 func writeTextTSV(path string, header []string, rows [][]string) error {
@@ -847,7 +816,7 @@ func (a *app) computeAvalanches(f *avalancheFlags, file string) (*analysisRun, e
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	byBin := exponentsByBinWidth(act, f.threshold, f.rebin, o)
+	byBin := avalanche.ExponentsByBinWidth(act.Counts, f.threshold, f.rebin, o)
 	r := &analysisRun{name: "analyze-avalanches", file: file, warnings: res.Warnings, memEstimate: mem.estimate()}
 	r.headline = map[string]any{
 		"n_avalanches": res.NAvalanches, "size_alpha": res.SizeAlpha, "duration_alpha": res.DurationAlpha,
@@ -863,7 +832,7 @@ func (a *app) computeAvalanches(f *avalancheFlags, file string) (*analysisRun, e
 	if len(byBin) > 0 {
 		rows := make([]any, len(byBin))
 		for i, b := range byBin {
-			rows[i] = b.summary()
+			rows[i] = binWidthSummary(b)
 		}
 		r.summary["by_bin_width"] = rows
 	}
@@ -892,8 +861,8 @@ func writeAvalanches(env *experiment.Env, act *activityio.Activity, av []avalanc
 		return err
 	}
 	rows := [][]string{
-		{"size", g(res.SizeAlpha), g(res.SizeAlphaStdErr), g(res.Size.XMin), fmt.Sprint(res.Size.NTail), g(res.Size.KS), res.Size.Method},
-		{"duration", g(res.DurationAlpha), g(res.DurationAlphaStdErr), g(res.Duration.XMin), fmt.Sprint(res.Duration.NTail), g(res.Duration.KS), res.Duration.Method},
+		{"size", formatNum(res.SizeAlpha), formatNum(res.SizeAlphaStdErr), formatNum(res.Size.XMin), fmt.Sprint(res.Size.NTail), formatNum(res.Size.KS), res.Size.Method},
+		{"duration", formatNum(res.DurationAlpha), formatNum(res.DurationAlphaStdErr), formatNum(res.Duration.XMin), fmt.Sprint(res.Duration.NTail), formatNum(res.Duration.KS), res.Duration.Method},
 	}
 	header := []string{"quantity", "alpha", "alpha_stderr", "xmin", "n_tail", "ks_distance", "method"}
 	if err := writeTextTSV(env.Path("res", "exponents.tsv"), header, rows); err != nil {
@@ -947,56 +916,18 @@ func writeAvalanches(env *experiment.Env, act *activityio.Activity, av []avalanc
 	return nil
 }
 
-// binWidthRow is the avalanche analysis at one rebinning factor.
-type binWidthRow struct {
-	factor   int
-	binWidth float64
-	res      *avalanche.Result
-	err      error
-}
-
-func (b binWidthRow) summary() map[string]any {
-	m := map[string]any{"factor": b.factor, "bin_width": b.binWidth}
-	if b.err != nil {
-		m["error"] = b.err.Error()
+func binWidthSummary(b avalanche.BinWidthResult) map[string]any {
+	m := map[string]any{"factor": b.Factor, "bin_width": b.BinWidth}
+	if b.Err != nil {
+		m["error"] = b.Err.Error()
 		return m
 	}
-	m["n_avalanches"], m["size_alpha"], m["duration_alpha"] = b.res.NAvalanches, b.res.SizeAlpha, b.res.DurationAlpha
-	m["gamma_fit"], m["gamma_predicted"] = b.res.GammaFit, b.res.GammaPredicted
+	m["n_avalanches"], m["size_alpha"], m["duration_alpha"] = b.Result.NAvalanches, b.Result.SizeAlpha, b.Result.DurationAlpha
+	m["gamma_fit"], m["gamma_predicted"] = b.Result.GammaFit, b.Result.GammaPredicted
 	return m
 }
 
-// exponentsByBinWidth rebins every trial by each factor and repeats the
-// analysis with the same options (a failing factor records its error).
-func exponentsByBinWidth(act *activityio.Activity, threshold float64, factors []int, base *avalanche.Options) []binWidthRow {
-	var out []binWidthRow
-	for _, k := range factors {
-		o := *base
-		o.BinWidth, o.Progress = base.BinWidth*float64(k), nil
-		row := binWidthRow{factor: k, binWidth: o.BinWidth}
-		counts := make([][]float64, len(act.Counts))
-		for i, tr := range act.Counts {
-			counts[i], row.err = avalanche.Rebin(tr, k)
-			if row.err == nil && len(counts[i]) == 0 {
-				row.err = fmt.Errorf("factor %d exceeds the trial length %d", k, len(tr))
-			}
-			if row.err != nil {
-				break
-			}
-		}
-		if row.err == nil {
-			var av []avalanche.Avalanche
-			if av, row.err = avalanche.ExtractTrials(counts, threshold); row.err == nil {
-				s, d := avalanche.SizesDurations(av)
-				row.res, row.err = avalanche.Analyze(s, d, &o)
-			}
-		}
-		out = append(out, row)
-	}
-	return out
-}
-
-func writeByBinWidth(env *experiment.Env, rows []binWidthRow, res *avalanche.Result) error {
+func writeByBinWidth(env *experiment.Env, rows []avalanche.BinWidthResult, res *avalanche.Result) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -1008,15 +939,15 @@ func writeByBinWidth(env *experiment.Env, rows []binWidthRow, res *avalanche.Res
 		series[i] = plot.Series{Name: names[i], Color: i, Points: true}
 	}
 	for _, b := range rows {
-		if b.err != nil {
-			table = append(table, []string{fmt.Sprint(b.factor), g(b.binWidth), "", "", "", "", "", "", "", b.err.Error()})
+		if b.Err != nil {
+			table = append(table, []string{fmt.Sprint(b.Factor), formatNum(b.BinWidth), "", "", "", "", "", "", "", b.Err.Error()})
 			continue
 		}
-		r := b.res
-		table = append(table, []string{fmt.Sprint(b.factor), g(b.binWidth), fmt.Sprint(r.NAvalanches), g(r.SizeAlpha), g(r.SizeAlphaStdErr),
-			g(r.DurationAlpha), g(r.DurationAlphaStdErr), g(r.GammaFit), g(r.GammaPredicted), ""})
+		r := b.Result
+		table = append(table, []string{fmt.Sprint(b.Factor), formatNum(b.BinWidth), fmt.Sprint(r.NAvalanches), formatNum(r.SizeAlpha), formatNum(r.SizeAlphaStdErr),
+			formatNum(r.DurationAlpha), formatNum(r.DurationAlphaStdErr), formatNum(r.GammaFit), formatNum(r.GammaPredicted), ""})
 		for i, v := range []float64{r.SizeAlpha, r.DurationAlpha, r.GammaFit, r.GammaPredicted} {
-			series[i].X, series[i].Y = append(series[i].X, b.binWidth), append(series[i].Y, v)
+			series[i].X, series[i].Y = append(series[i].X, b.BinWidth), append(series[i].Y, v)
 		}
 	}
 	if err := writeTextTSV(env.Path("res", "exponents_by_bin_width.tsv"), header, table); err != nil {
@@ -1034,28 +965,8 @@ func writeByBinWidth(env *experiment.Env, rows []binWidthRow, res *avalanche.Res
 // ccdfSpec plots the empirical P(X ≥ x) of data and the fitted law on its
 // tail, scaled by the tail fraction.
 func ccdfSpec(title, xlabel string, data []float64, fit *powerlaw.Result) plot.LineSpec {
-	x := slices.Clone(data)
-	sort.Float64s(x)
-	n := float64(len(x))
-	var ux, uy []float64
-	for i := 0; i < len(x); i++ {
-		if i > 0 && x[i] == x[i-1] {
-			continue
-		}
-		ux, uy = append(ux, x[i]), append(uy, (n-float64(i))/n)
-	}
-	frac := float64(fit.NTail) / n
-	var fx, fy []float64
-	for _, v := range ux {
-		if v < fit.XMin {
-			continue
-		}
-		below := v
-		if fit.Discrete {
-			below = v - 1
-		}
-		fx, fy = append(fx, v), append(fy, frac*(1-fit.CDF(below)))
-	}
+	ux, uy := powerlaw.EmpiricalCCDF(data)
+	fx, fy := fit.TailCCDF(ux, len(data))
 	return plot.LineSpec{Title: title, XLabel: xlabel, YLabel: "P(X ≥ x)", LogX: true, LogY: true, Legend: true,
 		Series: []plot.Series{{Name: "data", X: ux, Y: uy, Points: true, Color: 0},
 			{Name: fmt.Sprintf("power law α = %.3g, x_min = %.4g", fit.Alpha, fit.XMin), X: fx, Y: fy, Dashed: true, Color: 1}}}
@@ -1218,7 +1129,7 @@ func (a *app) computePowerlaw(cmd *cobra.Command, f *powerlawFlags, file string)
 
 func writePowerlaw(env *experiment.Env, file string, vals []float64, res *powerlaw.Result, comps []*powerlaw.Comparison, gof *powerlaw.GOFResult) error {
 	fitHeader := []string{"alpha", "alpha_stderr", "xmin", "n_tail", "n", "ks_distance", "log_likelihood", "discrete", "method", "xmin_method"}
-	fitRow := [][]string{{g(res.Alpha), g(res.AlphaStdErr), g(res.XMin), fmt.Sprint(res.NTail), fmt.Sprint(res.N), g(res.KS), g(res.LogLikelihood), fmt.Sprint(res.Discrete), res.Method, res.XMinMethod}}
+	fitRow := [][]string{{formatNum(res.Alpha), formatNum(res.AlphaStdErr), formatNum(res.XMin), fmt.Sprint(res.NTail), fmt.Sprint(res.N), formatNum(res.KS), formatNum(res.LogLikelihood), fmt.Sprint(res.Discrete), res.Method, res.XMinMethod}}
 	if err := writeTextTSV(env.Path("res", "fit.tsv"), fitHeader, fitRow); err != nil {
 		return err
 	}
@@ -1242,7 +1153,7 @@ func writePowerlaw(env *experiment.Env, file string, vals []float64, res *powerl
 					ps = append(ps, fmt.Sprintf("%s=%.5g", n, c.Alt.Params[i]))
 				}
 			}
-			rows = append(rows, []string{string(c.Alternative), g(c.R), g(c.NormalizedR), g(c.P), fmt.Sprint(c.Nested), c.Favoured, strings.Join(ps, " ")})
+			rows = append(rows, []string{string(c.Alternative), formatNum(c.R), formatNum(c.NormalizedR), formatNum(c.P), fmt.Sprint(c.Nested), c.Favoured, strings.Join(ps, " ")})
 		}
 		if err := writeTextTSV(env.Path("res", "comparisons.tsv"), header, rows); err != nil {
 			return err
@@ -1253,7 +1164,7 @@ func writePowerlaw(env *experiment.Env, file string, vals []float64, res *powerl
 	}
 	if gof != nil {
 		r.Section("Goodness of fit")
-		r.KeyValues(gof.Method, []report.KV{{Key: "p", Value: g(gof.P)}, {Key: "plausible (p > 0.1)", Value: fmt.Sprint(gof.Plausible)},
+		r.KeyValues(gof.Method, []report.KV{{Key: "p", Value: formatNum(gof.P)}, {Key: "plausible (p > 0.1)", Value: fmt.Sprint(gof.Plausible)},
 			{Key: "synthetic sets", Value: fmt.Sprint(gof.NumSynthetic)}, {Key: "failed refits", Value: fmt.Sprint(gof.Failed)}, {Key: "seed", Value: fmt.Sprint(gof.Seed)}})
 	}
 	return nil

@@ -20,7 +20,7 @@ import (
 	"github.com/engramsim/engram/store"
 )
 
-// Information and correlation analyses (issue 16): analyze mi, entropy,
+// Information and correlation analyses: analyze mi, entropy,
 // corr, ising. They follow the other analyze subcommands: inputs are
 // regular files opened once, the memory needed is checked against
 // --mem-budget before reading (from the header or size) and before
@@ -535,7 +535,7 @@ func writeInfo(env *experiment.Env, what, est string, vars []*samples, ests []in
 	header := []string{"replicate", "value_nats", "value_bits", "stderr_bits", "plugin_bits", "bias_correction_bits", "method", "uncertainty", "n"}
 	var rows [][]string
 	for k, e := range ests {
-		rows = append(rows, []string{fmt.Sprint(k), g(e.Value), g(e.Bits()), g(e.StdErrBits()), g(e.Plugin / info.Ln2), g(e.BiasCorrection / info.Ln2), e.Method, e.Uncertainty, fmt.Sprint(e.Settings.N)})
+		rows = append(rows, []string{fmt.Sprint(k), formatNum(e.Value), formatNum(e.Bits()), formatNum(e.StdErrBits()), formatNum(e.Plugin / info.Ln2), formatNum(e.BiasCorrection / info.Ln2), e.Method, e.Uncertainty, fmt.Sprint(e.Settings.N)})
 	}
 	if err := writeTextTSV(env.Path("res", "estimates.tsv"), header, rows); err != nil {
 		return err
@@ -552,8 +552,8 @@ func writeInfo(env *experiment.Env, what, est string, vars []*samples, ests []in
 	e := ests[0]
 	r.KeyValues(e.Method+" ("+est+")", []report.KV{
 		{Key: "value", Value: fmt.Sprintf("%.5g ± %.2g", e.Bits(), e.StdErrBits()), Unit: "bits"},
-		{Key: "plug-in (uncorrected)", Value: g(e.Plugin / info.Ln2), Unit: "bits"},
-		{Key: "bias correction", Value: g(e.BiasCorrection / info.Ln2), Unit: "bits"},
+		{Key: "plug-in (uncorrected)", Value: formatNum(e.Plugin / info.Ln2), Unit: "bits"},
+		{Key: "bias correction", Value: formatNum(e.BiasCorrection / info.Ln2), Unit: "bits"},
 		{Key: "uncertainty", Value: e.Uncertainty},
 		{Key: "samples", Value: fmt.Sprint(e.Settings.N)},
 	})
@@ -747,7 +747,7 @@ func writeCorr(env *experiment.Env, file string, b *spiketrain.Binned, ps *corr.
 		{Key: "k₁, k₂, k₃ of the population count", Value: fmt.Sprintf("%.5g, %.5g, %.5g", ks.K1, ks.K2, ks.K3)},
 	}
 	if cub != nil {
-		kv = append(kv, report.KV{Key: "CuBIC ξ̂ (α = " + g(cub.Alpha) + ")", Value: fmt.Sprintf("%d (aborted %v); p = %s", cub.XiHat, cub.Aborted, fmtList(cub.PValues))})
+		kv = append(kv, report.KV{Key: "CuBIC ξ̂ (α = " + formatNum(cub.Alpha) + ")", Value: fmt.Sprintf("%d (aborted %v); p = %s", cub.XiHat, cub.Aborted, fmtList(cub.PValues))})
 	}
 	r.KeyValues("binned counts", kv)
 	if err := r.Figure(env.Path("figs", "p_k.png"), "P(K) of the binary population count and the independent prediction (data: figs/p_k.tsv, res/p_k.tsv)"); err != nil {
@@ -910,10 +910,10 @@ func writeIsing(env *experiment.Env, file string, units []int, fit *corr.IsingFi
 	}
 	r := env.Report
 	r.Section("Pairwise maximum-entropy model")
-	bits := func(v float64) string { return g(v / math.Ln2) }
+	bits := func(v float64) string { return formatNum(v / math.Ln2) }
 	r.KeyValues(fmt.Sprintf("%s: %d units, %d words (%s)", file, m.N, fit.Samples, fit.Method), []report.KV{
 		{Key: "I_N (multi-information)", Value: bits(fit.IN), Unit: "bits"}, {Key: "I₂", Value: bits(fit.I2), Unit: "bits"},
-		{Key: "I₂/I_N", Value: g(fit.Ratio)}, {Key: "KL(P_data‖P₂)", Value: bits(fit.KL), Unit: "bits"},
+		{Key: "I₂/I_N", Value: formatNum(fit.Ratio)}, {Key: "KL(P_data‖P₂)", Value: bits(fit.KL), Unit: "bits"},
 		{Key: "converged", Value: fmt.Sprint(fit.Converged)},
 	})
 	if fit.PKModel == nil {

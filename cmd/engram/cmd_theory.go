@@ -11,12 +11,13 @@ import (
 
 	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/capacity"
 	"github.com/engramsim/engram/experiment/homeostasis"
 	"github.com/engramsim/engram/experiment/pbload"
 	"github.com/engramsim/engram/experiment/pbnet"
 	"github.com/engramsim/engram/plot"
 	"github.com/engramsim/engram/ratefn"
-	"github.com/engramsim/engram/report"
+	"github.com/engramsim/engram/runner"
 	"github.com/engramsim/engram/store"
 	"github.com/engramsim/engram/theory/meanfield"
 )
@@ -94,7 +95,7 @@ func (a *app) theoryCommands() []*cobra.Command {
 
 // theoryExperiments returns the MFT/simulation experiments.
 func theoryExperiments() []experiment.Def {
-	return []experiment.Def{pbload.Def(), homeostasis.Def()}
+	return []experiment.Def{pbload.Def(), homeostasis.Def(), capacity.Def()}
 }
 
 func (a *app) capacityCmd() *cobra.Command {
@@ -179,7 +180,7 @@ func (a *app) stepSweep(ctx context.Context, cfg *theoryConfig, sweep string, fr
 	vals := meanfield.Logspace(math.Log10(lo), math.Log10(hi), n)
 	var pts []meanfield.StepPoint
 	return a.withRunDir(ctx, RunSpec{Name: "capacity-step-" + sweep, ConfigTOML: config.Format(cfg, ""), ExtraJSON: func() map[string]any {
-		return map[string]any{"sweep": sweep, "points": sanitize(pts)}
+		return map[string]any{"sweep": sweep, "points": runner.Sanitize(pts)}
 	}}, func(env *experiment.Env) (experiment.Summary, error) {
 		o := &meanfield.StepOptions{Workers: a.workers, Progress: env.Progress}
 		var err error
@@ -218,54 +219,12 @@ func (a *app) stepSweep(ctx context.Context, cfg *theoryConfig, sweep string, fr
 func (a *app) capacityPoint(ctx context.Context, cfg *theoryConfig, tf ratefn.Transfer, rule ratefn.Rule, opts *meanfield.Options) error {
 	var res meanfield.CapacityResult
 	return a.withRunDir(ctx, RunSpec{Name: "capacity", ConfigTOML: config.Format(cfg, ""), ExtraJSON: func() map[string]any {
-		return sanitize(res).(map[string]any)
+		return runner.Sanitize(res).(map[string]any)
 	}}, func(env *experiment.Env) (experiment.Summary, error) {
+		var sum experiment.Summary
 		var err error
-		res, err = meanfield.Capacity(tf, rule, opts)
-		if err != nil {
-			return nil, err
-		}
-		if !res.Converged {
-			a.logf("warning: the capacity solve did not converge; alpha_c is flagged converged=false")
-		}
-		if res.Warning != "" {
-			a.logf("warning: %s", res.Warning)
-		}
-		if err := store.WriteTSV(env.Path("res", "capacity.tsv"), []string{"alpha_c", "alpha_c_scan", "m_at_alpha_c", "delta_c", "q_c", "gamma", "converged", "crossover"},
-			[]float64{res.AlphaC}, []float64{res.AlphaCScan}, []float64{res.MAtAlphaC}, []float64{res.DeltaC}, []float64{res.QC}, []float64{res.Gamma}, []float64{b2f(res.Converged)}, []float64{b2f(res.Crossover)}); err != nil {
-			return nil, err
-		}
-		env.Report.Section("Storage capacity (static mean-field theory)")
-		label := "α_c (maximum along the retrieval branch)"
-		if res.Crossover {
-			label = "α_c (crossover: no maximum of α along the finite-K branch; where m falls fastest with α)"
-		}
-		kv := []report.KV{{Key: label, Value: fmt.Sprintf("%.4f", res.AlphaC)}}
-		// With FiniteK the scan rule gives 0 when it is undefined (Δ does
-		// not turn, as at a crossover, or its end was not located).
-		if res.AlphaCScan > 0 || res.Settings.FiniteK == 0 {
-			kv = append(kv, report.KV{Key: "α_c (original scan-stop rule)", Value: fmt.Sprintf("%.4f", res.AlphaCScan)})
-		}
-		kv = append(kv,
-			report.KV{Key: "m at α_c", Value: fmt.Sprintf("%.4f", res.MAtAlphaC)},
-			report.KV{Key: "Δ_c", Value: fmt.Sprintf("%.4f", res.DeltaC)},
-			report.KV{Key: "γ = A²E[f²]E[g²]", Value: fmt.Sprintf("%.6g", res.Gamma)},
-			report.KV{Key: "converged", Value: fmt.Sprint(res.Converged)},
-			report.KV{Key: "grid", Value: res.Settings.Grid})
-		sum := experiment.Summary{"alpha_c": res.AlphaC, "alpha_c_scan": res.AlphaCScan, "m_at_alpha_c": res.MAtAlphaC, "converged": res.Converged}
-		if res.Settings.FiniteK > 0 {
-			kv = append(kv,
-				report.KV{Key: "finite K (own-term variance), c", Value: fmt.Sprintf("%d, %g", res.Settings.FiniteK, res.Settings.C)},
-				report.KV{Key: "own-term variance v at α_c (Hz²)", Value: fmt.Sprintf("%.4g", res.VC)},
-				report.KV{Key: "crossover (no maximum of α: α_c where m falls fastest)", Value: fmt.Sprint(res.Crossover)})
-			sum["finite_k"], sum["crossover"] = res.Settings.FiniteK, res.Crossover
-		}
-		if res.Warning != "" {
-			kv = append(kv, report.KV{Key: "warning", Value: res.Warning})
-			sum["warning"] = res.Warning
-		}
-		env.Report.KeyValues("", kv)
-		return sum, nil
+		res, sum, err = capacity.Point(env, tf, rule, opts)
+		return sum, err
 	})
 }
 
@@ -316,7 +275,7 @@ func (a *app) capacitySweep(ctx context.Context, cfg *theoryConfig, tf ratefn.Tr
 	}
 	var pts []meanfield.SweepPoint
 	return a.withRunDir(ctx, RunSpec{Name: "capacity-" + strings.ReplaceAll(sweep, "_", ""), ConfigTOML: config.Format(cfg, ""), ExtraJSON: func() map[string]any {
-		return map[string]any{"sweep": sweep, "points": sanitize(pts)}
+		return map[string]any{"sweep": sweep, "points": runner.Sanitize(pts)}
 	}}, func(env *experiment.Env) (experiment.Summary, error) {
 		opts.Progress = env.Progress
 		var err error
@@ -400,7 +359,7 @@ with --c adds the O(1/K) variance of the retrieved pattern's own term.`,
 			}
 			var res meanfield.Result
 			return a.withRunDir(cmd.Context(), RunSpec{Name: "mft", ConfigTOML: config.Format(cfg, ""), ExtraJSON: func() map[string]any {
-				return sanitize(res).(map[string]any)
+				return runner.Sanitize(res).(map[string]any)
 			}}, func(env *experiment.Env) (experiment.Summary, error) {
 				var err error
 				if res, err = meanfield.Solve(tf, rule, alpha, opts); err != nil {

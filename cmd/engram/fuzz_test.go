@@ -23,6 +23,9 @@ func FuzzResolve(f *testing.F) {
 		}
 	}
 	f.Add(demoConfig, "rule.A=10.65")
+	for _, s := range []string{"population.LIF.n=5", "population.0.n=5", "population.X.n=5", "population.LIF=5", "input.poisson.0.weight=0.2"} {
+		f.Add([]byte("experiment = \"spiking\"\n"), s)
+	}
 	for _, s := range []string{"network.seed=-1", "load.duration_ms=inf", "record.every_ms=1e300", "rule.x_g_hz=inf", "network.r_star=nan", "protocol.trials=0"} {
 		f.Add([]byte("experiment = \"pb-dms\"\n"), s)
 		f.Add([]byte("experiment = \"homeostasis\"\n"), s)

@@ -14,15 +14,9 @@ import (
 
 // Def registers the experiment.
 func Def() experiment.Def {
-	return experiment.Def{
-		Name:          "corr-vs-stimulus",
-		Doc:           "DG/CPP-correlated input channels into an E/I LIF network: do output correlations follow input correlations? (information spec §5)",
-		NewConfig:     func() experiment.Config { return Defaults() },
-		EstimateBytes: func(c experiment.Config) int64 { return c.(*Config).EstimateBytes() },
-		Run: func(ctx context.Context, c experiment.Config, env *experiment.Env) (experiment.Summary, error) {
-			return Run(ctx, c.(*Config), env)
-		},
-	}
+	return experiment.Typed("corr-vs-stimulus",
+		"DG/CPP-correlated input channels into an E/I LIF network: do output correlations follow input correlations? (information spec §5)",
+		Defaults, Run, (*Config).EstimateBytes)
 }
 
 func nanInt(v int) float64 {

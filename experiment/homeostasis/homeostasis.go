@@ -211,15 +211,9 @@ const figureBytes = 16 << 20
 
 // Def registers the experiment.
 func Def() experiment.Def {
-	return experiment.Def{
-		Name:          "homeostasis",
-		Doc:           "branching network with rate homeostasis: input strength vs distance to criticality (criticality spec §6)",
-		NewConfig:     func() experiment.Config { return Defaults() },
-		EstimateBytes: func(c experiment.Config) int64 { return c.(*Config).EstimateBytes() },
-		Run: func(ctx context.Context, c experiment.Config, env *experiment.Env) (experiment.Summary, error) {
-			return Run(ctx, c.(*Config), env)
-		},
-	}
+	return experiment.Typed("homeostasis",
+		"branching network with rate homeostasis: input strength vs distance to criticality (criticality spec §6)",
+		Defaults, Run, (*Config).EstimateBytes)
 }
 
 // Point is one (drive, realisation).

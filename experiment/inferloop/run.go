@@ -425,13 +425,7 @@ func Loop(ctx context.Context, c *Config, seed uint64, workers int, prog progres
 
 // Def returns the experiment definition registered as "infer-loop".
 func Def() experiment.Def {
-	return experiment.Def{
-		Name:          "infer-loop",
-		Doc:           "closed loop: Lim et al. inference of φ and f from novel/familiar responses of a Pereira & Brunel network with known φ and rule",
-		NewConfig:     func() experiment.Config { return Defaults() },
-		EstimateBytes: func(c experiment.Config) int64 { return c.(*Config).EstimateBytes() },
-		Run: func(ctx context.Context, c experiment.Config, env *experiment.Env) (experiment.Summary, error) {
-			return Run(ctx, c.(*Config), env)
-		},
-	}
+	return experiment.Typed("infer-loop",
+		"closed loop: Lim et al. inference of φ and f from novel/familiar responses of a Pereira & Brunel network with known φ and rule",
+		Defaults, Run, (*Config).EstimateBytes)
 }

@@ -214,15 +214,9 @@ func (c *Config) EstimateBytes() int64 {
 
 // Def registers the experiment.
 func Def() experiment.Def {
-	return experiment.Def{
-		Name:          "noisy-rate",
-		Doc:           "noisy kernel-filtered rate network: Lyapunov covariance of the linearisation vs a long simulation (information spec §1)",
-		NewConfig:     func() experiment.Config { return Defaults() },
-		EstimateBytes: func(c experiment.Config) int64 { return c.(*Config).EstimateBytes() },
-		Run: func(ctx context.Context, c experiment.Config, env *experiment.Env) (experiment.Summary, error) {
-			return Run(ctx, c.(*Config), env)
-		},
-	}
+	return experiment.Typed("noisy-rate",
+		"noisy kernel-filtered rate network: Lyapunov covariance of the linearisation vs a long simulation (information spec §1)",
+		Defaults, Run, (*Config).EstimateBytes)
 }
 
 // Result is the comparison of theory and simulation.

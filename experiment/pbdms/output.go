@@ -21,15 +21,9 @@ import (
 // chooses the defaults (PaperDefaults; the demo's file sets its own
 // values, which are DemoDefaults).
 func Def(newConfig func() *Config) experiment.Def {
-	return experiment.Def{
-		Name:          "pb-dms",
-		Doc:           "delayed match-to-sample on the Pereira & Brunel rate attractor memory (novel vs familiar stimuli)",
-		NewConfig:     func() experiment.Config { return newConfig() },
-		EstimateBytes: func(c experiment.Config) int64 { return c.(*Config).EstimateBytes() },
-		Run: func(ctx context.Context, c experiment.Config, env *experiment.Env) (experiment.Summary, error) {
-			return Run(ctx, c.(*Config), env)
-		},
-	}
+	return experiment.Typed("pb-dms",
+		"delayed match-to-sample on the Pereira & Brunel rate attractor memory (novel vs familiar stimuli)",
+		newConfig, Run, (*Config).EstimateBytes)
 }
 
 // Run simulates the protocol and writes recordings, tables, figures and

@@ -183,15 +183,9 @@ const figureBytes = 16 << 20
 
 // Def returns the experiment definition "pb-load".
 func Def() experiment.Def {
-	return experiment.Def{
-		Name:          "pb-load",
-		Doc:           "overlap vs memory load from a cued start, simulation with the mean-field curve (Pereira & Brunel Fig 6C)",
-		NewConfig:     func() experiment.Config { return Defaults() },
-		EstimateBytes: func(c experiment.Config) int64 { return c.(*Config).EstimateBytes() },
-		Run: func(ctx context.Context, c experiment.Config, env *experiment.Env) (experiment.Summary, error) {
-			return Run(ctx, c.(*Config), env)
-		},
-	}
+	return experiment.Typed("pb-load",
+		"overlap vs memory load from a cued start, simulation with the mean-field curve (Pereira & Brunel Fig 6C)",
+		Defaults, Run, (*Config).EstimateBytes)
 }
 
 // Point is one simulated (α, realisation).

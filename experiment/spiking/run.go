@@ -2,7 +2,6 @@ package spiking
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -24,15 +23,9 @@ import (
 
 // Def returns the "spiking" experiment definition.
 func Def() experiment.Def {
-	return experiment.Def{
-		Name:          "spiking",
-		Doc:           "spiking E/I networks (LIF/ALIF/AdEx; delta, exponential and conductance synapses): rates, CV of ISI, Fano factor, raster",
-		NewConfig:     func() experiment.Config { return Defaults() },
-		EstimateBytes: func(c experiment.Config) int64 { return c.(*Config).EstimateBytes() },
-		Run: func(ctx context.Context, c experiment.Config, env *experiment.Env) (experiment.Summary, error) {
-			return RunExperiment(ctx, c.(*Config), env)
-		},
-	}
+	return experiment.Typed("spiking",
+		"spiking E/I networks (LIF/ALIF/AdEx; delta, exponential and conductance synapses): rates, CV of ISI, Fano factor, raster",
+		Defaults, RunExperiment, (*Config).EstimateBytes)
 }
 
 // popStats accumulates per-neuron spike statistics online over the
@@ -149,7 +142,8 @@ func (m *statsMon) Record(step int64) error {
 // c.recordPlan, runs the transient and the measured period, writes the
 // recordings, tables, figures and a report section, and returns the
 // summary {populations.<name>.{rate_hz, cv_isi, fano, ...}, weights, wall_s,
-// steps, ...} (also written to res/summary.json).
+// steps, ...} (the run life cycle, package runner, writes it to
+// res/summary.json).
 func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summary, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -270,7 +264,14 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	for st := int64(0); st < total; st++ {
 		if st%1000 == 0 {
 			if err := ctx.Err(); err != nil {
-				return fail(err)
+				// stopped (SIGTERM at a job's time limit, Ctrl-C): save the
+				// network state so that the run can be continued
+				_ = monitor.CloseAll(err, mons...)
+				if cerr := writeCheckpoint(env.Path("rec", "checkpoint.gob"), net); cerr != nil {
+					return nil, fmt.Errorf("%w (and the checkpoint could not be written: %v)", err, cerr)
+				}
+				return nil, &experiment.Interrupted{Cause: err, AtMs: float64(net.Steps()) * dt, TotalMs: float64(start+total) * dt,
+					State: filepath.Join("rec", "checkpoint.gob"), Resume: "run.resume_from=%s"}
 			}
 			progress.Report(env.Progress, st, total)
 		}
@@ -321,6 +322,13 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 			fmt.Sprintf("%.3g", ps["fano"]), sieg})
 		rateHist = append(rateHist, plot.HistSeries{Name: p.Name, Values: perRate})
 		cvHist = append(cvHist, plot.HistSeries{Name: p.Name, Values: cvs})
+	}
+	sizes := make([]int, len(pops))
+	for k, p := range pops {
+		sizes[k] = p.N
+	}
+	if err := activityStats(env.Path("rec", "rates_hz.npy"), float64(binSteps)*dt, sizes, popSum, popNames(pops)); err != nil {
+		return nil, err
 	}
 	groupSum := map[string]any{}
 	for g, name := range c.Record.GroupRates {
@@ -383,9 +391,6 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		sum["mean_field"] = map[string]any{"rate_hz": nu, "mu_mv": mu, "sigma_mv": sigma, "cv_isi": jsonNum(cv),
 			"g": *c.Brunel.G, "eta": *c.Brunel.Eta}
 	}
-	if err := writeSummary(env.Path("res", "summary.json"), sum); err != nil {
-		return nil, err
-	}
 	return sum, nil
 }
 
@@ -407,21 +412,6 @@ func writePopulations(path string, pops []spike.PopInfo) error {
 		}
 	}
 	return w.Close()
-}
-
-// writeSummary writes the summary as indented JSON (NaN and Inf as null).
-func writeSummary(path string, sum experiment.Summary) error {
-	af, err := store.CreateAtomic(path)
-	if err != nil {
-		return err
-	}
-	enc := json.NewEncoder(af.W)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(sum); err != nil {
-		af.Abort()
-		return fmt.Errorf("res/summary.json: %w", err)
-	}
-	return af.Commit()
 }
 
 // weightMeanSD returns the mean and SD of a projection's weights.

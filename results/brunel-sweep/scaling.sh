@@ -2,7 +2,7 @@
 # Size dependence at fixed in-degrees (C_E = 1000, C_I = 250): Brunel model A
 # at g = 5 and g = 8 (eta = 2) with N_E = 5000, 10000, 20000, 40000
 # (N_I = N_E/4; connection density eps = C_E/N_E = 0.2 ... 0.025), otherwise
-# as sweep.sh (200 ms transient, 1 s measured, seed 1, one worker).
+# as sweep.toml (200 ms transient, 1 s measured, seed 1, one worker).
 # Writes scaling.tsv next to this script.
 # Usage: sh results/brunel-sweep/scaling.sh [path/to/engram]   (from the repo root)
 set -eu
