@@ -15,6 +15,7 @@ import (
 	"github.com/engramsim/engram/model/spike/bridge"
 	"github.com/engramsim/engram/plot"
 	"github.com/engramsim/engram/report"
+	"github.com/engramsim/engram/runner"
 	"github.com/engramsim/engram/store"
 )
 
@@ -229,14 +230,14 @@ func bridgeJSON(cfg *bridge.Config, from string, res bridge.Result) map[string]a
 	}
 	if s := res.Step; s != nil {
 		out["g_centred"] = res.GCentred
-		out["step"] = sanitize(*s)
+		out["step"] = runner.Sanitize(*s)
 		if s.InFamily {
 			out["alpha_c_mft"] = s.AlphaCMFT
 		} else {
 			out["alpha_c_mft"] = nil
 		}
 	}
-	return sanitize(out).(map[string]any)
+	return runner.Sanitize(out).(map[string]any)
 }
 
 // bridgeFiles writes res/ tables, the figures and the report sections.
