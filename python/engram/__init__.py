@@ -18,7 +18,7 @@ and imported only when used.
 from ._exec import EngramError, dumps_toml, find_binary, run, toml_value
 from ._neo import to_neo
 from ._run import Run, Weights, load_run
-from ._summary import SOURCE_ABSENT, SOURCE_LEGACY, SOURCE_SCHEMA, Summary, parse_number, read_summary
+from ._summary import SOURCE_ABSENT, SOURCE_LEGACY, SOURCE_PRINTED, SOURCE_SCHEMA, Summary, parse_number, read_summary
 from ._sweep import load_sweep
 from ._tables import read_tsv
 
@@ -26,4 +26,4 @@ __version__ = "0.1.0"
 
 __all__ = ["load_run", "load_sweep", "run", "to_neo", "Run", "Weights", "Summary", "EngramError", "read_tsv",
            "read_summary", "parse_number", "dumps_toml", "toml_value", "find_binary", "SOURCE_SCHEMA",
-           "SOURCE_LEGACY", "SOURCE_ABSENT"]
+           "SOURCE_LEGACY", "SOURCE_PRINTED", "SOURCE_ABSENT"]

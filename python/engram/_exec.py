@@ -160,7 +160,7 @@ def run(config: str | os.PathLike | Mapping[str, Any], set: Mapping[str, Any] | 
         except (ValueError, KeyError, TypeError):
             raise EngramError(f"engram run {cfg_path}: succeeded but printed no JSON with run_dir on stdout: "
                               f"{p.stdout[:300]!r}", p.returncode, p.stderr, p.stdout, cmd) from None
-        return load_run(run_dir)
+        return load_run(run_dir, doc)
     finally:
         if tmp is not None:
             os.unlink(tmp)

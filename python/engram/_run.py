@@ -170,12 +170,15 @@ class Run:
         tables: name → DataFrame for every ``res/*.tsv`` (name = stem),
             ``figs/*.tsv`` (name = ``figs/<stem>``, the data of each figure)
             and ``rec/*.tsv``/``rec/*.csv`` (``rec/<stem>``).
+        printed: the object engram printed with --json (runs made by
+            engram.run), else None.
         results: name → parsed JSON for other ``res/*.json`` files
             (e.g. infer's params and settings).
         spikes: DataFrame of recorded spikes (spiking runs), see ``spikes``.
     """
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, printed: dict | None = None):
+        self.printed = printed
         path = os.path.abspath(os.fspath(path))
         if not os.path.isdir(path):
             raise FileNotFoundError(f"engram.load_run: {path}: not a directory")
@@ -234,7 +237,7 @@ class Run:
 
     @cached_property
     def summary(self) -> Summary:
-        return read_summary(self.path)
+        return read_summary(self.path, self.printed)
 
     @property
     def metrics(self):
@@ -475,7 +478,11 @@ class Run:
         raise KeyError(f"{projection}: no snapshot at {t_ms} ms (have {[w.t_ms for w in ws]})")
 
 
-def load_run(path: str | os.PathLike) -> Run:
+def load_run(path: str | os.PathLike, printed: dict | None = None) -> Run:
     """Load the run directory ``path`` that engram wrote (lazily: files are
-    read on first access). See Run for what it holds."""
-    return Run(path)
+    read on first access). See Run for what it holds.
+
+    printed: optional, the object ``engram … --json`` printed for this run;
+    it is the summary's fallback for runs without res/summary.json
+    (Summary.source then says so). engram.run passes it."""
+    return Run(path, printed)

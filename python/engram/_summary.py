@@ -35,6 +35,10 @@ SOURCE_SCHEMA = "res/summary.json"
 #: the way engram does (dotted paths of numeric leaves), with no stderr,
 #: unit or method.
 SOURCE_LEGACY = "res/summary.json (legacy nested summary; metrics flattened by the loader)"
+#: Summary.source when the run has no res/summary.json but the object
+#: engram printed with --json for it is known (engram.run keeps it): the
+#: metrics are its "summary" flattened by the loader.
+SOURCE_PRINTED = "printed --json summary (the run directory has no res/summary.json)"
 #: Summary.source when the run has no res/summary.json (runs of engram
 #: versions that printed the summary only on stdout): no metrics.
 SOURCE_ABSENT = "absent"
@@ -140,11 +144,24 @@ def _table(rows: list[dict]) -> pd.DataFrame:
     return df
 
 
-def read_summary(run_dir: str) -> Summary:
-    """Read ``run_dir/res/summary.json`` (schema above), a legacy nested
-    summary.json, or nothing (Summary.source says which)."""
+def _from_nested(doc: dict, where: str, source: str, path: str | None) -> Summary:
+    values = flatten(doc)
+    rows = [dict(name=k, value=np.nan if v is None else v, stderr=np.nan, unit="", method="",
+                 missing=v is None) for k, v in values.items()]
+    return Summary(None, None, None, Metrics(values, where), _table(rows), doc, source, path)
+
+
+def read_summary(run_dir: str, printed: dict | None = None) -> Summary:
+    """Read ``run_dir/res/summary.json`` (schema above) or a legacy nested
+    summary.json; without either, the "summary" of ``printed`` (the object
+    ``engram --json`` printed for the run) or nothing. Summary.source says
+    which."""
     path = os.path.join(run_dir, "res", "summary.json")
     if not os.path.exists(path):
+        if printed and isinstance(printed.get("summary"), dict):
+            s = _from_nested(printed["summary"], f"the summary engram printed for {run_dir}", SOURCE_PRINTED, None)
+            s.experiment = printed.get("experiment")
+            return s
         return Summary(None, None, None, Metrics({}, f"{run_dir} (it has no res/summary.json: a run of an engram "
                                                   "version that did not write one)"),
                        _table([]), {}, SOURCE_ABSENT, None)
@@ -156,11 +173,7 @@ def read_summary(run_dir: str) -> Summary:
     if not isinstance(doc, dict):
         raise ValueError(f"{path}: want a JSON object, got {type(doc).__name__}")
     if "metrics" not in doc:
-        values = flatten(doc)
-        rows = [dict(name=k, value=np.nan if v is None else v, stderr=np.nan, unit="", method="",
-                     missing=v is None) for k, v in values.items()]
-        return Summary(None, None, None, Metrics(values, path + " (legacy nested summary)"), _table(rows), doc,
-                       SOURCE_LEGACY, path)
+        return _from_nested(doc, path + " (legacy nested summary)", SOURCE_LEGACY, path)
     metrics = doc["metrics"]
     if not isinstance(metrics, list):
         raise ValueError(f"{path}: metrics: want a list, got {type(metrics).__name__}")
