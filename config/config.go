@@ -77,8 +77,15 @@ func decode(where, doc string, cfg any) error {
 // problem: a wrong key (in the order checkUndecoded uses), else a negative
 // unsigned value.
 func checkDoc(where string, raw map[string]any, cfg any) error {
+	return checkDocPrefixed(where, "", raw, cfg)
+}
+
+// checkDocPrefixed is checkDoc for a document aimed at a part of the
+// config whose keys are displayed with prefix (an array entry selected by
+// --set population.E.…).
+func checkDocPrefixed(where, prefix string, raw map[string]any, cfg any) error {
 	var unknown []string
-	err := checkRaw(raw, reflect.TypeOf(cfg), "", "", &unknown)
+	err := checkRaw(raw, reflect.TypeOf(cfg), strings.TrimSuffix(prefix, "."), "", &unknown)
 	var bad []string
 	for _, k := range unknown {
 		if k != ExperimentKey {
@@ -86,7 +93,7 @@ func checkDoc(where string, raw map[string]any, cfg any) error {
 		}
 	}
 	if len(bad) > 0 {
-		return unknownKey(where, bad, cfg)
+		return unknownKeyPrefixed(where, prefix, bad, cfg)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %v", where, err)
@@ -123,6 +130,10 @@ func Set(cfg any, kv string) error {
 			return fmt.Errorf("--set %q: key %q: want dotted bare keys (letters, digits, _ and -)", kv, key)
 		}
 	}
+	cfg, parts, prefix, err := selectEntry(cfg, parts, kv)
+	if err != nil {
+		return err
+	}
 	if !utf8.ValidString(val) {
 		return fmt.Errorf("--set %q: the value is not valid UTF-8", kv)
 	}
@@ -148,14 +159,14 @@ func Set(cfg any, kv string) error {
 	if _, err := toml.Decode(doc, &raw); err != nil {
 		return setError(kv, err)
 	}
-	if err := checkDoc("--set "+kv, raw, cfg); err != nil {
+	if err := checkDocPrefixed("--set "+kv, prefix, raw, cfg); err != nil {
 		return err
 	}
 	md, err := toml.Decode(doc, cfg)
 	if err != nil {
 		return setError(kv, err)
 	}
-	return checkUndecoded("--set "+kv, md, cfg)
+	return checkUndecodedPrefixed("--set "+kv, prefix, md, cfg)
 }
 
 func setError(kv string, err error) error {
@@ -245,7 +256,10 @@ func checkRaw(v any, t reflect.Type, key, path string, unknown *[]string) error 
 			}
 			sub, subPath := part, part
 			if key != "" {
-				sub, subPath = key+"."+part, path+"."+part
+				sub = key + "." + part
+			}
+			if path != "" {
+				subPath = path + "." + part
 			}
 			f, ok := fieldByKey(t, k)
 			if !ok {
@@ -296,6 +310,10 @@ func decodeError(file string, err error) error {
 }
 
 func checkUndecoded(where string, md toml.MetaData, cfg any) error {
+	return checkUndecodedPrefixed(where, "", md, cfg)
+}
+
+func checkUndecodedPrefixed(where, prefix string, md toml.MetaData, cfg any) error {
 	und := md.Undecoded()
 	var bad []string
 	for _, k := range und {
@@ -308,19 +326,25 @@ func checkUndecoded(where string, md toml.MetaData, cfg any) error {
 	if len(bad) == 0 {
 		return nil
 	}
-	return unknownKey(where, bad, cfg)
+	return unknownKeyPrefixed(where, prefix, bad, cfg)
 }
 
 // unknownKey is the error for the unknown keys bad (the shortest first),
 // with the nearest valid key as a suggestion.
 func unknownKey(where string, bad []string, cfg any) error {
+	return unknownKeyPrefixed(where, "", bad, cfg)
+}
+
+// unknownKeyPrefixed is unknownKey for keys of a part of the config
+// displayed with prefix.
+func unknownKeyPrefixed(where, prefix string, bad []string, cfg any) error {
 	sort.Slice(bad, func(i, j int) bool {
 		return len(bad[i]) < len(bad[j]) || (len(bad[i]) == len(bad[j]) && bad[i] < bad[j])
 	})
 	k := bad[0]
-	msg := fmt.Sprintf("%s: unknown key %q", where, k)
+	msg := fmt.Sprintf("%s: unknown key %q", where, prefix+k)
 	if s := Suggest(k, Keys(cfg)); s != "" {
-		msg += fmt.Sprintf(" (did you mean %q?)", s)
+		msg += fmt.Sprintf(" (did you mean %q?)", prefix+s)
 	}
 	return errors.New(msg)
 }

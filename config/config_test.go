@@ -85,3 +85,51 @@ func TestFormatRoundTrip(t *testing.T) {
 		t.Errorf("keys %v", got)
 	}
 }
+
+type projT struct {
+	Pre  string  `toml:"pre"`
+	Post string  `toml:"post"`
+	P    float64 `toml:"p"`
+	Seed uint64  `toml:"seed"`
+	W    struct {
+		Mean float64 `toml:"mean"`
+	} `toml:"weight"`
+}
+
+type arrCfg struct {
+	Pops  []pop   `toml:"population"`
+	Projs []projT `toml:"projection"`
+}
+
+// --set reaches array-of-table entries by name, by pre-post and by index,
+// with the strictness of every other key (issue 17).
+func TestSetArrayEntries(t *testing.T) {
+	c := &arrCfg{Pops: []pop{{"E", 80}, {"I", 20}}, Projs: []projT{{Pre: "E", Post: "I"}, {Pre: "I", Post: "E"}}}
+	for _, kv := range []string{"population.E.size=2000", "population.1.size=7", "projection.E-I.p=0.2", "projection.1.weight.mean=-0.5"} {
+		if err := Set(c, kv); err != nil {
+			t.Fatalf("%s: %v", kv, err)
+		}
+	}
+	if c.Pops[0].Size != 2000 || c.Pops[1].Size != 7 || c.Projs[0].P != 0.2 || c.Projs[1].W.Mean != -0.5 || c.Projs[1].P != 0 {
+		t.Fatalf("after --set: %+v", c)
+	}
+	cases := []struct{ kv, want string }{
+		{"population.E.sise=3", `--set population.E.sise=3: unknown key "population.E.sise" (did you mean "population.E.size"?)`},
+		{"population.X.size=3", `population has no entry "X" (entries: 0 = E, 1 = I)`},
+		{"population.2.size=3", `population has 2 entries; index 2 is out of range`},
+		{"projection.E-E.p=3", `projection has no entry "E-E"`},
+		{"population.E=3", `population is an array of tables: name an entry and a key in it, e.g. population.E.<key>`},
+		{"projection.I-E.seed=-1", `projection.I-E.seed = -1 must be ≥ 0`},
+		{"population.E.size=abc", `--set population.E.size=abc`},
+	}
+	for _, cs := range cases {
+		err := Set(c, cs.kv)
+		if err == nil || !strings.Contains(err.Error(), cs.want) {
+			t.Errorf("%s: error %v, want it to contain %q", cs.kv, err, cs.want)
+		}
+	}
+	dup := &arrCfg{Pops: []pop{{"E", 1}, {"E", 2}}}
+	if err := Set(dup, "population.E.size=3"); err == nil || !strings.Contains(err.Error(), "select one by index") {
+		t.Errorf("ambiguous name: %v", err)
+	}
+}

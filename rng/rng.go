@@ -36,6 +36,7 @@ const (
 	Groups    Purpose = 12 // random membership of neuron groups (assemblies)
 	Sources   Purpose = 13 // spikes of Poisson spike-source populations
 	Plastic   Purpose = 14 // stochastic terms of plasticity rules
+	Sweep     Purpose = 15 // random designs of parameter sweeps
 )
 
 // mix is the SplitMix64 finaliser.

@@ -64,7 +64,11 @@ type Provenance struct {
 	CPUS        float64   `json:"cpu_s"`
 	PeakRSSMiB  float64   `json:"peak_rss_mib"`
 	MemEstimate int64     `json:"mem_estimate_bytes"`
-	Status      string    `json:"status"`
+	// MemBudget is the memory budget the run was checked against (0: none).
+	MemBudget int64  `json:"mem_budget_bytes,omitempty"`
+	Status    string `json:"status"`
+	// Slurm holds the job and array task ids when the run is a Slurm job.
+	Slurm *Slurm `json:"slurm,omitempty"`
 }
 
 // NewProvenance fills the static fields.
@@ -73,6 +77,7 @@ func NewProvenance(experimentName string, seed uint64, workers int) *Provenance 
 	p := &Provenance{Engram: Version, GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, Host: host,
 		CPUs: runtime.NumCPU(), Workers: workers, Command: os.Args, Experiment: experimentName, Seed: seed, Started: time.Now().UTC()}
 	p.Revision, p.Modified = VCS()
+	p.Slurm = SlurmFromEnv(os.Getenv)
 	return p
 }
 
@@ -144,7 +149,8 @@ var byteUnits = []struct {
 
 // ParseBytes reads a byte size: a decimal number with an optional unit
 // ("16GiB", "500MB", "1.5K", "2e9", "7B"), or a percentage of the
-// machine's physical memory ("80%", in (0, 100]). It is the one parser of
+// memory this process may use ("80%", in (0, 100]; MemoryLimit: RAM, the
+// cgroup limit or the Slurm job's allocation). It is the one parser of
 // byte sizes in engram (--mem-budget and every other size). The result is
 // always in [1, MaxBytes]: NaN, infinities, zero, negative values, sizes
 // below one byte or above MaxBytes, unknown units and trailing text are
@@ -165,7 +171,7 @@ func ParseBytes(s string) (int64, error) {
 		if !(pct > 0 && pct <= 100) {
 			return bad("a percentage of RAM must be in (0, 100]")
 		}
-		ram := TotalRAM()
+		ram, _ := MemoryLimit(os.Getenv)
 		if ram == 0 {
 			return 0, fmt.Errorf("byte size %q: cannot read the total RAM of this machine; give an absolute size", in)
 		}

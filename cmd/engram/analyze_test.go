@@ -41,8 +41,8 @@ func keysOf(m map[string]any) []string {
 func requireKeys(t *testing.T, m map[string]any, runDir bool, want ...string) {
 	t.Helper()
 	all := append([]string{"experiment", "summary"}, want...)
-	if runDir {
-		all = append(all, "run_dir", "report")
+	if runDir { // a run's object is res/summary.json's plus where it is
+		all = append(all, "run_dir", "report", "seed", "status", "metrics")
 	}
 	slices.Sort(all)
 	if got := keysOf(m); !slices.Equal(got, all) {

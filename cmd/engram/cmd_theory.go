@@ -17,6 +17,7 @@ import (
 	"github.com/engramsim/engram/plot"
 	"github.com/engramsim/engram/ratefn"
 	"github.com/engramsim/engram/report"
+	"github.com/engramsim/engram/runner"
 	"github.com/engramsim/engram/store"
 	"github.com/engramsim/engram/theory/meanfield"
 )
@@ -179,7 +180,7 @@ func (a *app) stepSweep(ctx context.Context, cfg *theoryConfig, sweep string, fr
 	vals := meanfield.Logspace(math.Log10(lo), math.Log10(hi), n)
 	var pts []meanfield.StepPoint
 	return a.withRunDir(ctx, RunSpec{Name: "capacity-step-" + sweep, ConfigTOML: config.Format(cfg, ""), ExtraJSON: func() map[string]any {
-		return map[string]any{"sweep": sweep, "points": sanitize(pts)}
+		return map[string]any{"sweep": sweep, "points": runner.Sanitize(pts)}
 	}}, func(env *experiment.Env) (experiment.Summary, error) {
 		o := &meanfield.StepOptions{Workers: a.workers, Progress: env.Progress}
 		var err error
@@ -218,7 +219,7 @@ func (a *app) stepSweep(ctx context.Context, cfg *theoryConfig, sweep string, fr
 func (a *app) capacityPoint(ctx context.Context, cfg *theoryConfig, tf ratefn.Transfer, rule ratefn.Rule, opts *meanfield.Options) error {
 	var res meanfield.CapacityResult
 	return a.withRunDir(ctx, RunSpec{Name: "capacity", ConfigTOML: config.Format(cfg, ""), ExtraJSON: func() map[string]any {
-		return sanitize(res).(map[string]any)
+		return runner.Sanitize(res).(map[string]any)
 	}}, func(env *experiment.Env) (experiment.Summary, error) {
 		var err error
 		res, err = meanfield.Capacity(tf, rule, opts)
@@ -316,7 +317,7 @@ func (a *app) capacitySweep(ctx context.Context, cfg *theoryConfig, tf ratefn.Tr
 	}
 	var pts []meanfield.SweepPoint
 	return a.withRunDir(ctx, RunSpec{Name: "capacity-" + strings.ReplaceAll(sweep, "_", ""), ConfigTOML: config.Format(cfg, ""), ExtraJSON: func() map[string]any {
-		return map[string]any{"sweep": sweep, "points": sanitize(pts)}
+		return map[string]any{"sweep": sweep, "points": runner.Sanitize(pts)}
 	}}, func(env *experiment.Env) (experiment.Summary, error) {
 		opts.Progress = env.Progress
 		var err error
@@ -400,7 +401,7 @@ with --c adds the O(1/K) variance of the retrieved pattern's own term.`,
 			}
 			var res meanfield.Result
 			return a.withRunDir(cmd.Context(), RunSpec{Name: "mft", ConfigTOML: config.Format(cfg, ""), ExtraJSON: func() map[string]any {
-				return sanitize(res).(map[string]any)
+				return runner.Sanitize(res).(map[string]any)
 			}}, func(env *experiment.Env) (experiment.Summary, error) {
 				var err error
 				if res, err = meanfield.Solve(tf, rule, alpha, opts); err != nil {

@@ -4,20 +4,16 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/engramsim/engram/config"
 	"github.com/engramsim/engram/experiment"
 	"github.com/engramsim/engram/experiment/pbdms"
-	"github.com/engramsim/engram/report"
 	"github.com/engramsim/engram/rundir"
+	"github.com/engramsim/engram/runner"
 )
 
 //go:embed demo.toml
@@ -34,7 +30,7 @@ func registry() *experiment.Registry {
 }
 
 func (a *app) commands() []*cobra.Command {
-	return append([]*cobra.Command{a.demoCmd(), a.runCmd(), a.describeCmd(), a.versionCmd()}, a.extraCommands()...)
+	return append([]*cobra.Command{a.demoCmd(), a.runCmd(), a.describeCmd(), a.sweepCmd(), a.versionCmd()}, a.extraCommands()...)
 }
 
 func (a *app) presetFlag(c *cobra.Command) *cobra.Command {
@@ -69,52 +65,38 @@ func (a *app) runCmd() *cobra.Command {
 	})
 }
 
-// resolve decodes a config file (or an experiment name with defaults)
-// with the --set and --seed overrides and validates it.
-func (a *app) resolve(cmd *cobra.Command, file string, data []byte) (experiment.Def, experiment.Config, error) {
-	reg := registry()
-	name, err := config.ExperimentName(file, data)
-	if err != nil {
-		return experiment.Def{}, nil, err
+// resolveOptions are the overrides the flags give: --preset,
+// --rule-from, --set and --seed.
+func (a *app) resolveOptions(cmd *cobra.Command, file string, data []byte) (runner.ResolveOptions, error) {
+	opt := runner.ResolveOptions{Preset: a.preset, Sets: a.sets}
+	if cmd.Flags().Changed("seed") {
+		opt.Seed = &a.seed
 	}
-	if name == "" {
-		return experiment.Def{}, nil, fmt.Errorf("%s: missing top-level key experiment = \"…\" (known experiments: %s)", file, strings.Join(reg.Names(), ", "))
-	}
-	def, err := reg.Get(name)
-	if err != nil {
-		return experiment.Def{}, nil, fmt.Errorf("%s: %v", file, err)
-	}
-	cfg := def.NewConfig()
-	if a.preset != "" {
-		pa, ok := cfg.(interface{ ApplyPreset(string) error })
-		if !ok {
-			return def, nil, fmt.Errorf("--preset: experiment %s has no parameter presets", def.Name)
-		}
-		if err := pa.ApplyPreset(a.preset); err != nil {
-			return def, nil, fmt.Errorf("--preset: %v", err)
-		}
-	}
-	sets := a.sets
 	if a.ruleFrom != "" {
-		if _, ok := cfg.(interface{ ApplyPreset(string) error }); !ok {
-			return def, nil, fmt.Errorf("--rule-from: experiment %s has no rate-memory parameters", def.Name)
+		if name, err := config.ExperimentName(file, data); err == nil {
+			if def, err := registry().Get(name); err == nil {
+				if _, ok := def.NewConfig().(runner.Presetter); !ok {
+					return opt, fmt.Errorf("--rule-from: experiment %s has no rate-memory parameters", def.Name)
+				}
+			}
 		}
 		rs, err := ruleFromSets(a.ruleFrom)
 		if err != nil {
-			return def, nil, fmt.Errorf("--rule-from: %v", err)
+			return opt, fmt.Errorf("--rule-from: %v", err)
 		}
-		sets = append(rs, a.sets...)
+		opt.PreSets = rs
 	}
-	if _, err := config.Load(file, data, cfg, sets); err != nil {
-		return def, nil, err
+	return opt, nil
+}
+
+// resolve decodes a config file (or an experiment name with defaults)
+// with the flags' overrides and validates it.
+func (a *app) resolve(cmd *cobra.Command, file string, data []byte) (experiment.Def, experiment.Config, error) {
+	opt, err := a.resolveOptions(cmd, file, data)
+	if err != nil {
+		return experiment.Def{}, nil, err
 	}
-	if cmd.Flags().Changed("seed") {
-		cfg.SetSeed(a.seed)
-	}
-	if err := cfg.Validate(); err != nil {
-		return def, nil, fmt.Errorf("%s: %v", file, err)
-	}
-	return def, cfg, nil
+	return runner.Resolve(registry(), file, data, opt)
 }
 
 // budget returns --mem-budget in bytes (0: no limit), as checkFlags
@@ -122,20 +104,27 @@ func (a *app) resolve(cmd *cobra.Command, file string, data []byte) (experiment.
 func (a *app) budget() int64 { return a.budgetBytes }
 
 func (a *app) runConfig(ctx context.Context, file string, data []byte) error {
-	cmd := a.root
-	def, cfg, err := a.resolve(cmd, file, data)
+	opt, err := a.resolveOptions(a.root, file, data)
 	if err != nil {
 		return err
 	}
-	var need int64
-	if def.EstimateBytes != nil {
-		need = def.EstimateBytes(cfg)
+	return a.runResolved(ctx, file, data, opt, a.out)
+}
+
+// runResolved runs the experiment of a config file with the overrides opt
+// into the run directory out ("" = a fresh default name under runs/).
+func (a *app) runResolved(ctx context.Context, file string, data []byte, opt runner.ResolveOptions, out string) error {
+	def, cfg, err := runner.Resolve(registry(), file, data, opt)
+	if err != nil {
+		return err
 	}
-	return a.withRunDir(ctx, RunSpec{Name: def.Name, Seed: cfg.SeedValue(), ConfigTOML: config.Format(cfg, def.Name), MemEstimate: need, Label: file},
+	spec := runner.SpecFor(def, cfg, file)
+	return a.withRunDir(ctx, RunSpec{Name: spec.Name, Seed: spec.Seed, ConfigTOML: spec.ConfigTOML, MemEstimate: spec.MemEstimate, Label: file, Out: out},
 		func(env *experiment.Env) (experiment.Summary, error) { return def.Run(ctx, cfg, env) })
 }
 
-// RunSpec describes a run for withRunDir.
+// RunSpec describes a run for withRunDir: runner.Spec plus what the CLI
+// prints.
 type RunSpec struct {
 	// Name is the experiment or command name (also the default directory prefix).
 	Name string
@@ -147,101 +136,37 @@ type RunSpec struct {
 	MemEstimate int64
 	// Label names the input (file) in messages.
 	Label string
+	// Out is the run directory ("" = --out, or a default name).
+	Out string
 	// ExtraJSON, if set, is called after a successful run; its keys are
 	// merged into the top level of the --json object (for commands whose
 	// documented output has top-level keys, e.g. capacity's alpha_c).
 	ExtraJSON func() map[string]any
 }
 
-// withRunDir runs fn inside a new run directory: it checks the memory
-// budget, stages the directory (nothing is left behind on failure), writes
-// config.resolved.toml, provenance.json and report.html around fn, commits
-// the directory and prints the result (JSON with run_dir, report and
-// summary under --json).
+// withRunDir runs fn through runner.Execute (run directory, provenance,
+// res/summary.json, report) and prints the result: under --json the
+// object of res/summary.json plus run_dir and report (and ExtraJSON's
+// keys), else the summary's scalars as key = value lines.
 func (a *app) withRunDir(ctx context.Context, spec RunSpec, fn func(env *experiment.Env) (experiment.Summary, error)) error {
-	env := &experiment.Env{Seed: spec.Seed, Workers: a.workers, MemBudget: a.budget()}
-	what := spec.Name
-	if spec.Label != "" {
-		what += " (" + spec.Label + ")"
-	}
-	if err := env.CheckMemory(spec.MemEstimate, what); err != nil {
-		return err
-	}
-	// the run directory is reserved now, before anything is computed: a
-	// second run to the same --out fails here, not after simulating
-	var dir *rundir.Dir
-	var err error
-	if a.out == "" {
-		// time + random suffix: runs started in the same second (Slurm
-		// array tasks, parallel analyze calls) get distinct directories
-		dir, err = rundir.CreateUnique("runs", fmt.Sprintf("%s-%s-s%d", spec.Name, time.Now().Format("20060102-150405"), spec.Seed))
-	} else {
-		dir, err = rundir.Create(a.out)
-	}
-	if err != nil {
-		return err
-	}
-	for _, n := range dir.Notes {
-		a.logf("engram: %s", n)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			dir.Discard()
-		}
-	}()
-	if spec.ConfigTOML != "" {
-		if err := os.WriteFile(filepath.Join(dir.Path, "config.resolved.toml"), []byte(spec.ConfigTOML), 0o644); err != nil {
-			return err
-		}
-	}
-	prov := rundir.NewProvenance(spec.Name, spec.Seed, env.Workers)
-	prov.MemEstimate = spec.MemEstimate
-	rep := report.New(fmt.Sprintf("engram %s — %s", spec.Name, filepath.Base(dir.Final)))
-	env.Dir, env.Report = dir.Path, rep
-	if !a.quiet {
-		env.Log = a.stderr
-	}
 	b := a.newBar(spec.Name)
-	env.Progress = b
-	a.logf("engram %s: running %s (seed %d, %d workers, estimated memory %s)", rundir.Version, spec.Name, spec.Seed, env.Workers, experiment.FormatBytes(spec.MemEstimate))
-	sum, err := fn(env)
+	out := spec.Out
+	if out == "" {
+		out = a.out
+	}
+	opt := runner.Options{Out: out, Workers: a.workers, MemBudget: a.budget(), Progress: b}
+	if !a.quiet {
+		opt.Log = a.stderr
+	}
+	res, err := runner.Execute(ctx, runner.Spec{Name: spec.Name, Seed: spec.Seed, ConfigTOML: spec.ConfigTOML, MemEstimate: spec.MemEstimate, Label: spec.Label}, opt, fn)
 	b.Finish()
 	if err != nil {
-		return fmt.Errorf("%s: %w", spec.Name, err)
-	}
-	if err := ctx.Err(); err != nil {
 		return err
 	}
-	prov.Finish("ok")
-	if sum == nil {
-		sum = experiment.Summary{}
-	}
-	sum["wall_s"] = prov.WallS
-	if err := prov.Write(filepath.Join(dir.Path, "provenance.json")); err != nil {
-		return err
-	}
-	if spec.ConfigTOML != "" {
-		rep.Section("Configuration")
-		rep.Pre("config.resolved.toml (rerun with: engram run config.resolved.toml)", spec.ConfigTOML)
-	}
-	rep.Section("Provenance")
-	rep.KeyValues("", []report.KV{
-		{Key: "engram", Value: rundir.Version + " " + prov.Revision}, {Key: "Go", Value: prov.GoVersion},
-		{Key: "host", Value: prov.Host}, {Key: "seed", Value: fmt.Sprint(prov.Seed)}, {Key: "workers", Value: fmt.Sprint(prov.Workers)},
-		{Key: "wall time", Value: fmt.Sprintf("%.2f", prov.WallS), Unit: "s"}, {Key: "CPU time", Value: fmt.Sprintf("%.2f", prov.CPUS), Unit: "s"},
-		{Key: "peak RSS", Value: fmt.Sprintf("%.0f", prov.PeakRSSMiB), Unit: "MiB"},
-	})
-	if err := rep.WriteFile(filepath.Join(dir.Path, "report.html")); err != nil {
-		return err
-	}
-	if err := dir.Commit(); err != nil {
-		return err
-	}
-	ok = true
-	reportPath := filepath.Join(dir.Final, "report.html")
 	if a.jsonOut {
-		obj := map[string]any{"run_dir": dir.Final, "experiment": spec.Name, "report": reportPath, "summary": sum}
+		f := res.File
+		obj := map[string]any{"experiment": f.Experiment, "seed": f.Seed, "status": f.Status, "metrics": f.Metrics, "summary": f.Summary,
+			"run_dir": res.Dir, "report": res.Report}
 		if spec.ExtraJSON != nil {
 			for k, v := range spec.ExtraJSON() {
 				obj[k] = v
@@ -249,8 +174,8 @@ func (a *app) withRunDir(ctx context.Context, spec RunSpec, fn func(env *experim
 		}
 		return a.emit(obj)
 	}
-	a.printSummary(sum, "")
-	fmt.Fprintf(a.stdout, "run directory: %s\nreport: %s\n", dir.Final, reportPath)
+	a.printSummary(res.Summary, "")
+	fmt.Fprintf(a.stdout, "run directory: %s\nreport: %s\n", res.Dir, res.Report)
 	return nil
 }
 

@@ -21,10 +21,12 @@ import (
 	"runtime/pprof"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/engramsim/engram/rundir"
+	"github.com/engramsim/engram/runner"
 )
 
 // app holds the global flags and the experiment registry.
@@ -41,10 +43,13 @@ type app struct {
 	preset      string
 	ruleFrom    string
 	cpuProf     string
-	stopProf    func()
-	stdout      io.Writer
-	stderr      io.Writer
-	root        *cobra.Command
+	// progressEvery is the interval of plain progress lines when stderr
+	// is not a terminal (0: none).
+	progressEvery time.Duration
+	stopProf      func()
+	stdout        io.Writer
+	stderr        io.Writer
+	root          *cobra.Command
 }
 
 func main() {
@@ -65,11 +70,12 @@ func newApp(stdout, stderr io.Writer) *app {
 	pf := root.PersistentFlags()
 	pf.BoolVar(&a.jsonOut, "json", false, "print one JSON object on stdout (logs and progress go to stderr)")
 	pf.BoolVar(&a.quiet, "quiet", false, "no progress bar or log messages")
-	pf.IntVar(&a.workers, "workers", 0, "goroutines for parallel kernels (0 = all cores); results do not depend on it")
+	pf.IntVar(&a.workers, "workers", 0, "goroutines for parallel kernels (0 = all cores, or SLURM_CPUS_PER_TASK inside a Slurm job); results do not depend on it")
 	pf.Uint64Var(&a.seed, "seed", 0, "override the config's master seed")
 	pf.StringVar(&a.out, "out", "", "run directory to create (default runs/<experiment>-<time>-s<seed>-<random>)")
 	pf.StringArrayVar(&a.sets, "set", nil, "override a config key, e.g. --set rule.A=10.65 (repeatable)")
-	pf.StringVar(&a.memBudget, "mem-budget", "80%", "refuse runs whose estimated memory exceeds this: a size (16GiB, 500MB), a share of RAM (80%) or none")
+	pf.StringVar(&a.memBudget, "mem-budget", "80%", "refuse runs whose estimated memory exceeds this: a size (16GiB, 500MB), a share of the memory available (80% of RAM, the cgroup limit or the Slurm job's allocation, whichever is least) or none")
+	pf.DurationVar(&a.progressEvery, "progress-every", 30*time.Second, "when stderr is not a terminal (a batch log), print a plain progress line this often (0 = never)")
 	pf.StringVar(&a.cpuProf, "cpuprofile", "", "write a Go CPU profile of the command to this file (read with go tool pprof)")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -141,6 +147,9 @@ func (a *app) checkFlags() error {
 		return fmt.Errorf("--workers %d: want 0 (every core) or a count from 1 to %d", a.workers, maxWorkers())
 	case a.workers == 0:
 		a.workers = runtime.GOMAXPROCS(0)
+		if n := rundir.JobCPUs(os.Getenv); n > 0 { // inside a Slurm job: its allocation, not the node
+			a.workers = min(n, maxWorkers())
+		}
 	}
 	b, err := parseBudget(a.memBudget)
 	if err != nil {
@@ -163,7 +172,7 @@ func parseBudget(s string) (int64, error) {
 func (a *app) emit(v any) error {
 	enc := json.NewEncoder(a.stdout)
 	enc.SetIndent("", "  ")
-	return enc.Encode(sanitize(v))
+	return enc.Encode(runner.Sanitize(v))
 }
 
 // logf writes a log line to stderr unless --quiet.

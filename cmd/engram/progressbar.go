@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"io"
 	"os"
 	"sync"
 	"time"
@@ -9,22 +11,38 @@ import (
 	"golang.org/x/term"
 )
 
-// bar adapts progress.Reporter to a terminal progress bar with ETA on
-// stderr. It shows nothing during the first 2 s (short operations stay
-// silent), and nothing at all when stderr is not a terminal or --quiet.
+// bar adapts progress.Reporter to stderr. On a terminal it is a progress
+// bar with ETA that shows nothing during the first 2 s (short operations
+// stay silent). When stderr is not a terminal (a batch log) it prints a
+// plain line every --progress-every (default 30 s): label, percentage,
+// elapsed time and ETA. --quiet or --progress-every 0 silences it.
 type bar struct {
 	mu      sync.Mutex
 	label   string
 	start   time.Time
 	enabled bool
 	pb      *progressbar.ProgressBar
+	// plain mode (not a terminal)
+	plain bool
+	w     io.Writer
+	every time.Duration
+	last  time.Time
 }
 
 func (a *app) newBar(label string) *bar {
-	return &bar{label: label, start: time.Now(), enabled: !a.quiet && term.IsTerminal(int(os.Stderr.Fd()))}
+	tty := term.IsTerminal(int(os.Stderr.Fd()))
+	b := &bar{label: label, start: time.Now(), enabled: !a.quiet && tty}
+	if !a.quiet && !tty && a.progressEvery > 0 {
+		b.plain, b.w, b.every, b.last = true, a.stderr, a.progressEvery, b.start
+	}
+	return b
 }
 
 func (b *bar) Progress(done, total int64) {
+	if b.plain {
+		b.plainLine(done, total)
+		return
+	}
 	if !b.enabled {
 		return
 	}
@@ -42,6 +60,25 @@ func (b *bar) Progress(done, total int64) {
 		b.pb.ChangeMax64(total)
 	}
 	_ = b.pb.Set64(done)
+}
+
+// plainLine prints one progress line when b.every has passed since the
+// last one.
+func (b *bar) plainLine(done, total int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := time.Now()
+	if now.Sub(b.last) < b.every || total <= 0 {
+		return
+	}
+	b.last = now
+	el := now.Sub(b.start)
+	frac := float64(done) / float64(total)
+	eta := "?"
+	if frac > 0 {
+		eta = (time.Duration(float64(el)/frac) - el).Round(time.Second).String()
+	}
+	fmt.Fprintf(b.w, "engram %s: %5.1f%% (%d/%d), elapsed %s, ETA %s\n", b.label, 100*frac, done, total, el.Round(time.Second), eta)
 }
 
 func (b *bar) Finish() {

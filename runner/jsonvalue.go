@@ -1,4 +1,4 @@
-package main
+package runner
 
 import (
 	"encoding/json"
@@ -7,12 +7,20 @@ import (
 	"strings"
 )
 
-// sanitize replaces NaN and ±Inf floats (not representable in JSON) by nil
-// throughout maps, slices and structs-by-value converted to maps.
-func sanitize(v any) any {
+// Sanitize converts v to plain JSON data (maps, slices, numbers, strings;
+// structs become maps by their json tags) and replaces NaN and ±Inf floats
+// (not representable in JSON) by nil.
+func Sanitize(v any) any { return jsonValue(v, false) }
+
+// Plain converts v to plain data like Sanitize but keeps non-finite floats
+// (for Flatten, which must tell NaN from missing).
+func Plain(v any) any { return jsonValue(v, true) }
+
+func jsonValue(v any, keep bool) any {
+	sanitize := func(v any) any { return jsonValue(v, keep) }
 	switch x := v.(type) {
 	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
+		if !keep && (math.IsNaN(x) || math.IsInf(x, 0)) {
 			return nil
 		}
 		return x

@@ -1,0 +1,452 @@
+package sweep
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/engramsim/engram/config"
+	"github.com/engramsim/engram/plot"
+	"github.com/engramsim/engram/report"
+	"github.com/engramsim/engram/runner"
+	"github.com/engramsim/engram/store"
+)
+
+// Table is the collected table of a sweep (points.tsv).
+type Table struct {
+	// Header is point, run_dir, the swept keys, then every metric.
+	Header []string
+	// Rows hold one row per point, cells as written.
+	Rows [][]string
+	// Metrics are the metric columns' names.
+	Metrics []string
+	// Complete counts the points with a summary; Missing lists the others.
+	Complete int
+	Missing  []string
+	// values[i][metric] of complete points (for the plots).
+	values []map[string]runner.Metric
+}
+
+// Cell formats a number for the table: the shortest exact decimal, NaN
+// as NaN, ±Inf as inf and -inf (what pandas and numpy read).
+func Cell(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "NaN"
+	case math.IsInf(v, 1):
+		return "inf"
+	case math.IsInf(v, -1):
+		return "-inf"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// CellValue formats a swept value for the table (strings unquoted).
+func CellValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case float64:
+		return Cell(x)
+	}
+	return FormatValue(v)
+}
+
+// Collect reads every point's res/summary.json in dir and writes
+// dir/points.tsv: one row per point with its id, its run directory
+// relative to dir, the swept values, then every metric (NaN as NaN, a
+// missing value or a point without a summary as an empty cell). For 1-D
+// and 2-D grids it also writes line plots or heat maps of the metrics
+// (figs/, PNG and SVG with the plotted data as TSV) and dir/report.html.
+func Collect(dir string) (*Table, error) {
+	plan, err := ReadManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{values: make([]map[string]runner.Metric, len(plan.Points))}
+	seenMetric := map[string]bool{}
+	for i, pt := range plan.Points {
+		f, err := runner.ReadSummaryFile(filepath.Join(dir, pt.RunDir(), runner.SummaryPath))
+		if err != nil || f.Status != runner.StatusOK {
+			t.Missing = append(t.Missing, pt.ID)
+			continue
+		}
+		t.Complete++
+		t.values[i] = map[string]runner.Metric{}
+		for _, m := range f.Metrics {
+			t.values[i][m.Name] = m
+			if !seenMetric[m.Name] {
+				seenMetric[m.Name] = true
+				t.Metrics = append(t.Metrics, m.Name)
+			}
+		}
+	}
+	sort.Strings(t.Metrics)
+	t.Header = append([]string{"point", "run_dir"}, plan.Keys...)
+	t.Header = append(t.Header, t.Metrics...)
+	if d := duplicate(t.Header); d != "" {
+		return nil, fmt.Errorf("%s: column %q appears twice (a swept key named like a metric)", dir, d)
+	}
+	for i, pt := range plan.Points {
+		row := []string{pt.ID, pt.RunDir()}
+		for _, v := range pt.Values {
+			row = append(row, CellValue(v.Value))
+		}
+		if plan.Repeats > 1 {
+			row = append(row, strconv.FormatUint(*pt.Seed, 10))
+		}
+		for _, name := range t.Metrics {
+			m, ok := t.values[i][name]
+			if !ok || m.Missing {
+				row = append(row, "")
+				continue
+			}
+			row = append(row, Cell(m.Value))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	if err := writeTable(filepath.Join(dir, TableFile), t); err != nil {
+		return nil, err
+	}
+	if err := writeReport(dir, plan, t); err != nil {
+		return t, err
+	}
+	return t, nil
+}
+
+func duplicate(s []string) string {
+	seen := map[string]bool{}
+	for _, x := range s {
+		if seen[x] {
+			return x
+		}
+		seen[x] = true
+	}
+	return ""
+}
+
+func writeTable(path string, t *Table) error {
+	for _, row := range t.Rows {
+		for _, c := range row {
+			if strings.ContainsAny(c, "\t\n\r") {
+				return fmt.Errorf("%s: cell %q holds a tab or newline", path, c)
+			}
+		}
+	}
+	af, err := store.CreateAtomic(path)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(strings.Join(t.Header, "\t") + "\n")
+	for _, row := range t.Rows {
+		b.WriteString(strings.Join(row, "\t") + "\n")
+	}
+	if _, err := af.W.WriteString(b.String()); err != nil {
+		af.Abort()
+		return err
+	}
+	return af.Commit()
+}
+
+// plotted returns the metrics the report plots.
+func plotted(plan *Plan, t *Table) ([]string, error) {
+	if len(plan.Report.Metrics) == 0 {
+		var out []string
+		for _, m := range t.Metrics {
+			if m != "wall_s" {
+				out = append(out, m)
+			}
+		}
+		return out, nil
+	}
+	for _, m := range plan.Report.Metrics {
+		if !contains(t.Metrics, m) && t.Complete > 0 {
+			msg := fmt.Sprintf("report.metrics: no point has a metric %q", m)
+			if s := config.Suggest(m, t.Metrics); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			return nil, fmt.Errorf("%s", msg)
+		}
+	}
+	return plan.Report.Metrics, nil
+}
+
+func fileName(metric string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.' {
+			return r
+		}
+		return '_'
+	}, metric)
+}
+
+// numeric returns the axis values as numbers (ok false if any is not).
+func numeric(vals []any) ([]float64, bool) {
+	out := make([]float64, len(vals))
+	for i, v := range vals {
+		switch x := v.(type) {
+		case json.Number:
+			f, err := x.Float64()
+			if err != nil {
+				return nil, false
+			}
+			out[i] = f
+		case float64:
+			out[i] = x
+		case int64:
+			out[i] = float64(x)
+		default:
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// cellStats is the mean, standard error and count of a metric over the
+// repeats of one design point (non-finite values are excluded).
+func cellStats(vals []float64) (mean, se float64, n int) {
+	var s, s2 float64
+	for _, v := range vals {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		s += v
+		s2 += v * v
+		n++
+	}
+	if n == 0 {
+		return math.NaN(), math.NaN(), 0
+	}
+	mean = s / float64(n)
+	se = math.NaN()
+	if n > 1 {
+		v := (s2 - s*s/float64(n)) / float64(n-1)
+		se = math.Sqrt(max(v, 0) / float64(n))
+	}
+	return mean, se, n
+}
+
+// gridIndex maps each point to its cell in the grid (-1 for points
+// outside it: there are none in a pure grid).
+func gridIndex(plan *Plan) [][]int {
+	idx := make([][]int, len(plan.Points))
+	for i, pt := range plan.Points {
+		for a, ax := range plan.Grid {
+			k := -1
+			for j, v := range ax.Values {
+				if a < len(pt.Values) && CellValue(v) == CellValue(pt.Values[a].Value) {
+					k = j
+					break
+				}
+			}
+			idx[i] = append(idx[i], k)
+		}
+	}
+	return idx
+}
+
+func writeReport(dir string, plan *Plan, t *Table) error {
+	rep := report.New("engram sweep — " + filepath.Base(filepath.Clean(dir)))
+	rep.Section("Sweep")
+	design := fmt.Sprintf("%d points over %s of %s (experiment %s), %d repeat(s); %d complete", len(plan.Points), strings.Join(plan.Keys, ", "), plan.Base, plan.Experiment, plan.Repeats, t.Complete)
+	if len(t.Missing) > 0 {
+		design += fmt.Sprintf(", missing: %s (run engram sweep --resume)", strings.Join(t.Missing, " "))
+	}
+	rep.Paragraph(design + ". The table of every point is " + TableFile + ".")
+	onlyGrid := len(plan.Keys) == len(plan.Grid)+btoi(plan.Repeats > 1)
+	metrics, err := plotted(plan, t)
+	if err != nil {
+		return err
+	}
+	if onlyGrid && (len(plan.Grid) == 1 || len(plan.Grid) == 2) && t.Complete > 0 {
+		rep.Section("Figures")
+		figs := filepath.Join(dir, "figs")
+		if err := os.MkdirAll(figs, 0o755); err != nil {
+			return err
+		}
+		idx := gridIndex(plan)
+		for _, m := range metrics {
+			var png string
+			var err error
+			if len(plan.Grid) == 1 {
+				png, err = linePlot(figs, plan, t, idx, m)
+			} else {
+				png, err = heatMap(figs, plan, t, idx, m)
+			}
+			if err != nil {
+				return err
+			}
+			if err := rep.Figure(png, m); err != nil {
+				return err
+			}
+		}
+	}
+	rep.Section("Points")
+	rep.Table("", t.Header[:len(plan.Keys)+2], func() [][]string {
+		var rows [][]string
+		for _, r := range t.Rows {
+			rows = append(rows, r[:len(plan.Keys)+2])
+		}
+		return rows
+	}())
+	return rep.WriteFile(filepath.Join(dir, ReportFile))
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// byCell gathers a metric's values per grid cell (flattened index).
+func byCell(plan *Plan, t *Table, idx [][]int, metric string, dims []int) [][]float64 {
+	n := 1
+	for _, d := range dims {
+		n *= d
+	}
+	cells := make([][]float64, n)
+	for i := range plan.Points {
+		m, ok := t.values[i][metric]
+		if t.values[i] == nil || !ok || m.Missing {
+			continue
+		}
+		c := 0
+		for a, d := range dims {
+			if idx[i][a] < 0 {
+				c = -1
+				break
+			}
+			c = c*d + idx[i][a]
+		}
+		if c >= 0 {
+			cells[c] = append(cells[c], m.Value)
+		}
+	}
+	return cells
+}
+
+func linePlot(figs string, plan *Plan, t *Table, idx [][]int, metric string) (string, error) {
+	ax := plan.Grid[0]
+	x, ok := numeric(ax.Values)
+	xlabel := ax.Key
+	if !ok {
+		x = make([]float64, len(ax.Values))
+		for i := range x {
+			x[i] = float64(i)
+		}
+		xlabel = ax.Key + " (index into " + valuesList(ax.Values) + ")"
+	}
+	cells := byCell(plan, t, idx, metric, []int{len(ax.Values)})
+	y := make([]float64, len(x))
+	var yerr []float64
+	if plan.Repeats > 1 {
+		yerr = make([]float64, len(x))
+	}
+	for i, c := range cells {
+		mean, se, _ := cellStats(c)
+		y[i] = mean
+		if yerr != nil {
+			yerr[i] = se
+		}
+	}
+	base := filepath.Join(figs, fileName(metric))
+	ylabel := metric
+	if plan.Repeats > 1 {
+		ylabel += fmt.Sprintf(" (mean ± SE of %d seeds)", plan.Repeats)
+	}
+	files, err := plot.Lines(base, plot.LineSpec{Title: metric, XLabel: xlabel, YLabel: ylabel,
+		Series: []plot.Series{{Name: metric, X: x, Y: y, YErr: yerr, Points: len(x) < 3}}})
+	if err != nil {
+		return "", err
+	}
+	return files[0], nil
+}
+
+func valuesList(vals []any) string {
+	var s []string
+	for _, v := range vals {
+		s = append(s, CellValue(v))
+	}
+	return strings.Join(s, ", ")
+}
+
+// uniform reports whether v is evenly spaced (to 1e-9 relative) and
+// increasing, returning the spacing.
+func uniform(v []float64) (float64, bool) {
+	if len(v) < 2 {
+		return 1, len(v) == 1
+	}
+	d := v[1] - v[0]
+	if !(d > 0) {
+		return 0, false
+	}
+	for i := 2; i < len(v); i++ {
+		if math.Abs(v[i]-v[i-1]-d) > 1e-9*math.Max(1, math.Abs(d)) {
+			return 0, false
+		}
+	}
+	return d, true
+}
+
+// heatMap draws a metric over a 2-D grid: the first key along x (columns),
+// the second along y (rows); with repeats the cell is the mean over seeds.
+// Next to the figure, <base>-cells.tsv lists x, y, mean, se, n per cell.
+func heatMap(figs string, plan *Plan, t *Table, idx [][]int, metric string) (string, error) {
+	ax, ay := plan.Grid[0], plan.Grid[1]
+	nx, ny := len(ax.Values), len(ay.Values)
+	cells := byCell(plan, t, idx, metric, []int{nx, ny})
+	data := make([]float64, nx*ny)
+	base := filepath.Join(figs, fileName(metric))
+	if err := os.MkdirAll(figs, 0o755); err != nil {
+		return "", err
+	}
+	w, err := store.NewTSVWriter(base+"-cells.tsv", []string{ax.Key, ay.Key, "mean", "se", "n"})
+	if err != nil {
+		return "", err
+	}
+	for i := range nx {
+		for j := range ny {
+			mean, se, n := cellStats(cells[i*ny+j])
+			data[j*nx+i] = mean // row j (y) from the bottom, column i (x)
+			if err := w.Row(CellValue(ax.Values[i]), CellValue(ay.Values[j]), mean, se, n); err != nil {
+				w.Abort()
+				return "", err
+			}
+		}
+	}
+	if err := w.Close(); err != nil {
+		return "", err
+	}
+	spec := plot.ImageSpec{Title: metric, XLabel: ax.Key, YLabel: ay.Key, CLabel: metric, Rows: ny, Cols: nx, Data: data}
+	xs, okx := numeric(ax.Values)
+	ys, oky := numeric(ay.Values)
+	dx, ux := uniform(xs)
+	dy, uy := uniform(ys)
+	if okx && ux {
+		spec.X0, spec.X1 = xs[0]-dx/2, xs[nx-1]+dx/2
+	} else {
+		spec.XLabel = ax.Key + " (cells: " + valuesList(ax.Values) + ")"
+	}
+	if oky && uy {
+		spec.Y0, spec.Y1 = ys[0]-dy/2, ys[ny-1]+dy/2
+	} else {
+		spec.YLabel = ay.Key + " (cells: " + valuesList(ay.Values) + ")"
+	}
+	if plan.Repeats > 1 {
+		spec.CLabel += fmt.Sprintf(" (mean of %d seeds)", plan.Repeats)
+	}
+	files, err := plot.Image(base, spec)
+	if err != nil {
+		return "", err
+	}
+	return files[0], nil
+}

@@ -1,0 +1,536 @@
+package sweep
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/engramsim/engram/config"
+	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/rng"
+	"github.com/engramsim/engram/runner"
+)
+
+// Slurm holds the resources of each array task ([slurm] in a sweep file;
+// the CLI's flags override them).
+type Slurm struct {
+	// CPUsPerTask is --cpus-per-task of each array task (≥ 1); the point's
+	// run uses that many workers.
+	CPUsPerTask int `toml:"cpus_per_task"`
+	// Mem is --mem of each task (Slurm's syntax: 2G, 500M; "" = the
+	// cluster's default, DefMemPerCPU × CPUs).
+	Mem string `toml:"mem"`
+	// Time is --time of each task (Slurm's syntax: 30, 1:00:00,
+	// 1-00:00:00; "" = the partition's default).
+	Time string `toml:"time"`
+	// Partition is --partition ("" = the default partition).
+	Partition string `toml:"partition"`
+	// MaxRunning caps the tasks running at once (--array=…%N; 0 = no cap).
+	MaxRunning int `toml:"max_running"`
+	// Extra are further sbatch options, one per entry (e.g. "--qos=short").
+	Extra []string `toml:"extra"`
+}
+
+// Report says what `engram sweep collect` plots ([report]).
+type Report struct {
+	// Metrics are the metric names plotted (line plots for a 1-D grid,
+	// heat maps for a 2-D grid); empty = every metric except wall_s.
+	Metrics []string `toml:"metrics"`
+}
+
+// Value is one swept key's value at a point.
+type Value struct {
+	Key   string `json:"key"`
+	Value any    `json:"value"`
+}
+
+// Point is one run of a sweep.
+type Point struct {
+	// Index is the point's position (0, 1, …; the Slurm array task id).
+	Index int `json:"index"`
+	// ID names the point's run directory, points/<ID>.
+	ID string `json:"id"`
+	// Values are the swept keys' values, in the order of Plan.Keys
+	// (without the repeat seed).
+	Values []Value `json:"values"`
+	// Seed is the master seed of a repeat (nil: the base config's seed).
+	Seed *uint64 `json:"seed,omitempty"`
+	// Sets are the --set overrides of the point: [set] then the swept values.
+	Sets []string `json:"sets"`
+}
+
+// RunDir is the point's run directory relative to the sweep directory.
+func (p Point) RunDir() string { return filepath.Join("points", p.ID) }
+
+// Describe is "brunel.g=5 brunel.eta=2 seed=3".
+func (p Point) Describe() string {
+	var s []string
+	for _, v := range p.Values {
+		s = append(s, v.Key+"="+FormatValue(v.Value))
+	}
+	if p.Seed != nil {
+		s = append(s, fmt.Sprintf("seed=%d", *p.Seed))
+	}
+	return strings.Join(s, " ")
+}
+
+// Axis is one swept key with its distinct values in design order.
+type Axis struct {
+	Key    string `json:"key"`
+	Values []any  `json:"values"`
+}
+
+// Plan is a sweep file expanded into points.
+type Plan struct {
+	// File is the sweep file's path.
+	File string `json:"sweep_file"`
+	// Base is the base config's path; BaseTOML its contents.
+	Base     string `json:"base"`
+	BaseTOML string `json:"-"`
+	// Experiment is the base config's experiment.
+	Experiment string `json:"experiment"`
+	// Keys are the swept keys in order (grid, then zip, then random).
+	Keys []string `json:"keys"`
+	// Grid are the grid's axes (for the report's plots).
+	Grid []Axis `json:"grid"`
+	// Repeats is the number of seeds per design point.
+	Repeats int     `json:"repeats"`
+	Points  []Point `json:"points"`
+	Slurm   Slurm   `json:"slurm"`
+	Report  Report  `json:"report"`
+}
+
+// fileKeys are the top-level keys of a sweep file.
+var fileKeys = []string{"base", "repeats", "seed", "set", "grid", "zip", "random", "slurm", "report"}
+
+// Parse reads a sweep file and expands it into points; reg resolves the
+// base config with every point's overrides (so an unknown key, a bad value
+// or an impossible combination is an error before anything runs).
+func Parse(path string, reg *experiment.Registry) (*Plan, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("sweep file: %v", err)
+	}
+	return ParseBytes(path, data, reg)
+}
+
+// ParseBytes is Parse for a file's contents (path names it and anchors a
+// relative base).
+func ParseBytes(path string, data []byte, reg *experiment.Registry) (*Plan, error) {
+	var raw map[string]any
+	md, err := toml.Decode(string(data), &raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	for k := range raw {
+		if !contains(fileKeys, k) {
+			msg := fmt.Sprintf("%s: unknown key %q", path, k)
+			if s := config.Suggest(k, fileKeys); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			return nil, fmt.Errorf("%s (a sweep file has %s)", msg, strings.Join(fileKeys, ", "))
+		}
+	}
+	p := &Plan{File: path, Repeats: 1}
+	base, _ := raw["base"].(string)
+	if base == "" {
+		return nil, fmt.Errorf("%s: missing base = \"path/to/experiment.toml\" (relative to the sweep file)", path)
+	}
+	if !filepath.IsAbs(base) {
+		base = filepath.Join(filepath.Dir(path), base)
+	}
+	p.Base = base
+	bd, err := config.ReadFile(base)
+	if err != nil {
+		return nil, fmt.Errorf("%s: base: %v", path, err)
+	}
+	p.BaseTOML = string(bd)
+	if p.Experiment, err = config.ExperimentName(base, bd); err != nil {
+		return nil, err
+	}
+	firstSeed := uint64(1)
+	if v, ok := raw["repeats"]; ok {
+		n, ok := v.(int64)
+		if !ok || n < 1 || n > 1e6 {
+			return nil, fmt.Errorf("%s: repeats = %v: want a count ≥ 1", path, v)
+		}
+		p.Repeats = int(n)
+	}
+	if v, ok := raw["seed"]; ok {
+		n, ok := v.(int64)
+		if !ok || n < 0 {
+			return nil, fmt.Errorf("%s: seed = %v: want the first seed of the repeats (an integer ≥ 0)", path, v)
+		}
+		firstSeed = uint64(n)
+	}
+	for _, sec := range []struct {
+		name string
+		dst  any
+	}{{"slurm", &p.Slurm}, {"report", &p.Report}} {
+		if _, ok := raw[sec.name]; !ok {
+			continue
+		}
+		if err := decodeSection(path, data, sec.name, sec.dst); err != nil {
+			return nil, err
+		}
+	}
+	order := keyOrder(md)
+	fixed, err := leaves(path, "set", raw["set"], order)
+	if err != nil {
+		return nil, err
+	}
+	grid, err := leaves(path, "grid", raw["grid"], order)
+	if err != nil {
+		return nil, err
+	}
+	zip, err := leaves(path, "zip", raw["zip"], order)
+	if err != nil {
+		return nil, err
+	}
+	var random []Value
+	nRandom, randomSeed := 0, uint64(1)
+	if r, ok := raw["random"].(map[string]any); ok {
+		nv, ok := r["n"].(int64)
+		if !ok || nv < 1 {
+			return nil, fmt.Errorf("%s: random.n = %v: want the number of random points (≥ 1)", path, r["n"])
+		}
+		nRandom = int(nv)
+		if sv, ok := r["seed"]; ok {
+			s, ok := sv.(int64)
+			if !ok || s < 0 {
+				return nil, fmt.Errorf("%s: random.seed = %v: want an integer ≥ 0", path, sv)
+			}
+			randomSeed = uint64(s)
+		}
+		rest := map[string]any{}
+		for k, v := range r {
+			if k != "n" && k != "seed" {
+				rest[k] = v
+			}
+		}
+		if random, err = leaves(path, "random", rest, order); err != nil {
+			return nil, err
+		}
+		if len(random) == 0 {
+			return nil, fmt.Errorf("%s: [random] has n and seed but no key to draw", path)
+		}
+	} else if _, ok := raw["random"]; ok {
+		return nil, fmt.Errorf("%s: random must be a table", path)
+	}
+	// every key once
+	seen := map[string]string{}
+	for _, blk := range []struct {
+		name string
+		vs   []Value
+	}{{"set", fixed}, {"grid", grid}, {"zip", zip}, {"random", random}} {
+		for _, v := range blk.vs {
+			if prev, dup := seen[v.Key]; dup {
+				return nil, fmt.Errorf("%s: key %s is given twice (in [%s] and [%s]); sweep or fix each key once", path, v.Key, prev, blk.name)
+			}
+			seen[v.Key] = blk.name
+			if v.Key == config.ExperimentKey {
+				return nil, fmt.Errorf("%s: [%s] %s: the experiment cannot be swept; use another base", path, blk.name, v.Key)
+			}
+		}
+	}
+	// the factors of the design
+	type factor [][]Value // alternatives, each setting one or more keys
+	var factors []factor
+	for _, g := range grid {
+		vals, ok := g.Value.([]any)
+		if !ok {
+			return nil, fmt.Errorf("%s: grid.%s = %s: want a list of values", path, g.Key, FormatValue(g.Value))
+		}
+		if len(vals) == 0 {
+			return nil, fmt.Errorf("%s: grid.%s is an empty list: the design would have no points", path, g.Key)
+		}
+		if d := firstDuplicate(vals); d != "" {
+			return nil, fmt.Errorf("%s: grid.%s lists %s twice", path, g.Key, d)
+		}
+		var f factor
+		for _, v := range vals {
+			f = append(f, []Value{{g.Key, v}})
+		}
+		factors = append(factors, f)
+		p.Grid = append(p.Grid, Axis{Key: g.Key, Values: vals})
+		p.Keys = append(p.Keys, g.Key)
+	}
+	if len(zip) > 0 {
+		n := -1
+		for _, z := range zip {
+			vals, ok := z.Value.([]any)
+			if !ok {
+				return nil, fmt.Errorf("%s: zip.%s = %s: want a list of values", path, z.Key, FormatValue(z.Value))
+			}
+			if n >= 0 && len(vals) != n {
+				return nil, fmt.Errorf("%s: [zip] lists must have equal lengths: %s has %d values, %s has %d", path, zip[0].Key, n, z.Key, len(vals))
+			}
+			n = len(vals)
+			p.Keys = append(p.Keys, z.Key)
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("%s: [zip] lists are empty: the design would have no points", path)
+		}
+		var f factor
+		for i := range n {
+			var row []Value
+			for _, z := range zip {
+				row = append(row, Value{z.Key, z.Value.([]any)[i]})
+			}
+			f = append(f, row)
+		}
+		factors = append(factors, f)
+	}
+	if nRandom > 0 {
+		var f factor
+		draws := make([][]Value, nRandom)
+		for _, r := range random {
+			vals, ok := r.Value.([]any)
+			if !ok || len(vals) < 2 {
+				return nil, fmt.Errorf("%s: random.%s = %s: want [lo, hi] (uniform) or a list of ≥ 3 values to choose from", path, r.Key, FormatValue(r.Value))
+			}
+			src := rng.New(randomSeed, rng.Sweep, rng.NameKey(r.Key))
+			lo, hi, isRange, isInt := rangeOf(vals)
+			if isRange && !(lo < hi) {
+				return nil, fmt.Errorf("%s: random.%s = %s: want lo < hi", path, r.Key, FormatValue(r.Value))
+			}
+			for i := range nRandom {
+				var v any
+				switch {
+				case isRange && isInt:
+					v = int64(lo) + src.Int64N(int64(hi)-int64(lo)+1)
+				case isRange:
+					v = lo + (hi-lo)*src.Float64()
+				default:
+					v = vals[src.IntN(len(vals))]
+				}
+				draws[i] = append(draws[i], Value{r.Key, v})
+			}
+			p.Keys = append(p.Keys, r.Key)
+		}
+		f = append(f, draws...)
+		factors = append(factors, f)
+	}
+	if len(factors) == 0 && p.Repeats < 2 {
+		return nil, fmt.Errorf("%s: empty design: give [grid], [zip] or [random] keys, or repeats ≥ 2", path)
+	}
+	combos := [][]Value{nil}
+	for _, f := range factors {
+		var next [][]Value
+		for _, c := range combos {
+			for _, alt := range f {
+				next = append(next, append(append([]Value(nil), c...), alt...))
+			}
+		}
+		combos = next
+	}
+	const maxPoints = 1 << 20
+	if len(combos)*p.Repeats > maxPoints {
+		return nil, fmt.Errorf("%s: %d points: more than %d", path, len(combos)*p.Repeats, maxPoints)
+	}
+	var fixedSets []string
+	for _, v := range fixed {
+		fixedSets = append(fixedSets, v.Key+"="+FormatValue(v.Value))
+	}
+	width := len(strconv.Itoa(len(combos)*p.Repeats - 1))
+	width = max(width, 4)
+	for _, c := range combos {
+		for r := range p.Repeats {
+			pt := Point{Index: len(p.Points), Values: c}
+			pt.ID = fmt.Sprintf("p%0*d", width, pt.Index)
+			pt.Sets = append([]string(nil), fixedSets...)
+			for _, v := range c {
+				pt.Sets = append(pt.Sets, v.Key+"="+FormatValue(v.Value))
+			}
+			if p.Repeats > 1 {
+				s := firstSeed + uint64(r)
+				pt.Seed = &s
+			}
+			p.Points = append(p.Points, pt)
+		}
+	}
+	if p.Repeats > 1 {
+		p.Keys = append(p.Keys, "seed")
+	}
+	// every point must resolve: unknown keys and bad values are errors now
+	for _, pt := range p.Points {
+		if _, _, err := runner.Resolve(reg, base, bd, runner.ResolveOptions{Sets: pt.Sets, Seed: pt.Seed}); err != nil {
+			return nil, fmt.Errorf("%s: point %s (%s): %v", path, pt.ID, pt.Describe(), err)
+		}
+	}
+	return p, nil
+}
+
+func contains(s []string, k string) bool {
+	for _, x := range s {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func decodeSection(path string, data []byte, name string, dst any) error {
+	var wrap map[string]toml.Primitive
+	md, err := toml.Decode(string(data), &wrap)
+	if err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	if err := md.PrimitiveDecode(wrap[name], dst); err != nil {
+		return fmt.Errorf("%s: [%s]: %v", path, name, err)
+	}
+	var probe map[string]any
+	_ = md.PrimitiveDecode(wrap[name], &probe)
+	known := config.Keys(dst)
+	for k := range probe {
+		if !contains(known, k) {
+			msg := fmt.Sprintf("%s: unknown key %s.%s", path, name, k)
+			if s := config.Suggest(k, known); s != "" {
+				msg += fmt.Sprintf(" (did you mean %s.%s?)", name, s)
+			}
+			return fmt.Errorf("%s", msg)
+		}
+	}
+	return nil
+}
+
+// keyOrder maps each dotted key of the document to its position.
+func keyOrder(md toml.MetaData) map[string]int {
+	o := map[string]int{}
+	for i, k := range md.Keys() {
+		o[k.String()] = i
+	}
+	return o
+}
+
+// leaves flattens a section (nested tables as dotted keys: grid.brunel.g
+// or grid."brunel.g") into values in document order.
+func leaves(path, section string, v any, order map[string]int) ([]Value, error) {
+	if v == nil {
+		return nil, nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s: %s must be a table of config keys", path, section)
+	}
+	var out []Value
+	var walk func(prefix, docPrefix string, m map[string]any)
+	walk = func(prefix, docPrefix string, m map[string]any) {
+		for k, e := range m {
+			key, doc := k, docPrefix+"."+quoteKey(k)
+			if prefix != "" {
+				key = prefix + "." + k
+			}
+			if sub, ok := e.(map[string]any); ok {
+				walk(key, doc, sub)
+				continue
+			}
+			out = append(out, Value{Key: key, Value: e})
+			order[key] = order[doc]
+		}
+	}
+	walk("", section, m)
+	sort.SliceStable(out, func(i, j int) bool { return order[out[i].Key] < order[out[j].Key] })
+	return out, nil
+}
+
+func quoteKey(k string) string {
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return strconv.Quote(k)
+		}
+	}
+	return k
+}
+
+// rangeOf reads [lo, hi] of two numbers.
+func rangeOf(vals []any) (lo, hi float64, isRange, isInt bool) {
+	if len(vals) != 2 {
+		return 0, 0, false, false
+	}
+	a, aInt, okA := number(vals[0])
+	b, bInt, okB := number(vals[1])
+	if !okA || !okB {
+		return 0, 0, false, false
+	}
+	return a, b, true, aInt && bInt
+}
+
+func number(v any) (float64, bool, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true, true
+	case float64:
+		return x, false, !math.IsNaN(x) && !math.IsInf(x, 0)
+	}
+	return 0, false, false
+}
+
+func firstDuplicate(vals []any) string {
+	seen := map[string]bool{}
+	for _, v := range vals {
+		s := FormatValue(v)
+		if seen[s] {
+			return s
+		}
+		seen[s] = true
+	}
+	return ""
+}
+
+// FormatValue writes a TOML value as --set takes it (and as the table
+// shows it): integers and floats in the shortest exact form, strings
+// quoted, arrays and inline tables in TOML syntax.
+func FormatValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return strconv.Quote(x)
+	case json.Number:
+		return x.String()
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case int:
+		return strconv.Itoa(x)
+	case float64:
+		switch {
+		case math.IsNaN(x):
+			return "nan"
+		case math.IsInf(x, 1):
+			return "inf"
+		case math.IsInf(x, -1):
+			return "-inf"
+		}
+		s := strconv.FormatFloat(x, 'g', -1, 64)
+		if !strings.ContainsAny(s, ".eEn") {
+			s += ".0"
+		}
+		return s
+	case bool:
+		return strconv.FormatBool(x)
+	case []any:
+		var s []string
+		for _, e := range x {
+			s = append(s, FormatValue(e))
+		}
+		return "[" + strings.Join(s, ", ") + "]"
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var s []string
+		for _, k := range keys {
+			s = append(s, quoteKey(k)+" = "+FormatValue(x[k]))
+		}
+		return "{" + strings.Join(s, ", ") + "}"
+	}
+	return fmt.Sprint(v)
+}
