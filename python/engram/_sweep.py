@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import math
 import os
 
@@ -22,8 +23,14 @@ def _float(s: str) -> float:
     return float(s)
 
 
-def _column(name: str, cells: list[str]):
+def _column(name: str, cells: list[str], metric: bool = False):
     present = [c for c in cells if c != ""]
+    if metric and present:
+        try:
+            vals = np.array([_float(c) if c != "" else 0.0 for c in cells], dtype=np.float64)
+            return FloatingArray(vals, np.array([c == "" for c in cells], dtype=bool))
+        except ValueError:
+            pass
     if name == "run_dir" or not present:
         return pd.array([c if c != "" else None for c in cells], dtype="string") if present else \
             FloatingArray(np.zeros(len(cells)), np.ones(len(cells), dtype=bool))
@@ -52,10 +59,15 @@ def load_sweep(dir: str | os.PathLike) -> pd.DataFrame:
     point without that metric, e.g. one that has not finished), so
     ``df[c].isna()`` is True only for missing cells and
     ``np.isnan(df[c].to_numpy(float, na_value=np.nan))`` for both.
-    Integer columns without empty cells are int64, true/false columns
-    nullable boolean, others strings. ``df.attrs["dir"]`` is DIR (absolute);
-    ``df.attrs["run_dirs"]`` the absolute run directories, in row order
-    (for engram.load_run)."""
+    With a sweep.json (written by engram sweep) every metric column is
+    Float64; the swept columns, and every column without one, are int64
+    when all cells are integers, nullable boolean for true/false, Float64
+    for numbers, else strings (``point`` is the point's id, p0000).
+
+    ``df.attrs``: ``dir`` (DIR, absolute), ``run_dirs`` (the absolute run
+    directories in row order, for engram.load_run), ``swept`` (the swept
+    keys, from DIR/sweep.json, plus ``seed`` with repeats; None without a
+    sweep.json) and ``metrics`` (the columns after the swept values)."""
     d = os.path.abspath(os.fspath(dir))
     path = os.path.join(d, "points.tsv")
     if not os.path.exists(path):
@@ -72,8 +84,27 @@ def load_sweep(dir: str | os.PathLike) -> pd.DataFrame:
     for need in ("point", "run_dir"):
         if need not in header:
             raise ValueError(f"{path}: no column {need!r} (have {', '.join(header)})")
-    cols = {h: _column(h, [r[j] for r in body]) for j, h in enumerate(header)}
+    swept = None
+    manifest = os.path.join(d, "sweep.json")
+    if os.path.exists(manifest):
+        with open(manifest, encoding="utf-8") as f:
+            try:
+                plan = json.load(f)
+            except json.JSONDecodeError as e:
+                raise ValueError(f"{manifest}: not JSON: {e}") from None
+        swept = list(plan.get("keys") or [])
+        if (plan.get("repeats") or 1) > 1 and "seed" in header and "seed" not in swept:
+            swept.append("seed")
+        unknown = [k for k in swept if k not in header]
+        if unknown:
+            raise ValueError(f"{path}: no column for the swept key(s) {', '.join(unknown)} of {manifest}")
+    first = 2 + (len(swept) if swept is not None else 0)
+    metrics = header[first:] if swept is not None else None
+    cols = {h: _column(h, [r[j] for r in body], metric=j >= first and swept is not None)
+            for j, h in enumerate(header)}
     df = pd.DataFrame(cols, columns=header)
     df.attrs["dir"] = d
     df.attrs["run_dirs"] = [os.path.join(d, str(x)) for x in df["run_dir"]]
+    df.attrs["swept"] = swept
+    df.attrs["metrics"] = metrics
     return df

@@ -14,12 +14,6 @@ REL_EXACT = 1e-12
 REL_FLOAT32 = 1e-6
 
 
-def test_summary_source(pbdms_run):
-    # Runs without res/summary.json (engram before the run life cycle wrote
-    # one) fall back, clearly labelled, on what engram printed with --json.
-    assert pbdms_run.summary.source in (engram.SOURCE_SCHEMA, engram.SOURCE_PRINTED)
-
-
 def test_pbdms_weights_are_the_hebbian_sum_post_pre(pbdms_run):
     """rec/weights.npz is W_ij (i post, j pre), model/rate doc.go:
     W_ij = (A/K) c_ij Σ_μ f(φ(ξ_i^μ)) g(φ(ξ_j^μ)), K = cN, φ the logistic

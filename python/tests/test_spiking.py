@@ -47,7 +47,7 @@ def naive_fano(spikes: pd.DataFrame, pop: str, n: int, duration_ms: float, windo
 def test_spikes_match_summary(fixture, request):
     r = request.getfixturevalue(fixture)
     assert r.experiment == "spiking"
-    assert r.summary.source in (engram.SOURCE_SCHEMA, engram.SOURCE_LEGACY)
+    assert r.summary.source == engram.SOURCE_SCHEMA
     s = r.spikes
     assert list(s.columns) == ["time_ms", "step", "neuron", "population", "local_id"]
     assert s["time_ms"].is_monotonic_increasing

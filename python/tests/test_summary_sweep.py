@@ -99,21 +99,24 @@ def test_not_a_run_dir(tmp_path):
 
 @pytest.fixture(scope="module")
 def sweep_dir(engram_bin, tmp_path_factory):
-    """A sweep directory as `engram sweep` lays it out: points/<k>/ run
-    directories (lif-noise at μ = 12, 15, 18 mV) and points.tsv with the
-    swept value, then metrics; point 3 failed (empty cells), and one
-    metric is NaN."""
+    """A sweep directory as `engram sweep` lays it out (sweep/collect.go):
+    points/p000k/ run directories (lif-noise at μ = 12, 15, 18 mV),
+    sweep.json with the swept keys, and points.tsv with the point id, the
+    run directory, the swept value, then metrics; point p0003 did not
+    finish (empty cells), one metric is NaN and one +inf."""
     d = tmp_path_factory.mktemp("sweep")
     mus = [12.0, 15.0, 18.0]
     rows = []
     for k, mu in enumerate(mus):
         r = engram.run(os.path.join(os.path.dirname(__file__), "..", "..", "examples", "lif-noise.toml"),
-                       set={"input.mu_mv": mu, "run.duration_ms": 500.0}, out=d / "points" / f"{k:04d}",
+                       set={"input.mu_mv": mu, "run.duration_ms": 500.0}, out=d / "points" / f"p{k:04d}",
                        binary=engram_bin, workers=1)
         m = r.metrics
-        rows.append([str(k), f"points/{k:04d}", repr(mu), repr(m["populations.LIF.rate_hz"]),
-                     repr(m["populations.LIF.cv_isi"]), "NaN" if k == 0 else repr(m["populations.LIF.fano"])])
-    rows.append(["3", "points/0003", "21.0", "", "", ""])
+        rows.append([f"p{k:04d}", f"points/p{k:04d}", repr(mu), repr(m["populations.LIF.rate_hz"]),
+                     repr(m["populations.LIF.cv_isi"]), "NaN" if k == 0 else "inf" if k == 1 else
+                     repr(m["populations.LIF.fano"])])
+    rows.append(["p0003", "points/p0003", "21", "", "", ""])
+    (d / "sweep.json").write_text(json.dumps({"experiment": "spiking", "keys": ["input.mu_mv"], "repeats": 1}))
     with open(d / "points.tsv", "w") as f:
         f.write("point\trun_dir\tinput.mu_mv\tpopulations.LIF.rate_hz\tpopulations.LIF.cv_isi\tpopulations.LIF.fano\n")
         for r in rows:
@@ -124,13 +127,15 @@ def sweep_dir(engram_bin, tmp_path_factory):
 def test_load_sweep(sweep_dir):
     df = engram.load_sweep(sweep_dir)
     assert list(df.columns[:3]) == ["point", "run_dir", "input.mu_mv"]
-    assert df["point"].dtype == np.int64 and list(df["point"]) == [0, 1, 2, 3]
+    assert list(df["point"]) == ["p0000", "p0001", "p0002", "p0003"]
+    assert df.attrs["swept"] == ["input.mu_mv"] and df.attrs["metrics"] == list(df.columns[3:])
+    assert str(df["input.mu_mv"].dtype) == "Float64" and df["input.mu_mv"].iloc[3] == 21.0
     rate = df["populations.LIF.rate_hz"]
     assert str(rate.dtype) == "Float64"
     assert rate.isna().tolist() == [False, False, False, True]  # empty cell: missing
     fano = df["populations.LIF.fano"]
     assert not fano.isna().iloc[0] and math.isnan(fano.iloc[0])  # "NaN": a NaN value, not missing
-    assert fano.isna().iloc[3]
+    assert fano.isna().iloc[3] and fano.iloc[1] == math.inf
     # rates grow with μ (LIF below/near threshold: 12 → 15 → 18 mV)
     assert rate.iloc[0] < rate.iloc[1] < rate.iloc[2]
     # every row's run directory loads and its summary holds the same numbers
@@ -144,7 +149,7 @@ def test_load_sweep(sweep_dir):
 def test_load_sweep_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match="points.tsv"):
         engram.load_sweep(tmp_path)
-    (tmp_path / "points.tsv").write_text("point\trun_dir\tx\n0\tpoints/0000\n")
+    (tmp_path / "points.tsv").write_text("point\trun_dir\tx\np0000\tpoints/p0000\n")
     with pytest.raises(ValueError, match="line 2: 2 cells, the header has 3"):
         engram.load_sweep(tmp_path)
     (tmp_path / "points.tsv").write_text("point\tx\n0\t1\n")
@@ -165,8 +170,11 @@ def test_engram_sweep(engram_bin, tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     df = engram.load_sweep(out)
-    assert len(df) == 2
+    assert len(df) == 2 and df.attrs["swept"] == ["input.mu_mv"]
     col = "populations.LIF.rate_hz"
+    assert col in df.attrs["metrics"]
+    assert all(str(df[c].dtype) == "Float64" for c in df.attrs["metrics"])
+    assert df["populations.LIF.spikes"].iloc[1] > df["populations.LIF.spikes"].iloc[0]
     for k in range(2):
         r = engram.load_run(df.attrs["run_dirs"][k])
         assert r.summary.source == engram.SOURCE_SCHEMA
