@@ -7,6 +7,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Metric is one scalar result of a run.
@@ -106,11 +107,26 @@ func parseNumber(raw json.RawMessage) (v float64, missing bool, err error) {
 
 // Flatten lists the numeric leaves of a nested summary as metrics named by
 // their dotted paths, sorted by name. Booleans, strings and arrays are not
-// metrics; a null leaf is a missing metric.
+// metrics; a null leaf is a missing metric. A leaf x with a sibling
+// x_stderr (or x_se) gets that value as its Stderr (the sibling stays a
+// metric of its own too).
 func Flatten(summary map[string]any) []Metric {
 	var out []Metric
 	flatten(Plain(summary), "", &out)
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	at := map[string]int{}
+	for i, m := range out {
+		at[m.Name] = i
+	}
+	for _, m := range out {
+		for _, suf := range []string{"_stderr", "_se"} {
+			if base, ok := strings.CutSuffix(m.Name, suf); ok && !m.Missing {
+				if i, ok := at[base]; ok {
+					out[i].Stderr = m.Value
+				}
+			}
+		}
+	}
 	return out
 }
 

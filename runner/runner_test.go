@@ -40,7 +40,7 @@ func TestMain(m *testing.M) {
 
 func trivial(env *experiment.Env) (experiment.Summary, error) {
 	time.Sleep(20 * time.Millisecond)
-	return experiment.Summary{"rate_hz": map[string]any{"E": 3.5}, "n": 3, "bad": math.NaN(), "inf": math.Inf(-1), "gone": nil, "label": "x", "arr": []float64{1, 2}}, nil
+	return experiment.Summary{"rate_hz": map[string]any{"E": 3.5, "E_stderr": 0.25}, "n": 3, "bad": math.NaN(), "inf": math.Inf(-1), "gone": nil, "label": "x", "arr": []float64{1, 2}}, nil
 }
 
 // Two runs started in the same second with default names both succeed
@@ -137,7 +137,7 @@ func TestSummaryFileSchema(t *testing.T) {
 	if raw.Experiment != "t" || raw.Seed != 9 || raw.Status != "ok" {
 		t.Errorf("header %+v", raw)
 	}
-	want := map[string]any{"bad": "NaN", "gone": nil, "inf": "-Inf", "n": 3.0, "rate_hz.E": 3.5}
+	want := map[string]any{"bad": "NaN", "gone": nil, "inf": "-Inf", "n": 3.0, "rate_hz.E": 3.5, "rate_hz.E_stderr": 0.25}
 	var names []string
 	for _, m := range raw.Metrics {
 		name := m["name"].(string)
@@ -145,11 +145,15 @@ func TestSummaryFileSchema(t *testing.T) {
 		if name == "wall_s" {
 			continue
 		}
-		if m["value"] != want[name] || m["stderr"] != nil || m["unit"] != "" || m["method"] != "" {
+		wantSE := any(nil)
+		if name == "rate_hz.E" {
+			wantSE = 0.25 // from the sibling rate_hz.E_stderr
+		}
+		if m["value"] != want[name] || m["stderr"] != wantSE || m["unit"] != "" || m["method"] != "" {
 			t.Errorf("metric %v, want value %v", m, want[name])
 		}
 	}
-	if strings.Join(names, " ") != "bad gone inf n rate_hz.E wall_s" {
+	if strings.Join(names, " ") != "bad gone inf n rate_hz.E rate_hz.E_stderr wall_s" {
 		t.Errorf("metric names %v", names)
 	}
 	if raw.Summary["bad"] != nil || raw.Summary["label"] != "x" || raw.Summary["rate_hz"].(map[string]any)["E"] != 3.5 {

@@ -392,7 +392,13 @@ func decodeSection(path string, data []byte, name string, dst any) error {
 	for k := range probe {
 		if !contains(known, k) {
 			msg := fmt.Sprintf("%s: unknown key %s.%s", path, name, k)
-			if s := config.Suggest(k, known); s != "" {
+			s := config.Suggest(k, known)
+			for _, c := range known {
+				if s == "" && strings.HasPrefix(c, k) {
+					s = c
+				}
+			}
+			if s != "" {
 				msg += fmt.Sprintf(" (did you mean %s.%s?)", name, s)
 			}
 			return fmt.Errorf("%s", msg)

@@ -63,13 +63,13 @@
 //	                          from the start of the run: the start, weights_at_ms, the end (plastic projections)
 //	res/weight_stats.tsv      t_ms, projection, group, pre, post, n, mean, sd (within/between weight_groups)
 //	res/weight_hist.tsv       t_ms, projection, bin_lo, bin_hi, count
-//	res/summary.json          the summary below
+//	res/summary.json          the summary below (written by package runner)
 //	res/schedule.txt          the per-step schedule the run executed (Net.ScheduleText)
 //	rec/checkpoint.gob        final state (run.checkpoint); run.resume_from continues from it bit-identically
 //	figs/raster, population_rate, rate_hist, cv_hist, weights_<proj>, weight_mean_<proj> (.png/.svg/.tsv)
 //
 // The summary holds populations.<name>.{rate_hz, cv_isi, fano,
-// pop_rate_cv, n, spikes} (plus siegert_rate_hz and siegert_cv_isi for
+// pop_rate_cv, pop_fano, mr_m, mr_m_stderr, tau_ac_ms, n, spikes} (plus siegert_rate_hz and siegert_cv_isi for
 // unconnected noise-driven LIF populations and for model A with both
 // knobs, where they are the self-consistent mean-field values), mean_field
 // {rate_hz, mu_mv, sigma_mv, cv_isi, g, eta} for model A,
@@ -77,7 +77,9 @@
 // sd_final}, groups.<name>.pop_rate_cv, wall_s, steps, build_s, sim_s,
 // sim_s_per_bio_s and synapses. pop_rate_cv is the CV of the population
 // rate over the full rate bins, a synchrony measure (≈ 1/√(N·ν·bin) for
-// independent Poisson neurons). Recording is done by model/spike/monitor
+// independent Poisson neurons); pop_fano, the branching ratio mr_m and the
+// autocorrelation time tau_ac_ms describe the population activity in the
+// rate bins (see activityStats). Recording is done by model/spike/monitor
 // monitors attached at the record phase; statistics are accumulated online
 // and recordings streamed, so memory does not grow with the run length.
 package spiking

@@ -2,7 +2,6 @@ package spiking
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -147,7 +146,8 @@ func (m *statsMon) Record(step int64) error {
 // c.recordPlan, runs the transient and the measured period, writes the
 // recordings, tables, figures and a report section, and returns the
 // summary {populations.<name>.{rate_hz, cv_isi, fano, ...}, weights, wall_s,
-// steps, ...} (also written to res/summary.json).
+// steps, ...} (the run life cycle, package runner, writes it to
+// res/summary.json).
 func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summary, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -320,6 +320,13 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		rateHist = append(rateHist, plot.HistSeries{Name: p.Name, Values: perRate})
 		cvHist = append(cvHist, plot.HistSeries{Name: p.Name, Values: cvs})
 	}
+	sizes := make([]int, len(pops))
+	for k, p := range pops {
+		sizes[k] = p.N
+	}
+	if err := activityStats(env.Path("rec", "rates_hz.npy"), float64(binSteps)*dt, sizes, popSum, popNames(pops)); err != nil {
+		return nil, err
+	}
 	groupSum := map[string]any{}
 	for g, name := range c.Record.GroupRates {
 		groupSum[name] = map[string]any{"pop_rate_cv": jsonNum(rates.CV(len(pops) + g))}
@@ -382,9 +389,6 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		sum["mean_field"] = map[string]any{"rate_hz": nu, "mu_mv": mu, "sigma_mv": sigma, "cv_isi": jsonNum(cv),
 			"g": *c.Brunel.G, "eta": *c.Brunel.Eta}
 	}
-	if err := writeSummary(env.Path("res", "summary.json"), sum); err != nil {
-		return nil, err
-	}
 	return sum, nil
 }
 
@@ -408,20 +412,6 @@ func writePopulations(path string, pops []spike.PopInfo) error {
 	return w.Close()
 }
 
-// writeSummary writes the summary as indented JSON (NaN and Inf as null).
-func writeSummary(path string, sum experiment.Summary) error {
-	af, err := store.CreateAtomic(path)
-	if err != nil {
-		return err
-	}
-	enc := json.NewEncoder(af.W)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(sum); err != nil {
-		af.Abort()
-		return fmt.Errorf("res/summary.json: %w", err)
-	}
-	return af.Commit()
-}
 
 // weightMeanSD returns the mean and SD of a projection's weights.
 func weightMeanSD(pr *spike.Projection) [2]float64 {
