@@ -106,6 +106,8 @@ class Summary:
     Attributes:
         experiment, seed, status: as recorded (None when unknown).
         metrics: Metrics, name → float | None.
+        stderr: name → the metric's standard error (float, or None when
+            engram gives none; engram pairs x with a sibling x_stderr/x_se).
         table: DataFrame with columns name, value, stderr, unit, method
             (value/stderr float64 with NaN for None; column ``missing``
             True where the value was null).

@@ -35,6 +35,14 @@ def test_analyze_branching(branching_run, stdp_run):
     for k, rk in zip(co["k"][:5], co["r_k"][:5]):
         x, y = A[:-k], A[k:]
         assert np.cov(x, y)[0, 1] / np.var(x, ddof=1) == pytest.approx(rk, rel=1e-9, abs=1e-12)
+    # the summary pairs x with its sibling x_stderr as x's stderr
+    # (runner.Flatten); m_conventional always has a finite one
+    pairs = [(n[: -len("_stderr")], v) for n, v in r.metrics.items()
+             if n.endswith("_stderr") and n[: -len("_stderr")] in r.metrics and v is not None and np.isfinite(v)]
+    assert "m_conventional" in dict(pairs)
+    table = r.summary.table.set_index("name")
+    for base, se in pairs:
+        assert r.summary.stderr[base] == se and table.loc[base, "stderr"] == se
     # standard errors the fit could not give are NaN in res/fits.tsv and
     # "NaN" (a value, not missing) in res/summary.json
     for model in fits.index:
