@@ -69,6 +69,14 @@ def test_spikes_match_summary(fixture, request):
         # population rate: bins of rate_bin_ms, mean over bins = the measured rate
         pr = r.population_rates[name]
         assert pr.mean() == pytest.approx(rate, rel=REL_FLOAT32)
+        # pop_fano (experiment/spiking activity.go): Var/Mean (ddof=1) of the
+        # population count per rate bin, the last bin dropped; recounted
+        # from the spikes, binned by step
+        bin_steps = int(round(r.config["record"]["rate_bin_ms"] / dt))
+        counts = np.bincount(sub["step"].to_numpy() // bin_steps, minlength=len(pr))[: len(pr) - 1]
+        assert counts == pytest.approx(pr.to_numpy()[:-1] * n * r.config["record"]["rate_bin_ms"] / 1000, rel=1e-6)
+        assert r.metrics[f"populations.{name}.pop_fano"] == pytest.approx(counts.var(ddof=1) / counts.mean(),
+                                                                           rel=REL_EXACT)
     assert r.population_rates.index[1] - r.population_rates.index[0] == r.config["record"]["rate_bin_ms"]
     assert len(r.population_rates) * r.config["record"]["rate_bin_ms"] == pytest.approx(dur)
 
