@@ -36,9 +36,16 @@ type vstdpRule struct {
 	x          *trace    // presynaptic trace (jump 1)
 	k, dk      []float64 // per post: K_i and this step's increment of it
 	klast      []float64 // per synapse position: K_i when last brought up to date
+	restart    int64     // K restarts from 0 every restart steps (kRestartTaus·τ_x)
 	track      []float64 // row sums of a normalisation rule to keep (nil: none): stored weights + pending LTP
 	y          []float64 // with track: Y_i = Σ_j S_j over the inputs of i (the pending LTP of row i grows by dK_i·Y_i)
 }
+
+// kRestartTaus is how often (in τ_x) the lazy LTP's running sums restart:
+// within that window their terms differ by at most e^{kRestartTaus} ≈ 3·10³,
+// so every one keeps 12 significant digits in K; a restart costs one pass
+// over the synapses (every 120 ms for LKD's τ_x = 15 ms).
+const kRestartTaus = 8
 
 func (r *vstdpRule) observes() bool   { return true } // the filters run when the rule is inactive
 func (r *vstdpRule) continuous() bool { return true } // LTP and the filters act in every step
@@ -171,8 +178,11 @@ func (r *vstdpRule) events(c *plastCtx, lo, hi int32, split bool) {
 			}
 		}
 	}
-	// before the trace rescales (next step), bring every synapse up to date
-	if u := float64(c.step+2-x.base) * r.dt / r.tauX; u > rescaleAt {
+	// before the trace rescales (next step), and every kRestartTaus·τ_x,
+	// bring every synapse up to date and restart K: its terms carry
+	// e^{−(t − T_B)/τ_x}, so without restarts the newest would fall below
+	// the float64 resolution of the oldest after ≈ 35 τ_x and be lost
+	if u := float64(c.step+2-x.base) * r.dt / r.tauX; u > rescaleAt || (c.step+1)%r.restart == 0 {
 		r.settleAll(lo, hi, split)
 	}
 	// the filters advance with this step's V (held over the step)
@@ -478,6 +488,7 @@ func (n *Net) attachMemoryRule(rs *RuleSpec, b ruleBase, pr *Projection, pre, po
 			dt: dt, tauX: p.TauXMs, dm: float32(math.Exp(-dt / p.TauMinusMs)), dp: float32(math.Exp(-dt / p.TauPlusMs)), x: tpre(p.TauXMs, false)}
 		v.um, v.up = make([]float32, post.n), make([]float32, post.n)
 		v.k, v.dk, v.klast = make([]float64, post.n), make([]float64, post.n), make([]float64, pr.NNZ())
+		v.restart = max(1, int64(math.Round(kRestartTaus*p.TauXMs/dt)))
 		if pr.lazy == nil {
 			pr.lazy = v
 		}
