@@ -28,8 +28,8 @@ func MinimalTriplet() spike.RuleSpec {
 // as in ZAG), PresetMinimalTriplet, or a network preset of model/spike
 // (e.g. zag2015, lkd2014, coba-stdp, zenke2013), whose first pre/post
 // rule on the E→E projection is taken (on any projection when E→E has no
-// plasticity; lkd2014's E→E voltage rule is an error). from says where
-// the rule came from.
+// plasticity; lkd2014's voltage rule is measured, its normalisation
+// skipped). from says where the rule came from.
 func RuleFrom(name string) (rs spike.RuleSpec, from string, err error) {
 	if name == PresetMinimalTriplet {
 		return MinimalTriplet(), "rule preset " + name, nil

@@ -27,12 +27,14 @@
 // scaling, global_istdp) have no pairwise drift: they are errors.
 //
 // With the engine's LKD neuron and rule, D is separable (σ₁²/Σσ² =
-// 0.999997 on the 6 × 6 grid) and negative everywhere up to 40 Hz
-// (f(1 Hz) ≈ −3.9e-2, f(40 Hz) ≈ −5.0e-2 in the SVD's units): for
-// independent trains LTD, which grows with the depolarisation, always
-// wins, so the lkd2014 rule maps onto the step family only through the
-// normalisation's centring and pre/post correlations that the Poisson
-// limit leaves out ("no potentiation at ν_hi").
+// 0.999995 on the 6 × 6 grid 1–40 Hz, 100 synapses × 5 s) and changes
+// sign with ν_post: depression below ≈ 15 Hz (D(5, 5) ≈ −3.6e-3 per s),
+// potentiation above (D(40, 40) ≈ +0.140 per s), the Clopath-type
+// rate dependence; for the default two-rate patterns (2 and 30 Hz,
+// p = 0.05) it maps onto the step family with q_f ≈ 0.73 and
+// alpha_c_mft ≈ 0.159. (Measured after a fix of the engine's lazy LTP,
+// which before lost the LTP accrued after ≈ 0.5 s without a normalisation
+// pass and made D negative everywhere.)
 //
 // # Separability and the step family
 //

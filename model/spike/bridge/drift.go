@@ -90,6 +90,16 @@ func (o *Options) resolve(rs spike.RuleSpec) (Options, error) {
 	if d.Seed == 0 {
 		d.Seed = 1
 	}
+	// a run or warm-up shorter than one step measures nothing (and left
+	// the voltage rule without its initial weights)
+	for _, v := range []struct {
+		n string
+		x float64
+	}{{"DurationS", d.DurationS}, {"WarmupS", d.WarmupS}} {
+		if v.x*1000 < d.DtMs {
+			return d, fmt.Errorf("bridge: option %s = %g s is shorter than one step (dt = %g ms)", v.n, v.x, d.DtMs)
+		}
+	}
 	return d, nil
 }
 
