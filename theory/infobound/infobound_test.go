@@ -395,6 +395,10 @@ func TestPBRetrieval(t *testing.T) {
 	}
 	for _, c := range curve {
 		t.Logf("α = %.2f: m = %.3f, ρ = %.4f (identity %.4f, rank %.4f), I_syn ≥ %.5f bits/synapse", c.Alpha, c.M, c.Rho, c.RhoIdentity, c.RhoRank, c.BitsPerSynapse)
+		// the bound uses the larger of the two correlations (spec §5.2)
+		if c.Rho != math.Max(c.RhoIdentity, c.RhoRank) || c.IElemBits != GaussianLowerBoundBits(c.Rho) {
+			t.Errorf("α = %.2f: ρ %.6g (identity %.6g, rank %.6g), I_elem %.6g ≠ bound(ρ) %.6g", c.Alpha, c.Rho, c.RhoIdentity, c.RhoRank, c.IElemBits, GaussianLowerBoundBits(c.Rho))
+		}
 	}
 	beyond, err := PBRetrieval(tf, rule, 0.9, nil)
 	if err != nil || beyond.Exists || beyond.BitsPerSynapse != 0 {

@@ -64,7 +64,7 @@ func PBRetrieval(tf ratefn.Transfer, rule ratefn.Rule, alpha float64, opts *mean
 	out.RhoIdentity, out.MeanRateHz, out.SDRateHz = rho, mean, sd
 	out.RhoRank = PBRankCorrelation(tf, st.Rule, res.Retrieval.Q, res.Retrieval.Delta)
 	out.Rho = math.Max(rho, out.RhoRank)
-	out.IElemBits = GaussianLowerBoundBits(rho)
+	out.IElemBits = GaussianLowerBoundBits(out.Rho) // the larger correlation gives the tighter bound
 	out.BitsPerSynapse = BitsPerSynapse(alpha, out.IElemBits)
 	return out, nil
 }
