@@ -1,38 +1,3 @@
-// Package linresp is the linear-response theory of integrate-and-fire
-// neurons and networks driven by white noise (information-correlations.md
-// §3, §3.1): the stationary density and rate of an exponential (EIF) or
-// leaky (LIF, Δ_T = 0) integrate-and-fire neuron, its rate response A(ω) to
-// a modulation of the mean input, the Fourier transform of its inter-spike
-// interval density and the power spectrum of its spike train, all by
-// Richardson's threshold integration (Richardson 2007 PRE 76:021919, 2008
-// Biol Cybern 99:381), and the network cross-spectra of Trousdale et al.
-// (2012 PLoS Comput Biol 8:e1002408), C(ω) = (I − K)⁻¹ C0 (I − K*)⁻¹.
-//
-// # Model and conventions
-//
-// The membrane potential V (mV) obeys
-//
-//	τ dV/dt = E_L − V + Δ_T e^{(V − V_T)/Δ_T} + μ + σ √τ ξ(t)
-//
-// (Brunel's noise convention, as theory/siegert and engram's [input]
-// sigma_mv: the free LIF membrane has SD σ/√2); a spike is emitted when V
-// reaches V_th, V is reset to V_re and held for τ_ref. With Δ_T = 0 the
-// exponential term is absent (LIF with threshold V_th). V_lb is the lower
-// boundary of the grid (reflecting; far enough below V_re that the density
-// vanishes there).
-//
-// The Fokker–Planck flux is J = (f/τ)P − (σ²/2τ) ∂P/∂V with f the drift
-// above. Integrating from V_th (P = 0, J = r) down to V_lb in steps ΔV with
-// the exponential scheme P(V − ΔV) = α P(V) + β (τ J(V) − μ₁P₀(V)),
-// α = e^{GΔV}, β = (α − 1)/(G σ²/2), G = −f/(σ²/2) (β → ΔV/(σ²/2) for
-// |G| < 1e-6, testing |G|), the flux changing by iωΔV P per step and by the
-// reset's reinjection at V_re, gives every quantity from one pass; the rate
-// response is A(ω) = −J_μ(V_lb)/J_r(V_lb) from the solution driven by the
-// modulation (J_μ) and the one driven by the rate (J_r), whose flux at the
-// reflecting boundary must vanish together.
-//
-// Units: times in ms, potentials in mV, frequencies in Hz, rates in Hz,
-// A(ω) in Hz per mV, spectra in Hz (spikes² per s per Hz).
 package linresp
 
 import (
@@ -94,6 +59,8 @@ func (n Neuron) Validate() error {
 		return bad("%g grid points: raise the grid step", (n.VThMV-n.VLbMV)/n.DVMV)
 	case (n.VResetMV-n.VLbMV)/n.DVMV < 2:
 		return bad("V_reset − V_lb must span at least two grid steps")
+	case (n.VThMV-n.VResetMV)/n.DVMV < 2:
+		return bad("V_th − V_reset must span at least two grid steps (the reset is placed on the nearest grid point)")
 	}
 	return nil
 }
@@ -120,7 +87,9 @@ func (n Neuron) grid(mu, sigma float64) grid {
 		alpha: make([]float64, m+1), beta: make([]float64, m+1)}
 	s2 := sigma * sigma / 2
 	for k := 0; k <= m; k++ {
-		v := n.VLbMV + float64(k)*dv
+		// the drift of the cell (V_{k−1}, V_k], at its midpoint: the step
+		// from V_k down to V_{k−1} is then second order in ΔV
+		v := n.VLbMV + (float64(k)-0.5)*dv
 		f := n.ELMV - v + mu
 		if n.DeltaTMV > 0 {
 			f += n.DeltaTMV * math.Exp((v-n.VTMV)/n.DeltaTMV)
@@ -130,11 +99,7 @@ func (n Neuron) grid(mu, sigma float64) grid {
 			g.alpha[k], g.beta[k] = 1, dv/s2
 			continue
 		}
-		a := math.Exp(G * dv)
-		if math.IsInf(a, 1) { // far above V_T the density is 0 anyway
-			a = math.MaxFloat64
-		}
-		g.alpha[k], g.beta[k] = a, math.Expm1(G*dv)/(G*s2)
+		g.alpha[k], g.beta[k] = math.Exp(G*dv), math.Expm1(G*dv)/(G*s2)
 	}
 	return g
 }
@@ -162,17 +127,23 @@ func (n Neuron) Steady(mu, sigma float64) (Steady, error) {
 		return Steady{}, err
 	}
 	g := n.grid(mu, sigma)
-	p := g.steadyUnit()
+	p, logScale := g.steadyUnit()
 	sum := 0.0
 	for _, x := range p {
 		sum += x
 	}
-	r0 := 1 / (g.dv*sum + n.TauRefMs) // per ms
+	if !(sum > 0) || math.IsInf(sum, 0) {
+		return Steady{}, fmt.Errorf("%w: the threshold integration failed (μ = %g, σ = %g mV)", ErrParams, mu, sigma)
+	}
+	// p is the unit-flux density times e^{−logScale}: r0 = 1/(ΔV Σp e^L + τ_ref)
+	// (0 Hz when the input is so far below threshold that e^L overflows)
+	ref := n.TauRefMs * math.Exp(-logScale)
+	r0 := math.Exp(-logScale) / (g.dv*sum + ref) // per ms
 	out := Steady{RateHz: 1000 * r0, VMV: make([]float64, g.n+1), P: make([]float64, g.n+1)}
 	var mv float64
 	for k := range p {
 		out.VMV[k] = n.VLbMV + float64(k)*g.dv
-		out.P[k] = r0 * p[k]
+		out.P[k] = p[k] / (g.dv*sum + ref)
 		mv += out.VMV[k] * p[k]
 	}
 	out.MeanVMV = mv / sum
@@ -180,17 +151,26 @@ func (n Neuron) Steady(mu, sigma float64) (Steady, error) {
 }
 
 // steadyUnit integrates the stationary density for unit flux (j = 1 above
-// the reset, 0 below): p_k in ms per mV.
-func (g grid) steadyUnit() []float64 {
-	p := make([]float64, g.n+1)
+// the reset, 0 below): p_k in ms per mV, times e^{−logScale} (the density
+// grows as e^{(V_th − μ)²/σ²} below threshold; it is rescaled before it
+// overflows).
+func (g grid) steadyUnit() (p []float64, logScale float64) {
+	p = make([]float64, g.n+1)
 	j := 1.0
 	for k := g.n; k >= 1; k-- {
 		p[k-1] = p[k]*g.alpha[k] + g.tau*j*g.beta[k]
 		if k-1 == g.kre {
 			j = 0
 		}
+		if p[k-1] > 1e250 {
+			for i := k - 1; i <= g.n; i++ {
+				p[i] *= 1e-250
+			}
+			j *= 1e-250
+			logScale += 250 * math.Ln10
+		}
 	}
-	return p
+	return p, logScale
 }
 
 // Response is a neuron's linear response at one frequency.
@@ -224,7 +204,10 @@ func (n Neuron) Respond(mu, sigma, freqHz float64) (Response, error) {
 		return Response{}, fmt.Errorf("%w: frequency %g Hz must be finite and non-zero", ErrParams, freqHz)
 	}
 	g := n.grid(mu, sigma)
-	p0 := g.steadyUnit()
+	p0, logScale := g.steadyUnit()
+	if logScale != 0 {
+		return Response{}, fmt.Errorf("%w: μ = %g mV is too far below threshold for σ = %g mV (rate ≈ 0: the response is not resolved)", ErrParams, mu, sigma)
+	}
 	sum := 0.0
 	for _, x := range p0 {
 		sum += x
@@ -258,5 +241,8 @@ func (n Neuron) Respond(mu, sigma, freqHz float64) (Response, error) {
 	jR := jA + ref*jB
 	resp := Response{FreqHz: freqHz, A: 1000 * (-jM / jR), ISI: isi, RateHz: 1000 * r0}
 	resp.Spectrum = 1000 * r0 * (1 + 2*real(isi/(1-isi)))
+	if cmplx.IsNaN(resp.A) || cmplx.IsInf(resp.A) || math.IsNaN(resp.Spectrum) || math.IsInf(resp.Spectrum, 0) {
+		return Response{}, fmt.Errorf("%w: the response at %g Hz is not finite (μ = %g, σ = %g mV: refine DVMV or move V_lb)", ErrParams, freqHz, mu, sigma)
+	}
 	return resp, nil
 }

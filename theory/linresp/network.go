@@ -42,6 +42,10 @@ func CrossSpectrum(k []complex128, c0 []float64) ([]complex128, error) {
 		a[i*n+i]++
 		m[i*n+i] = 1
 	}
+	scale := 0.0 // the largest entry of I − K: pivots below 1e-12 of it are singular
+	for _, v := range a {
+		scale = math.Max(scale, cmplx.Abs(v))
+	}
 	for c := range n {
 		piv, best := c, cmplx.Abs(a[c*n+c])
 		for r := c + 1; r < n; r++ {
@@ -49,7 +53,7 @@ func CrossSpectrum(k []complex128, c0 []float64) ([]complex128, error) {
 				piv, best = r, v
 			}
 		}
-		if !(best > 1e-300) {
+		if !(best > 1e-12*scale) {
 			return nil, fmt.Errorf("%w: I − K is singular (the linearised network is unstable or at its edge)", ErrParams)
 		}
 		if piv != c {
@@ -88,8 +92,9 @@ func CrossSpectrum(k []complex128, c0 []float64) ([]complex128, error) {
 	return out, nil
 }
 
-// Population is a group of identical neurons in a network for
-// SelfConsistent: its neuron, external input and size.
+// Population is one rate unit of SelfConsistent (a neuron, or a
+// population of identical neurons whose mean rate it stands for): its
+// neuron and external input.
 type Population struct {
 	Neuron Neuron
 	// MuExtMV and SigmaMV are the external mean input and the noise (mV).
