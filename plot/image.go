@@ -299,8 +299,9 @@ const DefaultMaxDots = 50000
 
 // maxRasterRows bounds the rows of a binned raster; above it consecutive
 // ids are pooled into one row. It is the PNG's height, so the binned
-// counts (base.npy) are exactly the plotted pixels: a finer matrix would
-// only be block-averaged again when drawn, at 5× the cost.
+// counts (base.npy) are no finer than the figure can show (its plot area,
+// inside axes and colour bar, is a little smaller still): a finer matrix
+// would only be block-averaged again when drawn, at 5× the cost.
 const maxRasterRows = PNGHeight
 
 // Raster draws spikes (times[k], ids[k]). With at most MaxDots spikes in

@@ -432,7 +432,7 @@ func MutualInfo(x, y []int, m DiscreteMethod, o *DiscreteOptions) (Estimate, err
 	}
 	d := o.defaults()
 	if d.PTCount != PTAlphabet && d.PTCount != PTOccupied && d.PTCount != PTBayes {
-		return Estimate{}, fmt.Errorf("unknown Panzeri–Treves bin count %q (alphabet, occupied or bayes)", d.PTCount)
+		return Estimate{}, fmt.Errorf("info: unknown Panzeri–Treves bin count %q (alphabet, occupied or bayes)", d.PTCount)
 	}
 	cx, err := Counts(x, d.KX)
 	if err != nil {
