@@ -118,7 +118,12 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 			t += rc.CueMs + rc.DelayMs + rc.GapMs
 		}
 	}
-	// plasticity: each rule acts in the phases that list it
+	// plasticity: each rule acts in the phases that list it. A rule acts
+	// in the steps whose end time lies in a window, a phase [a, b) holds
+	// the steps that start in it: the windows are shifted by half a step,
+	// [a + dt/2, b + dt/2), so that a rule acts in exactly the phase's
+	// steps whatever the rounding of the times.
+	h := s.DtMs / 2
 	for i := range s.Projections {
 		pr := &s.Projections[i]
 		for j := range pr.Plasticity {
@@ -126,10 +131,10 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 			r.Active, r.Off = nil, false
 			for _, ph := range phases {
 				if ph.EndMs > ph.StartMs && slices.Contains(ph.Plasticity, r.Rule) {
-					if n := len(r.Active); n > 0 && r.Active[n-1][1] == ph.StartMs {
-						r.Active[n-1][1] = ph.EndMs
+					if n := len(r.Active); n > 0 && r.Active[n-1][1] == ph.StartMs+h {
+						r.Active[n-1][1] = ph.EndMs + h
 					} else {
-						r.Active = append(r.Active, [2]float64{ph.StartMs, ph.EndMs})
+						r.Active = append(r.Active, [2]float64{ph.StartMs + h, ph.EndMs + h})
 					}
 				}
 			}
