@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -207,6 +208,18 @@ func (a *app) withRunDir(ctx context.Context, spec RunSpec, fn func(env *experim
 	a.logf("engram %s: running %s (seed %d, %d workers, estimated memory %s)", rundir.Version, spec.Name, spec.Seed, env.Workers, experiment.FormatBytes(spec.MemEstimate))
 	sum, err := fn(env)
 	b.Finish()
+	if keep := (*experiment.KeepResults)(nil); errors.As(err, &keep) {
+		// a failed run whose results so far are kept (e.g. checkpoints)
+		prov.Finish("failed")
+		if werr := prov.Write(filepath.Join(dir.Path, "provenance.json")); werr != nil {
+			return fmt.Errorf("%s: %w", spec.Name, err)
+		}
+		if cerr := dir.Commit(); cerr != nil {
+			return fmt.Errorf("%s: %w", spec.Name, err)
+		}
+		ok = true
+		return fmt.Errorf("%s: %w; the results of the run so far are kept in %s", spec.Name, err, dir.Final)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", spec.Name, err)
 	}

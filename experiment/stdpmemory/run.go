@@ -175,8 +175,10 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 				progress.Report(env.Progress, net.Steps()-startStep, endStep-startStep)
 			}
 			if err := net.Step(); err != nil {
-				return fail(fmt.Errorf("phase %s [%.0f, %.0f) ms failed at t = %.1f ms: %w (the checkpoints of the completed phases are in rec/)",
-					ph.Name, ph.StartMs, ph.EndMs, net.TimeMs(), err))
+				// the checkpoints of the completed phases are kept
+				_ = monitor.CloseAll(err, mons...)
+				return nil, &experiment.KeepResults{Err: fmt.Errorf("phase %s [%.0f, %.0f) ms failed at t = %.1f ms: %w (rec/ keeps the checkpoints of the phases before it)",
+					ph.Name, ph.StartMs, ph.EndMs, net.TimeMs(), err)}
 			}
 		}
 		for si < len(p.samples) && stepOf(p.samples[si].TMs) <= net.Steps() {
