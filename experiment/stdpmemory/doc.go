@@ -50,8 +50,10 @@
 //	res/summary.json            the summary: weight_ratio (R at the start of recall),
 //	                            recall.{success, success_loose, spurious, m_cued, m_other_max,
 //	                            rho_cued, m_cue_period, selectivity_hz} keyed by cue fraction
-//	                            ("0.25"), rates.{E_hz, I_hz} (the consolidation phase), by phase
-//	res/weight_ratio.tsv        t_ms, label, R and the four class means over time
+//	                            ("0.25"), rates.{E_hz, I_hz} (the consolidation phase), by phase (with
+//	                            E_members_hz and E_nonmembers_hz: members of any assembly, the rest)
+//	res/weight_ratio.tsv        t_ms, label, R, the four class means and the summed I→E weight
+//	                            onto assembly members and onto the other E neurons, over time
 //	res/assembly_weights.tsv    the same per assembly, with synapse counts
 //	res/recall_trials.tsv       every trial: assembly, fraction, cue time, cued neurons, averaged m, …
 //	rec/overlaps.npy, pearson.npy float32 (bins, P); rec/overlap_t_ms.npy bin ends (ms)

@@ -26,6 +26,9 @@ type overlapMon struct {
 	winCnt   [][]int32
 	wpos     int
 	popCount []int64 // spikes of each population since the last reset
+	inAny    []bool  // E neuron in some assembly
+	nMembers int
+	memCount int64 // spikes of assembly members since the last reset
 }
 
 func newOverlapMon(net *spike.Net, pat assembly.Patterns, from, binSteps int64, windows [][2]int64) *overlapMon {
@@ -34,6 +37,15 @@ func newOverlapMon(net *spike.Net, pat assembly.Patterns, from, binSteps int64, 
 		win: windows, popCount: make([]int64, len(net.Populations()))}
 	for range windows {
 		o.winCnt = append(o.winCnt, make([]int32, pat.N))
+	}
+	o.inAny = make([]bool, pat.N)
+	for _, m := range pat.Members {
+		for _, i := range m {
+			if !o.inAny[i] {
+				o.inAny[i] = true
+				o.nMembers++
+			}
+		}
 	}
 	return o
 }
@@ -48,6 +60,11 @@ func (o *overlapMon) Abort()       {}
 func (o *overlapMon) Record(step int64) error {
 	for k := range o.popCount {
 		o.popCount[k] += int64(len(o.net.Spiked(k)))
+	}
+	for _, i := range o.net.Spiked(o.e) {
+		if o.inAny[i] {
+			o.memCount++
+		}
 	}
 	if step < o.from {
 		return nil
@@ -81,9 +98,11 @@ func (o *overlapMon) Record(step int64) error {
 	return nil
 }
 
-// takeCounts returns the population spike counts since the last call and resets them.
-func (o *overlapMon) takeCounts() []int64 {
-	out := append([]int64(nil), o.popCount...)
+// takeCounts returns the population spike counts and the assembly
+// members' count since the last call and resets them.
+func (o *overlapMon) takeCounts() ([]int64, int64) {
+	out, m := append([]int64(nil), o.popCount...), o.memCount
 	clear(o.popCount)
-	return out
+	o.memCount = 0
+	return out, m
 }

@@ -140,9 +140,10 @@ func addReport(env *experiment.Env, c *Config, p *protocol, stats []phaseStat, r
 			pl = "none"
 		}
 		rows = append(rows, []string{st.Name, fmt.Sprintf("%.1f", st.StartMs/1000), fmt.Sprintf("%.1f", st.EndMs/1000), pl,
-			fmt.Sprintf("%.3g", st.RateHz["E"]), fmt.Sprintf("%.3g", st.RateHz["I"]), fmt.Sprintf("%.4g", st.R)})
+			fmt.Sprintf("%.3g", st.RateHz["E"]), fmt.Sprintf("%.3g", st.RateHz["members"]), fmt.Sprintf("%.3g", st.RateHz["nonmembers"]),
+			fmt.Sprintf("%.3g", st.RateHz["I"]), fmt.Sprintf("%.4g", st.R)})
 	}
-	r.Table("Phases", []string{"phase", "start (s)", "end (s)", "plasticity", "E rate (Hz)", "I rate (Hz)", "R at the end"}, rows)
+	r.Table("Phases", []string{"phase", "start (s)", "end (s)", "plasticity", "E rate (Hz)", "assembly members (Hz)", "other E (Hz)", "I rate (Hz)", "R at the end"}, rows)
 	if len(res.ByFraction) > 0 {
 		rows = nil
 		for _, fr := range res.ByFraction {

@@ -176,13 +176,13 @@ func writeOutputs(env *experiment.Env, c *Config, p *protocol, om *overlapMon, s
 	if err := store.WriteNPY(env.Path("rec", "patterns.npy"), pm, P, p.pat.N); err != nil {
 		return err
 	}
-	w, err := store.NewTSVWriter(env.Path("res", "weight_ratio.tsv"), []string{"t_ms", "label", "R", "within", "out", "in", "rest"})
+	w, err := store.NewTSVWriter(env.Path("res", "weight_ratio.tsv"), []string{"t_ms", "label", "R", "within", "out", "in", "rest", "ie_sum_members", "ie_sum_rest"})
 	if err != nil {
 		return err
 	}
 	for _, s := range samples {
 		a, b, cc, d := classMeans(s.Classes)
-		if err := w.Row(s.TMs, s.Label, assembly.MeanRatio(s.Classes), a, b, cc, d); err != nil {
+		if err := w.Row(s.TMs, s.Label, assembly.MeanRatio(s.Classes), a, b, cc, d, s.IEMembers, s.IERest); err != nil {
 			w.Abort()
 			return err
 		}
@@ -245,7 +245,8 @@ func summary(c *Config, p *protocol, samples []wSample, stats []phaseStat, res r
 			continue
 		}
 		byPhase[st.Name] = num(st.R)
-		ratePhase[st.Name] = map[string]any{"E_hz": num(st.RateHz["E"]), "I_hz": num(st.RateHz["I"])}
+		ratePhase[st.Name] = map[string]any{"E_hz": num(st.RateHz["E"]), "I_hz": num(st.RateHz["I"]),
+			"E_members_hz": num(st.RateHz["members"]), "E_nonmembers_hz": num(st.RateHz["nonmembers"])}
 		phases = append(phases, map[string]any{"name": st.Name, "start_ms": st.StartMs, "end_ms": st.EndMs, "plasticity": st.Plasticity})
 	}
 	// spontaneous rates: the consolidation phase (trained network,
@@ -300,11 +301,12 @@ func summary(c *Config, p *protocol, samples []wSample, stats []phaseStat, res r
 		"weight_ratio":          num(assembly.MeanRatio(tr.Classes)),
 		"weight_ratio_at":       map[string]any{"t_ms": tr.TMs, "label": tr.Label},
 		"weight_ratio_by_phase": byPhase,
-		"weights":               map[string]any{"within": num(a), "out": num(b), "in": num(cc), "rest": num(d)},
-		"recall":                rec,
-		"rates":                 rates,
-		"patterns":              map[string]any{"count": p.pat.P(), "f": p.pat.F, "disjoint": c.Patterns.Disjoint, "sizes": sizes},
-		"preset":                c.Network.Preset,
-		"phases":                phases,
+		"weights": map[string]any{"within": num(a), "out": num(b), "in": num(cc), "rest": num(d),
+			"ie_sum_members": num(tr.IEMembers), "ie_sum_rest": num(tr.IERest)},
+		"recall":   rec,
+		"rates":    rates,
+		"patterns": map[string]any{"count": p.pat.P(), "f": p.pat.F, "disjoint": c.Patterns.Disjoint, "sizes": sizes},
+		"preset":   c.Network.Preset,
+		"phases":   phases,
 	}
 }

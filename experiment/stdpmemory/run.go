@@ -60,6 +60,41 @@ type wSample struct {
 	TMs     float64
 	Label   string
 	Classes []assembly.WeightClass
+	// IEMembers and IERest are the summed I→E weight onto an E neuron,
+	// averaged over the members of any assembly and over the neurons of
+	// none (NaN without an I→E projection).
+	IEMembers, IERest float64
+}
+
+// inhibitionOnto returns the mean summed I→E input weight of the members
+// of any assembly and of the other E neurons.
+func inhibitionOnto(ie *spike.Projection, pat assembly.Patterns) (members, rest float64) {
+	if ie == nil {
+		return math.NaN(), math.NaN()
+	}
+	w := ie.EffectiveWeights()
+	sum := make([]float64, ie.NPost)
+	for q, x := range w {
+		sum[ie.PostIdx[q]] += float64(x)
+	}
+	in := make([]bool, ie.NPost)
+	for _, m := range pat.Members {
+		for _, i := range m {
+			in[i] = true
+		}
+	}
+	var sm, sr float64
+	var nm, nr int
+	for i, x := range sum {
+		if in[i] {
+			sm += x
+			nm++
+		} else {
+			sr += x
+			nr++
+		}
+	}
+	return sm / float64(nm), sr / float64(nr)
 }
 
 // RunExperiment runs the protocol of c: builds the network with every
@@ -149,14 +184,17 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	var samples []wSample
 	var trained []float64 // block means at the start of recall (or the end)
 	var trainedW []float32
+	ie := net.Projection("I→E")
 	sample := func(label string) {
 		w := ee.EffectiveWeights()
-		samples = append(samples, wSample{TMs: net.TimeMs(), Label: label, Classes: assembly.Classes(ee.ColPtr, ee.PostIdx, w, p.pat)})
+		x := wSample{TMs: net.TimeMs(), Label: label, Classes: assembly.Classes(ee.ColPtr, ee.PostIdx, w, p.pat)}
+		x.IEMembers, x.IERest = inhibitionOnto(ie, p.pat)
+		samples = append(samples, x)
 	}
 	si := 0
 	var stats []phaseStat
 	tSim := time.Now()
-	om.takeCounts()
+	_, _ = om.takeCounts()
 	for _, ph := range p.phases {
 		if ph.Name == PhaseRecall || trained == nil && ph.EndMs == p.endMs() {
 			w := ee.EffectiveWeights()
@@ -185,14 +223,20 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 			sample(p.samples[si].Label)
 			si++
 		}
-		cnt := om.takeCounts()
+		cnt, mc := om.takeCounts()
 		st := phaseStat{phaseWin: ph, RateHz: map[string]float64{}, R: assembly.MeanRatio(samples[len(samples)-1].Classes)}
+		durS := (ph.EndMs - ph.StartMs) / 1000
 		for k, pi := range net.Populations() {
-			st.RateHz[pi.Name] = float64(cnt[k]) / float64(pi.N) / ((ph.EndMs - ph.StartMs) / 1000)
+			st.RateHz[pi.Name] = float64(cnt[k]) / float64(pi.N) / durS
+		}
+		st.RateHz["members"] = float64(mc) / float64(om.nMembers) / durS
+		st.RateHz["nonmembers"] = math.NaN()
+		if n := p.pat.N - om.nMembers; n > 0 {
+			st.RateHz["nonmembers"] = float64(cnt[om.e]-mc) / float64(n) / durS
 		}
 		stats = append(stats, st)
-		env.Logf("stdp-memory: phase %-11s [%7.1f, %7.1f) s done: E %.2f Hz, I %.2f Hz, R = %.3f", ph.Name, ph.StartMs/1000, ph.EndMs/1000,
-			st.RateHz["E"], st.RateHz["I"], st.R)
+		env.Logf("stdp-memory: phase %-11s [%7.1f, %7.1f) s done: E %.2f Hz (assembly members %.2f, others %.2f), I %.2f Hz, R = %.3f", ph.Name, ph.StartMs/1000, ph.EndMs/1000,
+			st.RateHz["E"], st.RateHz["members"], st.RateHz["nonmembers"], st.RateHz["I"], st.R)
 		if c.Run.Checkpoints && ph.EndMs > ph.StartMs {
 			if err := writeCheckpoint(env.Path("rec", "checkpoint_"+ph.Name+".gob"), net); err != nil {
 				return fail(err)
