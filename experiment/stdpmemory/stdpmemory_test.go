@@ -4,11 +4,13 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/engramsim/engram/experiment"
 	"github.com/engramsim/engram/model/spike"
+	"github.com/engramsim/engram/store"
 )
 
 // short is a protocol of a few biological seconds on lkd-demo: 2
@@ -214,5 +216,63 @@ func TestFractionKey(t *testing.T) {
 		if FractionKey(f) != want {
 			t.Errorf("FractionKey(%v) = %q", f, FractionKey(f))
 		}
+	}
+}
+
+// readTSV reads a header + rows TSV into maps (test helper).
+func readTSV(path string) ([]map[string]string, error) {
+	h, rows, err := store.ReadTSVRecords(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []map[string]string
+	for _, r := range rows {
+		m := map[string]string{}
+		for i, k := range h {
+			if i < len(r) {
+				m[k] = r[i]
+			}
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func parse(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestWeightRatioTable: res/weight_ratio.tsv starts at R = 1 (uniform
+// weights), has a row per imprinting block, and its last row before
+// recall is the summary's weight_ratio.
+func TestWeightRatioTable(t *testing.T) {
+	sum := run(t, short())
+	rows, err := readTSV(sum["_dir"].(string) + "/res/weight_ratio.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0]["label"] != "start" || parse(t, rows[0]["R"]) != 1 {
+		t.Errorf("first row %v, want the start with R = 1", rows[0])
+	}
+	var blocks int
+	var beforeRecall float64
+	for _, r := range rows {
+		if strings.HasPrefix(r["label"], "imprint block") || r["label"] == "end of imprint" {
+			blocks++
+		}
+		if r["label"] == "end of consolidate" {
+			beforeRecall = parse(t, r["R"])
+		}
+	}
+	if blocks != 2 {
+		t.Errorf("%d block rows, want 2", blocks)
+	}
+	if beforeRecall != sum["weight_ratio"].(float64) {
+		t.Errorf("R at the end of consolidation %v, summary %v", beforeRecall, sum["weight_ratio"])
 	}
 }
