@@ -43,13 +43,14 @@
 // averaged over the bins lying wholly inside the delay, exceeds
 // success_m and every other assembly's by margin; the looser m > loose_m
 // and spurious recall (another assembly meets the criterion) are
-// reported too, and the selectivity (uncued members − non-members, Hz).
+// reported too, and the selectivity (uncued members − non-members, Hz)
+// over the delay and, as pattern completion, during the cue.
 //
 // # Outputs
 //
 //	res/summary.json            the summary: weight_ratio (R at the start of recall),
 //	                            recall.{success, success_loose, spurious, m_cued, m_other_max,
-//	                            rho_cued, m_cue_period, selectivity_hz} keyed by cue fraction
+//	                            rho_cued, m_cue_period, selectivity_hz, completion_hz} keyed by cue fraction
 //	                            ("0.25"), rates.{E_hz, I_hz} (the consolidation phase), by phase (with
 //	                            E_members_hz and E_nonmembers_hz: members of any assembly, the rest)
 //	res/weight_ratio.tsv        t_ms, label, R, the four class means and the summed I→E weight

@@ -8,8 +8,9 @@ import (
 // overlapMon counts E spikes per neuron in bins of binSteps from step
 // from on, and at the end of each bin stores the overlaps m_k and the
 // Pearson correlations ρ_k of the bin's rate vector with every pattern.
-// It also counts each recall trial's delay spikes per neuron, and every
-// population's spikes per phase.
+// It also counts each recall trial's cue and delay spikes per neuron
+// (windows: cue 0, delay 0, cue 1, …), and every population's spikes per
+// phase.
 type overlapMon struct {
 	net      *spike.Net
 	e        int
@@ -21,7 +22,7 @@ type overlapMon struct {
 	m, rho   []float64
 	M, Rho   []float32 // bins × P, row-major
 	bins     int
-	// delay windows [a, b) in steps, sorted, with per-neuron counts
+	// windows [a, b) in steps, sorted and disjoint, with per-neuron counts
 	win      [][2]int64
 	winCnt   [][]int32
 	wpos     int

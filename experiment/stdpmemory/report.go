@@ -148,10 +148,10 @@ func addReport(env *experiment.Env, c *Config, p *protocol, stats []phaseStat, r
 		rows = nil
 		for _, fr := range res.ByFraction {
 			rows = append(rows, []string{fr.Key, fmt.Sprint(fr.N), fmt.Sprintf("%.3f", fr.Success), fmt.Sprintf("%.3f", fr.Loose), fmt.Sprintf("%.3f", fr.Spurious),
-				fmt.Sprintf("%.3f", fr.MCued), fmt.Sprintf("%.3f", fr.MOther), fmt.Sprintf("%.3f", fr.MCue), fmt.Sprintf("%.3g", fr.SelSHz)})
+				fmt.Sprintf("%.3f", fr.MCued), fmt.Sprintf("%.3f", fr.MOther), fmt.Sprintf("%.3f", fr.MCue), fmt.Sprintf("%.3g", fr.SelSHz), fmt.Sprintf("%.3g", fr.CompHz)})
 		}
 		r.Table("Recall by cue fraction (res/recall_trials.tsv has every trial)", []string{"c", "trials", "success", fmt.Sprintf("m > %g", c.Phases.Recall.LooseM), "spurious",
-			"⟨m_cued⟩ delay", "⟨max other m⟩ delay", "⟨m_cued⟩ cue", "selectivity (Hz)"}, rows)
+			"⟨m_cued⟩ delay", "⟨max other m⟩ delay", "⟨m_cued⟩ cue", "selectivity, delay (Hz)", "completion, cue (Hz)"}, rows)
 	}
 	r.KeyValues("Run", []report.KV{
 		{Key: "weight ratio R (start of recall)", Value: fmt.Sprintf("%.4g", sum["weight_ratio"])},

@@ -20,7 +20,10 @@ type trialResult struct {
 	Bins        int     // delay bins averaged
 	Out         assembly.Trial
 	MaxOther    float64
-	Selectivity float64 // Hz
+	Selectivity float64 // Hz, over the delay
+	// Completion is the selectivity during the cue (uncued members −
+	// non-members, Hz): pattern completion while the cue is on.
+	Completion float64
 }
 
 // fracResult aggregates the trials of one cue fraction.
@@ -30,6 +33,7 @@ type fracResult struct {
 	N                                    int
 	Success, Loose, Spurious             float64
 	MCued, MOther, MCue, RhoCued, SelSHz float64
+	CompHz                               float64
 }
 
 type recallResult struct {
@@ -90,17 +94,20 @@ func evaluate(c *Config, p *protocol, net *spike.Net, om *overlapMon, startStep,
 		if P == 1 {
 			r.MaxOther = math.NaN()
 		}
-		rate := make([]float64, p.pat.N)
-		durS := (tr.DelayMs[1] - tr.DelayMs[0]) / 1000
-		for i, n := range om.winCnt[ti] {
-			rate[i] = float64(n) / durS
+		sel := func(w int, durMs float64) float64 {
+			rate := make([]float64, p.pat.N)
+			for i, n := range om.winCnt[w] {
+				rate[i] = float64(n) / (durMs / 1000)
+			}
+			return assembly.Selectivity(rate, p.pat, tr.Assembly, cued)
 		}
-		r.Selectivity = assembly.Selectivity(rate, p.pat, tr.Assembly, cued)
+		r.Completion = sel(2*ti, tr.DelayMs[0]-tr.CueMs)
+		r.Selectivity = sel(2*ti+1, tr.DelayMs[1]-tr.DelayMs[0])
 		res.Trials = append(res.Trials, r)
 	}
 	for _, f := range rc.Fractions {
 		fr := fracResult{Key: FractionKey(f), Fraction: f}
-		var nSel, nOther int
+		var nSel, nOther, nComp int
 		for _, r := range res.Trials {
 			if r.Fraction != f {
 				continue
@@ -120,6 +127,10 @@ func evaluate(c *Config, p *protocol, net *spike.Net, om *overlapMon, startStep,
 				fr.SelSHz += r.Selectivity
 				nSel++
 			}
+			if !math.IsNaN(r.Completion) {
+				fr.CompHz += r.Completion
+				nComp++
+			}
 		}
 		if fr.N > 0 {
 			n := float64(fr.N)
@@ -127,6 +138,7 @@ func evaluate(c *Config, p *protocol, net *spike.Net, om *overlapMon, startStep,
 		}
 		fr.MOther /= float64(nOther)
 		fr.SelSHz /= float64(nSel)
+		fr.CompHz /= float64(nComp)
 		res.ByFraction = append(res.ByFraction, fr)
 	}
 	return res
@@ -206,7 +218,7 @@ func writeOutputs(env *experiment.Env, c *Config, p *protocol, om *overlapMon, s
 		return err
 	}
 	w, err = store.NewTSVWriter(env.Path("res", "recall_trials.tsv"), []string{"trial", "assembly", "fraction", "rep", "cue_ms", "n_cued",
-		"delay_bins", "m_cued", "max_m_other", "rho_cued", "m_cue_period", "success", "loose", "spurious", "winner", "selectivity_hz"})
+		"delay_bins", "m_cued", "max_m_other", "rho_cued", "m_cue_period", "success", "loose", "spurious", "winner", "selectivity_hz", "completion_hz"})
 	if err != nil {
 		return err
 	}
@@ -216,7 +228,7 @@ func writeOutputs(env *experiment.Env, c *Config, p *protocol, om *overlapMon, s
 			win = p.groups[r.Out.Winner]
 		}
 		if err := w.Row(i, p.groups[r.Assembly], r.Fraction, r.Rep, r.CueMs, r.NCued, r.Bins, r.MeanM[r.Assembly], r.MaxOther,
-			r.MeanRho[r.Assembly], r.CueM, b2f(r.Out.Success), b2f(r.Out.Loose), b2f(r.Out.Spurious), win, r.Selectivity); err != nil {
+			r.MeanRho[r.Assembly], r.CueM, b2f(r.Out.Success), b2f(r.Out.Loose), b2f(r.Out.Spurious), win, r.Selectivity, r.Completion); err != nil {
 			w.Abort()
 			return err
 		}
@@ -287,6 +299,7 @@ func summary(c *Config, p *protocol, samples []wSample, stats []phaseStat, res r
 			"rho_cued":            keyed(func(f fracResult) float64 { return f.RhoCued }),
 			"m_cue_period":        keyed(func(f fracResult) float64 { return f.MCue }),
 			"selectivity_hz":      keyed(func(f fracResult) float64 { return f.SelSHz }),
+			"completion_hz":       keyed(func(f fracResult) float64 { return f.CompHz }),
 			"trials":              len(res.Trials),
 			"trials_per_fraction": keyed(func(f fracResult) float64 { return float64(f.N) }),
 			"criterion": map[string]any{"success_m": c.Phases.Recall.SuccessM, "margin": c.Phases.Recall.Margin,

@@ -164,8 +164,8 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 
 	// monitors
 	var windows [][2]int64
-	for _, tr := range p.trials {
-		windows = append(windows, [2]int64{stepOf(tr.DelayMs[0]), stepOf(tr.DelayMs[1])})
+	for _, tr := range p.trials { // the cue, then the delay of each trial
+		windows = append(windows, [2]int64{stepOf(tr.CueMs), stepOf(tr.DelayMs[0])}, [2]int64{stepOf(tr.DelayMs[0]), stepOf(tr.DelayMs[1])})
 	}
 	om := newOverlapMon(net, p.pat, startStep, binSteps, windows)
 	rates, err := monitor.NewRates(net, monitor.RatesOptions{Label: "rates → rec/rates_hz.npy", Path: env.Path("rec", "rates_hz.npy"),
