@@ -56,7 +56,7 @@ func (a *app) demoCmd() *cobra.Command {
 }
 
 func (a *app) runCmd() *cobra.Command {
-	return a.presetFlag(&cobra.Command{
+	c := a.presetFlag(&cobra.Command{
 		Use:   "run <experiment.toml>",
 		Short: "Run the experiment a config file describes (its top-level key `experiment` names it)",
 		Args:  cobra.ExactArgs(1),
@@ -68,6 +68,8 @@ func (a *app) runCmd() *cobra.Command {
 			return a.runConfig(cmd.Context(), args[0], data)
 		},
 	})
+	c.Flags().StringVar(&a.fromCheckpoint, "from-checkpoint", "", "start from a checkpoint of an earlier run of the same network (stdp-memory: e.g. <run>/rec/checkpoint_consolidate.gob, running its run.from_phase, default recall; applied after --set)")
+	return c
 }
 
 // resolve decodes a config file (or an experiment name with defaults)
@@ -108,6 +110,13 @@ func (a *app) resolve(cmd *cobra.Command, file string, data []byte) (experiment.
 	}
 	if _, err := config.Load(file, data, cfg, sets); err != nil {
 		return def, nil, err
+	}
+	if a.fromCheckpoint != "" {
+		fc, ok := cfg.(interface{ SetFromCheckpoint(string) })
+		if !ok {
+			return def, nil, fmt.Errorf("--from-checkpoint: experiment %s cannot start from a checkpoint", def.Name)
+		}
+		fc.SetFromCheckpoint(a.fromCheckpoint)
 	}
 	if cmd.Flags().Changed("seed") {
 		cfg.SetSeed(a.seed)

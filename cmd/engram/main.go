@@ -40,11 +40,13 @@ type app struct {
 	budgetBytes int64
 	preset      string
 	ruleFrom    string
-	cpuProf     string
-	stopProf    func()
-	stdout      io.Writer
-	stderr      io.Writer
-	root        *cobra.Command
+	// fromCheckpoint is run's --from-checkpoint.
+	fromCheckpoint string
+	cpuProf        string
+	stopProf       func()
+	stdout         io.Writer
+	stderr         io.Writer
+	root           *cobra.Command
 }
 
 func main() {

@@ -49,4 +49,12 @@ warmup_min_hz = 0.0
 	if _, err := os.Stat(filepath.Join(out, "rec/checkpoint_imprint.gob")); err == nil {
 		t.Error("the failed phase wrote a checkpoint")
 	}
+	// --from-checkpoint: recall on the kept state after settling (0.5 s)
+	code, stdout, stderr := run(t, "run", cfg, "--quiet", "--json", "--out", filepath.Join(dir, "r2"), "--workers", "1",
+		"--from-checkpoint", filepath.Join(out, "rec/checkpoint_settle.gob"), "--set", "check.max_rate_hz=1000",
+		"--set", "phases.recall.trials=1", "--set", "phases.recall.fractions=[1.0]", "--set", "phases.recall.cue_ms=100",
+		"--set", "phases.recall.delay_ms=200", "--set", "phases.recall.gap_ms=0")
+	if code != 0 || !strings.Contains(stdout, `"start_ms": 500`) || !strings.Contains(stdout, `"weight_ratio": 1`) {
+		t.Errorf("--from-checkpoint: exit %d, stderr %q, stdout %.600s: want recall from 500 ms on the untrained network (R = 1)", code, stderr, stdout)
+	}
 }

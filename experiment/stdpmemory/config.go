@@ -228,6 +228,9 @@ func (c *Config) SeedValue() uint64 { return c.Network.Seed }
 // SetSeed implements experiment.Config.
 func (c *Config) SetSeed(s uint64) { c.Network.Seed = s }
 
+// SetFromCheckpoint sets run.from_checkpoint (the CLI's --from-checkpoint).
+func (c *Config) SetFromCheckpoint(path string) { c.Run.FromCheckpoint = path }
+
 // Phase names, in protocol order.
 const (
 	PhaseWarmup      = "warmup"
