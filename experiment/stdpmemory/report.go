@@ -26,11 +26,11 @@ func figures(env *experiment.Env, c *Config, p *protocol, om *overlapMon, sample
 	P := p.pat.P()
 	if blocks != nil {
 		base := env.Path("figs", "assembly_weights")
-		if _, err := plot.Image(base, plot.ImageSpec{Title: "Mean E→E weight between assemblies (trained)", XLabel: fmt.Sprintf("post assembly (%d: none)", P),
+		if _, err := plot.Image(base, plot.ImageSpec{Title: "Mean E→E weight between assemblies", XLabel: fmt.Sprintf("post assembly (%d: none)", P),
 			YLabel: fmt.Sprintf("pre assembly (%d: none)", P), CLabel: "mean weight (g_L·ms)", Rows: P + 1, Cols: P + 1, Data: blocks}); err != nil {
 			return nil, err
 		}
-		out = append(out, figRef{base + ".png", "Mean E→E weight from assembly a (row, presynaptic) to assembly b (column, postsynaptic) at the start of recall; the last row and column are the neurons of no assembly. A strong diagonal is a stored memory."})
+		out = append(out, figRef{base + ".png", "Mean E→E weight from assembly a (row, presynaptic) to assembly b (column, postsynaptic) at the start of recall (without recall: at the end); the last row and column are the neurons of no assembly. A strong diagonal is a stored memory."})
 	}
 	if w != nil && p.pat.N <= maxMatrixN {
 		order, _ := p.pat.Order()
@@ -53,7 +53,7 @@ func figures(env *experiment.Env, c *Config, p *protocol, om *overlapMon, sample
 			CLabel: "weight (g_L·ms)", Rows: n, Cols: n, Data: m}); err != nil {
 			return nil, err
 		}
-		out = append(out, figRef{base + ".png", "The E→E weight matrix at the start of recall with the neurons ordered by assembly (assembly 0's members first, then the new members of 1, …, then the neurons of no assembly; white: no synapse). Row = presynaptic neuron."})
+		out = append(out, figRef{base + ".png", "The E→E weight matrix at the start of recall (without recall: at the end) with the neurons ordered by assembly (assembly 0's members first, then the new members of 1, …, then the neurons of no assembly; white: no synapse). Row = presynaptic neuron."})
 	}
 	var vl []float64
 	for _, st := range stats {

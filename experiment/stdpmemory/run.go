@@ -196,7 +196,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	tSim := time.Now()
 	_, _ = om.takeCounts()
 	for _, ph := range p.phases {
-		if ph.Name == PhaseRecall || trained == nil && ph.EndMs == p.endMs() {
+		if ph.Name == PhaseRecall {
 			w := ee.EffectiveWeights()
 			trained, trainedW = assembly.BlockMeans(ee.ColPtr, ee.PostIdx, w, p.pat), slices.Clone(w)
 		}
@@ -252,6 +252,10 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 				return fail(fmt.Errorf("phase warmup: mean E rate %.3g Hz outside [check.warmup_min_hz, check.warmup_max_hz] = [%v, %v] Hz", r, c.Check.WarmupMinHz, c.Check.WarmupMaxHz))
 			}
 		}
+	}
+	if trained == nil { // no recall: the weights at the end
+		w := ee.EffectiveWeights()
+		trained, trainedW = assembly.BlockMeans(ee.ColPtr, ee.PostIdx, w, p.pat), slices.Clone(w)
 	}
 	simS := time.Since(tSim).Seconds()
 	progress.Report(env.Progress, endStep-startStep, endStep-startStep)
