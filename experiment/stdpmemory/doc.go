@@ -28,8 +28,17 @@
 // run.from_phase runs the later phases on such a checkpoint (the same
 // preset, seed and patterns: another network is refused), starting at
 // the checkpoint's time — e.g. recall with other cue fractions on a
-// consolidated network without re-training. A run that trips the rate
-// checker stops with an error naming the phase.
+// consolidated network without re-training (the CLI's --from-checkpoint
+// sets it). A run that trips the rate checker stops with an error naming
+// the phase, returned as experiment.KeepResults: the CLI keeps the run
+// directory with the checkpoints of the phases before it.
+//
+// Deviations from stdp-memory.md §3.2: the settling phase has a fixed
+// duration (the spec: until the E rate is within 10 % of the iSTDP target
+// or 60 s; on lkd-demo the rate stays ≈ 1 Hz, below the 3 Hz target, so
+// the spec's rule would always run 60 s), and a cue drives each member
+// independently with probability c (so the cued count varies around
+// c·|k|; res/recall_trials.tsv lists it).
 //
 // # Metrics (stdp-memory.md §3.4; analysis/assembly)
 //
