@@ -7,7 +7,7 @@ package stdpmemory
 // with the build tag:
 //
 //	go test -tags long -run SM8 -v ./experiment/stdpmemory/   (≈ 2 CPU-min)
-//	go test -tags long -run SM9 -v ./experiment/stdpmemory/   (≈ 18 CPU-min)
+//	go test -tags long -run SM9 -v ./experiment/stdpmemory/   (≈ 30 CPU-min)
 //
 // The values they measured are written next to each check; the full
 // documented run is results/stdp-memory.md.
@@ -46,6 +46,12 @@ func ratios(t *testing.T, dir string) (labels []string, r []float64) {
 // TestSM8Imprinting: the spec's demo imprinting (10 assemblies, f = 0.1,
 // 10 shuffled blocks of +8 kHz for 1 s every 4 s, after 1 s warm-up and
 // 60 s of settling): R rises over the blocks and exceeds 1.5.
+//
+// Measured (seed 1, the full run of results/stdp-memory, identical up to
+// the end of imprinting): R = 1.774, 3.535, 4.210, 4.217, 4.198, 4.210,
+// 4.206, 4.219, 4.240, 4.256. R > 1.5 holds; the strict rise does NOT (R
+// saturates after block 3 and falls by 0.5 % at block 5), so this test
+// fails as the spec states SM-8 — kept strict, not loosened.
 func TestSM8Imprinting(t *testing.T) {
 	c := Defaults()
 	c.Phases.Consolidate.DurationMs, c.Phases.Recall.Trials = 0, 0
@@ -74,6 +80,9 @@ func TestSM8Imprinting(t *testing.T) {
 // TestSM9Maintenance: 1 h of spontaneous activity with all plasticity
 // after the imprinting of SM-8: R stays above 0.8 × its post-imprinting
 // value (LKD's "stabilizes rather than erases", [src-abstract]).
+//
+// Measured (seed 1, results/stdp-memory full run): 4.256 after
+// imprinting, 4.595 after 1 h (ratio 1.08): passes.
 func TestSM9Maintenance(t *testing.T) {
 	c := Defaults()
 	c.Phases.Recall.Trials = 0
