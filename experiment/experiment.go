@@ -234,3 +234,15 @@ type Deriver interface {
 type Scheduler interface {
 	Schedule() string
 }
+
+// KeepResults wraps the error of a failed run whose run directory is
+// worth keeping: the CLI commits the directory (provenance status
+// "failed") and then reports the error, exit status 1. The stdp-memory
+// experiment uses it when a checker stops a phase, so that the
+// checkpoints of the completed phases survive.
+type KeepResults struct{ Err error }
+
+func (e *KeepResults) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *KeepResults) Unwrap() error { return e.Err }

@@ -29,6 +29,16 @@ type ResolveOptions struct {
 	Sets []string
 	// Seed, if non-nil, overrides the config's master seed.
 	Seed *uint64
+	// FromCheckpoint starts the run from a checkpoint of an earlier run
+	// ("" = none; applied after Sets); the config must implement
+	// CheckpointStarter.
+	FromCheckpoint string
+}
+
+// CheckpointStarter configs can start from a checkpoint of an earlier run
+// (engram run --from-checkpoint FILE).
+type CheckpointStarter interface {
+	SetFromCheckpoint(path string)
 }
 
 // Presetter is experiment.Presetter (configs with named parameter presets).
@@ -62,6 +72,13 @@ func Resolve(reg *experiment.Registry, file string, data []byte, opt ResolveOpti
 	sets := append(append([]string(nil), opt.PreSets...), opt.Sets...)
 	if _, err := config.Load(file, data, cfg, sets); err != nil {
 		return def, nil, err
+	}
+	if opt.FromCheckpoint != "" {
+		fc, ok := cfg.(CheckpointStarter)
+		if !ok {
+			return def, nil, fmt.Errorf("--from-checkpoint: experiment %s cannot start from a checkpoint", def.Name)
+		}
+		fc.SetFromCheckpoint(opt.FromCheckpoint)
 	}
 	if opt.Seed != nil {
 		cfg.SetSeed(*opt.Seed)
@@ -136,6 +153,10 @@ const InterruptedSuffix = ".interrupted"
 
 // StatusInterrupted is the provenance status of such a run.
 const StatusInterrupted = "interrupted"
+
+// StatusFailed is the provenance status of a failed run whose directory is
+// kept (experiment.KeepResults).
+const StatusFailed = "failed"
 
 type interruptedError struct {
 	msg string
@@ -223,6 +244,19 @@ func Execute(ctx context.Context, spec Spec, opt Options, fn func(env *experimen
 			msg += "; continue the dynamics with --set " + fmt.Sprintf(intr.Resume, state)
 		}
 		return nil, &interruptedError{msg: msg, err: err}
+	}
+	if keep := (*experiment.KeepResults)(nil); errors.As(err, &keep) {
+		// a failed run whose results so far are kept (e.g. the checkpoints
+		// of the phases that completed)
+		prov.Finish(StatusFailed)
+		if werr := prov.Write(filepath.Join(dir.Path, "provenance.json")); werr != nil {
+			return nil, fmt.Errorf("%s: %w", spec.Name, err)
+		}
+		if cerr := dir.Commit(); cerr != nil {
+			return nil, fmt.Errorf("%s: %w (the run directory could not be kept: %v)", spec.Name, err, cerr)
+		}
+		ok = true
+		return nil, fmt.Errorf("%s: %w; the results of the run so far are kept in %s", spec.Name, err, dir.Final)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", spec.Name, err)

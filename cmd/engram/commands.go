@@ -51,7 +51,7 @@ func (a *app) demoCmd() *cobra.Command {
 }
 
 func (a *app) runCmd() *cobra.Command {
-	return a.presetFlag(&cobra.Command{
+	c := a.presetFlag(&cobra.Command{
 		Use:   "run <experiment.toml>",
 		Short: "Run the experiment a config file describes (its top-level key `experiment` names it)",
 		Args:  cobra.ExactArgs(1),
@@ -63,12 +63,14 @@ func (a *app) runCmd() *cobra.Command {
 			return a.runConfig(cmd.Context(), args[0], data)
 		},
 	})
+	c.Flags().StringVar(&a.fromCheckpoint, "from-checkpoint", "", "start from a checkpoint of an earlier run of the same network (stdp-memory: e.g. <run>/rec/checkpoint_consolidate.gob, running its run.from_phase, default recall; applied after --set)")
+	return c
 }
 
 // resolveOptions are the overrides the flags give: --preset,
 // --rule-from, --set and --seed.
 func (a *app) resolveOptions(cmd *cobra.Command, file string, data []byte) (runner.ResolveOptions, error) {
-	opt := runner.ResolveOptions{Preset: a.preset, Sets: a.sets}
+	opt := runner.ResolveOptions{Preset: a.preset, Sets: a.sets, FromCheckpoint: a.fromCheckpoint}
 	if cmd.Flags().Changed("seed") {
 		opt.Seed = &a.seed
 	}

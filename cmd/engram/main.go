@@ -42,7 +42,9 @@ type app struct {
 	budgetBytes int64
 	preset      string
 	ruleFrom    string
-	cpuProf     string
+	// fromCheckpoint is run's --from-checkpoint.
+	fromCheckpoint string
+	cpuProf        string
 	// progressEvery is the interval of plain progress lines when stderr
 	// is not a terminal (0: none).
 	progressEvery time.Duration

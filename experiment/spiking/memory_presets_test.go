@@ -8,13 +8,13 @@ import (
 	"github.com/engramsim/engram/model/spike"
 )
 
-// TestMemoryExamplesMatchPresets: examples/lkd2014.toml and zag2015.toml
+// TestMemoryExamplesMatchPresets: examples/lkd2014.toml, lkd-demo.toml and zag2015.toml
 // build exactly the network of their model/spike preset, except for what
 // makes them the baseline of issue 14: the E→E (and input→E) plasticity is
 // built but off, and ZAG's globally gated iSTDP starts at 1000 ms (in
 // canonical form: unused neuron fields zeroed, an unset weight scale 1).
 func TestMemoryExamplesMatchPresets(t *testing.T) {
-	for _, name := range []string{spike.PresetLKD2014, spike.PresetZAG2015} {
+	for _, name := range []string{spike.PresetLKD2014, spike.PresetLKDDemo, spike.PresetZAG2015} {
 		c, err := loadExample(t, name)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

@@ -253,3 +253,39 @@ func TestRateSchedulesAndSubsets(t *testing.T) {
 		t.Errorf("only %d of %d members driven", pos, len(members))
 	}
 }
+
+// TestPoissonMembers: the members reported for an input are the subset
+// Build drew (net.members), every neuron for an input without group or
+// fraction, and nothing for an unknown name.
+func TestPoissonMembers(t *testing.T) {
+	nr := DefaultNeuron()
+	s := Spec{DtMs: 0.1, Seed: 5,
+		Populations: []PopulationSpec{{Name: "T", N: 300, Sign: "exc", Neuron: nr}},
+		Groups:      []GroupSpec{{Name: "tg", Population: "T", Lo: 100, Hi: 200}},
+		Poisson: []PoissonSpec{
+			{Name: "cue", Target: "T", Group: "tg", Fraction: 0.25, NSources: 1, Weight: 1, Sign: "exc"},
+			{Name: "all", Target: "T", NSources: 1, RateHz: 1, Weight: 1, Sign: "exc"},
+		},
+	}
+	net, err := Build(&s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	want, _ := net.members(0, "tg", 0.25, "cue", "poisson[0]")
+	pop, got, ok := net.PoissonMembers("cue")
+	if !ok || pop != 0 || !slices.Equal(got, want) || len(got) == 0 {
+		t.Errorf("cue members %v (ok %v), want %v", got, ok, want)
+	}
+	for _, i := range got {
+		if i < 100 || i >= 200 {
+			t.Errorf("cue member %d outside its group [100, 200)", i)
+		}
+	}
+	if _, all, ok := net.PoissonMembers("all"); !ok || len(all) != 300 {
+		t.Errorf("input without group: %d members, want 300", len(all))
+	}
+	if _, _, ok := net.PoissonMembers("none"); ok {
+		t.Error("unknown input reported")
+	}
+}

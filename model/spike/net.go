@@ -591,6 +591,29 @@ func (n *Net) Projection(name string) *Projection {
 	return nil
 }
 
+// PoissonMembers returns the neurons (local ids, ascending) that the
+// Poisson input called name drives, and its population; ok is false for an
+// unknown input or one that drives nothing (weight or n_sources 0). A
+// Fraction input's members are the random subset Build drew.
+func (n *Net) PoissonMembers(name string) (pop int, ids []int32, ok bool) {
+	for k, p := range n.pops {
+		for _, d := range p.drives {
+			if d.name != name {
+				continue
+			}
+			if d.ids == nil {
+				ids = make([]int32, p.n)
+				for i := range ids {
+					ids[i] = int32(i)
+				}
+				return k, ids, true
+			}
+			return k, slices.Clone(d.ids), true
+		}
+	}
+	return 0, nil, false
+}
+
 // Spec returns the spec the network was built from (a copy; read-only).
 func (n *Net) Spec() *Spec { return n.spec }
 

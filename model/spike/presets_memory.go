@@ -139,3 +139,25 @@ func ZAG2015Spec(nE int) Spec {
 		Projections: []ProjectionSpec{se, ee, ei, ie, proj("I", "I", 0.1, 0.2)},
 	}
 }
+
+// PresetLKDDemo names LKDDemoSpec.
+const PresetLKDDemo = "lkd-demo"
+
+// LKDDemoP is the connection probability of the lkd-demo network: the
+// paper's p = 0.2 scaled so that every in-degree matches lkd2014's,
+// p = 0.2·(5000 − 1)/(1250 − 1) = 0.80048 (K_EE ≈ 0.80048·999 = 799.7 E
+// inputs per E neuron against 0.2·3999 = 799.8; E→I 800.5 against 800,
+// I→E and I→I 200.1 against 200), stdp-memory.md §3.1.
+const LKDDemoP = 0.2 * 4999 / 1249
+
+// LKDDemoSpec is the fast version of LKD2014Spec (stdp-memory.md §3.1,
+// [design]): 1000 E + 250 I neurons at the in-degrees of the paper-scale
+// network (LKDDemoP) with the same neurons, weights, drive and rules, so
+// each neuron sees the paper's input statistics. What differs from the
+// paper besides LKD2014Spec's differences from sim.jl: 4× fewer neurons,
+// hence every pair of neurons is connected with probability 0.8 instead of
+// 0.2 (inputs are far more shared: the fraction of common inputs of two
+// neurons is 0.8, not 0.2, so E correlations are larger), and the
+// assemblies of the memory protocol have 100 members at f = 0.1 instead of
+// 200 at f = 0.05.
+func LKDDemoSpec() Spec { return LKD2014Spec(1000, 250, LKDDemoP) }

@@ -1,0 +1,74 @@
+// Package stdpmemory is the "stdp-memory" experiment: an associative
+// memory trained by spike-timing-dependent plasticity in the E/I network
+// of Litwin-Kumar & Doiron 2014 (stdp-memory.md §3). Random assemblies of
+// the E population (analysis/assembly) are imprinted by extra Poisson
+// drive, consolidated under spontaneous activity with all plasticity on,
+// and recalled from partial cues.
+//
+// # Protocol
+//
+// The phases run in this order, each a named, configurable segment
+// ([phases.<name>]: start_ms (−1: after the previous phase), duration_ms,
+// plasticity = the rules acting in it):
+//
+//	warmup       plasticity off; the E rate must lie in [check.warmup_min_hz, warmup_max_hz]
+//	settle       iSTDP on, E→E plasticity off (homeostatic settling)
+//	imprint      blocks of every assembly in a shuffled order, never the same twice in a row:
+//	             +rate_hz of external Poisson drive on the members for on_ms, then off_ms
+//	consolidate  spontaneous activity, all plasticity on
+//	recall       for each assembly, cue fraction and trial (shuffled): +rate_hz on a random
+//	             fraction c of the members for cue_ms, a delay_ms delay, gap_ms of rest
+//
+// The whole protocol is laid out before the run as plain model/spike data:
+// assemblies are groups <name>k of E, imprinting and cues are Poisson
+// inputs with rate schedules (spike.Blocks shuffles the imprinting), and
+// every rule's active windows are the phases that list it (a rule listed
+// nowhere is built but off). At the end of every phase the network state
+// is written to rec/checkpoint_<phase>.gob; run.from_checkpoint with
+// run.from_phase runs the later phases on such a checkpoint (the same
+// preset, seed and patterns: another network is refused), starting at
+// the checkpoint's time — e.g. recall with other cue fractions on a
+// consolidated network without re-training (the CLI's --from-checkpoint
+// sets it). A run that trips the rate checker stops with an error naming
+// the phase, returned as experiment.KeepResults: the CLI keeps the run
+// directory with the checkpoints of the phases before it.
+//
+// Deviations from stdp-memory.md §3.2: the settling phase has a fixed
+// duration (the spec: until the E rate is within 10 % of the iSTDP target
+// or 60 s; on lkd-demo the rate stays ≈ 1 Hz, below the 3 Hz target, so
+// the spec's rule would always run 60 s), and a cue drives each member
+// independently with probability c (so the cued count varies around
+// c·|k|; res/recall_trials.tsv lists it).
+//
+// # Metrics (stdp-memory.md §3.4; analysis/assembly)
+//
+// The assembly weight classes (within, assembly → rest, rest → assembly,
+// rest → rest; means over existing E→E synapses) and R = mean_k R_k are
+// taken at the start, after every imprinting block, every
+// record.weight_every_ms during settling and consolidation, and at the
+// end of every phase. The overlaps m_k(t) and Pearson ρ_k(t) of the E rate
+// vector (record.bin_ms bins) with every pattern are computed online over
+// the whole run. A recall trial succeeds when m of the cued assembly,
+// averaged over the bins lying wholly inside the delay, exceeds
+// success_m and every other assembly's by margin; the looser m > loose_m
+// and spurious recall (another assembly meets the criterion) are
+// reported too, and the selectivity (uncued members − non-members, Hz)
+// over the delay and, as pattern completion, during the cue.
+//
+// # Outputs
+//
+//	res/summary.json            the summary: weight_ratio (R at the start of recall),
+//	                            recall.{success, success_loose, spurious, m_cued, m_other_max,
+//	                            rho_cued, m_cue_period, selectivity_hz, completion_hz} keyed by cue fraction
+//	                            ("0.25"), rates.{E_hz, I_hz} (the consolidation phase), by phase (with
+//	                            E_members_hz and E_nonmembers_hz: members of any assembly, the rest)
+//	res/weight_ratio.tsv        t_ms, label, R, the four class means and the summed I→E weight
+//	                            onto assembly members and onto the other E neurons, over time
+//	res/assembly_weights.tsv    the same per assembly, with synapse counts
+//	res/recall_trials.tsv       every trial: assembly, fraction, cue time, cued neurons, averaged m, …
+//	rec/overlaps.npy, pearson.npy float32 (bins, P); rec/overlap_t_ms.npy bin ends (ms)
+//	rec/patterns.npy            uint8 (P, N_E) memberships
+//	rec/rates_hz.npy            population and assembly rates per bin (model/spike/monitor)
+//	rec/checkpoint_<phase>.gob, rec/weights_E-E_<phase>.npz
+//	figs/assembly_weights, weight_matrix, weights_over_time, weight_ratio, overlaps_recall, recall_success
+package stdpmemory
