@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"github.com/engramsim/engram/internal/cpubench"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -34,7 +35,7 @@ func BenchmarkLinesCobaRates(b *testing.B) {
 		Series: []Series{{Name: "E", X: xe, Y: ye}, {Name: "I", X: xi, Y: yi}}}
 	base := filepath.Join(b.TempDir(), "rates")
 	b.ResetTimer()
-	defer reportCPU(b)()
+	defer cpubench.Report(b)()
 	for b.Loop() {
 		if _, err := Lines(base, spec); err != nil {
 			b.Fatal(err)
@@ -61,7 +62,7 @@ func BenchmarkLinesOverlaps(b *testing.B) {
 	spec := LineSpec{Title: "Overlaps", XLabel: "time (ms)", YLabel: "m", Series: series, VLines: []float64{500, 1000}, Legend: true}
 	base := filepath.Join(b.TempDir(), "overlaps")
 	b.ResetTimer()
-	defer reportCPU(b)()
+	defer cpubench.Report(b)()
 	for b.Loop() {
 		if _, err := Lines(base, spec); err != nil {
 			b.Fatal(err)
@@ -87,7 +88,7 @@ func BenchmarkRasterCoba(b *testing.B) {
 	spec := RasterSpec{Title: "Spike raster", XLabel: "time (ms)", YLabel: "neuron", NIDs: 4000}
 	base := filepath.Join(b.TempDir(), "raster")
 	b.ResetTimer()
-	defer reportCPU(b)()
+	defer cpubench.Report(b)()
 	for b.Loop() {
 		if _, err := Raster(base, times, ids, spec); err != nil {
 			b.Fatal(err)
@@ -102,7 +103,7 @@ func BenchmarkRasterDots(b *testing.B) {
 	spec := RasterSpec{Title: "Spike raster", XLabel: "time (ms)", YLabel: "neuron", NIDs: 4000}
 	base := filepath.Join(b.TempDir(), "raster")
 	b.ResetTimer()
-	defer reportCPU(b)()
+	defer cpubench.Report(b)()
 	for b.Loop() {
 		if _, err := Raster(base, times, ids, spec); err != nil {
 			b.Fatal(err)
@@ -122,7 +123,7 @@ func BenchmarkHistogramCoba(b *testing.B) {
 	spec := HistSpec{Title: "Single-neuron rates", XLabel: "rate (Hz)", YLabel: "neurons", Series: []HistSeries{{Name: "E", Values: e}, {Name: "I", Values: i}}}
 	base := filepath.Join(b.TempDir(), "hist")
 	b.ResetTimer()
-	defer reportCPU(b)()
+	defer cpubench.Report(b)()
 	for b.Loop() {
 		if _, err := Histogram(base, spec); err != nil {
 			b.Fatal(err)
@@ -143,7 +144,7 @@ func BenchmarkHistogramRates(b *testing.B) {
 		Series: []HistSeries{{Name: "familiar", Values: a}, {Name: "novel", Values: c}}}
 	base := filepath.Join(b.TempDir(), "hist")
 	b.ResetTimer()
-	defer reportCPU(b)()
+	defer cpubench.Report(b)()
 	for b.Loop() {
 		if _, err := Histogram(base, spec); err != nil {
 			b.Fatal(err)
@@ -171,7 +172,7 @@ func BenchmarkCobaFigures(b *testing.B) {
 	}
 	dir := b.TempDir()
 	b.ResetTimer()
-	defer reportCPU(b)()
+	defer cpubench.Report(b)()
 	for b.Loop() {
 		if _, err := Raster(filepath.Join(dir, "raster"), times, ids, RasterSpec{Title: "Spike raster", XLabel: "time (ms)", YLabel: "neuron", NIDs: 4000}); err != nil {
 			b.Fatal(err)

@@ -267,7 +267,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 				// stopped (SIGTERM at a job's time limit, Ctrl-C): save the
 				// network state so that the run can be continued
 				_ = monitor.CloseAll(err, mons...)
-				if cerr := writeCheckpoint(env.Path("rec", "checkpoint.gob"), net); cerr != nil {
+				if cerr := net.SaveFile(env.Path("rec", "checkpoint.gob")); cerr != nil {
 					return nil, fmt.Errorf("%w (and the checkpoint could not be written: %v)", err, cerr)
 				}
 				return nil, &experiment.Interrupted{Cause: err, AtMs: float64(net.Steps()) * dt, TotalMs: float64(start+total) * dt,
@@ -285,7 +285,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		return nil, err
 	}
 	if c.Run.Checkpoint {
-		if err := writeCheckpoint(env.Path("rec", "checkpoint.gob"), net); err != nil {
+		if err := net.SaveFile(env.Path("rec", "checkpoint.gob")); err != nil {
 			return nil, err
 		}
 	}
@@ -670,15 +670,3 @@ func addReport(r *report.Report, c *Config, net *spike.Net, pops []spike.PopInfo
 	}
 }
 
-// writeCheckpoint saves net's state atomically to path.
-func writeCheckpoint(path string, net *spike.Net) error {
-	af, err := store.CreateAtomic(path)
-	if err != nil {
-		return err
-	}
-	if err := net.Save(af.W); err != nil {
-		af.Abort()
-		return err
-	}
-	return af.Commit()
-}

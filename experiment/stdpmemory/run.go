@@ -238,7 +238,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		env.Logf("stdp-memory: phase %-11s [%7.1f, %7.1f) s done: E %.2f Hz (assembly members %.2f, others %.2f), I %.2f Hz, R = %.3f", ph.Name, ph.StartMs/1000, ph.EndMs/1000,
 			st.RateHz["E"], st.RateHz["members"], st.RateHz["nonmembers"], st.RateHz["I"], st.R)
 		if c.Run.Checkpoints && ph.EndMs > ph.StartMs {
-			if err := writeCheckpoint(env.Path("rec", "checkpoint_"+ph.Name+".gob"), net); err != nil {
+			if err := net.SaveFile(env.Path("rec", "checkpoint_"+ph.Name+".gob")); err != nil {
 				return fail(err)
 			}
 		}
@@ -306,18 +306,6 @@ func phaseList(ph []phaseWin) string {
 	return strings.Join(s, ", ")
 }
 
-// writeCheckpoint saves net's state atomically to path.
-func writeCheckpoint(path string, net *spike.Net) error {
-	af, err := store.CreateAtomic(path)
-	if err != nil {
-		return err
-	}
-	if err := net.Save(af.W); err != nil {
-		af.Abort()
-		return err
-	}
-	return af.Commit()
-}
 
 // writeJSON writes v as indented JSON (NaN and Inf must have been mapped to nil).
 func writeJSON(path string, v any) error {

@@ -1,6 +1,7 @@
 package eprop
 
 import (
+	"github.com/engramsim/engram/internal/cpubench"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -121,7 +122,7 @@ func BenchmarkPatternIteration(b *testing.B) {
 	if _, err := tr.Step(xs, pt.T); err != nil { // buffers
 		b.Fatal(err)
 	}
-	defer reportCPU(b)()
+	defer cpubench.Report(b)()
 	for b.Loop() {
 		if _, err := tr.Step(xs, pt.T); err != nil {
 			b.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"github.com/engramsim/engram/store"
 	"io"
 	"slices"
 )
@@ -131,6 +132,20 @@ func gobHash(v any) [32]byte {
 	var out [32]byte
 	h.Sum(out[:0])
 	return out
+}
+
+// SaveFile writes the checkpoint of Save to path atomically: the file
+// appears only when complete, and an existing one stays intact on error.
+func (n *Net) SaveFile(path string) error {
+	af, err := store.CreateAtomic(path)
+	if err != nil {
+		return err
+	}
+	if err := n.Save(af.W); err != nil {
+		af.Abort()
+		return err
+	}
+	return af.Commit()
 }
 
 // Save writes the full dynamic state — time, membrane and synaptic state,
