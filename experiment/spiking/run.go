@@ -669,4 +669,3 @@ func addReport(r *report.Report, c *Config, net *spike.Net, pops []spike.PopInfo
 		_ = r.Figure(f.png, f.caption)
 	}
 }
-

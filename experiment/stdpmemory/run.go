@@ -306,7 +306,6 @@ func phaseList(ph []phaseWin) string {
 	return strings.Join(s, ", ")
 }
 
-
 // writeJSON writes v as indented JSON (NaN and Inf must have been mapped to nil).
 func writeJSON(path string, v any) error {
 	af, err := store.CreateAtomic(path)
