@@ -215,7 +215,7 @@ func TestCrossSpectrum(t *testing.T) {
 func TestSelfConsistent(t *testing.T) {
 	pops := []Population{{Neuron: lif(0.02), MuExtMV: 25, SigmaMV: 5}}
 	j := []float64{-0.2} // mV·s: 20 Hz shift the mean input by −4 mV
-	r, mu, err := SelfConsistent(pops, j, 0.5, 1e-9, 500)
+	r, mu, err := SelfConsistent(pops, j, &SelfConsistentOptions{Damping: 0.5, TolHz: 1e-9, MaxIter: 500})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,12 +101,37 @@ type Population struct {
 	MuExtMV, SigmaMV float64
 }
 
+// SelfConsistentOptions configure SelfConsistent; nil means the defaults.
+type SelfConsistentOptions struct {
+	// Damping is the fraction of each update applied, in (0, 1] (default
+	// 0.2, safe for inhibition-dominated networks).
+	Damping float64
+	// TolHz is the largest rate change of a converged iteration (default
+	// 1e-6 Hz).
+	TolHz float64
+	// MaxIter bounds the iterations (default 1000).
+	MaxIter int
+}
+
 // SelfConsistent solves the stationary rates r_i = r0_i(μ_i) with
 // μ_i = μ_ext,i + Σ_j J_ij r_j (J row-major in mV·s, rates in Hz) by damped
-// fixed-point iteration (damping in (0, 1]; 0.2 is safe for inhibition-
-// dominated networks) and returns the rates and mean inputs; it errors
-// when the iteration has not converged to tol Hz within maxIter steps.
-func SelfConsistent(pops []Population, j []float64, damping, tol float64, maxIter int) (rates, mus []float64, err error) {
+// fixed-point iteration and returns the rates and mean inputs; it errors
+// when the iteration has not converged within MaxIter steps.
+func SelfConsistent(pops []Population, j []float64, o *SelfConsistentOptions) (rates, mus []float64, err error) {
+	var opt SelfConsistentOptions
+	if o != nil {
+		opt = *o
+	}
+	if opt.Damping == 0 {
+		opt.Damping = 0.2
+	}
+	if opt.TolHz == 0 {
+		opt.TolHz = 1e-6
+	}
+	if opt.MaxIter == 0 {
+		opt.MaxIter = 1000
+	}
+	damping, tol, maxIter := opt.Damping, opt.TolHz, opt.MaxIter
 	n := len(pops)
 	if len(j) != n*n || !(damping > 0 && damping <= 1) || !(tol > 0) || maxIter < 1 {
 		return nil, nil, fmt.Errorf("%w: need len(J) = %d, damping in (0, 1], tol > 0, maxIter ≥ 1", ErrParams, n*n)
