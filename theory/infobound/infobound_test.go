@@ -241,7 +241,7 @@ func toyAttractor(rng *rand.Rand, p, u, trials int, s, lo, hi float64, thr int) 
 
 // IB-6 (§5.3–5.4): the chain I(C; R̂) ≤ I(C; R) ≤ H(R) ≤ Σ H(r_k) ≤
 // Σ log₂ n_k and I(C; R̂) ≤ H(R̂) ≤ log₂(P + 1) holds on simulated attractor
-// trials (plug-in exactly; bias-corrected up to the corrections) and on
+// trials (the plug-in values exactly; the corrected ones are not checked) and on
 // their shuffled control, the assembly structure gives a TC above the
 // control's (§5.4 [design]), and Check reports a chain whose numbers
 // violate an inequality.
