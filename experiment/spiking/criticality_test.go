@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 	"testing"
 
 	"gonum.org/v1/gonum/stat"
@@ -15,28 +14,21 @@ import (
 const rateTolerance = 0.10
 
 // TestInputVsRecurrenceCR3 is CR-3 of criticality.md §6.4 on
-// examples/input-vs-recurrence.toml at reduced size (the 500 neurons of the
-// example, 40 s development instead of 60 s, 20 s frozen instead of 30 s):
-// as the number K_ext of external Poisson synapses decreases (K_ext + K_rec
-// = 100), homeostasis makes more of the target rate r* = 5 Hz recurrently
-// and the autocorrelation time τ_AC of the population activity (MR,
-// exp_offset, 1 ms bins) must grow strictly: Spearman ρ(K_ext, τ_AC) = −1.
-// The frozen-phase rate must be within ± 10 % of r* wherever homeostasis
-// converged; a point outside the band is flagged (logged) as not converged,
-// and at least half of the points must have converged, so the rate check
-// is not vacuous.
+// examples/input-vs-recurrence.toml at reduced size (the example's 500
+// neurons and 60 s development, 15 s frozen instead of 30 s, one seed):
+// as the number K_ext of external Poisson synapses per E neuron decreases
+// (K_ext + K_rec = 100), homeostasis makes more of the target rate r* =
+// 5 Hz recurrently and the autocorrelation time τ_AC of the population
+// activity (MR, exp_offset, 1 ms bins) must grow strictly: Spearman
+// ρ(K_ext, τ_AC) = −1 over K_ext = 55, 65, 75, 85. The frozen-phase rate
+// must be within ± 10 % of r* wherever homeostasis converged; a point
+// outside the band is flagged (logged) as not converged, and at least half
+// of the points must have converged, so the rate check is not vacuous.
+// The committed sweep (results/input-vs-recurrence/) converged at 65, 75,
+// 85 and ran away at 55 (flagged).
 func TestInputVsRecurrenceCR3(t *testing.T) {
 	if testing.Short() {
-		t.Skip("four homeostatic LIF networks developed for 40 s and measured for 20 s: ≈ 40 s")
-	}
-	if os.Getenv("ENGRAM_CR3") == "" {
-		// Known failing (issue 19, results/input-vs-recurrence/README.md):
-		// in this purely excitatory network homeostasis does not settle at
-		// r* — the weights climb to the saddle node of the rate
-		// self-consistency, the network bursts, the burst's spike count
-		// cuts the weights, and the frozen network is left at 0.1–0.5 Hz.
-		// Run with ENGRAM_CR3=1 once the example converges.
-		t.Skip("CR-3 not yet met by examples/input-vs-recurrence.toml (set ENGRAM_CR3=1 to run)")
+		t.Skip("four homeostatic LIF networks developed for 40 s and measured for 20 s: ≈ 70 s on a loaded machine")
 	}
 	const rStar = 5.0 // rate_hz of the example's homeostasis rule
 	kext := []float64{55, 65, 75, 85}
@@ -45,7 +37,7 @@ func TestInputVsRecurrenceCR3(t *testing.T) {
 	for _, k := range kext {
 		c, err := loadExample(t, "input-vs-recurrence",
 			fmt.Sprintf("input.poisson.0.n_sources=%d", int(k)), fmt.Sprintf("projection.E-E.k=%d", 100-int(k)),
-			"projection.E-E.plasticity.0.active=[[0.0, 40000.0]]", "run.transient_ms=40000", "run.duration_ms=20000")
+			"run.duration_ms=15000")
 		if err != nil {
 			t.Fatal(err)
 		}
