@@ -257,6 +257,18 @@ type ScalingParams struct {
 // ScalingDefaults: λ = 0.01/Hz, r* = 5 Hz, T = 1000 ms (engram's choice).
 func ScalingDefaults() ScalingParams { return ScalingParams{Lambda: 0.01, RateHz: 5, PeriodMs: 1000} }
 
+// targetRateHz returns the target rate of a rate-regulating rule (r* of
+// homeostasis and scaling) and the rule's table name, or 0.
+func (r RuleSpec) targetRateHz() (float64, string) {
+	switch {
+	case r.Rule == RuleHomeostasis && r.Homeostasis != nil:
+		return r.Homeostasis.RateHz, "homeostasis"
+	case r.Rule == RuleScaling && r.Scaling != nil:
+		return r.Scaling.RateHz, "scaling"
+	}
+	return 0, ""
+}
+
 // params returns the rule's parameter table (or nil) and the names of the
 // tables set.
 func (r *RuleSpec) tables() (set []string) {

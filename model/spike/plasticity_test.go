@@ -860,6 +860,23 @@ func TestPlasticityBadInput(t *testing.T) {
 		{func(s *Spec) {
 			s.Projections[0].Plasticity = []RuleSpec{{Rule: RuleHomeostasis, WMax: 1, Homeostasis: &HomeostasisParams{Lambda: 1, RateHz: 1, PeriodMs: 0.04}}}
 		}, "plasticity[0].homeostasis.period_ms = 0.04 is shorter than one step"},
+		// criticality.md §6 / issue 19: r* at or above the refractory limit
+		// 1000/(dt·(1 + τ_ref/dt)) = 1000/(0.1·21) = 476.2 Hz (τ_ref = 2 ms,
+		// dt = 0.1 ms) can never be reached.
+		{func(s *Spec) {
+			s.Projections[0].Plasticity = []RuleSpec{{Rule: RuleHomeostasis, WMax: 1, Homeostasis: &HomeostasisParams{Lambda: 1, RateHz: 500, PeriodMs: 100}}}
+		}, "plasticity[0].homeostasis.rate_hz = 500 is not below the refractory limit 476.2 Hz of population \"E\""},
+		{func(s *Spec) {
+			s.Projections[0].Plasticity = []RuleSpec{{Rule: RuleScaling, WMax: 1, Scaling: &ScalingParams{Lambda: 0.01, RateHz: 476.2, PeriodMs: 100}}}
+		}, "plasticity[0].scaling.rate_hz = 476.2 is not below the refractory limit"},
+		{func(s *Spec) { s.Populations[0].Neuron.TauRefMs = 0 }, ""}, // no limit problem: pair STDP has no target rate
+		// K_rec + itself > N without multapses (E has 40 neurons: 39 others).
+		{func(s *Spec) { s.Projections[0].Rule, s.Projections[0].K = RuleFixedIn, 40 }, "projection[0] (E→E).k = 40 exceeds the 39 distinct presynaptic partners available (fixed_in)"},
+		{func(s *Spec) { s.Projections[0].Rule, s.Projections[0].K = RuleFixedIn, 39 }, ""}, // the largest valid in-degree
+		{func(s *Spec) {
+			s.Projections[0].Rule, s.Projections[0].K, s.Projections[0].Multapses = RuleFixedIn, 40, true
+		}, ""}, // with multapses any k
+		{func(s *Spec) { s.Projections[1].Rule, s.Projections[1].K = RuleFixedOut, 13 }, "projection[1] (E→I).k = 13 exceeds the 12 distinct postsynaptic partners available (fixed_out)"},
 		{func(s *Spec) {
 			s.Projections[0].Plasticity = []RuleSpec{{Rule: RuleTriplet, WMax: 1, Triplet: &TripletParams{A3Plus: 1, A2Minus: 1, TauPlusMs: 1, TauXMs: 1, TauMinusMs: 1, TauYMs: 1, TauHomMs: 10, KappaHz: 3}}}
 		}, "triplet.a2_minus = 1: with tau_hom_ms > 0"},
@@ -868,6 +885,12 @@ func TestPlasticityBadInput(t *testing.T) {
 		s := plasticNet([]RuleSpec{{Rule: RulePair, WMax: 1, Pair: &PairParams{APlus: pair.APlus, AMinus: pair.AMinus, TauPlusMs: 20, TauMinusMs: 20}}}, 1)
 		c.edit(&s)
 		_, err := Build(&s, nil)
+		if c.want == "" {
+			if err != nil {
+				t.Errorf("valid edit refused: %v", err)
+			}
+			continue
+		}
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("want error containing %q, got %v", c.want, err)
 		}

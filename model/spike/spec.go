@@ -470,6 +470,20 @@ func (s *Spec) Validate() error {
 		if pr.K < 0 {
 			return fmt.Errorf("%s.k = %d must be ≥ 0", key, pr.K)
 		}
+		if (pr.Rule == RuleFixedIn || pr.Rule == RuleFixedOut) && !pr.Multapses {
+			// distinct partners: at most the other population's size, minus
+			// the neuron itself within one population without autapses
+			avail, side := pre.N, "presynaptic"
+			if pr.Rule == RuleFixedOut {
+				avail, side = post.N, "postsynaptic"
+			}
+			if pr.Pre == pr.Post && !pr.Autapses {
+				avail--
+			}
+			if pr.K > avail {
+				return fmt.Errorf("%s.k = %d exceeds the %d distinct %s partners available (%s); lower k or set multapses = true", key, pr.K, avail, side, pr.Rule)
+			}
+		}
 		if err := pr.Weight.validate(key + ".weight"); err != nil {
 			return err
 		}
@@ -509,6 +523,14 @@ func (s *Spec) Validate() error {
 			}
 			if per, name := pr.Plasticity[k].Resolved().periodMs(); per > 0 && math.Round(per/s.DtMs) < 1 {
 				return fmt.Errorf("%s.plasticity[%d].%s.period_ms = %v is shorter than one step (dt = %v ms)", key, k, name, per, s.DtMs)
+			}
+			if target, name := pr.Plasticity[k].Resolved().targetRateHz(); target > 0 {
+				// a neuron fires at most once per emission step plus its
+				// refractory steps
+				limit := 1000 / (s.DtMs * (1 + math.Round(post.Neuron.TauRefMs/s.DtMs)))
+				if target >= limit {
+					return fmt.Errorf("%s.plasticity[%d].%s.rate_hz = %v is not below the refractory limit %.4g Hz of population %q (tau_ref_ms = %v, dt = %v ms)", key, k, name, target, limit, post.Name, post.Neuron.TauRefMs, s.DtMs)
+				}
 			}
 		}
 	}
