@@ -18,6 +18,8 @@ var (
 	keyInput    = rng.NameKey("train/input")
 	keyTarget   = rng.NameKey("train/target")
 	keyEval     = rng.NameKey("train/eval")
+	keyValid    = rng.NameKey("train/validate")
+	keyStop     = rng.NameKey("train/stop")
 )
 
 // blocks names the recurrent weight blocks of an E/I network (pre→post),
