@@ -61,8 +61,14 @@ type Network struct {
 	// InitRecGain scales the initial recurrent weights (dense:
 	// N(0,1)·g/√n_rec; preset: the preset's ±lognormal weights ·g).
 	InitRecGain float64 `toml:"init_rec_gain"`
-	// InitOutGain scales the initial readout weights N(0,1)·g/√n_rec.
+	// InitOutGain scales the initial readout weights N(0,1)·g/√n_rec
+	// (or the Glorot-uniform ones, see init_out).
 	InitOutGain float64 `toml:"init_out_gain"`
+	// InitOut is the readout initialisation of a dense network: "gaussian"
+	// (N(0,1)·g/√n_rec, the pattern tutorial) or "glorot" (U(−l, l)·g,
+	// l = √(6/(n_rec + n_out)), TensorFlow's default, the evidence
+	// tutorial's readout).
+	InitOut string `toml:"init_out"`
 	// PIn is the probability of each input → neuron connection (1: dense).
 	PIn float64 `toml:"p_in"`
 	// Seed is the master seed (weights, masks, inputs, targets, feedback).
@@ -199,7 +205,7 @@ func (c *Config) DocSources() []config.DocSource {
 func Defaults() *Config {
 	return &Config{
 		Network: Network{Task: "pattern", NIn: 100, NRec: 100, NOut: 1, Convention: "T", Readout: "T", DtMs: 1, TauMMs: 30, TauAMs: 500,
-			TauOutMs: 30, VTh: 0.03, GammaPD: 0.3, InitInGain: 1, InitRecGain: 1, InitOutGain: 1, PIn: 1, Seed: 1},
+			TauOutMs: 30, VTh: 0.03, GammaPD: 0.3, InitInGain: 1, InitRecGain: 1, InitOutGain: 1, InitOut: "gaussian", PIn: 1, Seed: 1},
 		Input: Input{RateHz: 50, Frozen: true},
 		Train: Train{Method: "eprop", Feedback: "random", FeedbackScale: 0.1, Optimizer: "sgd", LR: 1e-4, Iterations: 2000, Batch: 1, Steps: 1000,
 			TrainIn: true, TrainRec: true, TrainOut: true, EvalTrials: 1, StopBatches: 8},
@@ -274,6 +280,12 @@ func (c *Config) Validate() error {
 		if !(g.v >= 0) || !finite(g.v) {
 			return fmt.Errorf("%s = %v must be finite and ≥ 0", g.k, g.v)
 		}
+	}
+	if n.InitOut != "gaussian" && n.InitOut != "glorot" {
+		return fmt.Errorf("network.init_out = %q: want gaussian or glorot", n.InitOut)
+	}
+	if n.InitOut == "glorot" && n.Preset != "" {
+		return fmt.Errorf("network.init_out = glorot: the preset %q draws its own readout (use gaussian)", n.Preset)
 	}
 	if !(n.PIn > 0 && n.PIn <= 1) {
 		return fmt.Errorf("network.p_in = %v must be in (0, 1]", n.PIn)

@@ -217,6 +217,7 @@ func TestValidate(t *testing.T) {
 		{func(c *Config) { c.Train.Feedback = "mirror" }, "train.feedback"},
 		{func(c *Config) { c.Train.TrainIn, c.Train.TrainRec, c.Train.TrainOut = false, false, false }, "nothing learns"},
 		{func(c *Config) { c.Train.Iterations = 1 << 22; c.Train.Steps = 1 << 19 }, "time steps in total"},
+		{func(c *Config) { c.Network.InitOut = "xavier" }, "network.init_out"},
 		{func(c *Config) { c.Train.ValidateEvery = 10 }, "only the evidence task has a validation error"},
 		{func(c *Config) { c.Train.ValidateEvery = -1 }, "train.validate_every = -1"},
 		{func(c *Config) { c.Train.StopError = 0.07 }, "needs train.validate_every"},
