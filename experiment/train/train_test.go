@@ -80,11 +80,14 @@ func TestTasksRunAndSummarise(t *testing.T) {
 // (inputs are keyed by iteration; Adam's moments and the EMA rate are in
 // the checkpoint).
 func TestResumeIsBitIdentical(t *testing.T) {
-	for _, task := range []string{"pattern", "target-rate"} {
+	for _, task := range []string{"pattern", "target-rate", "evidence"} {
 		c := small(task)
 		c.Train.Iterations = 8
 		if task == "target-rate" {
 			c.Loss.RateMode = "ema"
+		}
+		if task == "evidence" {
+			c.Train.ValidateEvery = 2
 		}
 		full, err := Fit(context.Background(), c, "", nil)
 		if err != nil {
@@ -115,6 +118,9 @@ func TestResumeIsBitIdentical(t *testing.T) {
 		}
 		if full.Final.Loss != res.Final.Loss {
 			t.Errorf("%s: final loss %v vs %v", task, full.Final.Loss, res.Final.Loss)
+		}
+		if task == "evidence" && (len(res.VCurve) != 4 || !slices.EqualFunc(full.VCurve, res.VCurve, func(a, b VRow) bool { return a.Iteration == b.Iteration && a.Error == b.Error })) {
+			t.Errorf("evidence: validation curves differ: %+v vs %+v", full.VCurve, res.VCurve)
 		}
 		if slices.Equal(full.WInit[0], full.Net.WIn) {
 			t.Errorf("%s: training changed nothing: the test is vacuous", task)
