@@ -81,7 +81,7 @@ func TestVarianceLossOrdersFano(t *testing.T) {
 // IGITUGraz README reports 200–500 iterations (batch 32); measured with
 // examples/eprop-evidence.toml (seed 1): stop at iteration 410, confirming
 // error 0.063 (seeds 1–6: 330–1480, all < 2000; see that file). Long
-// (≈ 2–5 min): ENGRAM_LONG=1 only.
+// (≈ 1 min measured; up to ≈ 10 min if it never stops): ENGRAM_LONG=1 only.
 func TestEvidenceEP8(t *testing.T) {
 	if testing.Short() || os.Getenv("ENGRAM_LONG") != "1" {
 		t.Skip("set ENGRAM_LONG=1 (up to 2000 iterations of batch 32, 2250 steps)")
