@@ -18,6 +18,8 @@ var (
 	keyInput    = rng.NameKey("train/input")
 	keyTarget   = rng.NameKey("train/target")
 	keyEval     = rng.NameKey("train/eval")
+	keyValid    = rng.NameKey("train/validate")
+	keyStop     = rng.NameKey("train/stop")
 )
 
 // blocks names the recurrent weight blocks of an E/I network (pre→post),
@@ -62,6 +64,9 @@ func (c *Config) build() (*setup, error) {
 		}
 	} else {
 		net.InitGaussian(rw, c.Network.InitInGain, c.Network.InitRecGain, c.Network.InitOutGain)
+		if c.Network.InitOut == "glorot" {
+			net.InitOutGlorot(rw, c.Network.InitOutGain)
+		}
 		if c.Network.PIn < 1 {
 			rm := rng.New(seed, rng.Mask, keyMask)
 			net.MaskIn = make([]bool, len(net.WIn))

@@ -61,8 +61,14 @@ type Network struct {
 	// InitRecGain scales the initial recurrent weights (dense:
 	// N(0,1)·g/√n_rec; preset: the preset's ±lognormal weights ·g).
 	InitRecGain float64 `toml:"init_rec_gain"`
-	// InitOutGain scales the initial readout weights N(0,1)·g/√n_rec.
+	// InitOutGain scales the initial readout weights N(0,1)·g/√n_rec
+	// (or the Glorot-uniform ones, see init_out).
 	InitOutGain float64 `toml:"init_out_gain"`
+	// InitOut is the readout initialisation of a dense network: "gaussian"
+	// (N(0,1)·g/√n_rec, the pattern tutorial) or "glorot" (U(−l, l)·g,
+	// l = √(6/(n_rec + n_out)), TensorFlow's default, the evidence
+	// tutorial's readout).
+	InitOut string `toml:"init_out"`
 	// PIn is the probability of each input → neuron connection (1: dense).
 	PIn float64 `toml:"p_in"`
 	// Seed is the master seed (weights, masks, inputs, targets, feedback).
@@ -116,6 +122,19 @@ type Train struct {
 	// EvalTrials is the number of trials of the evaluations before and
 	// after training (rates, silent fraction, Var/E, m̂, rasters).
 	EvalTrials int `toml:"eval_trials"`
+	// ValidateEvery measures the evidence task's error on a fresh batch of
+	// train.batch trials every this many iterations, before the update
+	// (the tutorial: 10; 0: no validation). The curve goes to
+	// res/validation_curve.tsv.
+	ValidateEvery int `toml:"validate_every"`
+	// StopError is the tutorial's early stop (0: off; tutorial 0.07): when
+	// a validation error (after iteration 0) is below it, train.stop_batches
+	// further fresh batches are evaluated and training stops if their mean
+	// error is below it too. Needs train.validate_every > 0.
+	StopError float64 `toml:"stop_error"`
+	// StopBatches is the number of confirming batches of the early stop
+	// (tutorial: 8).
+	StopBatches int `toml:"stop_batches"`
 }
 
 // Loss is the [loss] section: the terms are summed; a term is off when its
@@ -186,10 +205,10 @@ func (c *Config) DocSources() []config.DocSource {
 func Defaults() *Config {
 	return &Config{
 		Network: Network{Task: "pattern", NIn: 100, NRec: 100, NOut: 1, Convention: "T", Readout: "T", DtMs: 1, TauMMs: 30, TauAMs: 500,
-			TauOutMs: 30, VTh: 0.03, GammaPD: 0.3, InitInGain: 1, InitRecGain: 1, InitOutGain: 1, PIn: 1, Seed: 1},
+			TauOutMs: 30, VTh: 0.03, GammaPD: 0.3, InitInGain: 1, InitRecGain: 1, InitOutGain: 1, InitOut: "gaussian", PIn: 1, Seed: 1},
 		Input: Input{RateHz: 50, Frozen: true},
 		Train: Train{Method: "eprop", Feedback: "random", FeedbackScale: 0.1, Optimizer: "sgd", LR: 1e-4, Iterations: 2000, Batch: 1, Steps: 1000,
-			TrainIn: true, TrainRec: true, TrainOut: true, EvalTrials: 1},
+			TrainIn: true, TrainRec: true, TrainOut: true, EvalTrials: 1, StopBatches: 8},
 		Loss: Loss{RegressionCoef: 1, RateCoef: 300, RateTargetHz: 10, RateHalf: true, RateMode: "batch", RateKappaEMA: 0.97},
 	}
 }
@@ -262,6 +281,12 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("%s = %v must be finite and ≥ 0", g.k, g.v)
 		}
 	}
+	if n.InitOut != "gaussian" && n.InitOut != "glorot" {
+		return fmt.Errorf("network.init_out = %q: want gaussian or glorot", n.InitOut)
+	}
+	if n.InitOut == "glorot" && n.Preset != "" {
+		return fmt.Errorf("network.init_out = glorot: the preset %q draws its own readout (use gaussian)", n.Preset)
+	}
 	if !(n.PIn > 0 && n.PIn <= 1) {
 		return fmt.Errorf("network.p_in = %v must be in (0, 1]", n.PIn)
 	}
@@ -295,6 +320,16 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("train.eval_trials = %d must be in [1, 1000]", t.EvalTrials)
 	case !t.TrainIn && !t.TrainRec && !t.TrainOut:
 		return fmt.Errorf("train.train_in, train_rec and train_out are all false: nothing learns")
+	case t.ValidateEvery < 0:
+		return fmt.Errorf("train.validate_every = %d must be ≥ 0", t.ValidateEvery)
+	case t.ValidateEvery > 0 && n.Task != "evidence":
+		return fmt.Errorf("train.validate_every = %d: only the evidence task has a validation error", t.ValidateEvery)
+	case !(t.StopError >= 0 && t.StopError <= 1):
+		return fmt.Errorf("train.stop_error = %v must be in [0, 1]", t.StopError)
+	case t.StopError > 0 && t.ValidateEvery == 0:
+		return fmt.Errorf("train.stop_error = %v needs train.validate_every > 0", t.StopError)
+	case t.StopBatches < 0 || t.StopBatches > 1000:
+		return fmt.Errorf("train.stop_batches = %d must be in [0, 1000]", t.StopBatches)
 	}
 	for _, g := range []struct {
 		k string

@@ -16,16 +16,19 @@
 // Config sections:
 //
 //	[network]  task, preset, n_in, n_rec, n_out, n_alif, convention, readout, dt_ms, tau_m_ms, tau_a_ms,
-//	           tau_out_ms, v_th, beta, gamma_pd, n_ref, init_*_gain, p_in, seed
+//	           tau_out_ms, v_th, beta, gamma_pd, n_ref, init_*_gain, init_out, p_in, seed
 //	[input]    rate_hz, frozen
 //	[train]    method, feedback, feedback_scale, feedback_decay, optimizer, lr, iterations, batch, steps,
-//	           train_in, train_rec, train_out, checkpoint_every, resume_from, eval_trials
+//	           train_in, train_rec, train_out, checkpoint_every, resume_from, eval_trials,
+//	           validate_every, stop_error, stop_batches (the evidence tutorial's early stop)
 //	[loss]     regression_coef, classification_coef, rate_* , pop_rate_*, var_*, branching_*
 //
 // Run directory:
 //
 //	res/learning_curve.tsv    loss (total and per term) and rate per iteration
 //	res/branching_curve.tsv   m̂ of the training batch (MR, conventional, naive) at ~50 iterations
+//	res/validation_curve.tsv  evidence task: error on a fresh batch every train.validate_every
+//	                          iterations, and the confirming batches' mean error
 //	figs/learning_curve, rate_curve, branching_curve, raster_before, raster_after, rates_hist, weights_<block>, output (pattern)
 //	rec/checkpoint.gob        weights, feedback, optimiser and EMA state, curve (every train.checkpoint_every
 //	                          iterations and at the end); train.resume_from continues bit-identically
@@ -35,7 +38,8 @@
 //
 // Tests: go test -short (seconds); without -short the target-rate run on
 // the L2/3 preset (≈ 10–30 s); ENGRAM_LONG=1 adds the variance-loss
-// ordering test.
+// ordering test and EP-8 (the evidence example stops by the tutorial's
+// criterion within 2000 iterations; minutes).
 //
 // Registered as experiment "train"; examples/eprop-*.toml.
 package train

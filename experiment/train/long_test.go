@@ -73,3 +73,30 @@ func TestVarianceLossOrdersFano(t *testing.T) {
 		t.Errorf("Var/E %.3f (target 6) not above %.3f (target 1.5)", vm[1], vm[0])
 	}
 }
+
+// EP-8 (eprop.md §9/§10): e-prop with random feedback on the evidence
+// task, the tutorial's defaults and its early-stopping protocol (validation
+// on a fresh batch every 10 iterations; a validation error < 0.07 confirmed
+// by the mean over 8 further batches) stops within 2000 iterations. The
+// IGITUGraz README reports 200–500 iterations (batch 32); measured with
+// examples/eprop-evidence.toml (seed 1): stop at iteration 410, confirming
+// error 0.063 (seeds 1–6: 330–1480, all < 2000; see that file). Long
+// (≈ 1 min measured; up to ≈ 10 min if it never stops): ENGRAM_LONG=1 only.
+func TestEvidenceEP8(t *testing.T) {
+	if testing.Short() || os.Getenv("ENGRAM_LONG") != "1" {
+		t.Skip("set ENGRAM_LONG=1 (up to 2000 iterations of batch 32, 2250 steps)")
+	}
+	c := loadExample(t, "eprop-evidence.toml")
+	if c.Train.StopError != 0.07 || c.Train.Iterations != 2000 || c.Train.ValidateEvery != 10 || c.Train.StopBatches != 8 {
+		t.Fatalf("the example no longer has EP-8's protocol: %+v", c.Train)
+	}
+	res, err := Fit(context.Background(), c, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := res.VCurve[len(res.VCurve)-1]
+	t.Logf("stop at %d (last validation %+v), final accuracy %.3f, rate %.1f Hz", res.StopIteration, last, res.Final.Accuracy, res.Final.RateHz)
+	if res.StopIteration < 0 {
+		t.Errorf("EP-8: validation error < 0.07 not confirmed within %d iterations", c.Train.Iterations)
+	}
+}

@@ -46,6 +46,19 @@ func write(c *Config, res *Result, env *experiment.Env) error {
 		Series: []plot.Series{{Name: "rate", X: it, Y: rate, Color: 0}}}); err != nil {
 		return err
 	}
+	if len(res.VCurve) > 0 {
+		var vi, ve, vc []float64
+		for _, r := range res.VCurve {
+			vi, ve, vc = append(vi, float64(r.Iteration)), append(ve, r.Error), append(vc, r.Confirm)
+		}
+		if err := store.WriteTSV(env.Path("res", "validation_curve.tsv"), []string{"iteration", "error", "confirm_error"}, vi, ve, vc); err != nil {
+			return err
+		}
+		if _, err := plot.Lines(env.Path("figs", "validation_curve"), plot.LineSpec{Title: "evidence task: validation error (fresh batch)", XLabel: "iteration", YLabel: "error",
+			Series: []plot.Series{{Name: "error", X: vi, Y: ve, Color: 0}}}); err != nil {
+			return err
+		}
+	}
 	if len(res.MCurve) > 0 {
 		var mi, mr, mc, mn []float64
 		for _, r := range res.MCurve {
@@ -107,7 +120,18 @@ func write(c *Config, res *Result, env *experiment.Env) error {
 	}
 	rep.Paragraph(fmt.Sprintf("%d inputs, %d recurrent neurons (%d ALIF) of convention %s, %d readouts (convention %s); %s. %s with %s feedback, %s η = %g, batch %d, %d iterations of %d steps (Δt = %g ms). "+
 		"Evaluations on %d trials before and after training.",
-		p.NIn, p.NRec, p.NALIF, p.Convention, p.NOut, p.Readout, preset, c.Train.Method, c.Train.Feedback, c.Train.Optimizer, c.Train.LR, c.Train.Batch, c.Train.Iterations, c.steps(), p.DtMs, c.Train.EvalTrials))
+		p.NIn, p.NRec, p.NALIF, p.Convention, p.NOut, p.Readout, preset, c.Train.Method, c.Train.Feedback, c.Train.Optimizer, c.Train.LR, c.Train.Batch, res.Done, c.steps(), p.DtMs, c.Train.EvalTrials))
+	if n := len(res.VCurve); n > 0 {
+		msg := fmt.Sprintf("Validation every %d iterations on a fresh batch of %d; last validation error %.3f.", c.Train.ValidateEvery, c.Train.Batch, res.VCurve[n-1].Error)
+		if c.Train.StopError > 0 {
+			if res.StopIteration >= 0 {
+				msg += fmt.Sprintf(" Early stop at iteration %d: error < %g confirmed by %d further batches (%.3f).", res.StopIteration, c.Train.StopError, c.Train.StopBatches, res.VCurve[n-1].Confirm)
+			} else {
+				msg += fmt.Sprintf(" The early-stop criterion (error < %g, confirmed by %d batches) was not reached in %d iterations.", c.Train.StopError, c.Train.StopBatches, res.Done)
+			}
+		}
+		rep.Paragraph(msg)
+	}
 	f := func(v float64) string {
 		if math.IsNaN(v) {
 			return "—"

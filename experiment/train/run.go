@@ -99,6 +99,14 @@ func branchingOf(recs []*eprop.Record, T int, seed uint64) (mr, conv, naive floa
 	return
 }
 
+// VRow is one validation of the evidence task (train.validate_every):
+// the error on a fresh batch and, when that was below train.stop_error,
+// the mean error over the confirming batches (NaN otherwise).
+type VRow struct {
+	Iteration      int
+	Error, Confirm float64
+}
+
 // checkpoint is the gob state of a run.
 type checkpoint struct {
 	Task                       string
@@ -111,6 +119,7 @@ type checkpoint struct {
 	EMA                        []float64
 	Curve                      []Row
 	MCurve                     []MRow
+	VCurve                     []VRow
 	Initial                    Eval
 	WInitIn, WInitRec, WInitOu []float64
 }
@@ -120,12 +129,18 @@ type Result struct {
 	Initial, Final *Eval
 	Curve          []Row
 	MCurve         []MRow
-	TermNames      []string
-	Net            *eprop.Net
-	WInit          [3][]float64 // initial WIn, WRec, WOut
-	NE             int
-	Preset         bool
-	Resumed        int
+	// VCurve is the validation curve; StopIteration the iteration at which
+	// the early stop was confirmed (−1: not stopped), Done the number of
+	// updates made.
+	VCurve        []VRow
+	StopIteration int
+	Done          int
+	TermNames     []string
+	Net           *eprop.Net
+	WInit         [3][]float64 // initial WIn, WRec, WOut
+	NE            int
+	Preset        bool
+	Resumed       int
 }
 
 // Fit runs the training of c; it writes checkpoints to ckptPath ("" for
@@ -155,7 +170,7 @@ func Fit(ctx context.Context, c *Config, ckptPath string, prog progress.Reporter
 			ema = nr
 		}
 	}
-	res := &Result{TermNames: names, Net: s.net, NE: s.nE, Preset: s.hasPres}
+	res := &Result{TermNames: names, Net: s.net, NE: s.nE, Preset: s.hasPres, StopIteration: -1}
 	start := 0
 	if c.Train.ResumeFrom != "" {
 		ck, err := readCheckpoint(c.Train.ResumeFrom)
@@ -182,7 +197,7 @@ func Fit(ctx context.Context, c *Config, ckptPath string, prog progress.Reporter
 		if ema != nil && ck.EMA != nil {
 			ema.EMA = ck.EMA
 		}
-		res.Curve, res.MCurve, res.Initial, start, res.Resumed = ck.Curve, ck.MCurve, &ck.Initial, ck.Done, ck.Done
+		res.Curve, res.MCurve, res.VCurve, res.Initial, start, res.Resumed = ck.Curve, ck.MCurve, ck.VCurve, &ck.Initial, ck.Done, ck.Done
 		res.WInit = [3][]float64{ck.WInitIn, ck.WInitRec, ck.WInitOu}
 	} else {
 		res.WInit = [3][]float64{slices.Clone(s.net.WIn), slices.Clone(s.net.WRec), slices.Clone(s.net.WOut)}
@@ -195,7 +210,7 @@ func Fit(ctx context.Context, c *Config, ckptPath string, prog progress.Reporter
 			return nil
 		}
 		ck := &checkpoint{Task: c.Network.Task, Seed: c.Network.Seed, NIn: s.net.P.NIn, NRec: s.net.P.NRec, NOut: s.net.P.NOut, Done: done,
-			WIn: s.net.WIn, WRec: s.net.WRec, WOut: s.net.WOut, BOut: s.net.BOut, B: s.fb.B, Curve: res.Curve, MCurve: res.MCurve, Initial: *res.Initial,
+			WIn: s.net.WIn, WRec: s.net.WRec, WOut: s.net.WOut, BOut: s.net.BOut, B: s.fb.B, Curve: res.Curve, MCurve: res.MCurve, VCurve: res.VCurve, Initial: *res.Initial,
 			WInitIn: res.WInit[0], WInitRec: res.WInit[1], WInitOu: res.WInit[2]}
 		if c.Train.Optimizer == "adam" {
 			ck.AdamM, ck.AdamV, ck.AdamT = adam.M, adam.V, adam.T
@@ -207,9 +222,21 @@ func Fit(ctx context.Context, c *Config, ckptPath string, prog progress.Reporter
 	}
 	var xs [][]float64
 	var labels []int
+	done := c.Train.Iterations
 	for it := start; it < c.Train.Iterations; it++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if v := c.Train.ValidateEvery; v > 0 && it%v == 0 {
+			row, err := c.validate(s, tr, cls, it)
+			if err != nil {
+				return nil, err
+			}
+			res.VCurve = append(res.VCurve, row)
+			if row.Confirm < c.Train.StopError {
+				res.StopIteration, done = it, it
+				break
+			}
 		}
 		xs, labels = c.batch(s, keyInput, it, c.Train.Batch, xs, labels)
 		if cls != nil {
@@ -234,13 +261,56 @@ func Fit(ctx context.Context, c *Config, ckptPath string, prog progress.Reporter
 		}
 		progress.Report(prog, int64(it+1), int64(c.Train.Iterations))
 	}
-	if err := save(c.Train.Iterations); err != nil {
+	res.Done = done
+	if err := save(done); err != nil {
 		return nil, err
 	}
 	if res.Final, err = c.evaluate(s, tr, cls); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// validate measures the error of the evidence task on a fresh batch of
+// train.batch trials (stream keyValid, iteration it) and, if it is below
+// train.stop_error after iteration 0, the mean error over train.stop_batches
+// further batches (stream keyStop): the tutorial's early-stopping check.
+func (c *Config) validate(s *setup, tr *eprop.Trainer, cls *eprop.Classification, it int) (VRow, error) {
+	row := VRow{Iteration: it, Confirm: math.NaN()}
+	errOf := func(key uint64, k int) (float64, error) {
+		xs, labels := c.batch(s, key, k, c.Train.Batch, nil, nil)
+		cls.Labels = labels
+		if _, err := tr.Forward(xs, s.T); err != nil {
+			return 0, err
+		}
+		bad := 0
+		for b, r := range tr.Recs[:len(xs)] {
+			if eprop.Predict(r, cls.Start) != labels[b] {
+				bad++
+			}
+		}
+		return float64(bad) / float64(len(xs)), nil
+	}
+	var err error
+	if row.Error, err = errOf(keyValid, it); err != nil {
+		return row, err
+	}
+	if it > 0 && row.Error < c.Train.StopError {
+		if c.Train.StopBatches == 0 {
+			row.Confirm = row.Error
+			return row, nil
+		}
+		sum := 0.0
+		for k := 0; k < c.Train.StopBatches; k++ {
+			e, err := errOf(keyStop, it*c.Train.StopBatches+k)
+			if err != nil {
+				return row, err
+			}
+			sum += e
+		}
+		row.Confirm = sum / float64(c.Train.StopBatches)
+	}
+	return row, nil
 }
 
 func meanHz(recs []*eprop.Record, dt float64) float64 {
@@ -365,7 +435,7 @@ func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summar
 	}
 	in, fi := res.Initial, res.Final
 	sum := experiment.Summary{"task": c.Network.Task, "method": c.Train.Method, "loss_initial": in.Loss, "loss_final": fi.Loss,
-		"iterations": c.Train.Iterations, "rate_hz_initial": in.RateHz, "rate_hz_final": fi.RateHz,
+		"iterations": res.Done, "rate_hz_initial": in.RateHz, "rate_hz_final": fi.RateHz,
 		"silent_fraction": fi.Silent, "silent_fraction_initial": in.Silent, "var_over_mean": fi.VarOverMean, "m_hat": jsonNum(fi.MHat),
 		"m_hat_stderr": jsonNum(fi.MHatSE), "fano_branching_prediction": jsonNum(branchproc.FanoFactor(fi.MHat)), "m_from_fano": jsonNum(fi.MFromFano), "m_lag1": jsonNum(fi.M1),
 		"sparseness": fi.Sparseness, "resumed_at": res.Resumed}
@@ -379,6 +449,13 @@ func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summar
 	sum["loss_terms_initial"], sum["loss_terms_final"] = ti, tf
 	if c.Network.Task == "evidence" {
 		sum["accuracy_initial"], sum["accuracy_final"] = in.Accuracy, fi.Accuracy
+		if n := len(res.VCurve); n > 0 {
+			sum["validation_error_final"] = res.VCurve[n-1].Error
+			sum["stop_iteration"] = nil
+			if res.StopIteration >= 0 {
+				sum["stop_iteration"] = res.StopIteration
+			}
+		}
 	}
 	return sum, nil
 }

@@ -60,7 +60,9 @@
 // go test -short runs the identities EP-1, EP-2, EP-5 (≤ 2e-15 measured),
 // EP-3 (median cosine 0.96 over 20 seeds), EP-4 (BPTT against finite
 // differences with a logistic spike), EP-9, the losses' derivatives against
-// finite differences, optimisers, constraints and bad input in < 1 s;
+// finite differences, optimisers, constraints, bad input, the forward pass
+// against a literal transcription of the evidence tutorial's EligALIF cell
+// and the evidence generator against the tutorial's statistics in a few s;
 // without -short, EP-6/EP-7 train pattern generation for 3 seeds × 2000
 // iterations (≈ 10 s). BenchmarkPatternIteration is the §9 iteration
 // (bench/eprop/run.sh compares it with numpy).

@@ -62,6 +62,18 @@ func (n *Net) InitGaussian(r *rand.Rand, gIn, gRec, gOut float64) {
 	n.Constrain()
 }
 
+// InitOutGlorot redraws the readout weights Glorot-uniform,
+// W^out ~ U(−l, l)·g with l = √(6/(n_rec + n_out)): TensorFlow's default
+// initialiser, which the evidence-accumulation tutorial's readout uses
+// (spec §9; SD l/√3 ≈ 0.14 for 100 neurons and 2 readouts, against
+// 1/√n_rec = 0.1 of InitGaussian).
+func (n *Net) InitOutGlorot(r *rand.Rand, g float64) {
+	l := math.Sqrt(6 / float64(n.P.NRec+n.P.NOut))
+	for i := range n.WOut {
+		n.WOut[i] = g * l * (2*r.Float64() - 1)
+	}
+}
+
 // ValidateMasks checks the masks' and signs' sizes and that every
 // recurrent neuron keeps at least one incoming synapse (input or
 // recurrent); the error names the first neuron left without inputs.
