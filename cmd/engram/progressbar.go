@@ -14,8 +14,9 @@ import (
 // bar adapts progress.Reporter to stderr. On a terminal it is a progress
 // bar with ETA that shows nothing during the first 2 s (short operations
 // stay silent). When stderr is not a terminal (a batch log) it prints a
-// plain line every --progress-every (default 30 s): label, percentage,
-// elapsed time and ETA. --quiet or --progress-every 0 silences it.
+// plain line every --progress-every (default 30 s) and one when the run
+// ends: label, percentage, elapsed time and ETA. --quiet or
+// --progress-every 0 silences it.
 type bar struct {
 	mu      sync.Mutex
 	label   string
@@ -27,6 +28,9 @@ type bar struct {
 	w     io.Writer
 	every time.Duration
 	last  time.Time
+	// the latest progress and whether a line showed it
+	done, total int64
+	shown       bool
 }
 
 func (a *app) newBar(label string) *bar {
@@ -67,11 +71,17 @@ func (b *bar) Progress(done, total int64) {
 func (b *bar) plainLine(done, total int64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.done, b.total, b.shown = done, total, false
 	now := time.Now()
 	if now.Sub(b.last) < b.every || total <= 0 {
 		return
 	}
-	b.last = now
+	b.writeLine(now, done, total)
+}
+
+// writeLine prints the progress line of (done, total) at now.
+func (b *bar) writeLine(now time.Time, done, total int64) {
+	b.last, b.shown = now, true
 	el := now.Sub(b.start)
 	frac := float64(done) / float64(total)
 	eta := "?"
@@ -86,5 +96,9 @@ func (b *bar) Finish() {
 	defer b.mu.Unlock()
 	if b.pb != nil {
 		_ = b.pb.Finish()
+	}
+	// a batch log always gets the run's last state, however short the run
+	if b.plain && b.total > 0 && !b.shown {
+		b.writeLine(time.Now(), b.done, b.total)
 	}
 }
