@@ -1,7 +1,6 @@
 package spiking
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"testing"
@@ -41,14 +40,7 @@ func TestInputVsRecurrenceCR3(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		env := newEnv(t)
-		env.Workers = 2
-		sum, err := RunExperiment(context.Background(), c, env)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e := sum["populations"].(map[string]any)["E"].(map[string]any)
-		f := func(k string) float64 { v, _ := e[k].(float64); return v }
+		f, _ := runPopStats(t, c, 2, "E")
 		rate, m, ta := f("rate_hz"), f("mr_m"), f("tau_ac_ms")
 		tau = append(tau, ta)
 		ok := math.Abs(rate-rStar) <= rateTolerance*rStar

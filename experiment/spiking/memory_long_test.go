@@ -9,7 +9,6 @@ package spiking
 // each check.
 
 import (
-	"context"
 	"math"
 	"testing"
 
@@ -21,15 +20,8 @@ import (
 func runLong(t *testing.T, c *Config, pop, proj string) (rate, cv, wFinal float64) {
 	t.Helper()
 	c.Record.Spikes = "all"
-	env := newEnv(t)
-	env.Workers = 2
-	sum, err := RunExperiment(context.Background(), c, env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps := sum["populations"].(map[string]any)[pop].(map[string]any)
-	rate, _ = ps["rate_hz"].(float64)
-	cv, _ = ps["cv_isi"].(float64)
+	f, sum := runPopStats(t, c, 2, pop)
+	rate, cv = f("rate_hz"), f("cv_isi")
 	wFinal = math.NaN()
 	if ws, ok := sum["weights"].(map[string]any); ok {
 		if w, ok := ws[proj].(map[string]any); ok {

@@ -1,7 +1,6 @@
 package spiking
 
 import (
-	"context"
 	"fmt"
 	"testing"
 )
@@ -42,14 +41,7 @@ func TestBrunelPhaseRegimes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		env := newEnv(t)
-		env.Workers = 2
-		sum, err := RunExperiment(context.Background(), c, env)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e := sum["populations"].(map[string]any)["E"].(map[string]any)
-		f := func(k string) float64 { v, _ := e[k].(float64); return v }
+		f, _ := runPopStats(t, c, 2, "E")
 		s := st{f("rate_hz"), f("cv_isi"), f("sync_chi"), f("osc_peak_hz"), f("osc_power")}
 		got[p.name] = s
 		t.Logf("%s (g = %v, η = %v): rate %.3g Hz, CV %.3g, χ %.3g, spectral peak %.3g Hz holding %.2f of the power", p.name, p.g, p.eta, s.rate, s.cv, s.chi, s.peak, s.power)
