@@ -37,6 +37,7 @@ type vstdpRule struct {
 	k, dk      []float64 // per post: K_i and this step's increment of it
 	klast      []float64 // per synapse position: K_i when last brought up to date
 	restart    int64     // K restarts from 0 every restart steps (kRestartTaus·τ_x)
+	norm       *normRule // the projection's normalisation, whose passes also restart K (nil: none)
 	track      []float64 // row sums of a normalisation rule to keep (nil: none): stored weights + pending LTP
 	y          []float64 // with track: Y_i = Σ_j S_j over the inputs of i (the pending LTP of row i grows by dK_i·Y_i)
 }
@@ -44,8 +45,17 @@ type vstdpRule struct {
 // kRestartTaus is how often (in τ_x) the lazy LTP's running sums restart:
 // within that window their terms differ by at most e^{kRestartTaus} ≈ 3·10³,
 // so every one keeps 12 significant digits in K; a restart costs one pass
-// over the synapses (every 120 ms for LKD's τ_x = 15 ms).
+// over the synapses (every 120 ms for LKD's τ_x = 15 ms). While a
+// normalisation of the same projection runs at least as often, its passes
+// restart K and the rule's own restarts are skipped (K then spans at most
+// two restart periods: 9 digits).
 const kRestartTaus = 8
+
+// normRestarts reports whether the projection's normalisation is on at
+// step and restarts K at least every r.restart steps.
+func (r *vstdpRule) normRestarts(step int64) bool {
+	return r.norm != nil && r.norm.period <= r.restart && ruleOn(r.norm.spec(), float64(step+1)*r.dt)
+}
 
 func (r *vstdpRule) observes() bool   { return true } // the filters run when the rule is inactive
 func (r *vstdpRule) continuous() bool { return true } // LTP and the filters act in every step
@@ -182,7 +192,7 @@ func (r *vstdpRule) events(c *plastCtx, lo, hi int32, split bool) {
 	// bring every synapse up to date and restart K: its terms carry
 	// e^{−(t − T_B)/τ_x}, so without restarts the newest would fall below
 	// the float64 resolution of the oldest after ≈ 35 τ_x and be lost
-	if u := float64(c.step+2-x.base) * r.dt / r.tauX; u > rescaleAt || (c.step+1)%r.restart == 0 {
+	if u := float64(c.step+2-x.base) * r.dt / r.tauX; u > rescaleAt || (c.step+1)%r.restart == 0 && !r.normRestarts(c.step) {
 		r.settleAll(lo, hi, split)
 	}
 	// the filters advance with this step's V (held over the step)
@@ -564,6 +574,9 @@ func linkMemoryRules(pr *Projection) {
 			}
 			x.tracked = tracked
 			x.lazy = pr.lazy
+			if x.lazy != nil {
+				x.lazy.norm = x
+			}
 		case *p10Rule:
 			p := x.rs.Resolved().P10
 			for e := range x.wt {
