@@ -13,6 +13,7 @@ import (
 	"github.com/engramsim/engram/experiment"
 	"github.com/engramsim/engram/experiment/capacity"
 	"github.com/engramsim/engram/experiment/homeostasis"
+	"github.com/engramsim/engram/experiment/mft"
 	"github.com/engramsim/engram/experiment/pbload"
 	"github.com/engramsim/engram/experiment/pbnet"
 	"github.com/engramsim/engram/plot"
@@ -95,7 +96,7 @@ func (a *app) theoryCommands() []*cobra.Command {
 
 // theoryExperiments returns the MFT/simulation experiments.
 func theoryExperiments() []experiment.Def {
-	return []experiment.Def{pbload.Def(), homeostasis.Def(), capacity.Def()}
+	return []experiment.Def{pbload.Def(), homeostasis.Def(), capacity.Def(), mft.Def()}
 }
 
 func (a *app) capacityCmd() *cobra.Command {
@@ -343,39 +344,45 @@ background (q = 0) branches: overlap m, q, crosstalk variance Δ, mean rate, ⟨
 with --c adds the O(1/K) variance of the retrieved pattern's own term.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, tf, rule, err := a.theoryInputs(preset)
-			if err != nil {
-				return err
-			}
-			opts, err := mfOptions(grid, finiteK, c, a.workers)
-			if err != nil {
-				return err
-			}
 			if alphas != "" {
+				cfg, tf, rule, err := a.theoryInputs(preset)
+				if err != nil {
+					return err
+				}
+				opts, err := mfOptions(grid, finiteK, c, a.workers)
+				if err != nil {
+					return err
+				}
 				return a.mftCurve(cmd.Context(), cfg, tf, rule, opts, alphas)
+			}
+			// one load: experiment "mft" with the flags as its [mft] keys
+			if _, err := mfOptions(grid, finiteK, c, a.workers); err != nil {
+				return err
 			}
 			if !(alpha > 0) || math.IsInf(alpha, 0) {
 				return fmt.Errorf("--alpha = %v must be > 0", alpha)
 			}
+			cfg := mft.Defaults()
+			if preset != "" && preset != "median" {
+				if err := cfg.ApplyPreset(preset); err != nil {
+					return fmt.Errorf("--preset: %v", err)
+				}
+			}
+			cfg.MFT = mft.Solver{Alpha: alpha, Grid: grid, FiniteK: finiteK, C: c}
+			if _, err := config.Load("", nil, cfg, a.sets); err != nil {
+				return err
+			}
+			if err := cfg.Validate(); err != nil {
+				return err
+			}
 			var res meanfield.Result
-			return a.withRunDir(cmd.Context(), RunSpec{Name: "mft", ConfigTOML: config.Format(cfg, ""), ExtraJSON: func() map[string]any {
+			return a.withRunDir(cmd.Context(), RunSpec{Name: "mft", ConfigTOML: config.Format(cfg, "mft"), ExtraJSON: func() map[string]any {
 				return runner.Sanitize(res).(map[string]any)
 			}}, func(env *experiment.Env) (experiment.Summary, error) {
+				var sum experiment.Summary
 				var err error
-				if res, err = meanfield.Solve(tf, rule, alpha, opts); err != nil {
-					return nil, err
-				}
-				env.Report.Section(fmt.Sprintf("Mean-field states at α = %g", alpha))
-				rows := [][]string{}
-				for _, st := range []struct {
-					name string
-					s    meanfield.State
-				}{{"retrieval", res.Retrieval}, {"background", res.Background}} {
-					rows = append(rows, []string{st.name, fmt.Sprint(st.s.Exists), fmt.Sprintf("%.4f", st.s.M), fmt.Sprintf("%.4f", st.s.Q), fmt.Sprintf("%.4f", st.s.Delta),
-						fmt.Sprintf("%.3f", st.s.MeanRateHz), fmt.Sprintf("%.2f", st.s.R2), fmt.Sprintf("%.3f", st.s.Lambda), st.s.Regime})
-				}
-				env.Report.Table("", []string{"state", "exists", "m", "q (Hz)", "Δ", "mean rate (Hz)", "⟨r²⟩ (Hz²)", "λ", "regime"}, rows)
-				return experiment.Summary{"retrieval_m": res.Retrieval.M, "background_lambda": res.Background.Lambda, "converged": res.Converged}, nil
+				res, sum, err = mft.Solve(cfg, env)
+				return sum, err
 			})
 		},
 	}
