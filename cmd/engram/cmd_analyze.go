@@ -70,38 +70,35 @@ For counts and rasters --bin-ms only records the bin width (then τ is also repo
 Inputs must be regular files (not pipes or devices). The memory needed is estimated from the header (arrays)
 or size (text) and checked against --mem-budget before the data are read, and again before the analysis.`
 
-// inputFlags are the options shared by the activity-reading subcommands.
-type inputFlags struct {
-	kind, array, bin, trials string
-	binMs, dtMs              float64
-}
-
-func (f *inputFlags) add(fs *pflag.FlagSet) {
-	fs.StringVar(&f.kind, "input", "auto", "what the file holds: auto, counts, raster or spikes")
-	fs.StringVar(&f.array, "array", "", "member of an .npz file holding counts or a raster")
-	fs.StringVar(&f.trials, "trials", "", "layout of a wide text table of counts: columns (one column per trial; default) or rows (one row per trial)")
-	fs.Float64Var(&f.binMs, "bin-ms", 0, "bin width in ms: binning width for spike times; recorded width for counts/rasters (0 = unknown)")
-	fs.StringVar(&f.bin, "bin", "", "\"mean-iei\": bin spike times by the mean inter-event interval (Beggs & Plenz)")
-	fs.Float64Var(&f.dtMs, "dt-ms", 0, "integration step of an engram spike recording (default: from its config.resolved.toml)")
+func (f *activityInput) add(fs *pflag.FlagSet) {
+	if f.Kind == "" {
+		f.Kind = "auto"
+	}
+	fs.StringVar(&f.Kind, "input", f.Kind, "what the file holds: auto, counts, raster or spikes")
+	fs.StringVar(&f.Array, "array", f.Array, "member of an .npz file holding counts or a raster")
+	fs.StringVar(&f.Trials, "trials", f.Trials, "layout of a wide text table of counts: columns (one column per trial; default) or rows (one row per trial)")
+	fs.Float64Var(&f.BinMs, "bin-ms", f.BinMs, "bin width in ms: binning width for spike times; recorded width for counts/rasters (0 = unknown)")
+	fs.StringVar(&f.Bin, "bin", f.Bin, "\"mean-iei\": bin spike times by the mean inter-event interval (Beggs & Plenz)")
+	fs.Float64Var(&f.DtMs, "dt-ms", f.DtMs, "integration step of an engram spike recording (default: from its config.resolved.toml)")
 }
 
 // options converts the flags.
-func (f *inputFlags) options() (*activityio.Options, error) {
-	kind, err := activityio.ParseKind(f.kind)
+func (f *activityInput) options() (*activityio.Options, error) {
+	kind, err := activityio.ParseKind(f.Kind)
 	if err != nil {
 		return nil, fmt.Errorf("--input: %v", err)
 	}
-	trials, err := activityio.ParseTrials(f.trials)
+	trials, err := activityio.ParseTrials(f.Trials)
 	if err != nil {
 		return nil, fmt.Errorf("--trials: %v", err)
 	}
-	o := &activityio.Options{Kind: kind, Array: f.array, Trials: trials, BinMs: f.binMs, DtMs: f.dtMs}
-	switch strings.ToLower(f.bin) {
+	o := &activityio.Options{Kind: kind, Array: f.Array, Trials: trials, BinMs: f.BinMs, DtMs: f.DtMs}
+	switch strings.ToLower(f.Bin) {
 	case "":
 	case "mean-iei", "iei":
 		o.BinMeanIEI = true
 	default:
-		return nil, fmt.Errorf("--bin %q: want mean-iei (or give a width with --bin-ms)", f.bin)
+		return nil, fmt.Errorf("--bin %q: want mean-iei (or give a width with --bin-ms)", f.Bin)
 	}
 	return o, nil
 }
@@ -113,7 +110,7 @@ func (f *inputFlags) options() (*activityio.Options, error) {
 // When the layout gives the shape (arrays), ahead, if not nil, is called
 // with it before the data are read, so that the analysis's own estimate can
 // refuse the input unread too.
-func (f *inputFlags) read(mem *memCheck, path string, ahead func(trials, bins int) error) (*activityio.Activity, error) {
+func (f *activityInput) read(mem *memCheck, path string, ahead func(trials, bins int) error) (*activityio.Activity, error) {
 	o, err := f.options()
 	if err != nil {
 		return nil, err
@@ -203,7 +200,7 @@ type memCheck struct {
 }
 
 func (a *app) newMemCheck(name, file string) (*memCheck, error) {
-	return &memCheck{name: name, file: file, budget: a.budget()}, nil
+	return a.analyzeEnv().memCheck(name, file), nil
 }
 
 // estimate is the peak-RSS estimate for everything checked so far.
@@ -233,8 +230,8 @@ func countsBytes(trials, bins int) int64 { return int64(trials) * (8*int64(bins)
 func activityBytes(act *activityio.Activity) int64 { return countsBytes(act.Trials(), act.Bins()) }
 
 // settings returns the input flags as report/summary rows.
-func (f *inputFlags) settings() map[string]any {
-	return map[string]any{"input": f.kind, "array": f.array, "trials": f.trials, "bin": f.bin, "bin_ms": f.binMs, "dt_ms": f.dtMs}
+func (f *activityInput) settings() map[string]any {
+	return map[string]any{"input": f.Kind, "array": f.Array, "trials": f.Trials, "bin": f.Bin, "bin_ms": f.BinMs, "dt_ms": f.DtMs}
 }
 
 // analysisRun is a computed analysis waiting to be printed and written.
@@ -253,16 +250,7 @@ type analysisRun struct {
 
 // finish prints the result (--no-run-dir) or writes the run directory.
 func (a *app) finish(ctx context.Context, noRunDir bool, r *analysisRun, args []string) error {
-	for _, w := range r.warnings {
-		a.logf("warning: %s", w)
-	}
-	if len(r.warnings) > 0 {
-		r.summary["warnings"] = r.warnings
-	}
-	r.summary["mem_estimate_bytes"] = r.memEstimate
-	for k, v := range r.headline {
-		r.summary[k] = v
-	}
+	r.complete(a.logf)
 	if noRunDir {
 		if a.jsonOut {
 			out := map[string]any{"experiment": r.name, "summary": r.summary}
@@ -286,15 +274,67 @@ func (a *app) finish(ctx context.Context, noRunDir bool, r *analysisRun, args []
 			}
 			env.Report.Section("Command")
 			env.Report.Pre("command line (rerun it from the same working directory)", cmdline)
-			if err := r.write(env); err != nil {
-				return nil, err
-			}
-			if len(r.warnings) > 0 {
-				env.Report.Section("Warnings")
-				env.Report.Paragraph(strings.Join(r.warnings, "\n\n"))
-			}
-			return experiment.Summary(r.summary), nil
+			return r.writeTo(env)
 		})
+}
+
+// complete logs the warnings and merges them, the memory estimate and
+// the headline into the summary.
+func (r *analysisRun) complete(logf func(string, ...any)) {
+	for _, w := range r.warnings {
+		logf("warning: %s", w)
+	}
+	if len(r.warnings) > 0 {
+		r.summary["warnings"] = r.warnings
+	}
+	r.summary["mem_estimate_bytes"] = r.memEstimate
+	for k, v := range r.headline {
+		r.summary[k] = v
+	}
+}
+
+// writeTo writes the figures, tables and report sections into the run
+// directory and returns the summary.
+func (r *analysisRun) writeTo(env *experiment.Env) (experiment.Summary, error) {
+	if err := r.write(env); err != nil {
+		return nil, err
+	}
+	if len(r.warnings) > 0 {
+		env.Report.Section("Warnings")
+		env.Report.Paragraph(strings.Join(r.warnings, "\n\n"))
+	}
+	return experiment.Summary(r.summary), nil
+}
+
+// analyzeDef is the experiment form of an analysis: compute on the
+// config, then write into the run directory.
+func analyzeDef[C experiment.Config](name, doc string, newConfig func() C, compute func(*analyzeEnv, C) (*analysisRun, error)) experiment.Def {
+	return experiment.Typed(name, doc, newConfig, func(_ context.Context, c C, env *experiment.Env) (experiment.Summary, error) {
+		ae := &analyzeEnv{budget: env.MemBudget, logf: env.Logf,
+			progress: func(string) (progress.Reporter, func()) { return env.Progress, func() {} }}
+		r, err := compute(ae, c)
+		if err != nil {
+			return nil, err
+		}
+		r.complete(env.Logf)
+		return r.writeTo(env)
+	}, nil)
+}
+
+// analyzeExperiments are the analyze subcommands as experiments.
+func analyzeExperiments() []experiment.Def {
+	return []experiment.Def{
+		analyzeDef("analyze-branching", "Branching ratio m of recorded activity by multistep regression (engram analyze branching)", defaultBranching,
+			func(ae *analyzeEnv, c *branchingConfig) (*analysisRun, error) {
+				return computeBranching(ae, c.Input, c.MR, false, 0)
+			}),
+		analyzeDef("analyze-timescale", "Autocorrelation time of recorded activity: MR fit and integrated τ (engram analyze timescale)", defaultTimescale,
+			func(ae *analyzeEnv, c *timescaleConfig) (*analysisRun, error) {
+				return computeBranching(ae, c.Input, c.MR, true, c.TauInt.WindowC)
+			}),
+		analyzeDef("analyze-avalanches", "Avalanche size/duration power laws and ⟨S⟩(D) scaling of recorded activity (engram analyze avalanches)", defaultAvalanches, computeAvalanches),
+		analyzeDef("analyze-powerlaw", "Power-law fit of a list of values with comparisons and goodness of fit (engram analyze powerlaw)", defaultPowerlaw, computePowerlaw),
+	}
 }
 
 // commandLine reconstructs the command line (subcommand, flags that were
@@ -323,6 +363,24 @@ func (a *app) progressFor(label string) (progress.Reporter, func()) {
 	return b, b.Finish
 }
 
+// analyzeEnv is what an analysis takes from its caller: the memory budget
+// (≤ 0: none), a progress reporter for the computation and a log.
+type analyzeEnv struct {
+	budget   int64
+	progress func(label string) (progress.Reporter, func())
+	logf     func(format string, args ...any)
+}
+
+// analyzeEnv is the CLI's: --mem-budget, a progress bar, stderr.
+func (a *app) analyzeEnv() *analyzeEnv {
+	return &analyzeEnv{budget: a.budget(), progress: a.progressFor, logf: a.logf}
+}
+
+// memCheck starts the memory estimate of analysis name of file.
+func (e *analyzeEnv) memCheck(name, file string) *memCheck {
+	return &memCheck{name: name, file: file, budget: e.budget}
+}
+
 // parseModels parses --fit.
 func parseModels(s string) ([]branching.Model, error) {
 	var ms []branching.Model
@@ -342,16 +400,8 @@ func parseModels(s string) ([]branching.Model, error) {
 
 // ---- branching / timescale ----------------------------------------------
 
-type branchingFlags struct {
-	in                inputFlags
-	method, fit       string
-	kmin, kmax, kstep int
-	bootstrap         int
-	window            float64
-}
-
 func (a *app) analyzeBranchingCmd(noRunDir *bool, timescale bool) *cobra.Command {
-	f := &branchingFlags{}
+	f := defaultTimescale() // analyze branching uses its input and mr
 	cmd := &cobra.Command{
 		Use:   "branching <file>",
 		Short: "Branching ratio m by multistep regression (MR), with the conventional and naive estimators",
@@ -372,18 +422,22 @@ JSON keys: tau_bins, tau_stderr_bins, tau_ms, tau_int_bins, tau_int_ms, tau_int_
 	}
 	cmd.Args = cobra.ExactArgs(1)
 	fs := cmd.Flags()
-	f.in.add(fs)
-	fs.StringVar(&f.method, "method", "sm", "MR coefficients: sm (stationary mean, pooled; default) or ts (trial-separated)")
-	fs.StringVar(&f.fit, "fit", "exp_offset,exp", "fit models, comma-separated (exp, exp_offset, complex, two_timescales: τ of the larger-|A| component); the first is the headline estimate")
-	fs.IntVar(&f.kmin, "kmin", 0, "smallest lag k in bins (default 1)")
-	fs.IntVar(&f.kmax, "kmax", 0, "largest lag k in bins (default ⌊L/10⌋, capped at L/2; choose 5–10 τ)")
-	fs.IntVar(&f.kstep, "kstep", 0, "lag stride (default 1)")
-	fs.IntVar(&f.bootstrap, "bootstrap", -1, "trial-bootstrap replicas for the uncertainties (-1: 100 with ≥ 2 trials, none with one; 0: none); --seed seeds it (default 5330)")
+	f.Input.add(fs)
+	fs.StringVar(&f.MR.Method, "method", f.MR.Method, "MR coefficients: sm (stationary mean, pooled; default) or ts (trial-separated)")
+	fs.StringVar(&f.MR.Fit, "fit", f.MR.Fit, "fit models, comma-separated (exp, exp_offset, complex, two_timescales: τ of the larger-|A| component); the first is the headline estimate")
+	fs.IntVar(&f.MR.KMin, "kmin", f.MR.KMin, "smallest lag k in bins (default 1)")
+	fs.IntVar(&f.MR.KMax, "kmax", f.MR.KMax, "largest lag k in bins (default ⌊L/10⌋, capped at L/2; choose 5–10 τ)")
+	fs.IntVar(&f.MR.KStep, "kstep", f.MR.KStep, "lag stride (default 1)")
+	fs.IntVar(&f.MR.Bootstrap, "bootstrap", f.MR.Bootstrap, "trial-bootstrap replicas for the uncertainties (-1: 100 with ≥ 2 trials, none with one; 0: none); --seed seeds it (default 5330)")
 	if timescale {
-		fs.Float64Var(&f.window, "window", 5, "Sokal window constant c for the integrated autocorrelation time")
+		fs.Float64Var(&f.TauInt.WindowC, "window", f.TauInt.WindowC, "Sokal window constant c for the integrated autocorrelation time")
 	}
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		r, err := a.computeBranching(cmd, f, args[0], timescale)
+		f.Input.File = args[0]
+		if cmd.Flags().Changed("seed") || a.root.PersistentFlags().Changed("seed") {
+			f.MR.Seed = a.seed
+		}
+		r, err := computeBranching(a.analyzeEnv(), f.Input, f.MR, timescale, f.TauInt.WindowC)
 		if err != nil {
 			return err
 		}
@@ -392,35 +446,36 @@ JSON keys: tau_bins, tau_stderr_bins, tau_ms, tau_int_bins, tau_int_ms, tau_int_
 	return cmd
 }
 
-func (a *app) computeBranching(cmd *cobra.Command, f *branchingFlags, file string, timescale bool) (*analysisRun, error) {
-	method := branching.Method(f.method)
+// computeBranching estimates the branching ratio (and with timescale the
+// integrated autocorrelation time with Sokal's window constant window) of
+// the activity in in.File.
+func computeBranching(ae *analyzeEnv, in activityInput, f mrSettings, timescale bool, window float64) (*analysisRun, error) {
+	file := in.File
+	method := branching.Method(f.Method)
 	if method != branching.StationaryMean && method != branching.TrialSeparated {
-		return nil, fmt.Errorf("--method %q: want ts or sm", f.method)
+		return nil, fmt.Errorf("--method %q: want ts or sm", f.Method)
 	}
-	models, err := parseModels(f.fit)
+	models, err := parseModels(f.Fit)
 	if err != nil {
 		return nil, err
 	}
-	if f.kmin < 0 || f.kmax < 0 || f.kstep < 0 {
+	if f.KMin < 0 || f.KMax < 0 || f.KStep < 0 {
 		return nil, fmt.Errorf("--kmin, --kmax and --kstep must be ≥ 0")
 	}
-	if timescale && !(f.window > 0) {
-		return nil, fmt.Errorf("--window %v must be positive", f.window)
+	if timescale && !(window > 0) {
+		return nil, fmt.Errorf("--window %v must be positive", window)
 	}
 	name := "branching"
 	if timescale {
 		name = "timescale"
 	}
-	mem, err := a.newMemCheck(name, file)
-	if err != nil {
-		return nil, err
-	}
-	o := &branching.Options{Method: method, Models: models, KMin: f.kmin, KMax: f.kmax, KStep: f.kstep, Dt: 1, DtUnit: "bins"}
+	mem := ae.memCheck(name, file)
+	o := &branching.Options{Method: method, Models: models, KMin: f.KMin, KMax: f.KMax, KStep: f.KStep, Dt: 1, DtUnit: "bins"}
 	switch {
-	case f.bootstrap == 0:
+	case f.Bootstrap == 0:
 		o.NumBoot = -1
-	case f.bootstrap > 0:
-		o.NumBoot = f.bootstrap
+	case f.Bootstrap > 0:
+		o.NumBoot = f.Bootstrap
 	}
 	// With the shape in the header, the analysis is checked before reading;
 	// lags that do not fit are reported after reading, with the input's
@@ -432,20 +487,16 @@ func (a *app) computeBranching(cmd *cobra.Command, f *branchingFlags, file strin
 		}
 		return mem.check(live, detail)
 	}
-	act, err := f.in.read(mem, file, ahead)
+	act, err := in.read(mem, file, ahead)
 	if err != nil {
 		return nil, err
 	}
-	seed := uint64(branching.DefaultCoefficientSeed)
-	if cmd.Flags().Changed("seed") || a.root.PersistentFlags().Changed("seed") {
-		seed = a.seed
-	}
-	o.Seed = seed
+	o.Seed = f.Seed
 	if act.BinMs > 0 {
 		o.Dt, o.DtUnit = act.BinMs, "ms"
 	}
 	if act.Hint != "" {
-		a.logf("note: %s: %s", file, act.Hint)
+		ae.logf("note: %s: %s", file, act.Hint)
 	}
 	live, detail, err := branchingLive(act.Trials(), act.Bins(), o, timescale)
 	if err != nil {
@@ -454,7 +505,7 @@ func (a *app) computeBranching(cmd *cobra.Command, f *branchingFlags, file strin
 	if err := mem.check(live, detail); err != nil {
 		return nil, err
 	}
-	rep, done := a.progressFor("branching")
+	rep, done := ae.progress("branching")
 	o.Progress = rep
 	res, err := branching.Analyze(act.Counts, o)
 	done()
@@ -469,14 +520,14 @@ func (a *app) computeBranching(cmd *cobra.Command, f *branchingFlags, file strin
 		"input": act.Source, "trials": act.Trials(), "bins": act.Bins(), "bin_ms": nanIfZero(act.BinMs),
 		"m_mr": res.M, "tau_stderr_bins": res.TauStdErr / res.Dt, "uncertainty_method": res.UncertaintyMethod,
 		"m_conventional_stderr": res.MConventionalStdErr, "k_step": res.KStep, "num_boot": res.NumBoot, "seed": res.Seed,
-		"settings": f.in.settings(), "fits": fitSummaries(res),
+		"settings": in.settings(), "fits": fitSummaries(res),
 	}
 	if res.Naive != nil {
 		r.summary["naive_nonempty_fraction"] = res.Naive.NonEmptyFraction
 	}
 	var tint *branching.IntegratedTau
 	if timescale {
-		tint, err = branching.Integrated(act.Counts, method, res.KMax, f.window)
+		tint, err = branching.Integrated(act.Counts, method, res.KMax, window)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", file, err)
 		}
@@ -493,7 +544,7 @@ func (a *app) computeBranching(cmd *cobra.Command, f *branchingFlags, file strin
 			r.headline["tau_int_ms"] = tint.Tau * act.BinMs
 		}
 		r.summary["tau_int_converged"] = tint.Converged
-		r.summary["window_c"] = f.window
+		r.summary["window_c"] = window
 	} else {
 		r.headline = map[string]any{
 			"m": res.M, "m_stderr": res.MStdErr, "tau_bins": res.TauBins, "m_conventional": res.MConventional,
@@ -533,12 +584,12 @@ func branchingLive(t, l int, o *branching.Options, timescale bool) (int64, strin
 }
 
 // branchingError adds the file and the relevant flag to a library error.
-func branchingError(file string, act *activityio.Activity, f *branchingFlags, err error) error {
+func branchingError(file string, act *activityio.Activity, f mrSettings, err error) error {
 	switch {
 	case errors.Is(err, branching.ErrTooShort) && act.Hint != "":
 		return fmt.Errorf("%s: %w (read as %d trials of %d bins: %s)", file, err, act.Trials(), act.Bins(), act.Hint)
 	case errors.Is(err, branching.ErrTooShort):
-		return fmt.Errorf("%s: %w (trials of %d bins; --kmin %d, --kmax %d, 0 = default; need 1 ≤ kmin ≤ kmax ≤ L−2, default kmax ⌊L/10⌋)", file, err, act.Bins(), f.kmin, f.kmax)
+		return fmt.Errorf("%s: %w (trials of %d bins; --kmin %d, --kmax %d, 0 = default; need 1 ≤ kmin ≤ kmax ≤ L−2, default kmax ⌊L/10⌋)", file, err, act.Bins(), f.KMin, f.KMax)
 	case errors.Is(err, branching.ErrTooFewTrials):
 		return fmt.Errorf("%s: %w (the file holds %d trial; use --bootstrap 0 or give several trials)", file, err, act.Trials())
 	case errors.Is(err, branching.ErrConstant):
@@ -711,18 +762,9 @@ func writeTextTSV(path string, header []string, rows [][]string) error {
 
 // ---- avalanches ---------------------------------------------------------
 
-type avalancheFlags struct {
-	in                   inputFlags
-	threshold            float64
-	continuous           bool
-	sizeXMin, durXMin    float64
-	gammaDMin, gammaDMax float64
-	gammaMinCount        int
-	rebin                []int
-}
-
 func (a *app) analyzeAvalanchesCmd(noRunDir *bool) *cobra.Command {
-	f := &avalancheFlags{}
+	cfg := defaultAvalanches()
+	f := &cfg.Avalanches
 	cmd := &cobra.Command{
 		Use:   "avalanches <file>",
 		Short: "Avalanche size/duration power laws, ⟨S⟩(D) ∝ D^γ and the crackling-noise prediction",
@@ -734,17 +776,18 @@ JSON keys: n_avalanches, size_alpha, duration_alpha, gamma_fit, gamma_predicted.
 		Args: cobra.ExactArgs(1),
 	}
 	fs := cmd.Flags()
-	f.in.add(fs)
-	fs.Float64Var(&f.threshold, "threshold", 0, "a bin is active when its count exceeds this (0: non-empty bins)")
-	fs.BoolVar(&f.continuous, "continuous", false, "fit continuous power laws (default discrete, for integer sizes)")
-	fs.Float64Var(&f.sizeXMin, "size-xmin", 0, "fix x_min of the size fit (0: KS scan)")
-	fs.Float64Var(&f.durXMin, "duration-xmin", 0, "fix x_min of the duration fit (0: KS scan)")
-	fs.Float64Var(&f.gammaDMin, "gamma-dmin", 0, "smallest duration in the ⟨S⟩(D) fit (0: the duration fit's x_min)")
-	fs.Float64Var(&f.gammaDMax, "gamma-dmax", 0, "largest duration in the ⟨S⟩(D) fit (0: no limit)")
-	fs.IntVar(&f.gammaMinCount, "gamma-min-count", 10, "minimum avalanches per duration in the ⟨S⟩(D) fit")
-	fs.IntSliceVar(&f.rebin, "rebin", nil, "also analyse at these multiples of the bin width, e.g. 2,4,8 (bin-size dependence of the exponents)")
+	cfg.Input.add(fs)
+	fs.Float64Var(&f.Threshold, "threshold", f.Threshold, "a bin is active when its count exceeds this (0: non-empty bins)")
+	fs.BoolVar(&f.Continuous, "continuous", f.Continuous, "fit continuous power laws (default discrete, for integer sizes)")
+	fs.Float64Var(&f.SizeXMin, "size-xmin", f.SizeXMin, "fix x_min of the size fit (0: KS scan)")
+	fs.Float64Var(&f.DurationXMin, "duration-xmin", f.DurationXMin, "fix x_min of the duration fit (0: KS scan)")
+	fs.Float64Var(&f.GammaDMin, "gamma-dmin", f.GammaDMin, "smallest duration in the ⟨S⟩(D) fit (0: the duration fit's x_min)")
+	fs.Float64Var(&f.GammaDMax, "gamma-dmax", f.GammaDMax, "largest duration in the ⟨S⟩(D) fit (0: no limit)")
+	fs.IntVar(&f.GammaMinCount, "gamma-min-count", f.GammaMinCount, "minimum avalanches per duration in the ⟨S⟩(D) fit")
+	fs.IntSliceVar(&f.Rebin, "rebin", f.Rebin, "also analyse at these multiples of the bin width, e.g. 2,4,8 (bin-size dependence of the exponents)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		r, err := a.computeAvalanches(f, args[0])
+		cfg.Input.File = args[0]
+		r, err := computeAvalanches(a.analyzeEnv(), cfg)
 		if err != nil {
 			return err
 		}
@@ -753,27 +796,27 @@ JSON keys: n_avalanches, size_alpha, duration_alpha, gamma_fit, gamma_predicted.
 	return cmd
 }
 
-func (a *app) computeAvalanches(f *avalancheFlags, file string) (*analysisRun, error) {
-	if f.threshold < 0 || math.IsNaN(f.threshold) {
-		return nil, fmt.Errorf("--threshold %v must be ≥ 0", f.threshold)
+// computeAvalanches extracts and fits the avalanches of the activity in
+// cfg.Input.File.
+func computeAvalanches(ae *analyzeEnv, cfg *avalanchesConfig) (*analysisRun, error) {
+	f, in, file := &cfg.Avalanches, &cfg.Input, cfg.Input.File
+	if f.Threshold < 0 || math.IsNaN(f.Threshold) {
+		return nil, fmt.Errorf("--threshold %v must be ≥ 0", f.Threshold)
 	}
-	if f.gammaMinCount < 1 {
-		return nil, fmt.Errorf("--gamma-min-count %d must be ≥ 1", f.gammaMinCount)
+	if f.GammaMinCount < 1 {
+		return nil, fmt.Errorf("--gamma-min-count %d must be ≥ 1", f.GammaMinCount)
 	}
-	for _, k := range f.rebin {
+	for _, k := range f.Rebin {
 		if k < 1 {
 			return nil, fmt.Errorf("--rebin %d: factors must be ≥ 1", k)
 		}
 	}
-	mem, err := a.newMemCheck("avalanches", file)
+	mem := ae.memCheck("avalanches", file)
+	act, err := in.read(mem, file, nil) // counts are ≥ 0 (activityio checks)
 	if err != nil {
 		return nil, err
 	}
-	act, err := f.in.read(mem, file, nil) // counts are ≥ 0 (activityio checks)
-	if err != nil {
-		return nil, err
-	}
-	nav, err := avalanche.Count(act.Counts, f.threshold)
+	nav, err := avalanche.Count(act.Counts, f.Threshold)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
@@ -781,32 +824,32 @@ func (a *app) computeAvalanches(f *avalancheFlags, file string) (*analysisRun, e
 	// smallest factor) bounds them; each has at most as many avalanches.
 	// (Merging bins never splits a run, so a rebinned series has at most
 	// one avalanche more per trial than there are avalanches.)
-	per := avalancheBytes(f.continuous)
+	per := avalancheBytes(f.Continuous)
 	live := activityBytes(act) + per*int64(nav)
-	if len(f.rebin) > 0 {
-		live += activityBytes(act)/int64(slices.Min(f.rebin)) + per*int64(nav+act.Trials()) + 256*int64(len(f.rebin))
+	if len(f.Rebin) > 0 {
+		live += activityBytes(act)/int64(slices.Min(f.Rebin)) + per*int64(nav+act.Trials()) + 256*int64(len(f.Rebin))
 	}
 	if err := mem.check(live, fmt.Sprintf("%d trials × %d bins, %d avalanches", act.Trials(), act.Bins(), nav)); err != nil {
 		return nil, err
 	}
-	av, err := avalanche.ExtractTrials(act.Counts, f.threshold)
+	av, err := avalanche.ExtractTrials(act.Counts, f.Threshold)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	if len(av) == 0 {
-		return nil, fmt.Errorf("%s: no avalanches (no bounded run of bins with count > %v in %d trials × %d bins)", file, f.threshold, act.Trials(), act.Bins())
+		return nil, fmt.Errorf("%s: no avalanches (no bounded run of bins with count > %v in %d trials × %d bins)", file, f.Threshold, act.Trials(), act.Bins())
 	}
 	sizes, durs := avalanche.SizesDurations(av)
-	o := &avalanche.Options{Continuous: f.continuous, SizeXMin: f.sizeXMin, DurationXMin: f.durXMin,
-		GammaDMin: f.gammaDMin, GammaDMax: f.gammaDMax, GammaMinCount: f.gammaMinCount, BinWidth: 1, BinUnit: "bins"}
+	o := &avalanche.Options{Continuous: f.Continuous, SizeXMin: f.SizeXMin, DurationXMin: f.DurationXMin,
+		GammaDMin: f.GammaDMin, GammaDMax: f.GammaDMax, GammaMinCount: f.GammaMinCount, BinWidth: 1, BinUnit: "bins"}
 	if act.BinMs > 0 {
 		o.BinWidth, o.BinUnit = act.BinMs, "ms"
 	}
-	rep, done := a.progressFor("avalanches")
+	rep, done := ae.progress("avalanches")
 	o.Progress = rep
 	res, err := avalanche.Analyze(sizes, durs, o)
 	done()
-	if errors.Is(err, powerlaw.ErrInvalidData) && !f.continuous {
+	if errors.Is(err, powerlaw.ErrInvalidData) && !f.Continuous {
 		return nil, fmt.Errorf("%s: %d avalanches: %w (sizes are not integers: use --continuous for non-integer activity)", file, len(av), err)
 	}
 	if err != nil {
@@ -816,18 +859,18 @@ func (a *app) computeAvalanches(f *avalancheFlags, file string) (*analysisRun, e
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	byBin := avalanche.ExponentsByBinWidth(act.Counts, f.threshold, f.rebin, o)
+	byBin := avalanche.ExponentsByBinWidth(act.Counts, f.Threshold, f.Rebin, o)
 	r := &analysisRun{name: "analyze-avalanches", file: file, warnings: res.Warnings, memEstimate: mem.estimate()}
 	r.headline = map[string]any{
 		"n_avalanches": res.NAvalanches, "size_alpha": res.SizeAlpha, "duration_alpha": res.DurationAlpha,
 		"gamma_fit": res.GammaFit, "gamma_predicted": res.GammaPredicted,
 	}
 	r.summary = map[string]any{
-		"input": act.Source, "trials": act.Trials(), "bins": act.Bins(), "bin_ms": nanIfZero(act.BinMs), "threshold": f.threshold,
+		"input": act.Source, "trials": act.Trials(), "bins": act.Bins(), "bin_ms": nanIfZero(act.BinMs), "threshold": f.Threshold,
 		"size_alpha_stderr": res.SizeAlphaStdErr, "size_xmin": res.Size.XMin, "size_n_tail": res.Size.NTail, "size_ks_distance": res.Size.KS,
 		"duration_alpha_stderr": res.DurationAlphaStdErr, "duration_xmin": res.Duration.XMin, "duration_n_tail": res.Duration.NTail,
 		"duration_ks_distance": res.Duration.KS, "gamma_fit_stderr": res.GammaFitStdErr, "gamma_predicted_stderr": res.GammaPredictedStdErr,
-		"discrete": !f.continuous, "settings": f.in.settings(),
+		"discrete": !f.Continuous, "settings": in.settings(),
 	}
 	if len(byBin) > 0 {
 		rows := make([]any, len(byBin))
@@ -837,7 +880,7 @@ func (a *app) computeAvalanches(f *avalancheFlags, file string) (*analysisRun, e
 		r.summary["by_bin_width"] = rows
 	}
 	r.write = func(env *experiment.Env) error {
-		if err := writeAvalanches(env, act, av, res, curve, f.threshold); err != nil {
+		if err := writeAvalanches(env, act, av, res, curve, f.Threshold); err != nil {
 			return err
 		}
 		return writeByBinWidth(env, byBin, res)
@@ -974,15 +1017,9 @@ func ccdfSpec(title, xlabel string, data []float64, fit *powerlaw.Result) plot.L
 
 // ---- power law ----------------------------------------------------------
 
-type powerlawFlags struct {
-	discrete, continuous, compare, approx bool
-	scale, xmin, sigma                    float64
-	gof                                   int
-	array, column                         string
-}
-
 func (a *app) analyzePowerlawCmd(noRunDir *bool) *cobra.Command {
-	f := &powerlawFlags{}
+	cfg := defaultPowerlaw()
+	f := &cfg.Powerlaw
 	cmd := &cobra.Command{
 		Use:   "powerlaw <file>",
 		Short: "Fit a power law to a list of values (Clauset et al. 2009), with model comparison and goodness of fit",
@@ -998,19 +1035,23 @@ with --gof also gof_p.`,
 		Args: cobra.ExactArgs(1),
 	}
 	fs := cmd.Flags()
-	fs.BoolVar(&f.discrete, "discrete", false, "fit the discrete power law (integer data)")
-	fs.BoolVar(&f.continuous, "continuous", false, "fit the continuous power law")
-	fs.BoolVar(&f.approx, "approx", false, "discrete: use the fast approximate MLE α ≈ 1 + n/Σ ln(x/(x_min − ½))")
-	fs.Float64Var(&f.scale, "scale", 1, "multiply every value by this before fitting (e.g. 1e-3)")
-	fs.Float64Var(&f.xmin, "xmin", 0, "fix x_min (in scaled units; 0: KS scan)")
-	fs.Float64Var(&f.sigma, "sigma-threshold", 0, "skip x_min candidates whose α standard error exceeds this (0: off)")
-	fs.BoolVar(&f.compare, "compare", false, "compare with the alternative distributions by log-likelihood ratio")
-	fs.IntVar(&f.gof, "gof", 0, "goodness of fit: number of bootstrap synthetic sets (0: skip; 2500 gives p to ±0.01)")
-	fs.StringVar(&f.array, "array", "", "member of an .npz file")
-	fs.StringVar(&f.column, "column", "", "column of a text table (header name or 1-based index)")
+	fs.BoolVar(&f.Discrete, "discrete", f.Discrete, "fit the discrete power law (integer data)")
+	fs.BoolVar(&f.Continuous, "continuous", f.Continuous, "fit the continuous power law")
+	fs.BoolVar(&f.Approx, "approx", f.Approx, "discrete: use the fast approximate MLE α ≈ 1 + n/Σ ln(x/(x_min − ½))")
+	fs.Float64Var(&f.Scale, "scale", f.Scale, "multiply every value by this before fitting (e.g. 1e-3)")
+	fs.Float64Var(&f.XMin, "xmin", f.XMin, "fix x_min (in scaled units; 0: KS scan)")
+	fs.Float64Var(&f.SigmaThreshold, "sigma-threshold", f.SigmaThreshold, "skip x_min candidates whose α standard error exceeds this (0: off)")
+	fs.BoolVar(&f.Compare, "compare", f.Compare, "compare with the alternative distributions by log-likelihood ratio")
+	fs.IntVar(&f.GOF, "gof", f.GOF, "goodness of fit: number of bootstrap synthetic sets (0: skip; 2500 gives p to ±0.01)")
+	fs.StringVar(&cfg.Input.Array, "array", cfg.Input.Array, "member of an .npz file")
+	fs.StringVar(&cfg.Input.Column, "column", cfg.Input.Column, "column of a text table (header name or 1-based index)")
 	cmd.MarkFlagsMutuallyExclusive("discrete", "continuous")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		r, err := a.computePowerlaw(cmd, f, args[0])
+		cfg.Input.File = args[0]
+		if cmd.Flags().Changed("seed") || a.root.PersistentFlags().Changed("seed") {
+			f.Seed = a.seed
+		}
+		r, err := computePowerlaw(a.analyzeEnv(), cfg)
 		if err != nil {
 			return err
 		}
@@ -1019,18 +1060,17 @@ with --gof also gof_p.`,
 	return cmd
 }
 
-func (a *app) computePowerlaw(cmd *cobra.Command, f *powerlawFlags, file string) (*analysisRun, error) {
-	if !(f.scale > 0) || math.IsInf(f.scale, 0) {
-		return nil, fmt.Errorf("--scale %v must be positive and finite", f.scale)
+// computePowerlaw fits a power law to the values in cfg.Input.File.
+func computePowerlaw(ae *analyzeEnv, cfg *powerlawConfig) (*analysisRun, error) {
+	f, file := &cfg.Powerlaw, cfg.Input.File
+	if !(f.Scale > 0) || math.IsInf(f.Scale, 0) {
+		return nil, fmt.Errorf("--scale %v must be positive and finite", f.Scale)
 	}
-	if f.xmin < 0 || f.sigma < 0 || f.gof < 0 {
+	if f.XMin < 0 || f.SigmaThreshold < 0 || f.GOF < 0 {
 		return nil, fmt.Errorf("--xmin, --sigma-threshold and --gof must be ≥ 0")
 	}
-	mem, err := a.newMemCheck("powerlaw", file)
-	if err != nil {
-		return nil, err
-	}
-	in, err := activityio.OpenValues(file, &activityio.ValuesOptions{Array: f.array, Column: f.column, Positive: true})
+	mem := ae.memCheck("powerlaw", file)
+	in, err := activityio.OpenValues(file, &activityio.ValuesOptions{Array: cfg.Input.Array, Column: cfg.Input.Column, Positive: true})
 	if err != nil {
 		return nil, err
 	}
@@ -1046,18 +1086,18 @@ func (a *app) computePowerlaw(cmd *cobra.Command, f *powerlawFlags, file string)
 
 	integer := true
 	for i := range vals {
-		vals[i] *= f.scale
+		vals[i] *= f.Scale
 		if vals[i] != math.Trunc(vals[i]) {
 			integer = false
 		}
 	}
 	discrete := integer
 	switch {
-	case f.discrete && !integer:
-		return nil, fmt.Errorf("%s: --discrete needs integer values ≥ 1 (after --scale %g); use --continuous", file, f.scale)
-	case f.discrete:
+	case f.Discrete && !integer:
+		return nil, fmt.Errorf("%s: --discrete needs integer values ≥ 1 (after --scale %g); use --continuous", file, f.Scale)
+	case f.Discrete:
 		discrete = true
-	case f.continuous:
+	case f.Continuous:
 		discrete = false
 	}
 	// The values, the fit and comparisons, one goodness-of-fit set at a
@@ -1067,25 +1107,25 @@ func (a *app) computePowerlaw(cmd *cobra.Command, f *powerlawFlags, file string)
 		per = powerlawDiscreteBytesPerValue
 	}
 	live := int64(len(vals)) * (8 + per + 24)
-	if f.gof > 0 {
+	if f.GOF > 0 {
 		live += int64(len(vals)) * per
 	}
 	if err := mem.check(live, fmt.Sprintf("%d values", len(vals))); err != nil {
 		return nil, err
 	}
-	rep, done := a.progressFor("powerlaw")
+	rep, done := ae.progress("powerlaw")
 	defer done()
-	o := &powerlaw.Options{Discrete: discrete, XMin: f.xmin, DiscreteApprox: f.approx, SigmaThreshold: f.sigma, Progress: rep}
+	o := &powerlaw.Options{Discrete: discrete, XMin: f.XMin, DiscreteApprox: f.Approx, SigmaThreshold: f.SigmaThreshold, Progress: rep}
 	res, err := powerlaw.Fit(vals, o)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %d values: %w", file, len(vals), err)
 	}
 	r := &analysisRun{name: "analyze-powerlaw", file: file, memEstimate: mem.estimate()}
 	r.headline = map[string]any{"alpha": res.Alpha, "alpha_stderr": res.AlphaStdErr, "xmin": res.XMin, "ks_distance": res.KS, "n_tail": res.NTail}
-	r.summary = map[string]any{"n": res.N, "discrete": discrete, "scale": f.scale, "method": res.Method, "xmin_method": res.XMinMethod,
+	r.summary = map[string]any{"n": res.N, "discrete": discrete, "scale": f.Scale, "method": res.Method, "xmin_method": res.XMinMethod,
 		"log_likelihood": res.LogLikelihood, "xmin_candidates": res.Candidates}
 	var comps []*powerlaw.Comparison
-	if f.compare {
+	if f.Compare {
 		cm := map[string]any{}
 		detail := map[string]any{}
 		for _, alt := range powerlaw.Alternatives() {
@@ -1109,14 +1149,11 @@ func (a *app) computePowerlaw(cmd *cobra.Command, f *powerlawFlags, file string)
 		r.summary["comparison_details"] = detail
 	}
 	var gof *powerlaw.GOFResult
-	if f.gof > 0 {
-		seed := uint64(1)
-		if cmd.Flags().Changed("seed") || a.root.PersistentFlags().Changed("seed") {
-			seed = a.seed
-		}
+	if f.GOF > 0 {
+		seed := f.Seed
 		r.seed = seed
-		gof, err = powerlaw.GoodnessOfFit(vals, res, &powerlaw.Options{Discrete: discrete, XMin: f.xmin, DiscreteApprox: f.approx, SigmaThreshold: f.sigma},
-			&powerlaw.GOFOptions{NumSynthetic: f.gof, Seed: seed, Progress: rep})
+		gof, err = powerlaw.GoodnessOfFit(vals, res, &powerlaw.Options{Discrete: discrete, XMin: f.XMin, DiscreteApprox: f.Approx, SigmaThreshold: f.SigmaThreshold},
+			&powerlaw.GOFOptions{NumSynthetic: f.GOF, Seed: seed, Progress: rep})
 		if err != nil {
 			return nil, fmt.Errorf("%s: goodness of fit: %w", file, err)
 		}

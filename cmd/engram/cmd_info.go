@@ -564,7 +564,7 @@ func writeInfo(env *experiment.Env, what, est string, vars []*samples, ests []in
 // ---- corr ----------------------------------------------------------------
 
 type corrFlags struct {
-	in       inputFlags
+	in       activityInput
 	alpha    float64
 	maxOrder int
 }
@@ -606,7 +606,7 @@ cubic_aborted (cubic_xi_hat is null when k₂ < k₁).` + perNeuronHelp,
 }
 
 // readBinned opens a per-neuron input and reads it as neurons × bins.
-func (f *inputFlags) readBinned(mem *memCheck, path string) (*spiketrain.Binned, error) {
+func (f *activityInput) readBinned(mem *memCheck, path string) (*spiketrain.Binned, error) {
 	o, err := f.options()
 	if err != nil {
 		return nil, err
@@ -781,7 +781,7 @@ func fmtList(v []float64) string {
 // ---- ising ---------------------------------------------------------------
 
 type isingFlags struct {
-	in      inputFlags
+	in      activityInput
 	units   []int
 	penalty float64
 	pseudo  bool

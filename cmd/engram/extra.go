@@ -16,6 +16,7 @@ func extraExperiments() []experiment.Def {
 	d = append(d, inferExperiments()...)
 	d = append(d, spikingExperiments()...)
 	d = append(d, infoExperiments()...)
+	d = append(d, analyzeExperiments()...)
 	d = append(d, train.Def())
 	return d
 }
