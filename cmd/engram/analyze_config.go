@@ -54,11 +54,10 @@ type activityInput struct {
 	DtMs float64 `toml:"dt_ms" unit:"ms"`
 }
 
-// validate checks the section's keys (the file is opened by the run).
+// validate checks the section's keys (the file is opened by the run,
+// needFile says when it is missing: describe shows the defaults without one).
 func (f *activityInput) validate() error {
 	switch {
-	case f.File == "":
-		return fmt.Errorf("input.file is empty: give the path of the recorded activity")
 	case f.BinMs < 0 || math.IsNaN(f.BinMs) || math.IsInf(f.BinMs, 0):
 		return fmt.Errorf("input.bin_ms = %v must be a finite width ≥ 0 (0: unknown)", f.BinMs)
 	case f.DtMs < 0 || math.IsNaN(f.DtMs) || math.IsInf(f.DtMs, 0):
@@ -316,8 +315,6 @@ func defaultPowerlaw() *powerlawConfig {
 func (c *powerlawConfig) Validate() error {
 	p := c.Powerlaw
 	switch {
-	case c.Input.File == "":
-		return fmt.Errorf("input.file is empty: give the path of the values")
 	case p.Discrete && p.Continuous:
 		return fmt.Errorf("powerlaw.discrete and powerlaw.continuous are both true: choose one (or neither: the data decide)")
 	case !(p.Scale > 0) || math.IsInf(p.Scale, 0):
@@ -340,3 +337,11 @@ func (c *powerlawConfig) SetSeed(s uint64) { c.Powerlaw.Seed = s }
 
 // DocSources implements config.Documented.
 func (c *powerlawConfig) DocSources() []config.DocSource { return analyzeDocSources() }
+
+// needFile is the error of an analysis run without input.file.
+func needFile(file string) error {
+	if file == "" {
+		return fmt.Errorf("input.file is empty: give the path of the data to analyse")
+	}
+	return nil
+}

@@ -308,8 +308,11 @@ func (r *analysisRun) writeTo(env *experiment.Env) (experiment.Summary, error) {
 
 // analyzeDef is the experiment form of an analysis: compute on the
 // config, then write into the run directory.
-func analyzeDef[C experiment.Config](name, doc string, newConfig func() C, compute func(*analyzeEnv, C) (*analysisRun, error)) experiment.Def {
+func analyzeDef[C experiment.Config](name, doc string, newConfig func() C, file func(C) string, compute func(*analyzeEnv, C) (*analysisRun, error)) experiment.Def {
 	return experiment.Typed(name, doc, newConfig, func(_ context.Context, c C, env *experiment.Env) (experiment.Summary, error) {
+		if err := needFile(file(c)); err != nil {
+			return nil, err
+		}
 		ae := &analyzeEnv{budget: env.MemBudget, logf: env.Logf,
 			progress: func(string) (progress.Reporter, func()) { return env.Progress, func() {} }}
 		r, err := compute(ae, c)
@@ -325,15 +328,19 @@ func analyzeDef[C experiment.Config](name, doc string, newConfig func() C, compu
 func analyzeExperiments() []experiment.Def {
 	return []experiment.Def{
 		analyzeDef("analyze-branching", "Branching ratio m of recorded activity by multistep regression (engram analyze branching)", defaultBranching,
+			func(c *branchingConfig) string { return c.Input.File },
 			func(ae *analyzeEnv, c *branchingConfig) (*analysisRun, error) {
 				return computeBranching(ae, c.Input, c.MR, false, 0)
 			}),
 		analyzeDef("analyze-timescale", "Autocorrelation time of recorded activity: MR fit and integrated τ (engram analyze timescale)", defaultTimescale,
+			func(c *timescaleConfig) string { return c.Input.File },
 			func(ae *analyzeEnv, c *timescaleConfig) (*analysisRun, error) {
 				return computeBranching(ae, c.Input, c.MR, true, c.TauInt.WindowC)
 			}),
-		analyzeDef("analyze-avalanches", "Avalanche size/duration power laws and ⟨S⟩(D) scaling of recorded activity (engram analyze avalanches)", defaultAvalanches, computeAvalanches),
-		analyzeDef("analyze-powerlaw", "Power-law fit of a list of values with comparisons and goodness of fit (engram analyze powerlaw)", defaultPowerlaw, computePowerlaw),
+		analyzeDef("analyze-avalanches", "Avalanche size/duration power laws and ⟨S⟩(D) scaling of recorded activity (engram analyze avalanches)", defaultAvalanches,
+			func(c *avalanchesConfig) string { return c.Input.File }, computeAvalanches),
+		analyzeDef("analyze-powerlaw", "Power-law fit of a list of values with comparisons and goodness of fit (engram analyze powerlaw)", defaultPowerlaw,
+			func(c *powerlawConfig) string { return c.Input.File }, computePowerlaw),
 	}
 }
 
