@@ -28,6 +28,7 @@ import (
 	"github.com/engramsim/engram/par"
 	"github.com/engramsim/engram/plot"
 	"github.com/engramsim/engram/progress"
+	"github.com/engramsim/engram/rng"
 	"github.com/engramsim/engram/store"
 	"gonum.org/v1/gonum/stat"
 )
@@ -51,8 +52,10 @@ type Network struct {
 // Sweep is the [sweep] section.
 type Sweep struct {
 	// HOverRStar are the external drives h as fractions of r*, each in
-	// (0, 1) (in theory 1 − m).
-	HOverRStar []float64 `toml:"h_over_r_star"`
+	// (0, 1) (in theory 1 − m): a list, or one number for a single-drive
+	// run (what a sweep file over this key sets at each point,
+	// examples/homeostasis.sweep.toml).
+	HOverRStar config.Floats `toml:"h_over_r_star"`
 	// Seeds is the number of network realisations per drive.
 	Seeds int `toml:"seeds"`
 	// Develop is the number of plastic steps before freezing (spec: 150 000).
@@ -104,11 +107,21 @@ func (c *Config) SeedValue() uint64 { return c.Network.Seed }
 // SetSeed implements experiment.Config.
 func (c *Config) SetSeed(s uint64) { c.Network.Seed = s }
 
-// model returns the model config of drive index i, realisation s.
+// model returns the model config of drive index i, realisation s. Its
+// random streams are keyed by the drive's value and the realisation, not
+// by the drive's position in the list, so that a single-drive run
+// reproduces that drive's networks in any list (a sweep file over
+// sweep.h_over_r_star gives the built-in sweep's numbers).
 func (c *Config) model(i, s int) hm.Config {
 	n := c.Network
-	return hm.Config{N: n.N, K: n.K, H: c.Sweep.HOverRStar[i] * n.RStar, RStar: n.RStar, TauHP: n.TauHP,
-		Seed: n.Seed, Key: uint64(i)<<20 | uint64(s)}
+	x := c.Sweep.HOverRStar[i]
+	return hm.Config{N: n.N, K: n.K, H: x * n.RStar, RStar: n.RStar, TauHP: n.TauHP,
+		Seed: n.Seed, Key: DriveKey(x, s)}
+}
+
+// DriveKey is the stream key of realisation s at drive h/r* = x.
+func DriveKey(x float64, s int) uint64 {
+	return rng.NameKey(fmt.Sprintf("homeostasis drive h/r*=%v realisation %d", x, s))
 }
 
 func (c *Config) run() hm.RunOptions {
@@ -368,6 +381,9 @@ func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summar
 	x := col(func(a agg) float64 { return a.x })
 	var xt, mt, tt []float64
 	e0, e1 := math.Log10(x[0]), math.Log10(x[len(x)-1])
+	if len(x) == 1 { // a single drive: the theory line around it (a log axis needs a range)
+		e0, e1 = math.Log10(x[0]/3), math.Log10(min(3*x[0], (1+x[0])/2))
+	}
 	for k := range 101 {
 		v := math.Pow(10, e0+(e1-e0)*float64(k)/100)
 		xt = append(xt, v)
@@ -431,6 +447,13 @@ func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summar
 		"h_over_r_star": x, "m_ols": col(func(a agg) float64 { return a.m }), "m_theory": col(func(a agg) float64 { return 1 - a.x }),
 		"m_mr": col(func(a agg) float64 { return a.mr }), "tau_steps": col(func(a agg) float64 { return a.tau }),
 		"rate": col(func(a agg) float64 { return a.rate }), "warnings": len(warnings),
+	}
+	if len(ag) == 1 {
+		// a single-drive run (a point of a sweep over sweep.h_over_r_star):
+		// its numbers as metrics of res/summary.json
+		a := ag[0]
+		sum["drive"] = map[string]any{"h_over_r_star": a.x, "m_ols": a.m, "m_ols_sd": a.mSD, "m_theory": 1 - a.x,
+			"m_mr": a.mr, "tau_steps": a.tau, "tau_mr_steps": a.tauMR, "rate": a.rate, "realisations": c.Sweep.Seeds}
 	}
 	return sum, nil
 }

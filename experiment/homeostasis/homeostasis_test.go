@@ -23,7 +23,8 @@ func small() *Config {
 
 // The sweep writes its table, activity arrays, figures and summary; m̂
 // grows as the input falls and follows 1 − h/r* within 0.03 — this small,
-// short network (N = 300, K = 30, 2·10⁴ steps) measured 0.940 and 0.693
+// short network (N = 300, K = 30, 2·10⁴ steps) measured 0.944 and 0.696
+// (0.940 and 0.693 with the streams keyed by the drive's index)
 // against 0.95 and 0.70, the sublinear-activation offset seen in CR-1
 // (0.005–0.009 at spec size) plus sampling; the review's wrong-model
 // mutants missed by ≥ 0.02 at spec size and mostly by far more. The table

@@ -32,14 +32,17 @@ import (
 	"github.com/engramsim/engram/progress"
 	"github.com/engramsim/engram/ratefn"
 	"github.com/engramsim/engram/report"
+	"github.com/engramsim/engram/rng"
 	"github.com/engramsim/engram/store"
 	"github.com/engramsim/engram/theory/meanfield"
 )
 
 // Load is the [load] section.
 type Load struct {
-	// Alphas are the loads α = p/K to simulate (p = round(α K)), each > 0.
-	Alphas []float64 `toml:"alphas"`
+	// Alphas are the loads α = p/K to simulate (p = round(α K)), each > 0:
+	// a list, or one number for a single-load run (what a sweep file over
+	// this key sets at each point, examples/pb-load.sweep.toml).
+	Alphas config.Floats `toml:"alphas"`
 	// Seeds is the number of realisations per load (fresh patterns and
 	// mask each).
 	Seeds int `toml:"seeds"`
@@ -198,6 +201,14 @@ type Point struct {
 	BuildS, SimS            float64
 }
 
+// LoadKey is the stream key of realisation s at load α: keyed by the
+// load's value, not its position in the list, so that a single-load run
+// reproduces that load's networks in any list (a sweep file over
+// load.alphas gives the built-in sweep's numbers).
+func LoadKey(alpha float64, s int) uint64 {
+	return rng.NameKey(fmt.Sprintf("pb-load alpha=%v realisation %d", alpha, s))
+}
+
 // Simulate runs every (α, realisation).
 func Simulate(ctx context.Context, c *Config, seed uint64, workers int, prog progress.Reporter) ([]Point, error) {
 	l := c.Load
@@ -207,11 +218,11 @@ func Simulate(ctx context.Context, c *Config, seed uint64, workers int, prog pro
 	total := int64(len(l.Alphas)*l.Seeds) * int64(steps)
 	var done int64
 	var pts []Point
-	for ai, alpha := range l.Alphas {
+	for _, alpha := range l.Alphas {
 		for si := 0; si < l.Seeds; si++ {
 			s := c.Sections
 			s.Network.P = int(math.Round(alpha * c.K()))
-			net, err := s.Build(seed, uint64(ai)<<20|uint64(si), workers)
+			net, err := s.Build(seed, LoadKey(alpha, si), workers)
 			if err != nil {
 				return nil, err
 			}
@@ -411,6 +422,26 @@ func Run(ctx context.Context, c *Config, env *experiment.Env) (experiment.Summar
 	sum["alphas"] = cols[0]
 	sum["m_at_measure"] = cols[1]
 	sum["m_time_avg"] = cols[3]
+	if len(agg) == 1 {
+		// a single-load run (a point of a sweep over load.alphas): its
+		// numbers as metrics of res/summary.json, with the mean-field
+		// overlap at this load (0 beyond the retrieval branch)
+		a := agg[0]
+		one := map[string]any{"alpha": a.Alpha, "p": pts[0].P, "m_at_measure": a.MMeasure, "m_at_measure_sd": a.MMeasureSD,
+			"m_time_avg": a.MAvg, "m_time_avg_sd": a.MAvgSD, "r2_avg_hz2": a.R2, "realisations": a.N}
+		if c.Load.Theory {
+			tf, _ := c.TransferFn()
+			one["m_theory"] = nil // missing when the solve fails
+			if res, err := meanfield.Solve(tf, c.RuleFn(), a.Alpha, &meanfield.Options{Workers: env.Workers}); err == nil {
+				m := 0.0
+				if res.Retrieval.Exists {
+					m = res.Retrieval.M
+				}
+				one["m_theory"] = m
+			}
+		}
+		sum["load"] = one
+	}
 	return sum, nil
 }
 
