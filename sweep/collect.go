@@ -288,6 +288,19 @@ func writeReport(dir string, plan *Plan, t *Table) error {
 				return err
 			}
 		}
+		if len(plan.Grid) == 1 {
+			for _, pl := range plan.Report.Plots {
+				png, err := combinedPlot(figs, plan, t, idx, pl)
+				if err != nil {
+					return err
+				}
+				if err := rep.Figure(png, pl.Title+" ("+strings.Join(pl.Metrics, ", ")+")"); err != nil {
+					return err
+				}
+			}
+		}
+	} else if len(plan.Report.Plots) > 0 && t.Complete > 0 {
+		rep.Paragraph("The [[report.plot]] figures need a sweep over one [grid] key (and repeats): this design has none.")
 	}
 	rep.Section("Points")
 	rep.Table("", t.Header[:len(plan.Keys)+2], func() [][]string {
@@ -358,17 +371,118 @@ func linePlot(figs string, plan *Plan, t *Table, idx [][]int, metric string) (st
 			yerr[i] = se
 		}
 	}
+	if ok { // draw by increasing x
+		ord := layoutAxis(ax).order
+		x, y, yerr = permute(x, ord), permute(y, ord), permute(yerr, ord)
+	}
 	base := filepath.Join(figs, fileName(metric))
 	ylabel := metric
 	if plan.Repeats > 1 {
 		ylabel += fmt.Sprintf(" (mean ± SE of %d seeds)", plan.Repeats)
 	}
-	files, err := plot.Lines(base, plot.LineSpec{Title: metric, XLabel: xlabel, YLabel: ylabel,
+	files, err := plot.Lines(base, plot.LineSpec{Title: metric, XLabel: xlabel, YLabel: ylabel, LogX: plan.Report.LogX && ok && anyFinite(y),
 		Series: []plot.Series{{Name: metric, X: x, Y: y, YErr: yerr, Points: len(x) < 3}}})
 	if err != nil {
 		return "", err
 	}
 	return files[0], nil
+}
+
+// combinedPlot draws a [[report.plot]]: each metric against the grid's
+// key (with repeats: the mean ± SE over seeds, unless errors names the
+// error bars' metric, whose mean over seeds is used).
+func combinedPlot(figs string, plan *Plan, t *Table, idx [][]int, pl Plot) (string, error) {
+	for _, m := range append(append([]string(nil), pl.Metrics...), pl.Errors...) {
+		if m != "" && !contains(t.Metrics, m) {
+			msg := fmt.Sprintf("[[report.plot]] %s: no point has a metric %q", pl.Name, m)
+			if s := config.Suggest(m, t.Metrics); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			return "", fmt.Errorf("%s", msg)
+		}
+	}
+	ax := plan.Grid[0]
+	x, ok := numeric(ax.Values)
+	xlabel := ax.Key
+	if !ok {
+		x = make([]float64, len(ax.Values))
+		for i := range x {
+			x[i] = float64(i)
+		}
+		xlabel = ax.Key + " (index into " + valuesList(ax.Values) + ")"
+	}
+	var series []plot.Series
+	for k, m := range pl.Metrics {
+		y, yerr := make([]float64, len(x)), []float64(nil)
+		cells := byCell(plan, t, idx, m, []int{len(x)})
+		var ecells [][]float64
+		if len(pl.Errors) > 0 && pl.Errors[k] != "" {
+			ecells = byCell(plan, t, idx, pl.Errors[k], []int{len(x)})
+		}
+		if ecells != nil || plan.Repeats > 1 {
+			yerr = make([]float64, len(x))
+		}
+		for i, c := range cells {
+			mean, se, _ := cellStats(c)
+			y[i] = mean
+			switch {
+			case ecells != nil:
+				yerr[i], _, _ = cellStats(ecells[i])
+			case yerr != nil:
+				yerr[i] = se
+			}
+		}
+		name := m
+		if len(pl.Labels) > 0 {
+			name = pl.Labels[k]
+		}
+		points := !strings.HasSuffix(m, "theory")
+		if len(pl.Points) > 0 {
+			points = pl.Points[k]
+		}
+		xs := x
+		if ok { // draw by increasing x
+			ord := layoutAxis(ax).order
+			xs, y, yerr = permute(x, ord), permute(y, ord), permute(yerr, ord)
+		}
+		series = append(series, plot.Series{Name: name, X: xs, Y: y, YErr: yerr, Points: points, Color: k})
+	}
+	title := pl.Title
+	if title == "" {
+		title = pl.Name
+	}
+	drawn := false // a log axis needs a finite point
+	for _, sr := range series {
+		drawn = drawn || anyFinite(sr.Y)
+	}
+	files, err := plot.Lines(filepath.Join(figs, pl.Name), plot.LineSpec{Title: title, XLabel: xlabel, YLabel: pl.YLabel,
+		LogX: pl.LogX && ok && drawn, LogY: pl.LogY && drawn, Legend: true, Series: series})
+	if err != nil {
+		return "", err
+	}
+	return files[0], nil
+}
+
+// anyFinite reports whether v has a finite value.
+func anyFinite(v []float64) bool {
+	for _, x := range v {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// permute returns v[order[0]], v[order[1]], … (nil for nil).
+func permute(v []float64, order []int) []float64 {
+	if v == nil {
+		return nil
+	}
+	out := make([]float64, len(order))
+	for k, i := range order {
+		out[k] = v[i]
+	}
+	return out
 }
 
 func valuesList(vals []any) string {
@@ -397,9 +511,64 @@ func uniform(v []float64) (float64, bool) {
 	return d, true
 }
 
+// axisLayout is how a heat map draws one grid axis: the cells in drawing
+// order (by increasing value for numeric axes, else as listed), and
+// either a numeric extent (uniform spacing: cells of one width centred on
+// the values; uneven spacing: cells bounded at the midpoints between the
+// values, drawn to scale) or, for values that are not all numbers, one
+// unit-wide cell per value. Ticks label the values themselves, at the
+// cells' centres, unless the spacing is uniform (the automatic numeric
+// ticks are then right).
+type axisLayout struct {
+	order  []int     // order[k] is the index into the axis's values of the k-th cell
+	x0, x1 float64   // the extent (uniform numeric, or 0..n by index)
+	edges  []float64 // uneven numeric: the cells' boundaries
+	ticks  []plot.Tick
+	label  string
+}
+
+func layoutAxis(ax Axis) axisLayout {
+	n := len(ax.Values)
+	l := axisLayout{order: make([]int, n), label: ax.Key}
+	for i := range l.order {
+		l.order[i] = i
+	}
+	vals, ok := numeric(ax.Values)
+	if ok {
+		sort.SliceStable(l.order, func(a, b int) bool { return vals[l.order[a]] < vals[l.order[b]] })
+		sorted := make([]float64, n)
+		for k, i := range l.order {
+			sorted[k] = vals[i]
+			if k > 0 && !(sorted[k] > sorted[k-1]) {
+				ok = false // equal numbers written differently (1 and 1.0): by index
+			}
+		}
+		if ok {
+			if d, uni := uniform(sorted); uni {
+				l.x0, l.x1 = sorted[0]-d/2, sorted[n-1]+d/2
+				return l
+			}
+			l.edges = plot.Midpoints(sorted)
+			for k, i := range l.order {
+				l.ticks = append(l.ticks, plot.Tick{Value: sorted[k], Label: CellValue(ax.Values[i])})
+			}
+			return l
+		}
+		for i := range l.order {
+			l.order[i] = i
+		}
+	}
+	l.x0, l.x1 = 0, float64(n)
+	for k, i := range l.order {
+		l.ticks = append(l.ticks, plot.Tick{Value: float64(k) + 0.5, Label: CellValue(ax.Values[i])})
+	}
+	return l
+}
+
 // heatMap draws a metric over a 2-D grid: the first key along x (columns),
-// the second along y (rows); with repeats the cell is the mean over seeds.
-// Next to the figure, <base>-cells.tsv lists x, y, mean, se, n per cell.
+// the second along y (rows), both laid out by layoutAxis; with repeats the
+// cell is the mean over seeds. Next to the figure, <base>-cells.tsv lists
+// x, y, mean, se, n per cell.
 func heatMap(figs string, plan *Plan, t *Table, idx [][]int, metric string) (string, error) {
 	ax, ay := plan.Grid[0], plan.Grid[1]
 	nx, ny := len(ax.Values), len(ay.Values)
@@ -413,34 +582,27 @@ func heatMap(figs string, plan *Plan, t *Table, idx [][]int, metric string) (str
 	if err != nil {
 		return "", err
 	}
+	lx, ly := layoutAxis(ax), layoutAxis(ay)
 	for i := range nx {
 		for j := range ny {
 			mean, se, n := cellStats(cells[i*ny+j])
-			data[j*nx+i] = mean // row j (y) from the bottom, column i (x)
 			if err := w.Row(CellValue(ax.Values[i]), CellValue(ay.Values[j]), mean, se, n); err != nil {
 				w.Abort()
 				return "", err
 			}
 		}
 	}
+	for c, i := range lx.order {
+		for r, j := range ly.order {
+			mean, _, _ := cellStats(cells[i*ny+j])
+			data[r*nx+c] = mean // row r (y) from the bottom, column c (x)
+		}
+	}
 	if err := w.Close(); err != nil {
 		return "", err
 	}
-	spec := plot.ImageSpec{Title: metric, XLabel: ax.Key, YLabel: ay.Key, CLabel: metric, Rows: ny, Cols: nx, Data: data}
-	xs, okx := numeric(ax.Values)
-	ys, oky := numeric(ay.Values)
-	dx, ux := uniform(xs)
-	dy, uy := uniform(ys)
-	if okx && ux {
-		spec.X0, spec.X1 = xs[0]-dx/2, xs[nx-1]+dx/2
-	} else {
-		spec.XLabel = ax.Key + " (cells: " + valuesList(ax.Values) + ")"
-	}
-	if oky && uy {
-		spec.Y0, spec.Y1 = ys[0]-dy/2, ys[ny-1]+dy/2
-	} else {
-		spec.YLabel = ay.Key + " (cells: " + valuesList(ay.Values) + ")"
-	}
+	spec := plot.ImageSpec{Title: metric, XLabel: lx.label, YLabel: ly.label, CLabel: metric, Rows: ny, Cols: nx, Data: data,
+		X0: lx.x0, X1: lx.x1, Y0: ly.x0, Y1: ly.x1, XEdges: lx.edges, YEdges: ly.edges, XTicks: lx.ticks, YTicks: ly.ticks}
 	if plan.Repeats > 1 {
 		spec.CLabel += fmt.Sprintf(" (mean of %d seeds)", plan.Repeats)
 	}

@@ -43,6 +43,56 @@ type Report struct {
 	// Metrics are the metric names plotted (line plots for a 1-D grid,
 	// heat maps for a 2-D grid); empty = every metric except wall_s.
 	Metrics []string `toml:"metrics"`
+	// LogX draws the line plots of a 1-D grid on a log x axis.
+	LogX bool `toml:"log_x"`
+	// Plots are figures of several metrics on common axes against the key
+	// of a 1-D grid ([[report.plot]]), e.g. a measurement with its theory.
+	Plots []Plot `toml:"plot"`
+}
+
+// Plot is one [[report.plot]]: one line per metric against the swept key
+// of a 1-D grid (with repeats, the mean over seeds ± its standard error).
+type Plot struct {
+	// Name is the figure's file name under figs/ (letters, digits, _, -).
+	Name string `toml:"name"`
+	// Title is the figure's title ("" = the name).
+	Title string `toml:"title"`
+	// Metrics are the plotted metrics, one line each.
+	Metrics []string `toml:"metrics"`
+	// Labels name the lines in the legend, one per metric ([] = the
+	// metric names).
+	Labels []string `toml:"labels"`
+	// Errors are the metrics giving each line's error bars, one per
+	// metric, "" for none (e.g. a standard deviation over realisations;
+	// [] = none, or the standard error over repeats).
+	Errors []string `toml:"errors"`
+	// Points marks each metric's line drawn as points (true) or as a line
+	// (false), one per metric ([] = points for measured values, i.e.
+	// every metric but those whose name ends in "theory").
+	Points []bool `toml:"points"`
+	// YLabel labels the y axis ("" = none).
+	YLabel string `toml:"y_label"`
+	// LogX and LogY draw logarithmic axes.
+	LogX bool `toml:"log_x"`
+	LogY bool `toml:"log_y"`
+}
+
+// check validates a [[report.plot]] entry (i is its index).
+func (pl Plot) check(path string, i int) error {
+	where := fmt.Sprintf("%s: [[report.plot]] %d", path, i)
+	switch {
+	case pl.Name == "" || strings.Trim(pl.Name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != "":
+		return fmt.Errorf("%s: name = %q: want a file name of letters, digits, _ and -", where, pl.Name)
+	case len(pl.Metrics) == 0:
+		return fmt.Errorf("%s (%s): metrics is empty", where, pl.Name)
+	case len(pl.Labels) != 0 && len(pl.Labels) != len(pl.Metrics):
+		return fmt.Errorf("%s (%s): %d labels for %d metrics", where, pl.Name, len(pl.Labels), len(pl.Metrics))
+	case len(pl.Errors) != 0 && len(pl.Errors) != len(pl.Metrics):
+		return fmt.Errorf("%s (%s): %d errors for %d metrics (\"\" for none)", where, pl.Name, len(pl.Errors), len(pl.Metrics))
+	case len(pl.Points) != 0 && len(pl.Points) != len(pl.Metrics):
+		return fmt.Errorf("%s (%s): %d points flags for %d metrics", where, pl.Name, len(pl.Points), len(pl.Metrics))
+	}
+	return nil
 }
 
 // Value is one swept key's value at a point.
@@ -180,6 +230,16 @@ func ParseBytes(path string, data []byte, reg *experiment.Registry) (*Plan, erro
 		if err := decodeSection(path, data, sec.name, sec.dst); err != nil {
 			return nil, err
 		}
+	}
+	names := map[string]bool{}
+	for i, pl := range p.Report.Plots {
+		if err := pl.check(path, i); err != nil {
+			return nil, err
+		}
+		if names[pl.Name] {
+			return nil, fmt.Errorf("%s: [[report.plot]] name %q is used twice", path, pl.Name)
+		}
+		names[pl.Name] = true
 	}
 	order := keyOrder(md)
 	fixed, err := leaves(path, "set", raw["set"], order)
@@ -432,7 +492,7 @@ func decodeSection(path string, data []byte, name string, dst any) error {
 	var probe map[string]any
 	_ = md.PrimitiveDecode(wrap[name], &probe)
 	known := config.Keys(dst)
-	for k := range probe {
+	for _, k := range dottedKeys("", probe) {
 		if !contains(known, k) {
 			msg := fmt.Sprintf("%s: unknown key %s.%s", path, name, k)
 			s := config.Suggest(k, known)
@@ -448,6 +508,31 @@ func decodeSection(path string, data []byte, name string, dst any) error {
 		}
 	}
 	return nil
+}
+
+// dottedKeys lists the leaf keys of a decoded table as dotted paths, the
+// entries of arrays of tables under the array's name (as config.Keys
+// lists them).
+func dottedKeys(prefix string, m map[string]any) []string {
+	var out []string
+	for k, v := range m {
+		key := k
+		if prefix != "" {
+			key = prefix + "." + k
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			out = append(out, dottedKeys(key, x)...)
+		case []map[string]any:
+			for _, e := range x {
+				out = append(out, dottedKeys(key, e)...)
+			}
+		default:
+			out = append(out, key)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // keyOrder maps each dotted key of the document to its position.

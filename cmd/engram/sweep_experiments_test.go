@@ -154,3 +154,121 @@ func TestAnalyzeExperimentsEqualCommands(t *testing.T) {
 		}
 	}
 }
+
+// builtInVsSweep runs base (an experiment with a built-in sweep over
+// listKey) once with the list values and once as a sweep file over
+// listKey with the same values, both with the overrides sets, and returns
+// the built-in run's summary and the sweep's table rows.
+func builtInVsSweep(t *testing.T, base, listKey string, values []string, sets map[string]string, report string) (map[string]any, []map[string]string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	abs, err := filepath.Abs(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := "[" + strings.Join(values, ", ") + "]"
+	args := []string{"run", abs, "--json", "--quiet", "--workers", "2", "--out", filepath.Join(dir, "builtin"), "--set", listKey + "=" + list}
+	var set strings.Builder
+	set.WriteString("[set]\n")
+	for k, v := range sets {
+		args = append(args, "--set", k+"="+v)
+		set.WriteString(k + " = " + v + "\n")
+	}
+	code, out, stderr := run(t, args...)
+	if code != 0 {
+		t.Fatalf("built-in sweep: %s", stderr)
+	}
+	builtin := decodeJSON(t, out)
+	file := writeFile(t, dir, "s.sweep.toml", "base = "+strconv.Quote(abs)+"\n"+set.String()+"[grid]\n"+listKey+" = "+list+"\n"+report)
+	sweepDir := filepath.Join(dir, "sweep")
+	return builtin, sweepLocal(t, file, sweepDir), sweepDir
+}
+
+// checkPointByPoint compares the built-in summary's per-value arrays
+// (sorted by the swept value, in arrays[0]) with the sweep table's
+// columns prefix.<name>: exactly, as the table writes them.
+func checkPointByPoint(t *testing.T, builtin map[string]any, rows []map[string]string, sweptKey string, arrays map[string]string) {
+	t.Helper()
+	xs, _ := jsonPath(builtin, "summary", "h_over_r_star").([]any)
+	if xs == nil {
+		xs, _ = jsonPath(builtin, "summary", "alphas").([]any)
+	}
+	if len(xs) != len(rows) {
+		t.Fatalf("built-in sweep has %d values, the sweep file %d points", len(xs), len(rows))
+	}
+	for i, x := range xs {
+		var row map[string]string
+		for _, r := range rows {
+			if r[sweptKey] == sweep.Cell(x.(float64)) {
+				row = r
+			}
+		}
+		if row == nil {
+			t.Fatalf("no sweep point at %s = %v", sweptKey, x)
+		}
+		for arr, col := range arrays {
+			v, ok := jsonPath(builtin, "summary", arr).([]any)
+			if !ok || len(v) != len(xs) {
+				t.Fatalf("built-in summary %s = %v", arr, jsonPath(builtin, "summary", arr))
+			}
+			want := "NaN"
+			if f, ok := v[i].(float64); ok {
+				want = sweep.Cell(f)
+			}
+			if row[col] != want {
+				t.Errorf("%s = %v: %s = %s in the sweep, %s = %s in the built-in sweep", sweptKey, x, col, row[col], arr, want)
+			}
+		}
+	}
+}
+
+// The homeostasis h-sweep as a sweep file (examples/homeostasis.sweep.toml's
+// design and report, at a small size): every point's numbers equal the
+// built-in sweep's for its drive, and collect draws m̂ vs h with the
+// theory line (figs/m_vs_input).
+func TestHomeostasisSweepFileMatchesBuiltIn(t *testing.T) {
+	ex, err := os.ReadFile("../../examples/homeostasis.sweep.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sweep.Parse("../../examples/homeostasis.sweep.toml", registry()); err != nil {
+		t.Fatal(err)
+	}
+	report := string(ex[strings.Index(string(ex), "[report]"):])
+	// homeostasis's own test network (N = 300, K = 30, r* = 0.02), shorter
+	sets := map[string]string{"network.n": "300", "network.k": "30", "network.r_star": "0.02", "network.tau_hp": "200.0",
+		"sweep.seeds": "2", "sweep.develop_steps": "8000", "sweep.measure_steps": "8000", "sweep.average_last_steps": "1000"}
+	builtin, rows, dir := builtInVsSweep(t, "../../examples/homeostasis.toml", "sweep.h_over_r_star", []string{"0.3", "0.1"}, sets, report)
+	checkPointByPoint(t, builtin, rows, "sweep.h_over_r_star", map[string]string{"m_ols": "drive.m_ols", "m_mr": "drive.m_mr",
+		"m_theory": "drive.m_theory", "tau_steps": "drive.tau_steps", "rate": "drive.rate"})
+	for _, f := range []string{"figs/m_vs_input.png", "figs/m_vs_input.tsv", "figs/tau_vs_input.svg", "figs/drive.m_ols.png"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("collect: %v", err)
+		}
+	}
+	// the figure's data: the theory line is 1 − h/r* at the swept drives
+	fig, err := os.ReadFile(filepath.Join(dir, "figs", "m_vs_input.tsv"))
+	if err != nil || !strings.Contains(string(fig), "theory 1 − h/r*") {
+		t.Errorf("figs/m_vs_input.tsv lacks the theory line: %v\n%s", err, fig)
+	}
+}
+
+// pb-load's load sweep as a sweep file (examples/pb-load.sweep.toml's
+// report, a small network): every point equals the built-in sweep's load.
+func TestPBLoadSweepFileMatchesBuiltIn(t *testing.T) {
+	ex, err := os.ReadFile("../../examples/pb-load.sweep.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sweep.Parse("../../examples/pb-load.sweep.toml", registry()); err != nil {
+		t.Fatal(err)
+	}
+	report := string(ex[strings.Index(string(ex), "[report]"):])
+	sets := map[string]string{"network.n": "2000", "network.c": "0.05", "load.seeds": "2", "load.duration_ms": "100.0",
+		"load.measure_ms": "50.0", "load.average_from_ms": "50.0", "load.theory_finite_k": "false"}
+	builtin, rows, dir := builtInVsSweep(t, "../../examples/pb-overlay.toml", "load.alphas", []string{"0.05", "0.3"}, sets, report)
+	checkPointByPoint(t, builtin, rows, "load.alphas", map[string]string{"m_at_measure": "load.m_at_measure", "m_time_avg": "load.m_time_avg"})
+	if _, err := os.Stat(filepath.Join(dir, "figs", "overlap_vs_load.png")); err != nil {
+		t.Errorf("collect: %v", err)
+	}
+}
