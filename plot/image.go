@@ -5,6 +5,8 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"sort"
+	"strings"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
@@ -30,6 +32,87 @@ type ImageSpec struct {
 	// VMax, when > 0 and below the data maximum, saturates the colour scale:
 	// values ≥ VMax get the top colour (the .npy keeps the true values).
 	VMax float64
+	// XEdges and YEdges, when set, are the cells' boundaries in data units
+	// (Cols+1 and Rows+1 increasing values): cells of uneven widths drawn
+	// to scale, e.g. bounded at the midpoints between uneven grid values
+	// (Midpoints). They replace X0, X1 (Y0, Y1).
+	XEdges, YEdges []float64
+	// XTicks and YTicks, when set, replace the axes' automatic ticks (e.g.
+	// one tick per cell labelled by its value).
+	XTicks, YTicks []Tick
+}
+
+// Tick is an axis tick at Value labelled Label ("" = a minor tick).
+type Tick struct {
+	Value float64
+	Label string
+}
+
+// Midpoints returns the edges of cells centred on the increasing values
+// v: the midpoints between neighbours, and the outer cells as wide on
+// their outer side as on their inner side (v[0] − (v[1]−v[0])/2, …); a
+// single value gets [v − ½, v + ½]. It panics unless v is increasing.
+func Midpoints(v []float64) []float64 {
+	n := len(v)
+	if n == 0 {
+		return nil
+	}
+	if n == 1 {
+		return []float64{v[0] - 0.5, v[0] + 0.5}
+	}
+	e := make([]float64, n+1)
+	for i := 1; i < n; i++ {
+		if !(v[i] > v[i-1]) {
+			panic(fmt.Sprintf("plot: Midpoints of values not increasing: %v", v))
+		}
+		e[i] = (v[i-1] + v[i]) / 2
+	}
+	e[0] = v[0] - (e[1] - v[0])
+	e[n] = v[n-1] + (v[n-1] - e[n-1])
+	return e
+}
+
+// checkEdges validates edges of n cells (nil: none).
+func checkEdges(base, axis string, e []float64, n int) error {
+	if e == nil {
+		return nil
+	}
+	if len(e) != n+1 {
+		return fmt.Errorf("plot: %s: %d %s edges for %d cells (want %d)", base, len(e), axis, n, n+1)
+	}
+	for i := range e {
+		if math.IsNaN(e[i]) || math.IsInf(e[i], 0) || i > 0 && !(e[i] > e[i-1]) {
+			return fmt.Errorf("plot: %s: %s edges %v are not finite and increasing", base, axis, e)
+		}
+	}
+	return nil
+}
+
+// resampleToEdges maps a rows × cols matrix whose cells have the given
+// edges (nil: uniform) onto a uniform outRows × outCols matrix over the
+// same extent: each output cell takes the value of the input cell that
+// holds its centre.
+func resampleToEdges(data []float64, rows, cols int, xEdges, yEdges []float64, outRows, outCols int) []float64 {
+	cellOf := func(edges []float64, n, out, k int) int {
+		if edges == nil {
+			return k * n / out
+		}
+		x := edges[0] + (float64(k)+0.5)*(edges[n]-edges[0])/float64(out)
+		i := sort.SearchFloat64s(edges, x) - 1 // edges[i] ≤ x < edges[i+1] (x is never exactly an edge's float)
+		return min(max(i, 0), n-1)
+	}
+	xi := make([]int, outCols)
+	for k := range xi {
+		xi[k] = cellOf(xEdges, cols, outCols, k)
+	}
+	out := make([]float64, outRows*outCols)
+	for r := range outRows {
+		i := cellOf(yEdges, rows, outRows, r)
+		for c, j := range xi {
+			out[r*outCols+c] = data[i*cols+j]
+		}
+	}
+	return out
 }
 
 // Matrices with more cells per axis than the figure has pixels (PNGWidth
@@ -58,7 +141,30 @@ func Image(base string, im ImageSpec) ([]string, error) {
 	if im.X0 > im.X1 || im.Y0 > im.Y1 {
 		return nil, fmt.Errorf("plot: %s: reversed extent x [%g, %g], y [%g, %g]", base, im.X0, im.X1, im.Y0, im.Y1)
 	}
-	return drawImage(base, im, im.Data, nil)
+	if err := checkEdges(base, "x", im.XEdges, im.Cols); err != nil {
+		return nil, err
+	}
+	if err := checkEdges(base, "y", im.YEdges, im.Rows); err != nil {
+		return nil, err
+	}
+	var comments []string
+	if im.XEdges != nil {
+		im.X0, im.X1 = im.XEdges[0], im.XEdges[im.Cols]
+		comments = append(comments, "column edges (x): "+floatList(im.XEdges))
+	}
+	if im.YEdges != nil {
+		im.Y0, im.Y1 = im.YEdges[0], im.YEdges[im.Rows]
+		comments = append(comments, "row edges (y): "+floatList(im.YEdges))
+	}
+	return drawImage(base, im, im.Data, comments)
+}
+
+func floatList(v []float64) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = store.FormatFloat(x)
+	}
+	return strings.Join(s, " ")
 }
 
 // cell is the element type of a drawn matrix: float64 (Image) or int32
@@ -95,7 +201,24 @@ func drawImage[T cell](base string, im ImageSpec, data []T, comments []string) (
 	if cm.max == cm.min {
 		cm.max = cm.min + 1
 	}
-	img := matrixImage(im, data, cm)
+	var img image.Image
+	if im.XEdges != nil || im.YEdges != nil {
+		// uneven cells: draw a uniform matrix fine enough to show them to scale
+		disp := im
+		f := make([]float64, len(data))
+		for i, v := range data {
+			f[i] = float64(v)
+		}
+		if im.XEdges != nil {
+			disp.Cols = PNGWidth
+		}
+		if im.YEdges != nil {
+			disp.Rows = PNGHeight
+		}
+		img = matrixImage(disp, resampleToEdges(f, im.Rows, im.Cols, im.XEdges, im.YEdges, disp.Rows, disp.Cols), cm)
+	} else {
+		img = matrixImage(im, data, cm)
+	}
 
 	fig := func(dc draw.Canvas) {
 		const barWidth = 90
@@ -105,6 +228,12 @@ func drawImage[T cell](base string, im ImageSpec, data []T, comments []string) (
 		p.Add(plotter.NewImage(img, im.X0, im.Y0, im.X1, im.Y1))
 		p.X.Min, p.X.Max = math.Min(im.X0, im.X1), math.Max(im.X0, im.X1)
 		p.Y.Min, p.Y.Max = math.Min(im.Y0, im.Y1), math.Max(im.Y0, im.Y1)
+		if len(im.XTicks) > 0 {
+			p.X.Tick.Marker = constTicks(im.XTicks)
+		}
+		if len(im.YTicks) > 0 {
+			p.Y.Tick.Marker = constTicks(im.YTicks)
+		}
 		drawPlot(p, main)
 
 		cb := newPlot("", "", im.CLabel)
@@ -132,6 +261,14 @@ func drawImage[T cell](base string, im ImageSpec, data []T, comments []string) (
 		})
 	}}
 	return writeFigure(base, fig, npy, tsv)
+}
+
+func constTicks(t []Tick) gplot.ConstantTicks {
+	out := make(gplot.ConstantTicks, len(t))
+	for i, k := range t {
+		out[i] = gplot.Tick{Value: k.Value, Label: k.Label}
+	}
+	return out
 }
 
 func baseName(base string) string {
