@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/engramsim/engram/analysis/activityio"
@@ -338,10 +339,278 @@ func (c *powerlawConfig) SetSeed(s uint64) { c.Powerlaw.Seed = s }
 // DocSources implements config.Documented.
 func (c *powerlawConfig) DocSources() []config.DocSource { return analyzeDocSources() }
 
-// needFile is the error of an analysis run without input.file.
-func needFile(file string) error {
+// needFile is the error of an analysis run without its input file (key
+// names it).
+func needFile(key, file string) error {
 	if file == "" {
-		return fmt.Errorf("input.file is empty: give the path of the data to analyse")
+		return fmt.Errorf("%s is empty: give the path of the data to analyse", key)
 	}
 	return nil
+}
+
+// corrSettings is the [corr] section (the flags of engram analyze corr).
+type corrSettings struct {
+	// Alpha is CuBIC's significance level, in (0, 1].
+	Alpha float64 `toml:"alpha"`
+	// MaxOrder is the largest correlation order CuBIC tests (ξ_max), ≥ 1.
+	MaxOrder int `toml:"max_order"`
+}
+
+// corrConfig is the config of experiment analyze-corr.
+type corrConfig struct {
+	// Input: the per-neuron activity (spike times binned at bin_ms, or a
+	// raster).
+	Input activityInput `toml:"input"`
+	// Corr: the CuBIC test.
+	Corr corrSettings `toml:"corr"`
+}
+
+func defaultCorr() *corrConfig {
+	return &corrConfig{Input: activityInput{Kind: "auto"}, Corr: corrSettings{Alpha: 0.05, MaxOrder: 100}}
+}
+
+// Validate implements experiment.Config.
+func (c *corrConfig) Validate() error {
+	if err := c.Input.validate(); err != nil {
+		return err
+	}
+	switch {
+	case !(c.Corr.Alpha > 0 && c.Corr.Alpha <= 1):
+		return fmt.Errorf("corr.alpha = %v must be in (0, 1]", c.Corr.Alpha)
+	case c.Corr.MaxOrder < 1:
+		return fmt.Errorf("corr.max_order = %d must be ≥ 1", c.Corr.MaxOrder)
+	}
+	return nil
+}
+
+// SeedValue implements experiment.Config: no random numbers (0).
+func (c *corrConfig) SeedValue() uint64 { return 0 }
+
+// SetSeed implements experiment.Config (a no-op).
+func (c *corrConfig) SetSeed(uint64) {}
+
+// DocSources implements config.Documented.
+func (c *corrConfig) DocSources() []config.DocSource { return analyzeDocSources() }
+
+// isingSettings is the [ising] section (the flags of engram analyze ising).
+type isingSettings struct {
+	// Units are the neurons fitted, e.g. [0, 1, 2] ([]: all).
+	Units []int `toml:"units"`
+	// Penalty is the L2 penalty on parameters without a finite ML value
+	// (exact fits; 0: 1e-3) or on every J (pseudo-likelihood; 0: 1e-4), ≥ 0.
+	Penalty float64 `toml:"penalty"`
+	// PseudoLikelihood fits by pseudo-likelihood also for ≤ 20 units
+	// (beyond 20 it always does).
+	PseudoLikelihood bool `toml:"pseudo_likelihood"`
+}
+
+// isingConfig is the config of experiment analyze-ising.
+type isingConfig struct {
+	// Input: the per-neuron activity (counts clipped to binary words).
+	Input activityInput `toml:"input"`
+	// Ising: the fit.
+	Ising isingSettings `toml:"ising"`
+}
+
+func defaultIsing() *isingConfig { return &isingConfig{Input: activityInput{Kind: "auto"}} }
+
+// Validate implements experiment.Config.
+func (c *isingConfig) Validate() error {
+	if err := c.Input.validate(); err != nil {
+		return err
+	}
+	if c.Ising.Penalty < 0 || math.IsNaN(c.Ising.Penalty) {
+		return fmt.Errorf("ising.penalty = %v must be ≥ 0", c.Ising.Penalty)
+	}
+	seen := map[int]bool{}
+	for i, u := range c.Ising.Units {
+		if u < 0 {
+			return fmt.Errorf("ising.units[%d] = %d must be a neuron index ≥ 0", i, u)
+		}
+		if seen[u] {
+			return fmt.Errorf("ising.units lists %d twice", u)
+		}
+		seen[u] = true
+	}
+	return nil
+}
+
+// SeedValue implements experiment.Config: no random numbers (0).
+func (c *isingConfig) SeedValue() uint64 { return 0 }
+
+// SetSeed implements experiment.Config (a no-op).
+func (c *isingConfig) SetSeed(uint64) {}
+
+// DocSources implements config.Documented.
+func (c *isingConfig) DocSources() []config.DocSource { return analyzeDocSources() }
+
+// infoInput is the [input] section of analyze-mi.
+type infoInput struct {
+	// X is the first variable: an .npy array (samples × dims floats for
+	// continuous estimators, 1-D integers ≥ 0 for discrete ones), or one
+	// delimited text table with columns; a relative path is relative to
+	// the working directory.
+	X string `toml:"x"`
+	// Y is the second variable, an .npy array ("" when columns reads both
+	// from the text table x).
+	Y string `toml:"y"`
+	// Columns names the X and Y columns of the text table x, e.g. "x,y"
+	// (header names or 1-based indices; "": .npy arrays).
+	Columns string `toml:"columns"`
+	// Replicates says the first axis of each array indexes independent
+	// data sets.
+	Replicates bool `toml:"replicates"`
+}
+
+// infoSettings is the [mi] section (the flags of engram analyze mi).
+type infoSettings struct {
+	// Estimator is gaussian, gaussian-wishart, gaussian-copula, ksg1,
+	// ksg2 (continuous), plugin, miller-madow, panzeri-treves,
+	// quadratic-extrapolation, nsb or shuffle (discrete).
+	Estimator string `toml:"estimator"`
+	// K is the number of neighbours of the KSG estimators (k < N), ≥ 1.
+	K int `toml:"k"`
+	// Bins is the alphabet size of X of the discrete estimators (0:
+	// largest label + 1).
+	Bins int `toml:"bins"`
+	// BinsY is the alphabet size of Y (0: largest label + 1).
+	BinsY int `toml:"bins_y"`
+	// Noise is the KSG tie-breaking noise relative to each column's SD
+	// (negative: none).
+	Noise float64 `toml:"noise"`
+	// PTBins is how panzeri-treves counts the relevant bins: alphabet,
+	// occupied or bayes.
+	PTBins string `toml:"pt_bins"`
+	// Seed seeds the tie-breaking noise and shuffles (replicate k uses
+	// seed + k).
+	Seed uint64 `toml:"seed"`
+}
+
+// miConfig is the config of experiment analyze-mi.
+type miConfig struct {
+	// Input: the two variables.
+	Input infoInput `toml:"input"`
+	// MI: the estimator.
+	MI infoSettings `toml:"mi"`
+}
+
+func defaultMI() *miConfig {
+	return &miConfig{MI: infoSettings{Estimator: "ksg1", K: 4, Noise: 1e-8, PTBins: "alphabet", Seed: 1}}
+}
+
+func (f *infoSettings) validate(section string) error {
+	switch {
+	case f.K < 1:
+		return fmt.Errorf("%s.k = %d must be ≥ 1", section, f.K)
+	case f.Bins < 0:
+		return fmt.Errorf("%s.bins = %d must be ≥ 0", section, f.Bins)
+	case f.BinsY < 0:
+		return fmt.Errorf("%s.bins_y = %d must be ≥ 0", section, f.BinsY)
+	case math.IsNaN(f.Noise) || math.IsInf(f.Noise, 0):
+		return fmt.Errorf("%s.noise = %v must be finite", section, f.Noise)
+	}
+	est := strings.ToLower(f.Estimator)
+	if !slices.Contains(continuousEstimators, est) && !slices.Contains(discreteEstimators, est) {
+		return fmt.Errorf("%s.estimator = %q: unknown (want %s)", section, f.Estimator, strings.Join(append(slices.Clone(continuousEstimators), discreteEstimators...), ", "))
+	}
+	return nil
+}
+
+// Validate implements experiment.Config.
+func (c *miConfig) Validate() error {
+	if err := c.MI.validate("mi"); err != nil {
+		return err
+	}
+	if strings.ToLower(c.MI.Estimator) == "kl" {
+		return fmt.Errorf("mi.estimator = \"kl\" estimates entropy; for information use ksg1 or ksg2")
+	}
+	if p := c.MI.PTBins; p != "alphabet" && p != "occupied" && p != "bayes" {
+		return fmt.Errorf("mi.pt_bins = %q: want alphabet, occupied or bayes", p)
+	}
+	return nil
+}
+
+// SeedValue implements experiment.Config.
+func (c *miConfig) SeedValue() uint64 { return c.MI.Seed }
+
+// SetSeed implements experiment.Config.
+func (c *miConfig) SetSeed(s uint64) { c.MI.Seed = s }
+
+// DocSources implements config.Documented.
+func (c *miConfig) DocSources() []config.DocSource { return analyzeDocSources() }
+
+// entropyInput is the [input] section of analyze-entropy.
+type entropyInput struct {
+	// X is the variable: an .npy array (integers ≥ 0 for discrete
+	// estimators, samples × dims floats for continuous ones) or a
+	// delimited text table with columns; a relative path is relative to
+	// the working directory.
+	X string `toml:"x"`
+	// Columns names the column of X in the text table x (header name or
+	// 1-based index; "": an .npy array).
+	Columns string `toml:"columns"`
+	// Replicates says the first axis of the array indexes independent
+	// data sets.
+	Replicates bool `toml:"replicates"`
+}
+
+// entropySettings is the [entropy] section (the flags of engram analyze
+// entropy).
+type entropySettings struct {
+	// Estimator is plugin, miller-madow, quadratic-extrapolation, nsb
+	// (discrete), gaussian, gaussian-wishart or kl (continuous).
+	Estimator string `toml:"estimator"`
+	// K is the number of neighbours of the kl estimator (k < N), ≥ 1.
+	K int `toml:"k"`
+	// Bins is the alphabet size of the discrete estimators (0: largest
+	// label + 1).
+	Bins int `toml:"bins"`
+	// Noise is the kl tie-breaking noise relative to each column's SD
+	// (negative: none).
+	Noise float64 `toml:"noise"`
+	// Seed seeds the tie-breaking noise (replicate k uses seed + k).
+	Seed uint64 `toml:"seed"`
+}
+
+// entropyConfig is the config of experiment analyze-entropy.
+type entropyConfig struct {
+	// Input: the variable.
+	Input entropyInput `toml:"input"`
+	// Entropy: the estimator.
+	Entropy entropySettings `toml:"entropy"`
+}
+
+func defaultEntropy() *entropyConfig {
+	return &entropyConfig{Entropy: entropySettings{Estimator: "miller-madow", K: 4, Noise: 1e-8, Seed: 1}}
+}
+
+// general is the estimator settings as computeInfo takes them.
+func (e *entropySettings) general() infoSettings {
+	return infoSettings{Estimator: e.Estimator, K: e.K, Bins: e.Bins, Noise: e.Noise, PTBins: "alphabet", Seed: e.Seed}
+}
+
+// Validate implements experiment.Config.
+func (c *entropyConfig) Validate() error {
+	g := c.Entropy.general()
+	if err := g.validate("entropy"); err != nil {
+		return err
+	}
+	if est := strings.ToLower(g.Estimator); slices.Contains([]string{"panzeri-treves", "shuffle", "ksg1", "ksg2", "gaussian-copula"}, est) {
+		return fmt.Errorf("entropy.estimator = %q estimates information, not entropy (want plugin, miller-madow, quadratic-extrapolation, nsb, gaussian, gaussian-wishart, kl)", g.Estimator)
+	}
+	return nil
+}
+
+// SeedValue implements experiment.Config.
+func (c *entropyConfig) SeedValue() uint64 { return c.Entropy.Seed }
+
+// SetSeed implements experiment.Config.
+func (c *entropyConfig) SetSeed(s uint64) { c.Entropy.Seed = s }
+
+// DocSources implements config.Documented.
+func (c *entropyConfig) DocSources() []config.DocSource { return analyzeDocSources() }
+
+// computeEntropy is computeInfo for analyze entropy.
+func computeEntropy(ae *analyzeEnv, c *entropyConfig) (*analysisRun, error) {
+	return computeInfo(ae, "entropy", infoInput{X: c.Input.X, Columns: c.Input.Columns, Replicates: c.Input.Replicates}, c.Entropy.general())
 }

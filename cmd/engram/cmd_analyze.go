@@ -308,9 +308,12 @@ func (r *analysisRun) writeTo(env *experiment.Env) (experiment.Summary, error) {
 
 // analyzeDef is the experiment form of an analysis: compute on the
 // config, then write into the run directory.
-func analyzeDef[C experiment.Config](name, doc string, newConfig func() C, file func(C) string, compute func(*analyzeEnv, C) (*analysisRun, error)) experiment.Def {
+//
+// input returns the key and value of the input file (checked first: the
+// defaults have none, for engram describe).
+func analyzeDef[C experiment.Config](name, doc string, newConfig func() C, input func(C) (string, string), compute func(*analyzeEnv, C) (*analysisRun, error)) experiment.Def {
 	return experiment.Typed(name, doc, newConfig, func(_ context.Context, c C, env *experiment.Env) (experiment.Summary, error) {
-		if err := needFile(file(c)); err != nil {
+		if err := needFile(input(c)); err != nil {
 			return nil, err
 		}
 		ae := &analyzeEnv{budget: env.MemBudget, logf: env.Logf,
@@ -328,19 +331,28 @@ func analyzeDef[C experiment.Config](name, doc string, newConfig func() C, file 
 func analyzeExperiments() []experiment.Def {
 	return []experiment.Def{
 		analyzeDef("analyze-branching", "Branching ratio m of recorded activity by multistep regression (engram analyze branching)", defaultBranching,
-			func(c *branchingConfig) string { return c.Input.File },
+			func(c *branchingConfig) (string, string) { return "input.file", c.Input.File },
 			func(ae *analyzeEnv, c *branchingConfig) (*analysisRun, error) {
 				return computeBranching(ae, c.Input, c.MR, false, 0)
 			}),
 		analyzeDef("analyze-timescale", "Autocorrelation time of recorded activity: MR fit and integrated τ (engram analyze timescale)", defaultTimescale,
-			func(c *timescaleConfig) string { return c.Input.File },
+			func(c *timescaleConfig) (string, string) { return "input.file", c.Input.File },
 			func(ae *analyzeEnv, c *timescaleConfig) (*analysisRun, error) {
 				return computeBranching(ae, c.Input, c.MR, true, c.TauInt.WindowC)
 			}),
 		analyzeDef("analyze-avalanches", "Avalanche size/duration power laws and ⟨S⟩(D) scaling of recorded activity (engram analyze avalanches)", defaultAvalanches,
-			func(c *avalanchesConfig) string { return c.Input.File }, computeAvalanches),
+			func(c *avalanchesConfig) (string, string) { return "input.file", c.Input.File }, computeAvalanches),
+		analyzeDef("analyze-mi", "Mutual information I(X;Y) by a discrete or continuous estimator (engram analyze mi)", defaultMI,
+			func(c *miConfig) (string, string) { return "input.x", c.Input.X },
+			func(ae *analyzeEnv, c *miConfig) (*analysisRun, error) { return computeInfo(ae, "mi", c.Input, c.MI) }),
+		analyzeDef("analyze-entropy", "Entropy H(X) by a discrete or continuous estimator (engram analyze entropy)", defaultEntropy,
+			func(c *entropyConfig) (string, string) { return "input.x", c.Input.X }, computeEntropy),
+		analyzeDef("analyze-corr", "Pairwise count correlations, P(K), cumulants and CuBIC of per-neuron activity (engram analyze corr)", defaultCorr,
+			func(c *corrConfig) (string, string) { return "input.file", c.Input.File }, computeCorr),
+		analyzeDef("analyze-ising", "Pairwise maximum-entropy (Ising) model of binary words (engram analyze ising)", defaultIsing,
+			func(c *isingConfig) (string, string) { return "input.file", c.Input.File }, computeIsing),
 		analyzeDef("analyze-powerlaw", "Power-law fit of a list of values with comparisons and goodness of fit (engram analyze powerlaw)", defaultPowerlaw,
-			func(c *powerlawConfig) string { return c.Input.File }, computePowerlaw),
+			func(c *powerlawConfig) (string, string) { return "input.file", c.Input.File }, computePowerlaw),
 	}
 }
 

@@ -205,16 +205,9 @@ func (s *samples) labels(k int) ([]int, [][]int, error) {
 	return nil, r, nil
 }
 
-type miFlags struct {
-	estimator, columns string
-	ptBins             string
-	k, bins, binsY     int
-	replicates         bool
-	noise              float64
-}
-
 func (a *app) analyzeMICmd(noRunDir *bool) *cobra.Command {
-	f := &miFlags{}
+	cfg := defaultMI()
+	f, in := &cfg.MI, &cfg.Input
 	cmd := &cobra.Command{
 		Use:   "mi <X> [Y]",
 		Short: "Mutual information I(X;Y) by a discrete or continuous estimator, with bias correction and uncertainty",
@@ -229,16 +222,23 @@ replicates.sd_bits, replicates.n.` + infoInputHelp,
 		Args: cobra.RangeArgs(1, 2),
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&f.estimator, "estimator", "ksg1", "estimator: "+strings.Join(append(slices.Clone(continuousEstimators[:5]), discreteEstimators...), ", "))
-	fs.StringVar(&f.columns, "columns", "", "with one text file: the X and Y columns, e.g. x,y (names or 1-based indices)")
-	fs.IntVar(&f.k, "k", 4, "neighbours of the KSG estimators (k < N)")
-	fs.IntVar(&f.bins, "bins", 0, "discrete: alphabet size of X (0: largest label + 1)")
-	fs.IntVar(&f.binsY, "bins-y", 0, "discrete: alphabet size of Y (0: largest label + 1)")
-	fs.BoolVar(&f.replicates, "replicates", false, "the first axis of each array indexes independent data sets")
-	fs.Float64Var(&f.noise, "noise", 1e-8, "KSG tie-breaking noise, relative to each column's SD (negative: none)")
-	fs.StringVar(&f.ptBins, "pt-bins", "alphabet", "panzeri-treves: relevant bins counted as alphabet, occupied or bayes")
+	fs.StringVar(&f.Estimator, "estimator", f.Estimator, "estimator: "+strings.Join(append(slices.Clone(continuousEstimators[:5]), discreteEstimators...), ", "))
+	fs.StringVar(&in.Columns, "columns", in.Columns, "with one text file: the X and Y columns, e.g. x,y (names or 1-based indices)")
+	fs.IntVar(&f.K, "k", f.K, "neighbours of the KSG estimators (k < N)")
+	fs.IntVar(&f.Bins, "bins", f.Bins, "discrete: alphabet size of X (0: largest label + 1)")
+	fs.IntVar(&f.BinsY, "bins-y", f.BinsY, "discrete: alphabet size of Y (0: largest label + 1)")
+	fs.BoolVar(&in.Replicates, "replicates", in.Replicates, "the first axis of each array indexes independent data sets")
+	fs.Float64Var(&f.Noise, "noise", f.Noise, "KSG tie-breaking noise, relative to each column's SD (negative: none)")
+	fs.StringVar(&f.PTBins, "pt-bins", f.PTBins, "panzeri-treves: relevant bins counted as alphabet, occupied or bayes")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		r, err := a.computeInfo(cmd, "mi", f, args)
+		in.X, in.Y = args[0], ""
+		if len(args) > 1 {
+			in.Y = args[1]
+		}
+		if cmd.Flags().Changed("seed") || a.root.PersistentFlags().Changed("seed") {
+			f.Seed = a.seed
+		}
+		r, err := computeInfo(a.analyzeEnv(), "mi", *in, *f)
 		if err != nil {
 			return err
 		}
@@ -248,7 +248,8 @@ replicates.sd_bits, replicates.n.` + infoInputHelp,
 }
 
 func (a *app) analyzeEntropyCmd(noRunDir *bool) *cobra.Command {
-	f := &miFlags{}
+	cfg := defaultEntropy()
+	f, in := &cfg.Entropy, &cfg.Input
 	cmd := &cobra.Command{
 		Use:   "entropy <X>",
 		Short: "Entropy H(X) by a discrete or continuous estimator, with bias correction and uncertainty",
@@ -260,14 +261,18 @@ JSON keys: h_nats, h_bits, h_stderr_bits, bias_correction_bits, estimator, n (an
 		Args: cobra.ExactArgs(1),
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&f.estimator, "estimator", "miller-madow", "estimator: plugin, miller-madow, quadratic-extrapolation, nsb, gaussian, gaussian-wishart, kl")
-	fs.StringVar(&f.columns, "columns", "", "with a text file: the column of X (name or 1-based index)")
-	fs.IntVar(&f.k, "k", 4, "neighbours of the kl estimator (k < N)")
-	fs.IntVar(&f.bins, "bins", 0, "discrete: alphabet size (0: largest label + 1)")
-	fs.BoolVar(&f.replicates, "replicates", false, "the first axis indexes independent data sets")
-	fs.Float64Var(&f.noise, "noise", 1e-8, "kl tie-breaking noise, relative to each column's SD (negative: none)")
+	fs.StringVar(&f.Estimator, "estimator", f.Estimator, "estimator: plugin, miller-madow, quadratic-extrapolation, nsb, gaussian, gaussian-wishart, kl")
+	fs.StringVar(&in.Columns, "columns", in.Columns, "with a text file: the column of X (name or 1-based index)")
+	fs.IntVar(&f.K, "k", f.K, "neighbours of the kl estimator (k < N)")
+	fs.IntVar(&f.Bins, "bins", f.Bins, "discrete: alphabet size (0: largest label + 1)")
+	fs.BoolVar(&in.Replicates, "replicates", in.Replicates, "the first axis indexes independent data sets")
+	fs.Float64Var(&f.Noise, "noise", f.Noise, "kl tie-breaking noise, relative to each column's SD (negative: none)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		r, err := a.computeInfo(cmd, "entropy", f, args)
+		in.X = args[0]
+		if cmd.Flags().Changed("seed") || a.root.PersistentFlags().Changed("seed") {
+			f.Seed = a.seed
+		}
+		r, err := computeEntropy(a.analyzeEnv(), cfg)
 		if err != nil {
 			return err
 		}
@@ -278,42 +283,48 @@ JSON keys: h_nats, h_bits, h_stderr_bits, bias_correction_bits, estimator, n (an
 
 // computeInfo reads the variables, checks them and runs the estimator on
 // each replicate.
-func (a *app) computeInfo(cmd *cobra.Command, what string, f *miFlags, args []string) (*analysisRun, error) {
-	est := strings.ToLower(f.estimator)
+//
+// what is mi or entropy; the files are in.X and (mi, unless in.Columns
+// reads both from X) in.Y.
+func computeInfo(ae *analyzeEnv, what string, in infoInput, fs infoSettings) (*analysisRun, error) {
+	f := &fs
+	args := []string{in.X}
+	if in.Y != "" {
+		args = append(args, in.Y)
+	}
+	est := strings.ToLower(f.Estimator)
 	if what == "entropy" && slices.Contains([]string{"panzeri-treves", "shuffle", "ksg1", "ksg2", "gaussian-copula"}, est) {
-		return nil, fmt.Errorf("--estimator %q estimates information, not entropy (want plugin, miller-madow, quadratic-extrapolation, nsb, gaussian, gaussian-wishart, kl)", f.estimator)
+		return nil, fmt.Errorf("--estimator %q estimates information, not entropy (want plugin, miller-madow, quadratic-extrapolation, nsb, gaussian, gaussian-wishart, kl)", f.Estimator)
 	}
 	if what == "mi" && est == "kl" {
 		return nil, fmt.Errorf("--estimator kl estimates entropy; for information use ksg1 or ksg2")
 	}
 	continuous := slices.Contains(continuousEstimators, est)
 	if !continuous && !slices.Contains(discreteEstimators, est) {
-		return nil, fmt.Errorf("--estimator %q: unknown (want %s)", f.estimator, strings.Join(append(slices.Clone(continuousEstimators), discreteEstimators...), ", "))
+		return nil, fmt.Errorf("--estimator %q: unknown (want %s)", f.Estimator, strings.Join(append(slices.Clone(continuousEstimators), discreteEstimators...), ", "))
 	}
-	if f.k < 1 {
-		return nil, fmt.Errorf("--k %d must be ≥ 1", f.k)
+	if f.K < 1 {
+		return nil, fmt.Errorf("--k %d must be ≥ 1", f.K)
 	}
-	if f.bins < 0 || f.binsY < 0 {
+	if f.Bins < 0 || f.BinsY < 0 {
 		return nil, fmt.Errorf("--bins and --bins-y must be ≥ 0")
 	}
 	nvar := 2
 	if what == "entropy" {
 		nvar = 1
 	}
-	mem, err := a.newMemCheck(what, strings.Join(args, ", "))
-	if err != nil {
-		return nil, err
-	}
+	mem := ae.memCheck(what, strings.Join(args, ", "))
 	var vars []*samples
+	var err error
 	switch {
-	case f.columns != "":
+	case in.Columns != "":
 		if len(args) != 1 {
 			return nil, fmt.Errorf("--columns reads both variables from one text file; give exactly one file (got %d)", len(args))
 		}
-		if f.replicates {
+		if in.Replicates {
 			return nil, fmt.Errorf("--replicates needs .npy arrays, not --columns")
 		}
-		if vars, err = readColumns(mem, args[0], f.columns, nvar); err != nil {
+		if vars, err = readColumns(mem, args[0], in.Columns, nvar); err != nil {
 			return nil, err
 		}
 	case len(args) != nvar:
@@ -323,7 +334,7 @@ func (a *app) computeInfo(cmd *cobra.Command, what string, f *miFlags, args []st
 			if !strings.EqualFold(filepathExt(p), ".npy") {
 				return nil, fmt.Errorf("%s: give .npy arrays, or one delimited text file with --columns", p)
 			}
-			s, err := readNPYSamples(mem, p, f.replicates)
+			s, err := readNPYSamples(mem, p, in.Replicates)
 			if err != nil {
 				return nil, err
 			}
@@ -357,8 +368,8 @@ func (a *app) computeInfo(cmd *cobra.Command, what string, f *miFlags, args []st
 		}
 	}
 	n := x.n()
-	if (est == "ksg1" || est == "ksg2" || est == "kl") && f.k >= n {
-		return nil, fmt.Errorf("%s: --k %d neighbours need more samples than k (N = %d)", x.file, f.k, n)
+	if (est == "ksg1" || est == "ksg2" || est == "kl") && f.K >= n {
+		return nil, fmt.Errorf("%s: --k %d neighbours need more samples than k (N = %d)", x.file, f.K, n)
 	}
 	// the analysis: flat copies, trees and counts, per replicate
 	d := x.dims()
@@ -376,10 +387,7 @@ func (a *app) computeInfo(cmd *cobra.Command, what string, f *miFlags, args []st
 	if err := mem.check(live, fmt.Sprintf("%s by %s, %d samples × %d dims", what, est, n, d)); err != nil {
 		return nil, err
 	}
-	seed := uint64(1)
-	if cmd.Flags().Changed("seed") || a.root.PersistentFlags().Changed("seed") {
-		seed = a.seed
-	}
+	seed := f.Seed
 	var ests []info.Estimate
 	for k := range x.reps {
 		e, err := runEstimator(what, est, x, y, k, f, seed+uint64(k))
@@ -434,7 +442,7 @@ func filepathExt(p string) string {
 // alphabetBytes bounds the histograms of the discrete estimators (the
 // joint alphabet of X and Y), which labels far above the sample count
 // could make huge.
-func alphabetBytes(x, y *samples, f *miFlags) (int64, error) {
+func alphabetBytes(x, y *samples, f *infoSettings) (int64, error) {
 	mx := func(s *samples, given int) float64 {
 		if given > 0 {
 			return float64(given)
@@ -449,9 +457,9 @@ func alphabetBytes(x, y *samples, f *miFlags) (int64, error) {
 		}
 		return m + 1
 	}
-	k := mx(x, f.bins)
+	k := mx(x, f.Bins)
 	if y != nil && y.dims() == 1 {
-		k *= mx(y, f.binsY)
+		k *= mx(y, f.BinsY)
 	}
 	if k > 1<<31 {
 		return 0, fmt.Errorf("%s: the discrete alphabet (%.4g bins) is too large: relabel the values 0..K−1", x.file, k)
@@ -459,9 +467,9 @@ func alphabetBytes(x, y *samples, f *miFlags) (int64, error) {
 	return int64(k) * 8 * 3, nil
 }
 
-func runEstimator(what, est string, x, y *samples, k int, f *miFlags, seed uint64) (info.Estimate, error) {
-	knn := &info.KNNOptions{K: f.k, Noise: f.noise, Seed: seed}
-	if f.noise == 0 {
+func runEstimator(what, est string, x, y *samples, k int, f *infoSettings, seed uint64) (info.Estimate, error) {
+	knn := &info.KNNOptions{K: f.K, Noise: f.Noise, Seed: seed}
+	if f.Noise == 0 {
 		knn.Noise = -1
 	}
 	switch est {
@@ -490,16 +498,16 @@ func runEstimator(what, est string, x, y *samples, k int, f *miFlags, seed uint6
 	if rx != nil {
 		return info.Estimate{}, fmt.Errorf("%s: discrete estimators take 1-D labels for X (got %d columns)", x.file, x.dims())
 	}
-	o := &info.DiscreteOptions{KX: f.bins, KY: f.binsY, Seed: seed, PTCount: info.PTCount(f.ptBins)}
+	o := &info.DiscreteOptions{KX: f.Bins, KY: f.BinsY, Seed: seed, PTCount: info.PTCount(f.PTBins)}
 	switch o.PTCount {
 	case "", info.PTAlphabet, info.PTOccupied, info.PTBayes:
 	default:
-		return info.Estimate{}, fmt.Errorf("--pt-bins %q: want alphabet, occupied or bayes", f.ptBins)
+		return info.Estimate{}, fmt.Errorf("--pt-bins %q: want alphabet, occupied or bayes", f.PTBins)
 	}
 	m := info.DiscreteMethod(est)
 	if what == "entropy" {
-		if m == info.NSB && f.bins > 0 {
-			o.NSB = &info.NSBOptions{K: f.bins}
+		if m == info.NSB && f.Bins > 0 {
+			o.NSB = &info.NSBOptions{K: f.Bins}
 		}
 		return info.Entropy(lx, m, o)
 	}
@@ -563,12 +571,6 @@ func writeInfo(env *experiment.Env, what, est string, vars []*samples, ests []in
 
 // ---- corr ----------------------------------------------------------------
 
-type corrFlags struct {
-	in       activityInput
-	alpha    float64
-	maxOrder int
-}
-
 const perNeuronHelp = `
 
 Input (--input spikes|raster): spike times with neuron ids (text neuron,time; .npz times and ids; engram
@@ -577,7 +579,8 @@ trials × neurons × bins, trials concatenated; text: one row per neuron). Input
 neuron × bin matrix is bounded by --mem-budget.`
 
 func (a *app) analyzeCorrCmd(noRunDir *bool) *cobra.Command {
-	f := &corrFlags{}
+	cfg := defaultCorr()
+	f := &cfg.Corr
 	cmd := &cobra.Command{
 		Use:   "corr <spikes|raster>",
 		Short: "Pairwise count correlations, population count distribution P(K), cumulants and CuBIC",
@@ -592,11 +595,12 @@ cubic_aborted (cubic_xi_hat is null when k₂ < k₁).` + perNeuronHelp,
 		Args: cobra.ExactArgs(1),
 	}
 	fs := cmd.Flags()
-	f.in.add(fs)
-	fs.Float64Var(&f.alpha, "alpha", 0.05, "CuBIC significance level in (0, 1]")
-	fs.IntVar(&f.maxOrder, "max-order", 100, "CuBIC: largest order tested (ξ_max)")
+	cfg.Input.add(fs)
+	fs.Float64Var(&f.Alpha, "alpha", f.Alpha, "CuBIC significance level in (0, 1]")
+	fs.IntVar(&f.MaxOrder, "max-order", f.MaxOrder, "CuBIC: largest order tested (ξ_max)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		r, err := a.computeCorr(f, args[0])
+		cfg.Input.File = args[0]
+		r, err := computeCorr(a.analyzeEnv(), cfg)
 		if err != nil {
 			return err
 		}
@@ -627,18 +631,18 @@ func (f *activityInput) readBinned(mem *memCheck, path string) (*spiketrain.Binn
 	return in.ReadBinned()
 }
 
-func (a *app) computeCorr(f *corrFlags, file string) (*analysisRun, error) {
-	if !(f.alpha > 0 && f.alpha <= 1) {
-		return nil, fmt.Errorf("--alpha %v must be in (0, 1]", f.alpha)
+// computeCorr computes the count correlations of the per-neuron activity
+// in cfg.Input.File.
+func computeCorr(ae *analyzeEnv, cfg *corrConfig) (*analysisRun, error) {
+	f, in, file := &cfg.Corr, &cfg.Input, cfg.Input.File
+	if !(f.Alpha > 0 && f.Alpha <= 1) {
+		return nil, fmt.Errorf("--alpha %v must be in (0, 1]", f.Alpha)
 	}
-	if f.maxOrder < 1 {
-		return nil, fmt.Errorf("--max-order %d must be ≥ 1", f.maxOrder)
+	if f.MaxOrder < 1 {
+		return nil, fmt.Errorf("--max-order %d must be ≥ 1", f.MaxOrder)
 	}
-	mem, err := a.newMemCheck("corr", file)
-	if err != nil {
-		return nil, err
-	}
-	b, err := f.in.readBinned(mem, file)
+	mem := ae.memCheck("corr", file)
+	b, err := in.readBinned(mem, file)
 	if err != nil {
 		return nil, err
 	}
@@ -669,7 +673,7 @@ func (a *app) computeCorr(f *corrFlags, file string) (*analysisRun, error) {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	r := &analysisRun{name: "analyze-corr", file: file, memEstimate: mem.estimate()}
-	cub, cerr := corr.CuBIC(pop, &corr.CuBICOptions{Alpha: f.alpha, MaxOrder: f.maxOrder})
+	cub, cerr := corr.CuBIC(pop, &corr.CuBICOptions{Alpha: f.Alpha, MaxOrder: f.MaxOrder})
 	r.headline = map[string]any{"rho_mean": ps.Mean, "rho_sd": ps.SD, "pairs": ps.Pairs, "neurons": b.Neurons, "bins": b.Bins,
 		"bin_ms": nanIfZero(b.BinMs), "k1": ks.K1, "k2": ks.K2, "k3": ks.K3, "cubic_xi_hat": nil, "cubic_p_values": []float64{}, "cubic_aborted": false}
 	if cerr != nil {
@@ -677,14 +681,14 @@ func (a *app) computeCorr(f *corrFlags, file string) (*analysisRun, error) {
 	} else {
 		r.headline["cubic_xi_hat"], r.headline["cubic_p_values"], r.headline["cubic_aborted"] = cub.XiHat, cub.PValues, cub.Aborted
 		if cub.Aborted {
-			r.warnings = append(r.warnings, fmt.Sprintf("CuBIC aborted: every order up to %d rejected", f.maxOrder))
+			r.warnings = append(r.warnings, fmt.Sprintf("CuBIC aborted: every order up to %d rejected", f.MaxOrder))
 		}
 	}
 	if ps.Silent > 0 {
 		r.warnings = append(r.warnings, fmt.Sprintf("%d of %d neurons have constant counts and are left out of ρ", ps.Silent, b.Neurons))
 	}
 	r.summary = map[string]any{"silent": ps.Silent, "mean_count_per_bin": ps.MeanCountBin, "p_k": pk, "p_k_independent": ind,
-		"alpha": f.alpha, "max_order": f.maxOrder, "settings": f.in.settings()}
+		"alpha": f.Alpha, "max_order": f.MaxOrder, "settings": in.settings()}
 	r.write = func(env *experiment.Env) error { return writeCorr(env, file, b, ps, pk, ind, ks, cub) }
 	return r, nil
 }
@@ -780,15 +784,9 @@ func fmtList(v []float64) string {
 
 // ---- ising ---------------------------------------------------------------
 
-type isingFlags struct {
-	in      activityInput
-	units   []int
-	penalty float64
-	pseudo  bool
-}
-
 func (a *app) analyzeIsingCmd(noRunDir *bool) *cobra.Command {
-	f := &isingFlags{}
+	cfg := defaultIsing()
+	f := &cfg.Ising
 	cmd := &cobra.Command{
 		Use:   "ising <raster|spikes>",
 		Short: "Pairwise maximum-entropy (Ising) model of binary words: I₂/I_N, KL, predicted P(K)",
@@ -800,12 +798,13 @@ JSON keys: units, samples, method, converged, i_n_bits, i_2_bits, ratio, kl_bits
 		Args: cobra.ExactArgs(1),
 	}
 	fs := cmd.Flags()
-	f.in.add(fs)
-	fs.IntSliceVar(&f.units, "units", nil, "neurons to fit, e.g. 0,1,2 (default: all)")
-	fs.Float64Var(&f.penalty, "penalty", 0, "L2 penalty on parameters without a finite ML value (exact; default 1e-3) or on every J (pseudo-likelihood; default 1e-4)")
-	fs.BoolVar(&f.pseudo, "pseudo-likelihood", false, "use pseudo-likelihood also for ≤ 20 units")
+	cfg.Input.add(fs)
+	fs.IntSliceVar(&f.Units, "units", f.Units, "neurons to fit, e.g. 0,1,2 (default: all)")
+	fs.Float64Var(&f.Penalty, "penalty", f.Penalty, "L2 penalty on parameters without a finite ML value (exact; default 1e-3) or on every J (pseudo-likelihood; default 1e-4)")
+	fs.BoolVar(&f.PseudoLikelihood, "pseudo-likelihood", f.PseudoLikelihood, "use pseudo-likelihood also for ≤ 20 units")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		r, err := a.computeIsing(f, args[0])
+		cfg.Input.File = args[0]
+		r, err := computeIsing(a.analyzeEnv(), cfg)
 		if err != nil {
 			return err
 		}
@@ -814,19 +813,19 @@ JSON keys: units, samples, method, converged, i_n_bits, i_2_bits, ratio, kl_bits
 	return cmd
 }
 
-func (a *app) computeIsing(f *isingFlags, file string) (*analysisRun, error) {
-	if f.penalty < 0 || math.IsNaN(f.penalty) {
-		return nil, fmt.Errorf("--penalty %v must be ≥ 0", f.penalty)
+// computeIsing fits the pairwise maximum-entropy model to the binary words
+// of the activity in cfg.Input.File.
+func computeIsing(ae *analyzeEnv, cfg *isingConfig) (*analysisRun, error) {
+	f, in, file := &cfg.Ising, &cfg.Input, cfg.Input.File
+	if f.Penalty < 0 || math.IsNaN(f.Penalty) {
+		return nil, fmt.Errorf("--penalty %v must be ≥ 0", f.Penalty)
 	}
-	mem, err := a.newMemCheck("ising", file)
+	mem := ae.memCheck("ising", file)
+	b, err := in.readBinned(mem, file)
 	if err != nil {
 		return nil, err
 	}
-	b, err := f.in.readBinned(mem, file)
-	if err != nil {
-		return nil, err
-	}
-	units := f.units
+	units := f.Units
 	if units == nil {
 		units = make([]int, b.Neurons)
 		for i := range units {
@@ -847,7 +846,7 @@ func (a *app) computeIsing(f *isingFlags, file string) (*analysisRun, error) {
 	if nu < 2 {
 		return nil, fmt.Errorf("--units: need at least 2 units")
 	}
-	exact := nu <= corr.MaxExactUnits && !f.pseudo
+	exact := nu <= corr.MaxExactUnits && !f.PseudoLikelihood
 	live := int64(nu) * int64(b.Bins) * 8
 	if exact {
 		live += (int64(1) << nu) * 8 * 4
@@ -869,7 +868,7 @@ func (a *app) computeIsing(f *isingFlags, file string) (*analysisRun, error) {
 			}
 		}
 	}
-	fit, err := corr.FitIsing(sub, &corr.IsingOptions{Penalty: f.penalty, PseudoLikelihood: f.pseudo})
+	fit, err := corr.FitIsing(sub, &corr.IsingOptions{Penalty: f.Penalty, PseudoLikelihood: f.PseudoLikelihood})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
@@ -885,7 +884,7 @@ func (a *app) computeIsing(f *isingFlags, file string) (*analysisRun, error) {
 		r.warnings = append(r.warnings, fmt.Sprintf("%d words for 2^%d states: S_N (and I_N, KL) are biased by undersampling", fit.Samples, nu))
 	}
 	r.summary = map[string]any{"unit_ids": units, "iterations": fit.Iterations, "max_gradient": fit.MaxGradient, "h": fit.Model.H,
-		"p_k_data": fit.PKData, "p_k_model": fit.PKModel, "settings": f.in.settings()}
+		"p_k_data": fit.PKData, "p_k_model": fit.PKModel, "settings": in.settings()}
 	r.write = func(env *experiment.Env) error { return writeIsing(env, file, units, fit) }
 	return r, nil
 }

@@ -272,3 +272,60 @@ func TestPBLoadSweepFileMatchesBuiltIn(t *testing.T) {
 		t.Errorf("collect: %v", err)
 	}
 }
+
+// The information and correlation analyses as experiments: a sweep of
+// analyze-mi over the KSG neighbour count k equals `engram analyze mi
+// --k K` point by point (and I ≈ 0.830 nats, the closed form at ρ = 0.9,
+// within 0.1 as TestAnalyzeMI allows); engram run of analyze-entropy,
+// analyze-corr and analyze-ising equals the subcommands.
+func TestInfoExperimentsEqualCommands(t *testing.T) {
+	dir := infoFiles(t)
+	p := func(n string) string { return filepath.Join(dir, n) }
+	writeFile(t, dir, "mi.toml", "experiment = \"analyze-mi\"\n[input]\nx = "+strconv.Quote(p("x.npy"))+"\ny = "+strconv.Quote(p("y.npy"))+"\n")
+	file := writeFile(t, dir, "k.sweep.toml", "base = \"mi.toml\"\n[grid]\nmi.k = [2, 4, 8]\n")
+	rows := sweepLocal(t, file, filepath.Join(dir, "sweep"))
+	for _, r := range rows {
+		direct := runJSON(t, "analyze", "mi", p("x.npy"), p("y.npy"), "--k", r["mi.k"])
+		for _, k := range []string{"mi_nats", "mi_bits", "mi_stderr_bits", "bias_correction_bits", "n"} {
+			if r[k] != sweep.Cell(num(t, direct, k)) {
+				t.Errorf("k = %s: %s = %s in the sweep, %v from engram analyze mi", r["mi.k"], k, r[k], direct[k])
+			}
+		}
+		if v, _ := strconv.ParseFloat(r["mi_nats"], 64); math.Abs(v-0.8304) > 0.1 {
+			t.Errorf("k = %s: I = %v nats, closed form 0.8304", r["mi.k"], v)
+		}
+	}
+	for _, c := range []struct {
+		toml string
+		args []string
+		keys []string
+	}{
+		{"experiment = \"analyze-entropy\"\n[input]\nx = " + strconv.Quote(p("x.npy")) + "\n[entropy]\nestimator = \"kl\"\nk = 3\n",
+			[]string{"analyze", "entropy", p("x.npy"), "--estimator", "kl", "--k", "3"}, []string{"h_nats", "h_bits", "h_stderr_bits"}},
+		{"experiment = \"analyze-corr\"\n[input]\nfile = " + strconv.Quote(p("raster.npy")) + "\nkind = \"raster\"\nbin_ms = 5.0\n",
+			[]string{"analyze", "corr", p("raster.npy"), "--input", "raster", "--bin-ms", "5"}, []string{"rho_mean", "rho_sd", "pairs", "k1", "k2", "k3"}},
+		{"experiment = \"analyze-ising\"\n[input]\nfile = " + strconv.Quote(p("raster.npy")) + "\nkind = \"raster\"\n[ising]\nunits = [0, 1, 2, 3]\n",
+			[]string{"analyze", "ising", p("raster.npy"), "--input", "raster", "--units", "0,1,2,3"}, []string{"i_n_bits", "i_2_bits", "ratio", "kl_bits"}},
+	} {
+		cfg := writeFile(t, dir, "exp.toml", c.toml)
+		code, out, stderr := run(t, "run", cfg, "--json", "--quiet", "--out", filepath.Join(t.TempDir(), "run"))
+		if code != 0 {
+			t.Fatalf("%s: %s", c.args[1], stderr)
+		}
+		viaRun := decodeJSON(t, out)
+		direct := runJSON(t, c.args...)
+		for _, k := range c.keys {
+			if a, b := jsonPath(viaRun, "summary", k), num(t, direct, k); a != b {
+				t.Errorf("%s %s: %v by engram run, %v by engram analyze", c.args[1], k, a, b)
+			}
+		}
+	}
+	bad := writeFile(t, dir, "bad.toml", "experiment = \"analyze-mi\"\n[mi]\nestimator = \"kl\"\n")
+	if code, _, stderr := run(t, "run", bad, "--quiet", "--out", filepath.Join(dir, "bad")); code != 1 || !strings.Contains(stderr, `mi.estimator = "kl" estimates entropy`) {
+		t.Errorf("mi with kl: exit %d %s", code, stderr)
+	}
+	empty := writeFile(t, dir, "empty.toml", "experiment = \"analyze-mi\"\n")
+	if code, _, stderr := run(t, "run", empty, "--quiet", "--out", filepath.Join(dir, "empty")); code != 1 || !strings.Contains(stderr, "input.x is empty") {
+		t.Errorf("mi without input: exit %d %s", code, stderr)
+	}
+}
