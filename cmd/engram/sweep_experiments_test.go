@@ -264,9 +264,9 @@ func TestPBLoadSweepFileMatchesBuiltIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	report := string(ex[strings.Index(string(ex), "[report]"):])
-	sets := map[string]string{"network.n": "2000", "network.c": "0.05", "load.seeds": "2", "load.duration_ms": "100.0",
-		"load.measure_ms": "50.0", "load.average_from_ms": "50.0", "load.theory_finite_k": "false"}
-	builtin, rows, dir := builtInVsSweep(t, "../../examples/pb-overlay.toml", "load.alphas", []string{"0.05", "0.3"}, sets, report)
+	sets := map[string]string{"network.n": "1000", "network.c": "0.1", "load.seeds": "2", "load.duration_ms": "60.0",
+		"load.measure_ms": "30.0", "load.average_from_ms": "30.0", "load.theory_finite_k": "false"}
+	builtin, rows, dir := builtInVsSweep(t, "../../examples/pb-overlay.toml", "load.alphas", []string{"0.05", "0.1"}, sets, report)
 	checkPointByPoint(t, builtin, rows, "load.alphas", map[string]string{"m_at_measure": "load.m_at_measure", "m_time_avg": "load.m_time_avg"})
 	if _, err := os.Stat(filepath.Join(dir, "figs", "overlap_vs_load.png")); err != nil {
 		t.Errorf("collect: %v", err)
