@@ -31,6 +31,13 @@
 //	time = "00:30:00"
 //	[report]
 //	metrics = ["populations.E.rate_hz"]   # what collect plots (default: all)
+//	log_x = true                          # line plots on a log x axis
+//	[[report.plot]]                       # several metrics on one figure (1-D grids)
+//	name = "m_vs_input"                   # figs/m_vs_input.{png,svg,tsv}
+//	metrics = ["drive.m_ols", "drive.m_theory"]
+//	labels = ["simulation", "theory"]     # legend ([] = the metric names)
+//	errors = ["drive.m_ols_sd", ""]       # error-bar metric per line ("" = none)
+//	y_label = "branching ratio m"
 //
 // Keys are config keys as --set takes them (dotted, array entries by name
 // or index); [grid], [zip], [[list]] and [random] combine as a Cartesian
@@ -47,6 +54,15 @@
 // points/<id>/res/summary.json exists: resuming judges by these files
 // alone, never by exit codes, so a sweep interrupted at any moment is
 // resumed without redoing or losing a finished point.
+//
+// Figures: for a 1-D grid a line plot per metric (by increasing value of
+// a numeric key) and one per [[report.plot]]; for a 2-D grid a heat map
+// per metric whose axes are the swept values: evenly spaced numbers as
+// cells of one width centred on them, unevenly spaced numbers as cells
+// bounded at the midpoints between them (drawn to scale, a tick at each
+// value; plot.Midpoints), anything else one cell per value labelled by it.
+// With repeats a cell is the mean over seeds (and lines carry the standard
+// error).
 //
 // points.tsv has one row per point: point (the id), run_dir (relative to
 // the sweep directory), the swept values (and seed with repeats), then

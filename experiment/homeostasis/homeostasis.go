@@ -6,6 +6,13 @@
 // against the theory m = 1 − h/r*. Lower input ⇒ more recurrence ⇒ closer
 // to criticality: the knob of Cramer et al. (2020).
 //
+// One drive (sweep.h_over_r_star = 0.1) is a single-point run whose
+// summary also holds drive.{h_over_r_star, m_ols, m_ols_sd, m_theory,
+// m_mr, tau_steps, tau_mr_steps, rate, realisations} as metrics: the
+// points of examples/homeostasis.sweep.toml, which equal the built-in
+// sweep's because every realisation's streams are keyed by its drive's
+// value and index (DriveKey), not by the drive's position in the list.
+//
 // Registered as experiment "homeostasis"; examples/homeostasis.toml.
 package homeostasis
 

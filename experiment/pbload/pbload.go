@@ -11,6 +11,13 @@
 // Registered as experiment "pb-load"; examples/pb-load-r9.toml is the
 // paper's setting (N = 50 000, c = 0.005, A = 3 × median) and
 // examples/pb-overlay.toml the smaller N = 20 000, K = 250 overlay.
+//
+// One load (load.alphas = 0.2) is a single-point run whose summary also
+// holds load.{alpha, p, m_at_measure(_sd), m_time_avg(_sd), r2_avg_hz2,
+// realisations, m_theory} as metrics: the points of
+// examples/pb-load.sweep.toml, which equal the built-in sweep's because
+// every realisation's network is keyed by its load's value and index
+// (LoadKey), not by the load's position in the list.
 package pbload
 
 import (
