@@ -212,9 +212,13 @@ func (a *app) describeCmd() *cobra.Command {
 				if a.jsonOut {
 					return a.emit(map[string]any{"experiments": reg.Names()})
 				}
+				width := 0
+				for _, n := range reg.Names() {
+					width = max(width, len(n))
+				}
 				for _, n := range reg.Names() {
 					d, _ := reg.Get(n)
-					fmt.Fprintf(a.stdout, "%-14s %s\n", n, d.Doc)
+					fmt.Fprintf(a.stdout, "%-*s  %s\n", width, n, d.Doc)
 				}
 				return nil
 			}
