@@ -608,7 +608,7 @@ func branchingError(file string, act *activityio.Activity, f mrSettings, err err
 	case errors.Is(err, branching.ErrTooShort) && act.Hint != "":
 		return fmt.Errorf("%s: %w (read as %d trials of %d bins: %s)", file, err, act.Trials(), act.Bins(), act.Hint)
 	case errors.Is(err, branching.ErrTooShort):
-		return fmt.Errorf("%s: %w (trials of %d bins; --kmin %d, --kmax %d, 0 = default; need 1 ≤ kmin ≤ kmax ≤ L−2, default kmax ⌊L/10⌋)", file, err, act.Bins(), f.KMin, f.KMax)
+		return fmt.Errorf("%s: %w (trials of %d bins; --kmin %d, --kmax %d (mr.k_min, mr.k_max), 0 = default; need 1 ≤ kmin ≤ kmax ≤ L−2, default kmax ⌊L/10⌋)", file, err, act.Bins(), f.KMin, f.KMax)
 	case errors.Is(err, branching.ErrTooFewTrials):
 		return fmt.Errorf("%s: %w (the file holds %d trial; use --bootstrap 0 or give several trials)", file, err, act.Trials())
 	case errors.Is(err, branching.ErrConstant):
