@@ -826,7 +826,7 @@ func computeIsing(ae *analyzeEnv, cfg *isingConfig) (*analysisRun, error) {
 		return nil, err
 	}
 	units := f.Units
-	if units == nil {
+	if len(units) == 0 { // nil (the flag unset) or [] (the config key)
 		units = make([]int, b.Neurons)
 		for i := range units {
 			units[i] = i

@@ -306,6 +306,9 @@ func TestInfoExperimentsEqualCommands(t *testing.T) {
 			[]string{"analyze", "corr", p("raster.npy"), "--input", "raster", "--bin-ms", "5"}, []string{"rho_mean", "rho_sd", "pairs", "k1", "k2", "k3"}},
 		{"experiment = \"analyze-ising\"\n[input]\nfile = " + strconv.Quote(p("raster.npy")) + "\nkind = \"raster\"\n[ising]\nunits = [0, 1, 2, 3]\n",
 			[]string{"analyze", "ising", p("raster.npy"), "--input", "raster", "--units", "0,1,2,3"}, []string{"i_n_bits", "i_2_bits", "ratio", "kl_bits"}},
+		// units = [] (as describe prints the default) is every unit, as without --units
+		{"experiment = \"analyze-ising\"\n[input]\nfile = " + strconv.Quote(p("raster.npy")) + "\nkind = \"raster\"\n[ising]\nunits = []\n",
+			[]string{"analyze", "ising", p("raster.npy"), "--input", "raster"}, []string{"units", "i_n_bits", "kl_bits"}},
 	} {
 		cfg := writeFile(t, dir, "exp.toml", c.toml)
 		code, out, stderr := run(t, "run", cfg, "--json", "--quiet", "--out", filepath.Join(t.TempDir(), "run"))
