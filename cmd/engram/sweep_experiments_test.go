@@ -332,3 +332,23 @@ func TestInfoExperimentsEqualCommands(t *testing.T) {
 		t.Errorf("mi without input: exit %d %s", code, stderr)
 	}
 }
+
+// Every sweep file in examples/ parses: its base resolves with every
+// point's overrides and its [report] is well formed.
+func TestExampleSweepFilesParse(t *testing.T) {
+	files, _ := filepath.Glob("../../examples/*.sweep.toml")
+	files = append(files, "../../examples/brunel-phase.toml")
+	if len(files) < 6 {
+		t.Fatalf("only %d sweep files: %v", len(files), files)
+	}
+	for _, f := range files {
+		p, err := sweep.Parse(f, registry())
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		if len(p.Points) < 2 {
+			t.Errorf("%s: %d points", f, len(p.Points))
+		}
+	}
+}
