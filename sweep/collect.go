@@ -514,11 +514,12 @@ func uniform(v []float64) (float64, bool) {
 // axisLayout is how a heat map draws one grid axis: the cells in drawing
 // order (by increasing value for numeric axes, else as listed), and
 // either a numeric extent (uniform spacing: cells of one width centred on
-// the values; uneven spacing: cells bounded at the midpoints between the
-// values, drawn to scale) or, for values that are not all numbers, one
-// unit-wide cell per value. Ticks label the values themselves, at the
-// cells' centres, unless the spacing is uniform (the automatic numeric
-// ticks are then right).
+// the values; ≥ 3 positive values spanning a decade or more, e.g. 0.01,
+// 0.03, 0.1, 0.3: a log10 axis, cells bounded at the midpoints in log, of
+// one width when the values are geometric; other uneven spacing: cells
+// bounded at the midpoints between the values, drawn to scale) or, for values that are not all numbers, one unit-wide cell per
+// value. Ticks label the values themselves, at the cells' centres, unless
+// the spacing is uniform (the automatic numeric ticks are then right).
 type axisLayout struct {
 	order  []int     // order[k] is the index into the axis's values of the k-th cell
 	x0, x1 float64   // the extent (uniform numeric, or 0..n by index)
@@ -548,6 +549,20 @@ func layoutAxis(ax Axis) axisLayout {
 				l.x0, l.x1 = sorted[0]-d/2, sorted[n-1]+d/2
 				return l
 			}
+			if lg, ok := logAxis(sorted); ok {
+				// a log10 axis: evenly spaced in log, cells of one width;
+				// else cells bounded at the midpoints in log
+				if d, uni := uniform(lg); uni {
+					l.x0, l.x1 = lg[0]-d/2, lg[n-1]+d/2
+				} else {
+					l.edges = plot.Midpoints(lg)
+				}
+				l.label = ax.Key + " (log scale)"
+				for k, i := range l.order {
+					l.ticks = append(l.ticks, plot.Tick{Value: lg[k], Label: CellValue(ax.Values[i])})
+				}
+				return l
+			}
 			l.edges = plot.Midpoints(sorted)
 			for k, i := range l.order {
 				l.ticks = append(l.ticks, plot.Tick{Value: sorted[k], Label: CellValue(ax.Values[i])})
@@ -563,6 +578,21 @@ func layoutAxis(ax Axis) axisLayout {
 		l.ticks = append(l.ticks, plot.Tick{Value: float64(k) + 0.5, Label: CellValue(ax.Values[i])})
 	}
 	return l
+}
+
+// logAxis reports whether unevenly spaced increasing values are drawn on a
+// log10 axis: at least 3 of them, all > 0, spanning at least a decade
+// (0.01, 0.03, 0.1, 0.3 …), returning their log10.
+func logAxis(v []float64) ([]float64, bool) {
+	n := len(v)
+	if n < 3 || !(v[0] > 0) || v[n-1] < 10*v[0] {
+		return nil, false
+	}
+	lg := make([]float64, n)
+	for i, x := range v {
+		lg[i] = math.Log10(x)
+	}
+	return lg, true
 }
 
 // heatMap draws a metric over a 2-D grid: the first key along x (columns),

@@ -58,9 +58,11 @@
 // Figures: for a 1-D grid a line plot per metric (by increasing value of
 // a numeric key) and one per [[report.plot]]; for a 2-D grid a heat map
 // per metric whose axes are the swept values: evenly spaced numbers as
-// cells of one width centred on them, unevenly spaced numbers as cells
+// cells of one width centred on them; unevenly spaced numbers as cells
 // bounded at the midpoints between them (drawn to scale, a tick at each
-// value; plot.Midpoints), anything else one cell per value labelled by it.
+// value; plot.Midpoints), on a log10 axis when there are ≥ 3 of them, all
+// positive, spanning a decade or more (0.01, 0.03, 0.1, 0.3); anything
+// else one cell per value labelled by it.
 // With repeats a cell is the mean over seeds (and lines carry the standard
 // error).
 //

@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -29,10 +30,21 @@ func TestLayoutAxis(t *testing.T) {
 	if !reflect.DeepEqual(l.edges, []float64{2.5, 3.5, 4.25, 4.75, 5.5, 7, 9}) || len(l.ticks) != 6 || l.ticks[2] != (plot.Tick{Value: 4.5, Label: "4.5"}) {
 		t.Errorf("uneven: %+v", l)
 	}
-	// listed in decreasing order (homeostasis's drives): drawn by value
+	// listed in decreasing order (homeostasis's drives), spanning a decade:
+	// drawn by value on a log10 axis, cells bounded at the midpoints in log
 	l = layoutAxis(Axis{Key: "h", Values: vals(0.3, 0.1, 0.03)})
-	if !reflect.DeepEqual(l.order, []int{2, 1, 0}) || !reflect.DeepEqual(l.edges, plot.Midpoints([]float64{0.03, 0.1, 0.3})) || l.ticks[0].Label != "0.03" {
+	lg := []float64{math.Log10(0.03), math.Log10(0.1), math.Log10(0.3)}
+	if !reflect.DeepEqual(l.order, []int{2, 1, 0}) || !reflect.DeepEqual(l.edges, plot.Midpoints(lg)) || l.ticks[0] != (plot.Tick{Value: lg[0], Label: "0.03"}) || l.label != "h (log scale)" {
 		t.Errorf("decreasing: %+v", l)
+	}
+	// geometric: cells of one width in log10 (1, 10, 100 → −0.5 … 2.5)
+	l = layoutAxis(Axis{Key: "n", Values: vals(int64(1), int64(10), int64(100))})
+	if math.Abs(l.x0+0.5) > 1e-12 || math.Abs(l.x1-2.5) > 1e-12 || l.edges != nil || len(l.ticks) != 3 || l.ticks[2].Label != "100" {
+		t.Errorf("geometric: %+v", l)
+	}
+	// two values, or less than a decade, stay linear
+	if l = layoutAxis(Axis{Key: "k", Values: vals(int64(20), int64(40), int64(80))}); l.label != "k" || !reflect.DeepEqual(l.edges, []float64{10, 30, 60, 100}) {
+		t.Errorf("k_max: %+v", l)
 	}
 	l = layoutAxis(Axis{Key: "kind", Values: vals("exp", "exp_offset")})
 	if l.x0 != 0 || l.x1 != 2 || l.edges != nil || !reflect.DeepEqual(l.ticks, []plot.Tick{{Value: 0.5, Label: "exp"}, {Value: 1.5, Label: "exp_offset"}}) {
