@@ -64,7 +64,7 @@ def main():
     ax.axhline(0.5, ls="--", color="grey", lw=0.8)
     ax.set_xlabel("m̂ (MR, 1 ms bins, undriven frozen phase)")
     ax.set_ylabel("held-out accuracy (± binomial SE)")
-    ax.set_title("Task battery vs m̂ (o: converged, x: K_ext = 55, not converged)")
+    ax.set_title("Task battery vs m̂ (o: converged, x: not converged)")
     ax.legend(fontsize=8, ncol=2)
     fig.tight_layout()
     for ext in ("png", "svg"):
@@ -93,7 +93,9 @@ def criticality(path, out):
         ax.errorbar(kext, [stat[key, k][0] for k in kext], yerr=[stat[key, k][1] for k in kext], fmt="o-", capsize=3)
         ax.set_xlabel("K_ext (external Poisson synapses per E neuron)")
         ax.set_ylabel(lab)
-        ax.axvspan(52, 58, color="0.9")
+        for k in kext:
+            if not any(abs(f(r, "populations.E.rate_hz") - R_STAR) <= TOL * R_STAR for r in rows if int(float(r[KEXT])) == k):
+                ax.axvspan(k - 3, k + 3, color="0.9")
     for i, k in enumerate(kext):
         axs[2].errorbar(range(1, 6), [stat[key, k][0] for key, _ in keys[2:]], yerr=[stat[key, k][1] for key, _ in keys[2:]],
                         fmt="o-", capsize=3, color="C%d" % i, label="K_ext = %d" % k)
@@ -101,7 +103,7 @@ def criticality(path, out):
     axs[2].set_ylabel("population Fano factor")
     axs[2].set_yscale("log")
     axs[2].legend(fontsize=8)
-    fig.suptitle("Frozen, undriven phase (30 s; mean ± SE over seeds; grey: K_ext = 55, homeostasis not converged)", fontsize=9)
+    fig.suptitle("Frozen, undriven phase (mean ± SE over seeds; grey: K_ext where homeostasis did not converge)", fontsize=9)
     fig.tight_layout()
     for ext in ("png", "svg"):
         fig.savefig(out + "/criticality_vs_kext." + ext, dpi=120)
