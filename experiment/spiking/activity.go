@@ -1,6 +1,7 @@
 package spiking
 
 import (
+	"fmt"
 	"math"
 	"math/cmplx"
 
@@ -21,6 +22,10 @@ const minActivityBins = 100
 //   - pop_fano: Var/Mean of the population spike count per bin: ≈ 1 for
 //     independent Poisson neurons (below 1 for regular ones), ≫ 1 when
 //     neurons fire together;
+//   - pop_fano_2dt … pop_fano_5dt: pop_fano of the counts summed over
+//     2 … 5 consecutive bins (non-overlapping; the incomplete last group
+//     dropped): for a Poisson-like process it stays ≈ 1, for activity
+//     correlated over several bins it grows with the window;
 //   - sync_chi: √(pop_fano/N), Golomb's (2007) synchrony χ of the binned
 //     spike counts when each neuron's count variance is its mean (Poisson
 //     bins): 0 for asynchronous firing, 1 when all neurons fire together;
@@ -57,6 +62,9 @@ func activityStats(path string, binMs float64, sizes []int, popSum map[string]an
 		nan := math.NaN()
 		ps["pop_fano"], ps["sync_chi"], ps["mr_m"], ps["mr_m_stderr"], ps["tau_ac_ms"], ps["mr_fit_r2"] = nan, nan, nan, nan, nan, nan
 		ps["osc_peak_hz"], ps["osc_power"] = nan, nan
+		for f := 2; f <= 5; f++ {
+			ps[fmt.Sprintf("pop_fano_%ddt", f)] = nan
+		}
 		n := bins - 1
 		if n < minActivityBins {
 			continue
@@ -76,6 +84,9 @@ func activityStats(path string, binMs float64, sizes []int, popSum map[string]an
 		}
 		fano := (s2/float64(n) - mean*mean) * float64(n) / float64(n-1) / mean
 		ps["pop_fano"], ps["sync_chi"] = fano, math.Sqrt(max(fano, 0)/float64(sizes[k]))
+		for f := 2; f <= 5; f++ {
+			ps[fmt.Sprintf("pop_fano_%ddt", f)] = fanoOfSums(counts, f)
+		}
 		ps["osc_peak_hz"], ps["osc_power"] = spectralPeak(counts, binMs)
 		res, err := branching.Analyze([][]float64{counts}, &branching.Options{Dt: binMs, DtUnit: "ms", NumBoot: -1})
 		if err != nil {
@@ -88,6 +99,30 @@ func activityStats(path string, binMs float64, sizes []int, popSum map[string]an
 		ps["mr_m"], ps["mr_m_stderr"], ps["tau_ac_ms"], ps["mr_fit_r2"] = res.M, res.MStdErr, tau, res.Fit.AdjRSquared
 	}
 	return nil
+}
+
+// fanoOfSums is Var/Mean (unbiased variance) of the sums of x over
+// consecutive non-overlapping groups of f values (NaN with fewer than 2
+// groups or a zero mean).
+func fanoOfSums(x []float64, f int) float64 {
+	g := len(x) / f
+	if g < 2 {
+		return math.NaN()
+	}
+	var s, s2 float64
+	for i := range g {
+		var v float64
+		for _, c := range x[i*f : (i+1)*f] {
+			v += c
+		}
+		s += v
+		s2 += v * v
+	}
+	mean := s / float64(g)
+	if !(mean > 0) {
+		return math.NaN()
+	}
+	return (s2/float64(g) - mean*mean) * float64(g) / float64(g-1) / mean
 }
 
 // welchSegment is the segment length (bins) of spectralPeak.

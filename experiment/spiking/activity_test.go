@@ -1,6 +1,7 @@
 package spiking
 
 import (
+	"fmt"
 	"math"
 	"path/filepath"
 	"testing"
@@ -52,6 +53,25 @@ func TestActivityStatsKnownProcess(t *testing.T) {
 	}
 	if f, ok := pa["pop_fano"].(float64); !ok || f < 3 {
 		t.Errorf("pop_fano of the branching process = %v, want ≫ 1", pa["pop_fano"])
+	}
+	// Fano factor of counts summed over f bins. Branching process: the
+	// autocovariance is Var·m^k with Var/E = 1/(1 − m²) (criticality.md §8
+	// item 3), so Var(S_f)/E(S_f) = [f + 2 Σ_{k<f} (f − k) m^k] / (f (1 − m²)):
+	// 10.0 at f = 2, 19.8 at f = 5. The estimate's relative SE is ≈ √(2τ/L)
+	// ≈ 3 %; tolerance 15 %. Independent bins: 1 − p at every f.
+	for f := 2; f <= 5; f++ {
+		key := fmt.Sprintf("pop_fano_%ddt", f)
+		want := float64(f)
+		for k := 1; k < f; k++ {
+			want += 2 * float64(f-k) * math.Pow(0.9, float64(k))
+		}
+		want /= float64(f) * (1 - 0.81)
+		if got, ok := pa[key].(float64); !ok || math.Abs(got/want-1) > 0.15 {
+			t.Errorf("%s of the branching process = %v, want %.3g", key, pa[key], want)
+		}
+		if got, ok := pb[key].(float64); !ok || math.Abs(got-0.99) > 0.05*math.Sqrt(float64(f)) {
+			t.Errorf("%s of independent neurons = %v, want 0.99", key, pb[key])
+		}
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 // docFiles are the sources of this package's config structs (their field
 // comments are the docs describe prints).
 //
-//go:embed config.go brunel.go
+//go:embed config.go brunel.go task.go
 var docFiles embed.FS
 
 // DocSources implements config.Documented: this package's sections and
@@ -200,6 +200,7 @@ type Config struct {
 	Run        Run                    `toml:"run"`
 	Record     Record                 `toml:"record"`
 	Check      Check                  `toml:"check"`
+	Task       Task                   `toml:"task"`
 }
 
 // Defaults returns the lif-noise setting: 1000 unconnected Brunel LIF
@@ -252,7 +253,7 @@ func PresetConfig(name string) (*Config, error) {
 func FromSpec(s spike.Spec) *Config {
 	r, rec, ch := defaultSections()
 	c := &Config{Network: Network{Seed: s.Seed, DtMs: s.DtMs}, Population: s.Populations, Group: s.Groups, Projection: s.Projections,
-		Input: Input{Poisson: s.Poisson, Current: s.Currents, Rate: s.Rates}, Run: r, Record: rec, Check: ch}
+		Input: Input{Poisson: s.Poisson, Current: s.Currents, Rate: s.Rates}, Run: r, Record: rec, Check: ch, Task: defaultTask()}
 	if len(s.Noise) > 0 {
 		nz := s.Noise[0]
 		c.Input.MuMV, c.Input.SigmaMV, c.Input.Bridge = nz.MuMV, nz.SigmaMV, nz.Bridge
@@ -283,6 +284,7 @@ func (c *Config) Spec() spike.Spec {
 		s.Rates[i].Schedule = slices.Clone(s.Rates[i].Schedule)
 	}
 	_ = s.ApplyBlocks(c.Input.Blocks) // errors are reported by Validate
+	c.applyTask(&s)
 	if c.Input.MuMV != 0 || c.Input.SigmaMV != 0 {
 		targets := c.Input.Targets
 		if len(targets) == 0 {
@@ -338,6 +340,9 @@ func (c *Config) Validate() error {
 	if err := raw.Validate(); err != nil {
 		return err
 	}
+	if err := c.validateTask(); err != nil {
+		return err
+	}
 	if _, _, _, err := c.resolveBrunel(); err != nil {
 		return err
 	}
@@ -366,10 +371,10 @@ func (c *Config) Validate() error {
 	if err := steps("run.transient_ms", c.Run.TransientMs, 0); err != nil {
 		return err
 	}
-	if tr, m := c.steps(); tr+m > MaxSteps {
-		return fmt.Errorf("run: transient_ms + duration_ms = %.3g steps, above the limit of %d", float64(tr+m), int64(MaxSteps))
+	if tr, m := c.steps(); tr+m+c.taskSteps() > MaxSteps {
+		return fmt.Errorf("run: transient_ms + duration_ms (+ the task phase) = %.3g steps, above the limit of %d", float64(tr+m+c.taskSteps()), int64(MaxSteps))
 	}
-	if err := s.CheckTimes(c.Run.TransientMs + c.Run.DurationMs); err != nil {
+	if err := s.CheckTimes(c.Run.TransientMs + c.Run.DurationMs + float64(c.taskSteps())*dt); err != nil {
 		return err
 	}
 	switch {

@@ -36,7 +36,7 @@ func TestInputVsRecurrenceCR3(t *testing.T) {
 	for _, k := range kext {
 		c, err := loadExample(t, "input-vs-recurrence",
 			fmt.Sprintf("input.poisson.0.n_sources=%d", int(k)), fmt.Sprintf("projection.E-E.k=%d", 100-int(k)),
-			"run.duration_ms=15000")
+			"run.duration_ms=15000", "task.slots=0")
 		if err != nil {
 			t.Fatal(err)
 		}

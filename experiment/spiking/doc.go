@@ -26,6 +26,8 @@
 //	[record]             spikes (all/count/none), spike_neurons, state_vars, …, group_rates,
 //	                     weight_projections, weights_at_ms, weight_stats, weight_groups, weight_hist_bins
 //	[check]              disable, max_rate_hz, window_ms
+//	[task]               slots, slot_ms, symbols, population, channel_neurons, n_sources, rate_hz, weight,
+//	                     read, k_back, parity_n, test_fraction, readout, lambdas (task phase, below)
 //
 // Defaults() is the lif-noise setting (unconnected Brunel LIF neurons under
 // white noise μ = 15 mV, σ = 5 mV); PresetConfig(name) gives every
@@ -51,6 +53,24 @@
 // resolved values with units and, for model A, the self-consistent
 // mean-field rate, μ, σ and CV of ISI (theory/siegert).
 //
+// # Task phase
+//
+// With task.slots > 0 the run continues after the measured period with a
+// stream of task.slots random symbols, one per task.slot_ms slot (i.i.d.
+// uniform, stream rng.Stimulus "task:symbols"); symbol c switches on extra
+// Poisson input to channel c (group task:<c>, the neurons
+// [c·channel_neurons, (c+1)·channel_neurons) of task.population). The
+// spike counts of each neuron in each slot are the states of a readout
+// battery (analysis/readout): the current symbol, the symbol k slots back,
+// the parity of the last n symbols, each trained on a random
+// (1 − test_fraction) of the slots with λ by cross-validation and tested on
+// the rest (criticality.md §6.3; Cramer et al. 2020). The population
+// statistics, the spike recording and the rate file cover only the
+// measured period, before the task phase. Summary: task.<name>.{acc,
+// acc_se, chance, lambda, n_test, n_train} for name = current, kback_<k>,
+// parity_<n>, and task.{rate_hz, driven_rate_hz, other_rate_hz,
+// read_neurons, slots}.
+//
 // # Outputs
 //
 //	rec/spikes.npy            int64 (n_spikes, 2): step after the transient, global neuron id
@@ -65,11 +85,14 @@
 //	res/weight_hist.tsv       t_ms, projection, bin_lo, bin_hi, count
 //	res/summary.json          the summary below (written by package runner)
 //	res/schedule.txt          the per-step schedule the run executed (Net.ScheduleText)
+//	res/task.tsv              task, kind, k, accuracy, se, chance, n_test, n_train, lambda, method (task phase)
+//	rec/task_symbols.npy      int64 (slots,): the symbol of each slot
+//	rec/task_counts.npy       float32 (slots, N): spikes of each task.population neuron in each slot
 //	rec/checkpoint.gob        final state (run.checkpoint); run.resume_from continues from it bit-identically
 //	figs/raster, population_rate, rate_hist, cv_hist, weights_<proj>, weight_mean_<proj> (.png/.svg/.tsv)
 //
 // The summary holds populations.<name>.{rate_hz, cv_isi, fano,
-// pop_rate_cv, pop_fano, sync_chi, mr_m, mr_m_stderr, mr_fit_r2, tau_ac_ms,
+// pop_rate_cv, pop_fano, pop_fano_2dt … pop_fano_5dt, sync_chi, mr_m, mr_m_stderr, mr_fit_r2, tau_ac_ms,
 // osc_peak_hz, osc_power, n, spikes} (plus siegert_rate_hz and siegert_cv_isi for
 // unconnected noise-driven LIF populations and for model A with both
 // knobs, where they are the self-consistent mean-field values), mean_field

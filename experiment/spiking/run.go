@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -113,7 +114,7 @@ func (s *popStats) fano() float64 {
 // (a monitor without files).
 type statsMon struct {
 	net       *spike.Net
-	from      int64
+	from, to  int64 // steps [from, to) (to 0: no end)
 	fanoSteps int64
 	stats     []*popStats
 }
@@ -123,7 +124,7 @@ func (m *statsMon) Detail() string { return "per-neuron counts, ISI moments, Fan
 func (m *statsMon) Close() error   { return nil }
 func (m *statsMon) Abort()         {}
 func (m *statsMon) Record(step int64) error {
-	if step < m.from {
+	if step < m.from || m.to > 0 && step >= m.to {
 		return nil
 	}
 	rel := step - m.from
@@ -177,7 +178,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	dt := c.Network.DtMs
 	transient, steps := c.steps()
 	start := net.Steps()
-	total := transient + steps
+	total := transient + steps + c.taskSteps()
 	env.Logf("spiking: %d neurons, %d synapses built in %.2f s; %d steps", pops[len(pops)-1].Offset+pops[len(pops)-1].N, net.SynapseCount(), buildS, total)
 
 	// Monitors, in the order of recordPlan.
@@ -190,7 +191,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		_ = monitor.CloseAll(err, mons...)
 		return nil, err
 	}
-	stats := &statsMon{net: net, from: start + transient, fanoSteps: max(int64(c.Record.FanoWindowMs/dt+0.5), 1)}
+	stats := &statsMon{net: net, from: start + transient, to: start + transient + steps, fanoSteps: max(int64(c.Record.FanoWindowMs/dt+0.5), 1)}
 	for _, p := range pops {
 		stats.stats = append(stats.stats, newPopStats(p.N))
 	}
@@ -204,7 +205,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 			}
 		}
 		if spikes, err = monitor.NewSpikes(net, monitor.SpikesOptions{Label: "spikes → rec/spikes.npy", Path: env.Path("rec", "spikes.npy"), Neurons: sel,
-			FromStep: start + transient, T0Step: start + transient, Keep: c.Record.RasterMaxSpikes}); err != nil {
+			FromStep: start + transient, ToStep: start + transient + steps, T0Step: start + transient, Keep: c.Record.RasterMaxSpikes}); err != nil {
 			return fail(err)
 		}
 		mons = append(mons, spikes)
@@ -250,6 +251,13 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 			return fail(err)
 		}
 		mons = append(mons, weights)
+	}
+	var task *taskMon
+	if c.Task.Slots > 0 {
+		k := slices.IndexFunc(pops, func(p spike.PopInfo) bool { return p.Name == c.Task.Population })
+		task = &taskMon{net: net, pop: k, n: pops[k].N, from: start + c.taskStartStep(), slot: c.taskSlotSteps(), slots: c.Task.Slots,
+			counts: make([]float32, c.Task.Slots*pops[k].N)}
+		mons = append(mons, task)
 	}
 	monitor.Attach(net, mons...)
 	initW := map[string][2]float64{}
@@ -364,9 +372,23 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 				"mean_final": jsonNum(fin[0]), "sd_final": jsonNum(fin[1])}
 		}
 	}
+	var taskRes *taskResults
+	if task != nil {
+		if taskRes, err = c.runTaskBattery(task); err != nil {
+			return nil, err
+		}
+		f, err := writeTask(env, c, task, taskRes)
+		if err != nil {
+			return nil, err
+		}
+		figs = append(figs, f...)
+	}
 	wall := time.Since(t0).Seconds()
 	if env.Report != nil {
 		addReport(env.Report, c, net, pops, rows, figs, buildS, simS, durMs)
+		if taskRes != nil {
+			addTaskReport(env.Report, c, taskRes)
+		}
 	}
 	sum := experiment.Summary{
 		"populations":      popSum,
@@ -383,6 +405,9 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	}
 	if len(groupSum) > 0 {
 		sum["groups"] = groupSum
+	}
+	if taskRes != nil {
+		sum["task"] = taskRes.summary()
 	}
 	if len(wSum) > 0 {
 		sum["weights"] = wSum

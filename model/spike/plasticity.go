@@ -234,6 +234,13 @@ type HomeostasisParams struct {
 	PeriodMs float64 `toml:"period_ms"`
 	// NoiseSD is the SD of the optional per-synapse noise ξ (weight units, ≥ 0).
 	NoiseSD float64 `toml:"noise_sd"`
+	// QuantBits, if > 0, puts every updated weight on 2^bits − 1 equal
+	// steps of [w_min, w_max] by stochastic rounding (up with probability
+	// equal to the fractional part, so unbiased), as on the 6-bit synapses
+	// of Cramer et al.'s chip (0: off; 1–16). Initial
+	// weights are not quantised; after the first update every weight is on
+	// the grid.
+	QuantBits int `toml:"quant_bits"`
 }
 
 // HomeostasisDefaults: λ = 1e-3, r* = 1 Hz, T = 100 ms, no noise (engram's
@@ -454,7 +461,13 @@ func (r *RuleSpec) validate(key string, pre, post PopulationSpec) error {
 		return first(pos("eta", p.Eta), pos("tau_ms", p.TauMs), pos("rho0_hz", p.Rho0Hz))
 	case RuleHomeostasis:
 		p := rr.Homeostasis
-		return first(neuronPost(), pos("lambda", p.Lambda), pos("rate_hz", p.RateHz), pos("period_ms", p.PeriodMs), nonneg("noise_sd", p.NoiseSD))
+		if err := first(neuronPost(), pos("lambda", p.Lambda), pos("rate_hz", p.RateHz), pos("period_ms", p.PeriodMs), nonneg("noise_sd", p.NoiseSD)); err != nil {
+			return err
+		}
+		if p.QuantBits < 0 || p.QuantBits > 16 {
+			return fmt.Errorf("%s.homeostasis.quant_bits = %d must be in [0, 16]", key, p.QuantBits)
+		}
+		return nil
 	case RuleScaling:
 		p := rr.Scaling
 		return first(neuronPost(), pos("lambda", p.Lambda), pos("rate_hz", p.RateHz), pos("period_ms", p.PeriodMs))
@@ -500,7 +513,11 @@ func (r RuleSpec) describe() string {
 		return fmt.Sprintf("inhibitory STDP (Vogels) η = %g, τ = %g ms, ρ0 = %g Hz (α = %g), bounds %s", p.Eta, p.TauMs, p.Rho0Hz, 2*p.Rho0Hz*p.TauMs/1000, b)
 	case RuleHomeostasis:
 		p := r.Homeostasis
-		return fmt.Sprintf("rate homeostasis Δw = λ(n* − n) every %g ms, λ = %g, r* = %g Hz, noise SD %g, bounds %s", p.PeriodMs, p.Lambda, p.RateHz, p.NoiseSD, b)
+		q := ""
+		if p.QuantBits > 0 {
+			q = fmt.Sprintf(", %d-bit stochastic rounding", p.QuantBits)
+		}
+		return fmt.Sprintf("rate homeostasis Δw = λ(n* − n) every %g ms, λ = %g, r* = %g Hz, noise SD %g%s, bounds %s", p.PeriodMs, p.Lambda, p.RateHz, p.NoiseSD, q, b)
 	case RuleScaling:
 		p := r.Scaling
 		return fmt.Sprintf("synaptic scaling w ← w(1 + λ(r* − r)) every %g ms, λ = %g /Hz, r* = %g Hz, bounds %s", p.PeriodMs, p.Lambda, p.RateHz, b)

@@ -1078,3 +1078,59 @@ func TestSlidingThresholdPoissonLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestHomeostasisQuantised: with quant_bits = 6 on [0, 6.3] (step 6.3/63 =
+// 0.1) every weight is on the grid after an update, and stochastic
+// rounding is unbiased: 2000 synapses at w = 1.0 onto a neuron firing 7
+// spikes against n* = 2, λ = 0.003 → v = 1.0 − 0.015 = 0.985, between the
+// levels 0.9 and 1.0 with fractional part 0.85, so a fraction 0.85 ± 0.008
+// (binomial SD of 2000) must land on 1.0 (tolerance 4 SD), the rest on 0.9.
+func TestHomeostasisQuantised(t *testing.T) {
+	var post []float64
+	for k := 0; k < 7; k++ {
+		post = append(post, 5+13*float64(k))
+	}
+	ids := make([]int32, len(post))
+	h := HomeostasisParams{Lambda: 0.003, RateHz: 20, PeriodMs: 100, QuantBits: 6}
+	s := Spec{DtMs: 0.1, Seed: 1,
+		Populations: []PopulationSpec{
+			{Name: "pre", N: 2000, Sign: "exc", Neuron: SourceNeuron(Poisson, 0)},
+			{Name: "post", N: 1, Sign: "exc", Neuron: DefaultNeuron()},
+			{Name: "drv", N: 1, Sign: "exc", Neuron: SourceNeuron(Generator, 0), Generator: &GeneratorSpec{TimesMs: post, IDs: ids}},
+		},
+		Projections: []ProjectionSpec{
+			{Pre: "pre", Post: "post", Rule: RuleBernoulli, P: 1, Weight: WeightSpec{Dist: WeightConstant, Mean: 1, Scale: 1}, DelayMs: 0.1,
+				Plasticity: []RuleSpec{{Rule: RuleHomeostasis, WMax: 6.3, Homeostasis: &h}}},
+			{Pre: "drv", Post: "post", Rule: RuleBernoulli, P: 1, Weight: WeightSpec{Dist: WeightConstant, Mean: 30, Scale: 1}, DelayMs: 0.1},
+		},
+	}
+	net, err := Build(&s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if err := net.Run(1000, nil); err != nil {
+		t.Fatal(err)
+	}
+	var up int
+	for q, w := range net.Projections()[0].W {
+		switch {
+		case math.Abs(float64(w)-1.0) < 1e-6:
+			up++
+		case math.Abs(float64(w)-0.9) < 1e-6:
+		default:
+			t.Fatalf("synapse %d: w = %v is not a neighbouring grid level of 0.985 (0.9 or 1.0)", q, w)
+		}
+	}
+	if f := float64(up) / 2000; math.Abs(f-0.85) > 4*math.Sqrt(0.85*0.15/2000) {
+		t.Errorf("fraction rounded up %v, want 0.85 (stochastic rounding is unbiased)", f)
+	}
+	// bad input: more than 16 bits, negative bits
+	for _, bits := range []int{17, -1} {
+		s.Projections[0].Plasticity = []RuleSpec{{Rule: RuleHomeostasis, WMax: 6.3,
+			Homeostasis: &HomeostasisParams{Lambda: 0.003, RateHz: 20, PeriodMs: 100, QuantBits: bits}}}
+		if err := s.Validate(); err == nil || !strings.Contains(err.Error(), "quant_bits") {
+			t.Errorf("quant_bits %d: error %v, want one naming quant_bits", bits, err)
+		}
+	}
+}

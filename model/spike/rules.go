@@ -155,7 +155,10 @@ func (n *Net) attachRules(s *Spec, i int, pr *Projection) error {
 			h := &homeoRule{ruleBase: b, lam: p.Lambda, period: max(1, int64(math.Round(p.PeriodMs/n.dt))), sd: p.NoiseSD}
 			h.target = p.RateHz * float64(h.period) * n.dt / 1000
 			h.cnt = make([]int32, post.n)
-			if h.sd > 0 {
+			if p.QuantBits > 0 {
+				h.step = (h.wh - h.wl) / float64(int64(1)<<p.QuantBits-1)
+			}
+			if h.sd > 0 || h.step > 0 {
 				h.pcg = make([]rand.PCG, post.n)
 				h.rnd = make([]rand.Rand, post.n)
 				for j := range h.pcg {
@@ -384,6 +387,7 @@ func (r *istdpRule) events(c *plastCtx, lo, hi int32, split bool) {
 type homeoRule struct {
 	ruleBase
 	lam, target, sd float64
+	step            float64 // quantisation step (0: none)
 	period          int64
 	cnt             []int32
 	pcg             []rand.PCG
@@ -416,9 +420,23 @@ func (r *homeoRule) periodic(c *plastCtx, lo, hi int32, apply bool) {
 			if r.sd > 0 {
 				v += float64(r.sd * r.rnd[i].NormFloat64())
 			}
+			if r.step > 0 {
+				v = r.quantise(clampW(v, r.wl, r.wh), &r.rnd[i])
+			}
 			W[q] = r.clip(v)
 		}
 	}
+}
+
+// quantise rounds w (inside the bounds) to the grid wl + k·step, up with
+// probability equal to the fractional part (stochastic rounding).
+func (r *homeoRule) quantise(w float64, rnd *rand.Rand) float64 {
+	x := (w - r.wl) / r.step
+	k := math.Floor(x)
+	if rnd.Float64() < x-k {
+		k++
+	}
+	return r.wl + k*r.step
 }
 
 func (r *homeoRule) state() ruleState {
