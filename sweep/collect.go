@@ -19,7 +19,8 @@ import (
 
 // Table is the collected table of a sweep (points.tsv).
 type Table struct {
-	// Header is point, run_dir, the swept keys, then every metric.
+	// Header is point, run_dir, the swept keys, then every metric (named
+	// "summary:<name>" when a swept key has its name).
 	Header []string
 	// Rows hold one row per point, cells as written.
 	Rows [][]string
@@ -90,7 +91,18 @@ func Collect(dir string) (*Table, error) {
 	}
 	sort.Strings(t.Metrics)
 	t.Header = append([]string{"point", "run_dir"}, plan.Keys...)
-	t.Header = append(t.Header, t.Metrics...)
+	// a metric named like a swept key (a summary that echoes its config,
+	// e.g. patterns.count) gets its own column, "summary:<name>"
+	fixed := map[string]bool{}
+	for _, h := range t.Header {
+		fixed[h] = true
+	}
+	for _, m := range t.Metrics {
+		if fixed[m] {
+			m = "summary:" + m
+		}
+		t.Header = append(t.Header, m)
+	}
 	if d := duplicate(t.Header); d != "" {
 		return nil, fmt.Errorf("%s: column %q appears twice (a swept key named like a metric)", dir, d)
 	}

@@ -113,3 +113,35 @@ func TestListDesign(t *testing.T) {
 		t.Errorf("mismatched entries: %v", err)
 	}
 }
+
+// TestCollectMetricNamedLikeKey: a summary that echoes a swept key (e.g.
+// stdp-memory's patterns.count) gets the column "summary:<key>" instead of
+// failing the collection.
+func TestCollectMetricNamedLikeKey(t *testing.T) {
+	p, dir := testPlan(t, "[grid]\nnetwork.p = [5, 6]\n")
+	sd := filepath.Join(dir, "out")
+	if err := Init(sd, p, false); err != nil {
+		t.Fatal(err)
+	}
+	for i, pt := range p.Points {
+		rd := filepath.Join(sd, pt.RunDir(), "res")
+		os.MkdirAll(rd, 0o755)
+		f := runner.NewSummaryFile("pb-dms", 1, "ok", map[string]any{"network": map[string]any{"p": float64(5 + i)}, "m": 0.5})
+		if err := f.Write(filepath.Join(rd, "summary.json")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Collect(sd); err != nil {
+		t.Fatal(err)
+	}
+	header, rows, err := store.ReadTSVRecords(filepath.Join(sd, TableFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(header, " "); got != "point run_dir network.p m summary:network.p" {
+		t.Fatalf("header %q", got)
+	}
+	if got := strings.Join(rows[1], " "); got != "p0001 points/p0001 6 0.5 6" {
+		t.Errorf("row 1: %q", got)
+	}
+}
