@@ -38,8 +38,12 @@ type protocol struct {
 	samples []weightSample
 }
 
-// ePop is the name of the excitatory population of the LKD presets.
-const ePop = "E"
+// ePop and iPop are the names of the excitatory and inhibitory
+// populations of the LKD presets.
+const (
+	ePop = "E"
+	iPop = "I"
+)
 
 // build lays out the protocol from phase index first on, starting at t0 ms.
 func (c *Config) build(first int, t0 float64) (*protocol, error) {
@@ -56,10 +60,13 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 		return nil, err
 	}
 	p := &protocol{phases: phases, pat: pat}
-	var extW float64
+	var extW, extWI float64
 	for _, in := range s.Poisson {
-		if in.Target == ePop {
+		switch in.Target {
+		case ePop:
 			extW = in.Weight
+		case iPop:
+			extWI = in.Weight
 		}
 	}
 	for k, m := range pat.Members {
@@ -104,6 +111,7 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 			p.trials[i], p.trials[j] = p.trials[j], p.trials[i]
 		})
 		t := ph.StartMs
+		var resets []spike.Segment
 		for i := range p.trials {
 			tr := &p.trials[i]
 			tr.Input = fmt.Sprintf("cue %s c=%s #%d", p.groups[tr.Assembly], FractionKey(tr.Fraction), tr.Rep)
@@ -115,7 +123,17 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 			}
 			s.Poisson = append(s.Poisson, spike.PoissonSpec{Name: tr.Input, Target: ePop, Group: p.groups[tr.Assembly], Fraction: frac,
 				NSources: 1, Weight: extW, Sign: "exc", Schedule: []spike.Segment{{StartMs: t, StopMs: t + rc.CueMs, RateHz: rc.RateHz}}})
+			if rc.ResetMs > 0 && rc.ResetRateHz > 0 {
+				a := t + rc.CueMs + rc.DelayMs
+				resets = append(resets, spike.Segment{StartMs: a, StopMs: a + rc.ResetMs, RateHz: rc.ResetRateHz})
+			}
 			t += rc.CueMs + rc.DelayMs + rc.GapMs
+		}
+		if len(resets) > 0 {
+			if extWI == 0 {
+				return nil, fmt.Errorf("phases.recall.reset_ms: the %s preset has no external input onto %q to carry the reset", c.Network.Preset, iPop)
+			}
+			s.Poisson = append(s.Poisson, spike.PoissonSpec{Name: "recall reset", Target: iPop, NSources: 1, Weight: extWI, Sign: "exc", Schedule: resets})
 		}
 	}
 	// plasticity: each rule acts in the phases that list it. A rule acts

@@ -195,7 +195,18 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	var stats []phaseStat
 	tSim := time.Now()
 	_, _ = om.takeCounts()
+	var ctl *controlResult
 	for _, ph := range p.phases {
+		if c.Control.active() && ph.Name == c.Control.AtPhase {
+			r, err := applyControl(c, net, p.pat)
+			if err != nil {
+				return fail(err)
+			}
+			ctl = &r
+			sample("control " + c.Control.Kind)
+			env.Logf("stdp-memory: control %q applied at the start of phase %s (t = %.1f s): R = %.3f", c.Control.Kind, ph.Name, net.TimeMs()/1000,
+				assembly.MeanRatio(samples[len(samples)-1].Classes))
+		}
 		if ph.Name == PhaseRecall {
 			w := ee.EffectiveWeights()
 			trained, trainedW = assembly.BlockMeans(ee.ColPtr, ee.PostIdx, w, p.pat), slices.Clone(w)
@@ -276,6 +287,11 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		return nil, err
 	}
 	sum := summary(c, p, samples, stats, res)
+	if ctl != nil {
+		sum["control"] = map[string]any{"kind": c.Control.Kind, "at_phase": c.Control.AtPhase, "t_ms": ctl.TMs,
+			"j_plus": num(ctl.JPlus), "j_minus": num(ctl.JMinus), "j0": num(ctl.J0), "q_within": num(ctl.QWithin),
+			"reset_inhibition": c.Control.ResetInhibition, "ie_mean_before": num(ctl.IEBefore), "ie_mean_after": num(ctl.IEAt)}
+	}
 	sum["build_s"], sum["sim_s"], sum["bio_s"] = buildS, simS, bioS
 	sum["sim_s_per_bio_s"] = simS / bioS
 	sum["synapses"] = net.SynapseCount()

@@ -909,3 +909,49 @@ func TestDiscRule(t *testing.T) {
 		}
 	}
 }
+
+// TestSetWeights: replacing the weights of a projection with vstdp's lazy
+// LTP pending and tracked normalisation sums gives exactly the new weights
+// (no old pending LTP re-applied), tracked sums equal to fresh sums, and
+// rejects bad input.
+func TestSetWeights(t *testing.T) {
+	s := normNet(0, 100, 1)
+	net, err := Build(&s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if err := net.Run(int64(1311/net.DtMs()), nil); err != nil { // rules act from 1000 ms; the last normalisation pass is at 1300 ms
+		t.Fatal(err)
+	}
+	pr := net.projs[0]
+	nr := pr.rules[1].(*normRule)
+	old := slices.Clone(pr.EffectiveWeights())
+	if slices.Equal(old, pr.W) {
+		t.Fatal("no LTP pending: the test does not exercise the lazy rule")
+	}
+	nw := make([]float32, len(old))
+	for q := range nw {
+		nw[q] = 0.1 + 0.001*float32(q%97)
+	}
+	if err := pr.SetWeights(nw); err != nil {
+		t.Fatal(err)
+	}
+	if got := pr.EffectiveWeights(); !slices.Equal(got, nw) {
+		t.Error("effective weights after SetWeights differ from the ones set")
+	}
+	fresh := make([]float64, pr.NPost)
+	for q, w := range nw {
+		fresh[pr.PostIdx[q]] += float64(w)
+	}
+	for i := range fresh {
+		if nr.tracked && math.Abs(nr.sum[i]-fresh[i]) > 1e-12*fresh[i] {
+			t.Fatalf("row %d: tracked sum %v, fresh %v", i, nr.sum[i], fresh[i])
+		}
+	}
+	for _, bad := range [][]float32{nw[:3], append(slices.Clone(nw[:len(nw)-1]), -1), append(slices.Clone(nw[:len(nw)-1]), float32(math.NaN()))} {
+		if err := pr.SetWeights(bad); err == nil {
+			t.Errorf("SetWeights accepted %d weights ending in %v", len(bad), bad[len(bad)-1])
+		}
+	}
+}
