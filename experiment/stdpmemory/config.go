@@ -91,6 +91,15 @@ type Imprint struct {
 	// RateHz is the extra external Poisson rate onto the members during a
 	// presentation, in Hz, on top of the baseline drive (LKD: 8000 on 4500).
 	RateHz float64 `toml:"rate_hz" unit:"Hz"`
+	// ResetMs is the length of a non-selective reset right after each
+	// presentation, in ms (0: none; at most off_ms): extra Poisson drive
+	// onto the I population, as in recall, so that an assembly that has
+	// become bistable does not stay on through the interval and keep
+	// potentiating itself (imprinting then controls how far R grows).
+	ResetMs float64 `toml:"reset_ms" unit:"ms"`
+	// ResetRateHz is the extra Poisson rate onto every I neuron during an
+	// imprinting reset, in Hz.
+	ResetRateHz float64 `toml:"reset_rate_hz" unit:"Hz"`
 }
 
 // Recall is the [phases.recall] section: cues of a random fraction of an
@@ -402,6 +411,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("phases.imprint.off_ms = %v must be ≥ 0", im.OffMs)
 	case !finite(im.RateHz) || im.RateHz < 0:
 		return fmt.Errorf("phases.imprint.rate_hz = %v must be ≥ 0", im.RateHz)
+	case !finite(im.ResetMs) || im.ResetMs < 0 || im.ResetMs > im.OffMs:
+		return fmt.Errorf("phases.imprint.reset_ms = %v must be in [0, off_ms = %v]", im.ResetMs, im.OffMs)
+	case !finite(im.ResetRateHz) || im.ResetRateHz < 0:
+		return fmt.Errorf("phases.imprint.reset_rate_hz = %v must be finite and ≥ 0", im.ResetRateHz)
 	case im.Blocks > 1 && c.Patterns.Count == 1:
 		return fmt.Errorf("phases.imprint.blocks = %d with one assembly: shuffled blocks cannot avoid presenting it twice in a row", im.Blocks)
 	}

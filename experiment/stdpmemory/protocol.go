@@ -74,6 +74,7 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 		p.groups = append(p.groups, g)
 		s.Groups = append(s.Groups, spike.GroupSpec{Name: g, Population: ePop, IDs: m})
 	}
+	var resets []spike.Segment // the non-selective resets of imprinting and recall, in time order
 	win := map[string]phaseWin{}
 	for _, ph := range phases {
 		win[ph.Name] = ph
@@ -91,6 +92,12 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 			RateHz: im.RateHz, Shuffle: len(names) > 1}
 		if err := s.ApplyBlocks([]spike.Blocks{b}); err != nil {
 			return nil, fmt.Errorf("phases.imprint: %w", err)
+		}
+		if im.ResetMs > 0 && im.ResetRateHz > 0 {
+			for n := 0; n < im.Blocks*len(names); n++ {
+				a := ph.StartMs + float64(n)*(im.OnMs+im.OffMs) + im.OnMs
+				resets = append(resets, spike.Segment{StartMs: a, StopMs: a + im.ResetMs, RateHz: im.ResetRateHz})
+			}
 		}
 		block := float64(len(names)) * (im.OnMs + im.OffMs)
 		for k := 1; k <= im.Blocks; k++ {
@@ -111,7 +118,6 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 			p.trials[i], p.trials[j] = p.trials[j], p.trials[i]
 		})
 		t := ph.StartMs
-		var resets []spike.Segment
 		for i := range p.trials {
 			tr := &p.trials[i]
 			tr.Input = fmt.Sprintf("cue %s c=%s #%d", p.groups[tr.Assembly], FractionKey(tr.Fraction), tr.Rep)
@@ -129,12 +135,12 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 			}
 			t += rc.CueMs + rc.DelayMs + rc.GapMs
 		}
-		if len(resets) > 0 {
-			if extWI == 0 {
-				return nil, fmt.Errorf("phases.recall.reset_ms: the %s preset has no external input onto %q to carry the reset", c.Network.Preset, iPop)
-			}
-			s.Poisson = append(s.Poisson, spike.PoissonSpec{Name: "recall reset", Target: iPop, NSources: 1, Weight: extWI, Sign: "exc", Schedule: resets})
+	}
+	if len(resets) > 0 {
+		if extWI == 0 {
+			return nil, fmt.Errorf("phases.imprint/recall.reset_ms: the %s network has no external Poisson input onto %q to carry the reset", c.Network.Preset, iPop)
 		}
+		s.Poisson = append(s.Poisson, spike.PoissonSpec{Name: "reset", Target: iPop, NSources: 1, Weight: extWI, Sign: "exc", Schedule: resets})
 	}
 	// plasticity: each rule acts in the phases that list it. A rule acts
 	// in the steps whose end time lies in a window, a phase [a, b) holds

@@ -204,7 +204,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 			}
 			ctl = &r
 			sample("control " + c.Control.Kind)
-			env.Logf("stdp-memory: control %q applied at the start of phase %s (t = %.1f s): R = %.3f", c.Control.Kind, ph.Name, net.TimeMs()/1000,
+			env.Logf("stdp-memory: control %q (reset_inhibition %v) applied at the start of phase %s (t = %.1f s): R = %.3f", c.Control.Kind, c.Control.ResetInhibition, ph.Name, net.TimeMs()/1000,
 				assembly.MeanRatio(samples[len(samples)-1].Classes))
 		}
 		if ph.Name == PhaseRecall {
@@ -287,6 +287,9 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		return nil, err
 	}
 	sum := summary(c, p, samples, stats, res)
+	if len(res.Trials) > 0 {
+		sum["info"] = infoSummary(infoOf(c, p, om, res), p.pat.P(), float64(ee.NNZ())/float64(p.pat.N))
+	}
 	if ctl != nil {
 		sum["control"] = map[string]any{"kind": c.Control.Kind, "at_phase": c.Control.AtPhase, "t_ms": ctl.TMs,
 			"j_plus": num(ctl.JPlus), "j_minus": num(ctl.JMinus), "j0": num(ctl.J0), "q_within": num(ctl.QWithin),

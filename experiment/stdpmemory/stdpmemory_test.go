@@ -331,7 +331,7 @@ func TestControls(t *testing.T) {
 	}
 	var resets []spike.Segment
 	for _, in := range p.spec.Poisson {
-		if in.Name == "recall reset" {
+		if in.Name == "reset" {
 			resets = in.Schedule
 		}
 	}

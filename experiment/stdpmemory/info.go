@@ -1,0 +1,105 @@
+package stdpmemory
+
+import (
+	"math"
+	"slices"
+
+	"github.com/engramsim/engram/analysis/info"
+	"github.com/engramsim/engram/theory/infobound"
+)
+
+// countCap bounds the alphabet of the delay spike counts behind the
+// per-neuron information (counts ≥ countCap − 1 share the last symbol).
+const countCap = 32
+
+// fracInfo is the information of the recall trials of one cue fraction
+// (stdp-memory.md §5).
+type fracInfo struct {
+	Key string
+	// MI is I(cue; retrieved label) from the P × (P + 1) confusion matrix
+	// (Panzeri–Treves corrected; NaN with fewer than two assemblies).
+	MI infobound.ConfusionResult
+	// IElem is I(ξ_i; n_i) in bits per neuron and trial: the stored
+	// element of the cued pattern against the neuron's delay spike count,
+	// over the uncued E neurons of every trial (Panzeri–Treves corrected).
+	IElem, IElemSE, IElemPlugin float64
+	Samples                     int
+}
+
+// infoOf estimates the information of every cue fraction's trials.
+func infoOf(c *Config, p *protocol, om *overlapMon, res recallResult) []fracInfo {
+	P := p.pat.P()
+	var out []fracInfo
+	for _, fr := range res.ByFraction {
+		fi := fracInfo{Key: fr.Key, IElem: math.NaN(), IElemSE: math.NaN(), IElemPlugin: math.NaN()}
+		fi.MI.Bits, fi.MI.PluginBits, fi.MI.StdErrBits = math.NaN(), math.NaN(), math.NaN()
+		counts := make([][]int, P)
+		for k := range counts {
+			counts[k] = make([]int, P+1)
+		}
+		var x, y []int
+		for ti, r := range res.Trials {
+			if r.Fraction != fr.Fraction {
+				continue
+			}
+			col := P
+			if r.Out.Winner >= 0 {
+				col = r.Out.Winner
+			}
+			counts[r.Assembly][col]++
+			cued := r.cued
+			xi := p.pat.Members[r.Assembly]
+			for i, n := range om.winCnt[2*ti+1] {
+				if _, isCued := slices.BinarySearch(cued, int32(i)); isCued {
+					continue
+				}
+				b := 0
+				if _, in := slices.BinarySearch(xi, int32(i)); in {
+					b = 1
+				}
+				x, y = append(x, b), append(y, min(int(n), countCap-1))
+			}
+		}
+		if P >= 2 {
+			if mi, err := infobound.ConfusionMI(counts); err == nil {
+				fi.MI = mi
+			}
+		}
+		fi.Samples = len(x)
+		if len(x) > 0 {
+			if e, err := info.MutualInfo(x, y, info.PanzeriTreves, &info.DiscreteOptions{KX: 2, KY: countCap}); err == nil {
+				fi.IElem, fi.IElemSE, fi.IElemPlugin = e.Value/math.Ln2, e.StdErr/math.Ln2, e.Plugin/math.Ln2
+			}
+		}
+		out = append(out, fi)
+	}
+	return out
+}
+
+// infoSummary is the summary's "info" object: α = P/K_EE (patterns per
+// E→E input, the PB load), bits per synapse = α · I_elem.
+func infoSummary(fis []fracInfo, P int, kEE float64) map[string]any {
+	alpha := float64(P) / kEE
+	keyed := func(f func(fracInfo) float64) map[string]any {
+		m := map[string]any{}
+		for _, fi := range fis {
+			m[fi.Key] = num(f(fi))
+		}
+		return m
+	}
+	return map[string]any{
+		"mi_cue_bits":        keyed(func(f fracInfo) float64 { return f.MI.Bits }),
+		"mi_cue_bits_plugin": keyed(func(f fracInfo) float64 { return f.MI.PluginBits }),
+		"mi_cue_bits_stderr": keyed(func(f fracInfo) float64 { return f.MI.StdErrBits }),
+		"mi_cue_upper_bits":  num(math.Log2(float64(P))),
+		"i_elem_bits":        keyed(func(f fracInfo) float64 { return f.IElem }),
+		"i_elem_bits_stderr": keyed(func(f fracInfo) float64 { return f.IElemSE }),
+		"i_elem_bits_plugin": keyed(func(f fracInfo) float64 { return f.IElemPlugin }),
+		"bits_per_synapse":   keyed(func(f fracInfo) float64 { return alpha * f.IElem }),
+		"alpha":              alpha,
+		"k_ee":               kEE,
+		"method": "mi_cue: I(cued assembly; retrieved label or none) from the P × (P+1) confusion matrix, Panzeri–Treves corrected; " +
+			"i_elem: I(ξ_i of the cued pattern; delay spike count of neuron i, capped at 31) over the uncued E neurons of every trial, Panzeri–Treves corrected; " +
+			"bits_per_synapse = α · i_elem with α = P / K_EE (stdp-memory.md §5)",
+	}
+}

@@ -1,0 +1,81 @@
+package stdpmemory
+
+import (
+	"math"
+	"testing"
+
+	"github.com/engramsim/engram/analysis/assembly"
+)
+
+// TestInfoPerfectRecall: trials whose delay counts are 10 for the cued
+// assembly's uncued members and 0 elsewhere, each retrieving its own
+// assembly: the plug-in I(ξ; n) equals H₂ of the member fraction among the
+// uncued neurons (the count determines ξ), and the plug-in I(cue;
+// retrieved) equals log₂ P (a uniform cue retrieved without error); the
+// corrected values lie below their plug-ins. Chance trials (counts
+// independent of ξ, retrieval "none") give I(ξ; n) ≈ 0 within 3 SE.
+func TestInfoPerfectRecall(t *testing.T) {
+	const n, P = 200, 4
+	pat := assembly.Patterns{N: n, F: 0.25}
+	for k := 0; k < P; k++ {
+		var m []int32
+		for i := k * 50; i < (k+1)*50; i++ {
+			m = append(m, int32(i))
+		}
+		pat.Members = append(pat.Members, m)
+	}
+	p := &protocol{pat: pat}
+	om := &overlapMon{}
+	var res recallResult
+	var uncuedMembers, uncued int
+	for k := 0; k < P; k++ {
+		for rep := 0; rep < 3; rep++ {
+			cued := pat.Members[k][:10] // the first 10 members are cued
+			tr := trialResult{trial: trial{Assembly: k, Fraction: 0.2, Rep: rep}, cued: cued, Out: assembly.Trial{Winner: k, Success: true}}
+			cue, delay := make([]int32, n), make([]int32, n)
+			for _, i := range pat.Members[k] {
+				delay[i] = 10
+			}
+			om.winCnt = append(om.winCnt, cue, delay)
+			res.Trials = append(res.Trials, tr)
+			uncuedMembers += 40
+			uncued += n - 10
+		}
+	}
+	res.ByFraction = []fracResult{{Key: "0.2", Fraction: 0.2}}
+	fi := infoOf(nil, p, om, res)
+	if len(fi) != 1 {
+		t.Fatalf("%d fractions", len(fi))
+	}
+	q := float64(uncuedMembers) / float64(uncued)
+	h := -q*math.Log2(q) - (1-q)*math.Log2(1-q)
+	const tol = 1e-9
+	if math.Abs(fi[0].IElemPlugin-h) > tol {
+		t.Errorf("plug-in I(ξ; n) = %v, want H₂(%v) = %v", fi[0].IElemPlugin, q, h)
+	}
+	if !(fi[0].IElem < fi[0].IElemPlugin) {
+		t.Errorf("corrected %v not below the plug-in %v", fi[0].IElem, fi[0].IElemPlugin)
+	}
+	if math.Abs(fi[0].MI.PluginBits-2) > tol {
+		t.Errorf("plug-in I(cue; retrieved) = %v, want log₂ 4 = 2", fi[0].MI.PluginBits)
+	}
+	if fi[0].Samples != uncued {
+		t.Errorf("%d samples, want the %d uncued neuron-trials", fi[0].Samples, uncued)
+	}
+	// chance: counts from a fixed sequence unrelated to membership
+	for ti := range res.Trials {
+		d := om.winCnt[2*ti+1]
+		for i := range d {
+			d[i] = int32((i*7 + ti*3) % 5)
+		}
+		res.Trials[ti].Out = assembly.Trial{Winner: -1}
+	}
+	fi = infoOf(nil, p, om, res)
+	if math.Abs(fi[0].IElem) > 3*fi[0].IElemSE+0.01 {
+		t.Errorf("chance: I(ξ; n) = %v ± %v bits, want ≈ 0", fi[0].IElem, fi[0].IElemSE)
+	}
+	s := infoSummary(fi, P, 800)
+	if a := s["alpha"].(float64); a != P/800.0 {
+		t.Errorf("alpha %v", a)
+	}
+}
