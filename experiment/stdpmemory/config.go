@@ -29,7 +29,9 @@ func (c *Config) DocSources() []config.DocSource {
 // Network is the [network] section.
 type Network struct {
 	// Preset names the plastic E/I network: "lkd-demo" (1000 E + 250 I at
-	// the paper's in-degrees), "lkd2014" (4000 E + 1000 I, paper scale), or
+	// the paper's in-degrees), "lkd-bistable" (lkd-demo without adaptation
+	// and with E→E weights bounded at 2 J_EE: it holds delay activity),
+	// "lkd2014" (4000 E + 1000 I, paper scale), or
 	// the path of a "spiking" experiment config (ending in .toml, relative
 	// to the working directory, e.g. a modified examples/lkd-demo.toml)
 	// whose network — populations E and I, an E→E projection, the plastic
@@ -304,11 +306,13 @@ func (c *Config) baseSpec() (spike.Spec, error) {
 	switch c.Network.Preset {
 	case spike.PresetLKDDemo:
 		s = spike.LKDDemoSpec()
+	case spike.PresetLKDBistable:
+		s = spike.LKDBistableSpec()
 	case spike.PresetLKD2014:
 		s, _ = spike.Preset(spike.PresetLKD2014)
 	default:
 		if !strings.HasSuffix(c.Network.Preset, ".toml") {
-			return s, fmt.Errorf("network.preset = %q: known presets are %q and %q, or the path of a spiking config (.toml)", c.Network.Preset, spike.PresetLKDDemo, spike.PresetLKD2014)
+			return s, fmt.Errorf("network.preset = %q: known presets are %q, %q and %q, or the path of a spiking config (.toml)", c.Network.Preset, spike.PresetLKDDemo, spike.PresetLKDBistable, spike.PresetLKD2014)
 		}
 		var err error
 		if s, err = networkFile(c.Network.Preset); err != nil {

@@ -3,6 +3,7 @@ package spike
 import (
 	"bytes"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -954,4 +955,34 @@ func TestSetWeights(t *testing.T) {
 			t.Errorf("SetWeights accepted %d weights ending in %v", len(bad), bad[len(bad)-1])
 		}
 	}
+}
+
+// TestLKDBistableSpec: lkd-bistable is lkd-demo with exactly the two
+// documented changes (E adaptation off, E→E upper bound 2·J_EE) and builds.
+func TestLKDBistableSpec(t *testing.T) {
+	a, b := LKDDemoSpec(), LKDBistableSpec()
+	ea, eb := a.Populations[0], b.Populations[0]
+	if eb.Neuron.AdaptA != 0 || eb.Neuron.AdaptBMV != 0 || eb.Neuron.ThresholdJumpMV != 0 || eb.Init.WMV != 0 {
+		t.Errorf("lkd-bistable E neuron keeps adaptation: %+v", eb.Neuron)
+	}
+	ea.Neuron.AdaptA, ea.Neuron.AdaptBMV, ea.Neuron.ThresholdJumpMV, ea.Neuron.TauThresholdMs, ea.Init.WMV = 0, 0, 0, 0, 0
+	if !reflect.DeepEqual(ea, eb) {
+		t.Errorf("E populations differ beyond adaptation:\n%+v\n%+v", ea, eb)
+	}
+	j := a.Projections[0].Weight.Mean
+	for i, r := range b.Projections[0].Plasticity {
+		if r.WMax != 2*j {
+			t.Errorf("E→E rule %s: w_max %v, want 2·J_EE = %v", r.Rule, r.WMax, 2*j)
+		}
+		a.Projections[0].Plasticity[i].WMax = r.WMax
+	}
+	a.Populations[0] = ea
+	if !reflect.DeepEqual(a.Canonical(), b.Canonical()) {
+		t.Error("lkd-bistable differs from lkd-demo in more than the documented changes")
+	}
+	net, err := Build(&b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net.Close()
 }
