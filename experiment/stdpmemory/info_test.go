@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/engramsim/engram/analysis/assembly"
+	"github.com/engramsim/engram/theory/infobound"
 )
 
 // TestInfoPerfectRecall: trials whose delay counts are 10 for the cued
@@ -77,5 +78,30 @@ func TestInfoPerfectRecall(t *testing.T) {
 	s := infoSummary(fi, P, 800)
 	if a := s["alpha"].(float64); a != P/800.0 {
 		t.Errorf("alpha %v", a)
+	}
+}
+
+// TestInfoFewTrials: a perfect 5 × 6 confusion matrix of 10 trials: the
+// plug-in is log₂ 5 and the symmetric-channel value with s = 1 too; the
+// alphabet-count Panzeri–Treves correction removes
+// [Σ_c (6 − 1) − (6 − 1)]/(2·10·ln 2) = 1.4427 bits (0.8792 left).
+func TestInfoFewTrials(t *testing.T) {
+	counts := make([][]int, 5)
+	for k := range counts {
+		counts[k] = make([]int, 6)
+		counts[k][k] = 2
+	}
+	a, err := infobound.ConfusionMI(counts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tol = 1e-9
+	if want := math.Log2(5) - 20/(20*math.Ln2); math.Abs(a.Bits-want) > tol || math.Abs(a.PluginBits-math.Log2(5)) > tol {
+		t.Errorf("plug-in %v, corrected %v; want log₂5 and %v", a.PluginBits, a.Bits, want)
+	}
+	fi := []fracInfo{{Key: "0.5", MI: a}}
+	s := infoSummary(fi, 5, 800)
+	if v := s["mi_cue_bits_symmetric"].(map[string]any)["0.5"].(float64); math.Abs(v-math.Log2(5)) > tol {
+		t.Errorf("symmetric-channel value %v, want log₂ 5", v)
 	}
 }
