@@ -12,6 +12,7 @@ import (
 
 	"github.com/engramsim/engram/analysis/assembly"
 	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/memlimit"
 	"github.com/engramsim/engram/model/spike"
 	"github.com/engramsim/engram/model/spike/monitor"
 	"github.com/engramsim/engram/progress"
@@ -34,7 +35,10 @@ func Def() experiment.Def {
 // EstimateBytes is the network's estimate (model/spike) plus the overlap
 // series (8 B per bin and assembly), the trials' delay counts (4 B per
 // trial and E neuron), the per-neuron bin counts and the weight copies
-// taken for the statistics and the matrix figure.
+// taken for the statistics and the matrix figure, plus
+// memlimit.RuntimeBytes (the runtime and binary; RunExperiment hands the
+// estimate to the collector with memlimit.Apply, so it bounds the peak
+// resident memory, TestEstimateBoundsPeakRSS).
 func (c *Config) EstimateBytes() int64 {
 	p, err := c.build(0, 0)
 	if err != nil {
@@ -45,7 +49,7 @@ func (c *Config) EstimateBytes() int64 {
 	b := p.spec.EstimateBytes() + bins*int64(p.pat.P())*8 + int64(len(p.trials))*n*4 + 16*n
 	syn := int64(p.spec.ExpectedSynapses(p.spec.ProjIndex("E→E")))
 	b += 2*4*syn + 16*n*n // effective-weight copy, the dense matrix figure
-	return b
+	return b + memlimit.RuntimeBytes
 }
 
 // phaseStat is what a completed phase reports.
@@ -107,6 +111,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
+	defer memlimit.Apply(c.EstimateBytes())()
 	t0 := time.Now()
 	first := 0
 	var ck []byte
