@@ -217,7 +217,9 @@ type Control struct {
 	// Kind is "" (none), "shuffle" (permute the E→E weights within each
 	// synapse class: within an assembly, between assemblies, from an
 	// assembly, onto an assembly, rest — the class means and weight
-	// distributions stay, the synapse-level structure goes) or "impose"
+	// distributions stay, the synapse-level structure goes), "shuffle-all"
+	// (permute all E→E weights: the weight distribution stays, the
+	// assemblies go, R ≈ 1; SM-9's shuffled control) or "impose"
 	// (Amit–Brunel: synapses within an assembly get ratio·J0, every other
 	// the rate-conserving J₋·J0, J0 the current mean E→E weight).
 	Kind string `toml:"kind"`

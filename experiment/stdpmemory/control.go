@@ -12,19 +12,20 @@ import (
 
 // Control kinds (Control.Kind).
 const (
-	ControlShuffle = "shuffle"
-	ControlImpose  = "impose"
+	ControlShuffle    = "shuffle"
+	ControlShuffleAll = "shuffle-all"
+	ControlImpose     = "impose"
 )
 
 func (c *Control) validate() error {
 	switch c.Kind {
-	case "", ControlShuffle:
+	case "", ControlShuffle, ControlShuffleAll:
 	case ControlImpose:
 		if !(c.Ratio > 0) || math.IsInf(c.Ratio, 0) {
 			return fmt.Errorf("control.ratio = %v must be finite and > 0 for kind %q", c.Ratio, ControlImpose)
 		}
 	default:
-		return fmt.Errorf("control.kind = %q: known kinds are %q, %q and \"\" (none)", c.Kind, ControlShuffle, ControlImpose)
+		return fmt.Errorf("control.kind = %q: known kinds are %q, %q, %q and \"\" (none)", c.Kind, ControlShuffle, ControlShuffleAll, ControlImpose)
 	}
 	if c.Kind == "" && !c.ResetInhibition {
 		return nil
@@ -60,6 +61,13 @@ func applyControl(c *Config, net *spike.Net, pat assembly.Patterns) (controlResu
 	case ControlShuffle:
 		r := rng.New(c.Network.Seed, rng.Weights, rng.NameKey("control shuffle"))
 		if err := ee.SetWeights(assembly.ShuffleWithinClasses(ee.ColPtr, ee.PostIdx, w, pat, r)); err != nil {
+			return res, fmt.Errorf("control: %w", err)
+		}
+	case ControlShuffleAll:
+		r := rng.New(c.Network.Seed, rng.Weights, rng.NameKey("control shuffle-all"))
+		nw := slices.Clone(w)
+		r.Shuffle(len(nw), func(a, b int) { nw[a], nw[b] = nw[b], nw[a] })
+		if err := ee.SetWeights(nw); err != nil {
 			return res, fmt.Errorf("control: %w", err)
 		}
 	case ControlImpose:

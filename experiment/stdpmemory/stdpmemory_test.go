@@ -288,7 +288,7 @@ func TestWeightRatioTable(t *testing.T) {
 // matrix by the Amit–Brunel structure (within-assembly mean exactly
 // J₊·J0, J0 the trained mean, reported in the summary), "shuffle" keeps
 // the class structure (R of disjoint assemblies within 2 % of the trained
-// R, far from the R = 1 of a full shuffle), reset_inhibition restores the
+// R, far from the R = 1 of "shuffle-all"), reset_inhibition restores the
 // preset's I→E weight; a reset pulse in the gaps is laid out as an input.
 func TestControls(t *testing.T) {
 	base := short()
@@ -324,6 +324,13 @@ func TestControls(t *testing.T) {
 	t.Logf("R trained %v, within-class shuffle %v, imposed %v", rt, rs, im["weight_ratio"])
 	if math.Abs(rs-rt) > 0.02*rt || !(rt > 1.02) {
 		t.Errorf("R after a within-class shuffle %v, trained %v: want equal within 2 %%", rs, rt)
+	}
+	c.Control = Control{Kind: ControlShuffleAll, AtPhase: PhaseRecall}
+	sa := run(t, c)
+	// a full permutation destroys the assemblies: R = 1 up to the sampling
+	// noise of the class means (≈ 10⁴ within-synapses per assembly)
+	if ra := sa["weight_ratio"].(float64); math.Abs(ra-1) > 0.02 {
+		t.Errorf("R after shuffling all E→E weights %v, want ≈ 1", ra)
 	}
 	p, err := base.build(0, 0)
 	if err != nil {
