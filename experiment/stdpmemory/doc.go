@@ -95,5 +95,6 @@
 //	rec/patterns.npy            uint8 (P, N_E) memberships
 //	rec/rates_hz.npy            population and assembly rates per bin (model/spike/monitor)
 //	rec/checkpoint_<phase>.gob, rec/weights_E-E_<phase>.npz
-//	figs/assembly_weights, weight_matrix, weights_over_time, weight_ratio, overlaps_recall, recall_success
+//	figs/assembly_weights, weight_matrix, weights_over_time, weight_ratio, overlaps_recall, raster_recall
+//	                            (E spikes of the first 8 trials, rows in assembly order), recall_success
 package stdpmemory

@@ -48,7 +48,8 @@ func (c *Config) EstimateBytes() int64 {
 	bins := int64(p.endMs()/c.Record.BinMs) + 1
 	b := p.spec.EstimateBytes() + bins*int64(p.pat.P())*8 + int64(len(p.trials))*n*4 + 16*n
 	syn := int64(p.spec.ExpectedSynapses(p.spec.ProjIndex("E→E")))
-	b += 2*4*syn + 16*n*n // effective-weight copy, the dense matrix figure
+	b += 2*4*syn + 16*n*n         // effective-weight copy, the dense matrix figure
+	b += 12*maxRasterSpikes + 4*n // the recall raster
 	return b + memlimit.RuntimeBytes
 }
 
@@ -173,6 +174,14 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		windows = append(windows, [2]int64{stepOf(tr.CueMs), stepOf(tr.DelayMs[0])}, [2]int64{stepOf(tr.DelayMs[0]), stepOf(tr.DelayMs[1])})
 	}
 	om := newOverlapMon(net, p.pat, startStep, binSteps, windows)
+	if n := min(len(p.trials), rasterTrials); n > 0 { // the raster of the first recall trials
+		om.rasterA, om.rasterB = stepOf(p.trials[0].CueMs), stepOf(p.trials[n-1].DelayMs[1]+c.Phases.Recall.GapMs)
+		order, _ := p.pat.Order()
+		om.rasterRow = make([]int32, p.pat.N)
+		for r, i := range order {
+			om.rasterRow[i] = int32(r)
+		}
+	}
 	rates, err := monitor.NewRates(net, monitor.RatesOptions{Label: "rates → rec/rates_hz.npy", Path: env.Path("rec", "rates_hz.npy"),
 		Groups: p.groups, BinSteps: binSteps, FromStep: startStep, Steps: endStep - startStep})
 	if err != nil {
