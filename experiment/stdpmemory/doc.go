@@ -85,7 +85,8 @@
 //	                            ("0.25"), rates.{E_hz, I_hz} (the consolidation phase), by phase (with
 //	                            E_members_hz and E_nonmembers_hz: members of any assembly, the rest),
 //	                            info.{mi_cue_bits (PT-corrected), mi_cue_bits_plugin, mi_cue_bits_symmetric,
-//	                            i_elem_bits, bits_per_synapse = α·i_elem, alpha = P/K_EE} keyed by cue fraction
+//	                            i_elem_bits, bits_per_synapse = α·i_elem, alpha = P/K_EE, chain_plugin_bits: I(C; R̂) ≤
+//	                            I(C; R) ≤ H(R) ≤ Σ_k H(r_k) with r_k = [m_k > success_m]} keyed by cue fraction
 //	                            (stdp-memory.md §5; I(ξ_i; delay count of neuron i) over uncued neurons)
 //	res/weight_ratio.tsv        t_ms, label, R, the four class means and the summed I→E weight
 //	                            onto assembly members and onto the other E neurons, over time

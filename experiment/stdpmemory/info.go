@@ -24,6 +24,11 @@ type fracInfo struct {
 	// over the uncued E neurons of every trial (Panzeri–Treves corrected).
 	IElem, IElemSE, IElemPlugin float64
 	Samples                     int
+	// Chain is the independence chain (§5.3–5.4) with R the word of the
+	// assemblies' delay states, r_k = 1 when k's delay-averaged overlap
+	// exceeds recall.success_m (ok false with fewer than two assemblies).
+	Chain   infobound.Chain
+	ChainOK bool
 }
 
 // infoOf estimates the information of every cue fraction's trials.
@@ -38,6 +43,8 @@ func infoOf(c *Config, p *protocol, om *overlapMon, res recallResult) []fracInfo
 			counts[k] = make([]int, P+1)
 		}
 		var x, y []int
+		var cue, ret []int
+		var words [][]int
 		for ti, r := range res.Trials {
 			if r.Fraction != fr.Fraction {
 				continue
@@ -47,6 +54,14 @@ func infoOf(c *Config, p *protocol, om *overlapMon, res recallResult) []fracInfo
 				col = r.Out.Winner
 			}
 			counts[r.Assembly][col]++
+			cue, ret = append(cue, r.Assembly), append(ret, col)
+			w := make([]int, P)
+			for k, m := range r.MeanM {
+				if m > c.Phases.Recall.SuccessM {
+					w[k] = 1
+				}
+			}
+			words = append(words, w)
 			cued := r.cued
 			xi := p.pat.Members[r.Assembly]
 			for i, n := range om.winCnt[2*ti+1] {
@@ -63,6 +78,9 @@ func infoOf(c *Config, p *protocol, om *overlapMon, res recallResult) []fracInfo
 		if P >= 2 {
 			if mi, err := infobound.ConfusionMI(counts); err == nil {
 				fi.MI = mi
+			}
+			if ch, err := infobound.NewChain(P, cue, ret, words); err == nil {
+				fi.Chain, fi.ChainOK = ch, true
 			}
 		}
 		fi.Samples = len(x)
@@ -102,6 +120,7 @@ func infoSummary(fis []fracInfo, P int, kEE float64) map[string]any {
 		"i_elem_bits_stderr": keyed(func(f fracInfo) float64 { return f.IElemSE }),
 		"i_elem_bits_plugin": keyed(func(f fracInfo) float64 { return f.IElemPlugin }),
 		"bits_per_synapse":   keyed(func(f fracInfo) float64 { return alpha * f.IElem }),
+		"chain_plugin_bits":  chainMap(fis),
 		"alpha":              alpha,
 		"k_ee":               kEE,
 		"method": "mi_cue: I(cued assembly; retrieved label or none) from the P × (P+1) confusion matrix; " +
@@ -110,4 +129,20 @@ func infoSummary(fis []fracInfo, P int, kEE float64) map[string]any {
 			"mi_cue_bits_symmetric is the closed form of a symmetric channel with the measured success (errors spread over the other P−1 labels); " +
 			"bits_per_synapse = α · i_elem with α = P / K_EE (stdp-memory.md §5)",
 	}
+}
+
+// chainMap is the independence chain's plug-in values per cue fraction:
+// I(C; R̂) ≤ I(C; R) ≤ H(R) ≤ Σ_k H(r_k), and the total correlation.
+func chainMap(fis []fracInfo) map[string]any {
+	m := map[string]any{}
+	for _, fi := range fis {
+		if !fi.ChainOK {
+			continue
+		}
+		ch := fi.Chain
+		m[fi.Key] = map[string]any{"mi_cue_retrieved": num(ch.MICueRetrieved.PluginBits), "mi_cue_response": num(ch.MICueResponse.PluginBits),
+			"h_response": num(ch.HResponse.PluginBits), "sum_h_units": num(ch.SumHUnits.PluginBits), "total_correlation": num(ch.TotalCorrelation.PluginBits),
+			"h_retrieved": num(ch.HRetrieved.PluginBits)}
+	}
+	return m
 }

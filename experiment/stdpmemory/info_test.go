@@ -32,7 +32,9 @@ func TestInfoPerfectRecall(t *testing.T) {
 	for k := 0; k < P; k++ {
 		for rep := 0; rep < 3; rep++ {
 			cued := pat.Members[k][:10] // the first 10 members are cued
-			tr := trialResult{trial: trial{Assembly: k, Fraction: 0.2, Rep: rep}, cued: cued, Out: assembly.Trial{Winner: k, Success: true}}
+			tr := trialResult{trial: trial{Assembly: k, Fraction: 0.2, Rep: rep}, cued: cued, Out: assembly.Trial{Winner: k, Success: true},
+				MeanM: make([]float64, P)}
+			tr.MeanM[k] = 0.9
 			cue, delay := make([]int32, n), make([]int32, n)
 			for _, i := range pat.Members[k] {
 				delay[i] = 10
@@ -44,7 +46,7 @@ func TestInfoPerfectRecall(t *testing.T) {
 		}
 	}
 	res.ByFraction = []fracResult{{Key: "0.2", Fraction: 0.2}}
-	fi := infoOf(nil, p, om, res)
+	fi := infoOf(Defaults(), p, om, res)
 	if len(fi) != 1 {
 		t.Fatalf("%d fractions", len(fi))
 	}
@@ -60,6 +62,14 @@ func TestInfoPerfectRecall(t *testing.T) {
 	if math.Abs(fi[0].MI.PluginBits-2) > tol {
 		t.Errorf("plug-in I(cue; retrieved) = %v, want log₂ 4 = 2", fi[0].MI.PluginBits)
 	}
+	// the chain over the assemblies' delay states: one active assembly per
+	// trial, uniform: I(C; R) = H(R) = log₂ 4, Σ_k H(r_k) = 4 H₂(1/4)
+	ch := fi[0].Chain
+	sumH := 4 * (-0.25*math.Log2(0.25) - 0.75*math.Log2(0.75))
+	if !fi[0].ChainOK || math.Abs(ch.MICueResponse.PluginBits-2) > tol || math.Abs(ch.HResponse.PluginBits-2) > tol ||
+		math.Abs(ch.SumHUnits.PluginBits-sumH) > tol || math.Abs(ch.TotalCorrelation.PluginBits-(sumH-2)) > tol {
+		t.Errorf("chain %+v, want I(C;R) = H(R) = 2, ΣH = %v, TC = %v bits", ch, sumH, sumH-2)
+	}
 	if fi[0].Samples != uncued {
 		t.Errorf("%d samples, want the %d uncued neuron-trials", fi[0].Samples, uncued)
 	}
@@ -71,7 +81,7 @@ func TestInfoPerfectRecall(t *testing.T) {
 		}
 		res.Trials[ti].Out = assembly.Trial{Winner: -1}
 	}
-	fi = infoOf(nil, p, om, res)
+	fi = infoOf(Defaults(), p, om, res)
 	if math.Abs(fi[0].IElem) > 3*fi[0].IElemSE+0.01 {
 		t.Errorf("chance: I(ξ; n) = %v ± %v bits, want ≈ 0", fi[0].IElem, fi[0].IElemSE)
 	}
