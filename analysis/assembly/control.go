@@ -103,24 +103,28 @@ type Imposed struct {
 	W []float32
 	// J0 is the mean weight of the matrix it replaces (the unit of J₊, J₋).
 	J0 float64
-	// JPlus is the ratio R of within-assembly synapses (weight R·J0).
+	// JPlus is the ratio R of within-assembly synapses (weight J₊·J0).
 	JPlus float64
-	// JMinus is the ratio of every other synapse (weight J₋·J0).
+	// JMinus is the ratio of the other synapses onto assembly members
+	// (weight J₋·J0); synapses onto neurons of no assembly keep J0.
 	JMinus float64
+	// F is the coding level in J₋'s formula.
+	F float64
 	// QWithin is the fraction of synapses in ClassWithin.
 	QWithin float64
 }
 
-// Impose returns the Amit–Brunel structure of ratio R (stdp-memory.md
-// §1.3, §3.5) for the synapses of a pre-major projection: synapses whose
-// pre and post share an assembly get R·J0, every other one J₋·J0, where J0
-// is the mean of w and J₋ = (1 − q·R)/(1 − q) with q the fraction of
-// within-assembly synapses, so the mean weight (the mean recurrent input at
-// equal rates) is conserved. For P disjoint assemblies of coding level f
-// and dense connectivity q = f, and J₋ is Brunel & Wang's (2001)
-// 1 − f(J₊ − 1)/(1 − f). Errors: R < 0 or not finite, an empty weight
-// vector, no within-assembly synapse or only those, and R so large that
-// J₋ < 0.
+// Impose returns the Amit–Brunel structure of ratio J₊ (stdp-memory.md
+// §1.3, §3.5) for the synapses of a pre-major projection, with the
+// rate-conserving J₋ = 1 − f(J₊ − 1)/(1 − f) of Brunel & Wang (2001), f =
+// p.F: a synapse whose pre and post share an assembly gets J₊·J0, any other
+// synapse onto a member of an assembly J₋·J0, and every synapse onto a
+// neuron of no assembly J0 (J0 is the mean of w). A member of one assembly
+// then receives on average f·J₊ + (1 − f)·J₋ = 1 times J0 from a random
+// presynaptic population with a fraction f of fellow members — its mean
+// input at equal rates is kept — and so does every non-member. Errors:
+// J₊ < 0 or not finite, an empty weight vector, f outside (0, 1), and
+// J₊ > 1/f (J₋ < 0).
 func Impose(colPtr []int64, post []int32, w []float32, p Patterns, ratio float64) (Imposed, error) {
 	var im Imposed
 	if !(ratio >= 0) || math.IsInf(ratio, 0) {
@@ -128,6 +132,10 @@ func Impose(colPtr []int64, post []int32, w []float32, p Patterns, ratio float64
 	}
 	if len(w) == 0 || len(w) != len(post) {
 		return im, fmt.Errorf("imposed structure: %d weights for %d synapses", len(w), len(post))
+	}
+	f := p.F
+	if !(f > 0 && f < 1) {
+		return im, fmt.Errorf("imposed structure: coding level f = %v must be in (0, 1)", f)
 	}
 	cls := SynapseClasses(colPtr, post, p)
 	var s float64
@@ -138,24 +146,24 @@ func Impose(colPtr []int64, post []int32, w []float32, p Patterns, ratio float64
 			nw++
 		}
 	}
-	im.J0 = s / float64(len(w))
+	im.J0, im.F = s/float64(len(w)), f
 	im.QWithin = float64(nw) / float64(len(w))
-	if nw == 0 || nw == len(w) {
-		return im, fmt.Errorf("imposed structure: %d of %d synapses lie within an assembly; need some and not all", nw, len(w))
-	}
 	im.JPlus = ratio
-	im.JMinus = (1 - im.QWithin*ratio) / (1 - im.QWithin)
+	im.JMinus = 1 - f*(ratio-1)/(1-f)
 	if im.JMinus < 0 {
-		return im, fmt.Errorf("imposed ratio J₊ = %v: the rate-conserving J₋ = %.4g is negative (a fraction %.4g of the synapses is within an assembly; J₊ must be ≤ %.4g)",
-			ratio, im.JMinus, im.QWithin, 1/im.QWithin)
+		return im, fmt.Errorf("imposed ratio J₊ = %v: the rate-conserving J₋ = 1 − f(J₊ − 1)/(1 − f) = %.4g is negative (f = %v: J₊ must be ≤ 1/f = %.4g)",
+			ratio, im.JMinus, f, 1/f)
 	}
-	wp, wm := float32(ratio*im.J0), float32(im.JMinus*im.J0)
+	wp, wm, w0 := float32(ratio*im.J0), float32(im.JMinus*im.J0), float32(im.J0)
 	im.W = make([]float32, len(w))
 	for q, c := range cls {
-		if c == ClassWithin {
+		switch c {
+		case ClassWithin:
 			im.W[q] = wp
-		} else {
+		case ClassBetween, ClassOnto:
 			im.W[q] = wm
+		default: // onto a neuron of no assembly
+			im.W[q] = w0
 		}
 	}
 	return im, nil

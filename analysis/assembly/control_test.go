@@ -101,59 +101,71 @@ func TestShuffleWithinClasses(t *testing.T) {
 	}
 }
 
-// TestImpose: within-assembly synapses get R·J0, the rest J₋·J0 with the
-// mean conserved to float32 rounding; for disjoint assemblies on a dense
-// matrix J₋ is Brunel & Wang's 1 − f(J₊ − 1)/(1 − f) up to the O(1/N)
-// effect of the missing autapses; errors for bad ratios.
+// TestImpose: within-assembly synapses get J₊·J0, the other synapses onto
+// members J₋·J0 with Brunel & Wang's J₋ = 1 − f(J₊ − 1)/(1 − f), those onto
+// non-members J0; for disjoint assemblies (P·f = 0.5 < 1) on a dense
+// matrix every member's mean input is J0 up to the O(1/N) effect of the
+// missing autapse (its fellow members are n_k − 1 of N − 1 inputs, not
+// f·N), and every non-member's is exactly J0; errors for bad ratios.
 func TestImpose(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	n := 200
-	colPtr, post, w, _ := randomCSR(n, 0.4, r, false)
-	p, err := Random(3, "impose", Options{P: 5, N: n, F: 0.1})
+	colPtr, post, w, _ := randomCSR(n, 1, r, false)
+	p, err := Random(3, "impose disjoint", Options{P: 5, N: n, F: 0.1, Disjoint: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	im, err := Impose(colPtr, post, w, p, 3)
+	const jp = 3.0
+	im, err := Impose(colPtr, post, w, p, jp)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if want := 1 - 0.1*(jp-1)/0.9; math.Abs(im.JMinus-want) > 1e-15 {
+		t.Errorf("J₋ = %v, want %v", im.JMinus, want)
 	}
 	cls := SynapseClasses(colPtr, post, p)
-	var s0, s1 float64
+	in := make([]float64, n)
+	deg := make([]float64, n)
 	for q := range w {
-		s0 += float64(w[q])
-		s1 += float64(im.W[q])
-		want := im.JMinus * im.J0
-		if cls[q] == ClassWithin {
-			want = 3 * im.J0
+		want := im.J0
+		switch cls[q] {
+		case ClassWithin:
+			want = jp * im.J0
+		case ClassBetween, ClassOnto:
+			want = im.JMinus * im.J0
 		}
 		if math.Abs(float64(im.W[q])-want) > 1e-6*want {
 			t.Fatalf("synapse %d (class %s): %v, want %v", q, ClassNames[cls[q]], im.W[q], want)
 		}
+		in[post[q]] += float64(im.W[q])
+		deg[post[q]]++
 	}
-	if math.Abs(s1-s0) > 1e-6*s0 {
-		t.Errorf("mean weight %v → %v: not conserved", s0/float64(len(w)), s1/float64(len(w)))
+	member := make([]bool, n)
+	for _, m := range p.Members {
+		for _, i := range m {
+			member[i] = true
+		}
 	}
-	// dense, disjoint: q = Σ_k n_k(n_k − 1) / (N(N − 1)) ≈ f
-	colPtr, post, w, _ = randomCSR(n, 1, r, false)
-	pd, err := Random(3, "impose disjoint", Options{P: 10, N: n, F: 0.1, Disjoint: true})
-	if err != nil {
-		t.Fatal(err)
+	// a member of a block of 20: 19 fellow inputs of 199, against f = 0.1
+	exact := (19*jp + (199-19)*im.JMinus) / 199
+	for i := range in {
+		mean := in[i] / deg[i] / im.J0
+		want := 1.0
+		if member[i] {
+			want = exact
+		}
+		if math.Abs(mean-want) > 1e-6 {
+			t.Errorf("neuron %d (member %v): mean input %v J0, want %v", i, member[i], mean, want)
+		}
 	}
-	imd, err := Impose(colPtr, post, w, pd, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := 0.1
-	bw := 1 - f*(4-1)/(1-f)
-	// q = 10·20·19/(200·199) = 0.0955 vs f = 0.1: J₋ differs by ≈ 0.016
-	if math.Abs(imd.JMinus-bw) > 0.02 {
-		t.Errorf("disjoint dense: J₋ = %v, Brunel–Wang %v (q = %v)", imd.JMinus, bw, imd.QWithin)
+	if math.Abs(exact-1) > 0.02 {
+		t.Errorf("member mean input %v J0: not rate-conserving", exact)
 	}
 	for _, bad := range []struct {
 		ratio float64
 		want  string
-	}{{-1, "≥ 0"}, {math.NaN(), "finite"}, {math.Inf(1), "finite"}, {40, "negative"}} {
-		if _, err := Impose(colPtr, post, w, pd, bad.ratio); err == nil || !strings.Contains(err.Error(), bad.want) {
+	}{{-1, "≥ 0"}, {math.NaN(), "finite"}, {math.Inf(1), "finite"}, {11, "negative"}} {
+		if _, err := Impose(colPtr, post, w, p, bad.ratio); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("ratio %v: error %v, want one containing %q", bad.ratio, err, bad.want)
 		}
 	}

@@ -480,6 +480,17 @@ func (c *Config) Validate() error {
 	if err := c.Control.validate(); err != nil {
 		return err
 	}
+	for _, r := range []struct {
+		key      string
+		ms, rate float64
+	}{{"phases.imprint", im.ResetMs, im.ResetRateHz}, {"phases.recall", rc.ResetMs, rc.ResetRateHz}} {
+		if (r.ms > 0) != (r.rate > 0) {
+			return fmt.Errorf("%s: reset_ms = %v and reset_rate_hz = %v: a reset needs both (or neither)", r.key, r.ms, r.rate)
+		}
+	}
+	if c.Run.FromCheckpoint != "" && c.Control.active() && slices.Index(phaseOrder, c.Control.AtPhase) < slices.Index(phaseOrder, c.Run.FromPhase) {
+		return fmt.Errorf("control.at_phase = %q comes before run.from_phase = %q: the control would never act", c.Control.AtPhase, c.Run.FromPhase)
+	}
 	if c.Run.FromCheckpoint != "" {
 		k := slices.Index(phaseOrder, c.Run.FromPhase)
 		if k < 1 {

@@ -45,18 +45,33 @@ type controlResult struct {
 	JPlus, JMinus  float64 // impose
 	J0, QWithin    float64
 	IEBefore, IEAt float64 // mean I→E weight before and after (reset_inhibition)
+	F              float64 // impose: the coding level in J₋
+	Moved          float64 // the fraction of E→E weights the control changed
+	RBefore        float64 // R of the matrix it replaced
 }
 
 // applyControl transforms the network's weights as c.Control says.
 func applyControl(c *Config, net *spike.Net, pat assembly.Patterns) (controlResult, error) {
 	ctl := c.Control
 	res := controlResult{TMs: net.TimeMs(), JPlus: math.NaN(), JMinus: math.NaN(), J0: math.NaN(), QWithin: math.NaN(),
-		IEBefore: math.NaN(), IEAt: math.NaN()}
+		IEBefore: math.NaN(), IEAt: math.NaN(), F: math.NaN()}
 	ee := net.Projection("E→E")
 	if ee == nil {
 		return res, fmt.Errorf("control: the %s network has no E→E projection", c.Network.Preset)
 	}
-	w := ee.EffectiveWeights()
+	w := slices.Clone(ee.EffectiveWeights())
+	res.RBefore = assembly.MeanRatio(assembly.Classes(ee.ColPtr, ee.PostIdx, w, pat))
+	for _, pr := range net.Spec().Projections {
+		if pr.DisplayName() != "E→E" {
+			continue
+		}
+		for _, r := range pr.Plasticity {
+			if r.Rule == spike.RuleP10 && ctl.Kind != "" {
+				// its per-synapse reference weights would pull the new matrix back to the old one
+				return res, fmt.Errorf("control.kind = %q: the E→E projection has a p10 rule, whose reference weights SetWeights does not replace", ctl.Kind)
+			}
+		}
+	}
 	switch ctl.Kind {
 	case ControlShuffle:
 		r := rng.New(c.Network.Seed, rng.Weights, rng.NameKey("control shuffle"))
@@ -78,7 +93,17 @@ func applyControl(c *Config, net *spike.Net, pat assembly.Patterns) (controlResu
 		if err := ee.SetWeights(im.W); err != nil {
 			return res, fmt.Errorf("control: %w", err)
 		}
-		res.JPlus, res.JMinus, res.J0, res.QWithin = im.JPlus, im.JMinus, im.J0, im.QWithin
+		res.JPlus, res.JMinus, res.J0, res.QWithin, res.F = im.JPlus, im.JMinus, im.J0, im.QWithin, im.F
+	}
+	if ctl.Kind != "" {
+		nw := ee.EffectiveWeights()
+		var moved int
+		for q := range w {
+			if nw[q] != w[q] {
+				moved++
+			}
+		}
+		res.Moved = float64(moved) / float64(len(w))
 	}
 	if ctl.ResetInhibition {
 		ie := net.Projection("I→E")

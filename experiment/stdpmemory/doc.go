@@ -33,13 +33,18 @@
 // [control] transforms the E→E matrix at the start of a phase (at_phase,
 // default recall): kind = "shuffle" permutes the weights within each
 // synapse class (analysis/assembly.ShuffleWithinClasses: within an
-// assembly, between assemblies, from one, onto one, rest), kind = "impose"
-// sets the Amit–Brunel structure J₊·J0 within assemblies and the
-// rate-conserving J₋·J0 elsewhere (analysis/assembly.Impose; on an
+// assembly, between assemblies, from one, onto one, rest; pooled over the
+// assemblies), kind = "shuffle-all" permutes every E→E weight (R ≈ 1),
+// kind = "impose" sets the Amit–Brunel structure: J₊·J0 within
+// assemblies, Brunel & Wang's rate-conserving J₋ = 1 − f(J₊ − 1)/(1 − f)
+// times J0 on the other synapses onto members, J0 onto non-members
+// (analysis/assembly.Impose; on an
 // untrained network, imprint.blocks = 0, it is the static baseline whose
 // success versus J₊ gives R*), and reset_inhibition sets the I→E weights
 // back to the preset's value (undoing iSTDP). The summary's "control"
-// object reports J0, J₊, J₋ and the I→E means.
+// object reports J0, J₊, J₋, f, the fraction of weights moved, R before,
+// and the I→E means. A control is refused on an E→E projection with a p10
+// rule (its per-synapse reference weights would pull the matrix back).
 //
 // The whole protocol is laid out before the run as plain model/spike data:
 // assemblies are groups <name>k of E, imprinting and cues are Poisson
@@ -84,7 +89,8 @@
 //	                            rho_cued, m_cue_period, selectivity_hz, completion_hz} keyed by cue fraction
 //	                            ("0.25"), rates.{E_hz, I_hz} (the consolidation phase), by phase (with
 //	                            E_members_hz and E_nonmembers_hz: members of any assembly, the rest),
-//	                            info.{mi_cue_bits (PT-corrected), mi_cue_bits_plugin, mi_cue_bits_symmetric,
+//	                            info.{mi_cue_bits (PT-corrected; null below P(P+1) trials), mi_cue_bits_pt,
+//	                            mi_cue_bits_plugin, mi_cue_bits_channel (symmetric channel with erasures),
 //	                            i_elem_bits, bits_per_synapse = α·i_elem, alpha = P/K_EE, chain_plugin_bits: I(C; R̂) ≤
 //	                            I(C; R) ≤ H(R) ≤ Σ_k H(r_k) with r_k = [m_k > success_m]} keyed by cue fraction
 //	                            (stdp-memory.md §5; I(ξ_i; delay count of neuron i) over uncued neurons)

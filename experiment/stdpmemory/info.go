@@ -29,6 +29,26 @@ type fracInfo struct {
 	// exceeds recall.success_m (ok false with fewer than two assemblies).
 	Chain   infobound.Chain
 	ChainOK bool
+	// Channel is I(C; R̂) of the symmetric channel with erasures at the
+	// measured success, "none" and wrong-assembly rates (channelBits).
+	Channel float64
+}
+
+// channelBits is I(C; R̂) in bits for a uniform cue over P labels retrieved
+// correctly with probability s, as "none" with probability e and as each
+// other label with probability w/(P − 1): H(R̂) − H(R̂ | C) with
+// P(R̂ = k) = (s + w)/P and P(none) = e. s = 1 gives log₂ P; e = 1 gives 0.
+func channelBits(p int, s, e, w float64) float64 {
+	xlog := func(x float64) float64 {
+		if x <= 0 {
+			return 0
+		}
+		return x * math.Log2(x)
+	}
+	P := float64(p)
+	hR := -P*xlog((s+w)/P) - xlog(e)
+	hRC := -xlog(s) - xlog(e) - (P-1)*xlog(w/(P-1))
+	return hR - hRC
 }
 
 // infoOf estimates the information of every cue fraction's trials.
@@ -75,9 +95,27 @@ func infoOf(c *Config, p *protocol, om *overlapMon, res recallResult) []fracInfo
 				x, y = append(x, b), append(y, min(int(n), countCap-1))
 			}
 		}
+		fi.Channel = math.NaN()
 		if P >= 2 {
 			if mi, err := infobound.ConfusionMI(counts); err == nil {
 				fi.MI = mi
+			}
+			var ns, ne, nw, n float64
+			for k, row := range counts {
+				for col, x := range row {
+					switch {
+					case col == k:
+						ns += float64(x)
+					case col == P:
+						ne += float64(x)
+					default:
+						nw += float64(x)
+					}
+					n += float64(x)
+				}
+			}
+			if n > 0 {
+				fi.Channel = channelBits(P, ns/n, ne/n, nw/n)
 			}
 			if ch, err := infobound.NewChain(P, cue, ret, words); err == nil {
 				fi.Chain, fi.ChainOK = ch, true
@@ -106,33 +144,38 @@ func infoSummary(fis []fracInfo, P int, kEE float64) map[string]any {
 		return m
 	}
 	return map[string]any{
-		"mi_cue_bits":        keyed(func(f fracInfo) float64 { return f.MI.Bits }),
-		"mi_cue_bits_plugin": keyed(func(f fracInfo) float64 { return f.MI.PluginBits }),
-		"mi_cue_bits_stderr": keyed(func(f fracInfo) float64 { return f.MI.StdErrBits }),
-		"mi_cue_upper_bits":  num(math.Log2(float64(P))),
-		"mi_cue_bits_symmetric": keyed(func(f fracInfo) float64 {
-			if P < 2 || math.IsNaN(f.MI.Success) {
-				return math.NaN()
+		"mi_cue_bits": keyed(func(f fracInfo) float64 {
+			if f.MI.Trials < P*(P+1) {
+				return math.NaN() // the PT correction is not valid with fewer trials than cells
 			}
-			return infobound.SymmetricConfusionBits(P, f.MI.Success)
+			return f.MI.Bits
 		}),
-		"i_elem_bits":        keyed(func(f fracInfo) float64 { return f.IElem }),
-		"i_elem_bits_stderr": keyed(func(f fracInfo) float64 { return f.IElemSE }),
-		"i_elem_bits_plugin": keyed(func(f fracInfo) float64 { return f.IElemPlugin }),
-		"bits_per_synapse":   keyed(func(f fracInfo) float64 { return alpha * f.IElem }),
-		"chain_plugin_bits":  chainMap(fis),
-		"alpha":              alpha,
-		"k_ee":               kEE,
+		"mi_cue_bits_pt":      keyed(func(f fracInfo) float64 { return f.MI.Bits }),
+		"mi_cue_trials":       keyed(func(f fracInfo) float64 { return float64(f.MI.Trials) }),
+		"mi_cue_bits_plugin":  keyed(func(f fracInfo) float64 { return f.MI.PluginBits }),
+		"mi_cue_bits_stderr":  keyed(func(f fracInfo) float64 { return f.MI.StdErrBits }),
+		"mi_cue_upper_bits":   num(math.Log2(float64(P))),
+		"mi_cue_bits_channel": keyed(func(f fracInfo) float64 { return f.Channel }),
+		"i_elem_bits":         keyed(func(f fracInfo) float64 { return f.IElem }),
+		"i_elem_bits_stderr":  keyed(func(f fracInfo) float64 { return f.IElemSE }),
+		"i_elem_bits_plugin":  keyed(func(f fracInfo) float64 { return f.IElemPlugin }),
+		"bits_per_synapse":    keyed(func(f fracInfo) float64 { return alpha * f.IElem }),
+		"chain_plugin_bits":   chainMap(fis),
+		"alpha":               alpha,
+		"k_ee":                kEE,
 		"method": "mi_cue: I(cued assembly; retrieved label or none) from the P × (P+1) confusion matrix; " +
 			"i_elem: I(ξ_i of the cued pattern; delay spike count of neuron i, capped at 31) over the uncued E neurons of every trial, Panzeri–Treves corrected (alphabet bin count); " +
-			"with few trials per fraction (≲ P(P+1)) the corrected mi_cue over-corrects (a perfect 5-assembly recall of 10 trials gives 0.88 of log₂5 = 2.32 bits): " +
-			"mi_cue_bits_symmetric is the closed form of a symmetric channel with the measured success (errors spread over the other P−1 labels); " +
+			"mi_cue_bits is null with fewer trials than the P(P+1) cells, where the correction is not valid (mi_cue_bits_pt has it anyway: a perfect 5-assembly recall of 10 trials gives 0.88 bits of log₂5 = 2.32); " +
+			"mi_cue_bits_channel is the closed form of a symmetric channel with erasures at the measured rates (success s, none e, wrong assembly w spread over the other P−1 labels); " +
 			"bits_per_synapse = α · i_elem with α = P / K_EE (stdp-memory.md §5)",
 	}
 }
 
 // chainMap is the independence chain's plug-in values per cue fraction:
-// I(C; R̂) ≤ I(C; R) ≤ H(R) ≤ Σ_k H(r_k), and the total correlation.
+// I(C; R) ≤ H(R) ≤ Σ_k H(r_k), the total correlation, and I(C; R̂), which
+// is ≤ I(C; R) only when R̂ is a function of the response word R
+// (retrieved_is_function_of_response: the success criterion also needs
+// its margin, so one word can come with "none" and with k).
 func chainMap(fis []fracInfo) map[string]any {
 	m := map[string]any{}
 	for _, fi := range fis {
@@ -142,7 +185,7 @@ func chainMap(fis []fracInfo) map[string]any {
 		ch := fi.Chain
 		m[fi.Key] = map[string]any{"mi_cue_retrieved": num(ch.MICueRetrieved.PluginBits), "mi_cue_response": num(ch.MICueResponse.PluginBits),
 			"h_response": num(ch.HResponse.PluginBits), "sum_h_units": num(ch.SumHUnits.PluginBits), "total_correlation": num(ch.TotalCorrelation.PluginBits),
-			"h_retrieved": num(ch.HRetrieved.PluginBits)}
+			"h_retrieved": num(ch.HRetrieved.PluginBits), "retrieved_is_function_of_response": ch.RetrievedIsFunctionOfR}
 	}
 	return m
 }

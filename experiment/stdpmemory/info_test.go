@@ -109,9 +109,24 @@ func TestInfoFewTrials(t *testing.T) {
 	if want := math.Log2(5) - 20/(20*math.Ln2); math.Abs(a.Bits-want) > tol || math.Abs(a.PluginBits-math.Log2(5)) > tol {
 		t.Errorf("plug-in %v, corrected %v; want log₂5 and %v", a.PluginBits, a.Bits, want)
 	}
-	fi := []fracInfo{{Key: "0.5", MI: a}}
+	fi := []fracInfo{{Key: "0.5", MI: a, Channel: channelBits(5, 1, 0, 0)}}
 	s := infoSummary(fi, 5, 800)
-	if v := s["mi_cue_bits_symmetric"].(map[string]any)["0.5"].(float64); math.Abs(v-math.Log2(5)) > tol {
-		t.Errorf("symmetric-channel value %v, want log₂ 5", v)
+	if v := s["mi_cue_bits_channel"].(map[string]any)["0.5"].(float64); math.Abs(v-math.Log2(5)) > tol {
+		t.Errorf("channel value %v, want log₂ 5", v)
+	}
+	if v := s["mi_cue_bits"].(map[string]any)["0.5"]; v != nil {
+		t.Errorf("mi_cue_bits = %v with 10 trials for 30 cells, want null", v)
+	}
+	// erasures only carry no information; errors without erasures are the
+	// symmetric channel log₂P − H₂(s) − (1 − s) log₂(P − 1)
+	if v := channelBits(5, 0, 1, 0); v != 0 {
+		t.Errorf("pure erasure: %v bits, want 0", v)
+	}
+	sym := math.Log2(5) + 0.6*math.Log2(0.6) + 0.4*math.Log2(0.4) - 0.4*math.Log2(4)
+	if v := channelBits(5, 0.6, 0, 0.4); math.Abs(v-sym) > tol {
+		t.Errorf("symmetric channel s = 0.6: %v bits, want %v", v, sym)
+	}
+	if v, w := channelBits(5, 0.6, 0, 0.4), infobound.SymmetricConfusionBits(5, 0.6); math.Abs(v-w) > tol {
+		t.Errorf("channelBits without erasures %v, infobound's symmetric channel %v", v, w)
 	}
 }

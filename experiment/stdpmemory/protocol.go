@@ -61,13 +61,24 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 	}
 	p := &protocol{phases: phases, pat: pat}
 	var extW, extWI float64
+	var nE, nI int
 	for _, in := range s.Poisson {
 		switch in.Target {
 		case ePop:
 			extW = in.Weight
+			nE++
 		case iPop:
 			extWI = in.Weight
+			nI++
 		}
+	}
+	// imprinting, cues and resets reuse the weight of the one external
+	// Poisson drive of E (and of I)
+	if nE != 1 || !(extW > 0) {
+		return nil, fmt.Errorf("network.preset = %q: %d Poisson inputs onto %s (weight %v); the protocol drives assemblies with the weight of exactly one external input", c.Network.Preset, nE, ePop, extW)
+	}
+	if (c.Phases.Imprint.ResetMs > 0 || c.Phases.Recall.ResetMs > 0) && (nI != 1 || !(extWI > 0)) {
+		return nil, fmt.Errorf("network.preset = %q: %d Poisson inputs onto %s (weight %v); a reset uses the weight of exactly one external input", c.Network.Preset, nI, iPop, extWI)
 	}
 	for k, m := range pat.Members {
 		g := fmt.Sprintf("%s%d", c.Patterns.Name, k)
@@ -137,9 +148,6 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 		}
 	}
 	if len(resets) > 0 {
-		if extWI == 0 {
-			return nil, fmt.Errorf("phases.imprint/recall.reset_ms: the %s network has no external Poisson input onto %q to carry the reset", c.Network.Preset, iPop)
-		}
 		s.Poisson = append(s.Poisson, spike.PoissonSpec{Name: "reset", Target: iPop, NSources: 1, Weight: extWI, Sign: "exc", Schedule: resets})
 	}
 	// plasticity: each rule acts in the phases that list it. A rule acts

@@ -3,9 +3,11 @@ package stdpmemory
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -217,7 +219,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 				return fail(err)
 			}
 			ctl = &r
-			sample("control " + c.Control.Kind)
+			sample(strings.TrimSpace("control " + c.Control.Kind + map[bool]string{true: " reset_inhibition"}[c.Control.ResetInhibition]))
 			env.Logf("stdp-memory: control %q (reset_inhibition %v) applied at the start of phase %s (t = %.1f s): R = %.3f", c.Control.Kind, c.Control.ResetInhibition, ph.Name, net.TimeMs()/1000,
 				assembly.MeanRatio(samples[len(samples)-1].Classes))
 		}
@@ -301,13 +303,19 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		return nil, err
 	}
 	sum := summary(c, p, samples, stats, res)
+	if strings.HasSuffix(c.Network.Preset, ".toml") {
+		if b, err := os.ReadFile(c.Network.Preset); err == nil {
+			sum["network_file_sha256"] = fmt.Sprintf("%x", sha256.Sum256(b))
+		}
+	}
 	if len(res.Trials) > 0 {
 		sum["info"] = infoSummary(infoOf(c, p, om, res), p.pat.P(), float64(ee.NNZ())/float64(p.pat.N))
 	}
 	if ctl != nil {
 		sum["control"] = map[string]any{"kind": c.Control.Kind, "at_phase": c.Control.AtPhase, "t_ms": ctl.TMs,
 			"j_plus": num(ctl.JPlus), "j_minus": num(ctl.JMinus), "j0": num(ctl.J0), "q_within": num(ctl.QWithin),
-			"reset_inhibition": c.Control.ResetInhibition, "ie_mean_before": num(ctl.IEBefore), "ie_mean_after": num(ctl.IEAt)}
+			"reset_inhibition": c.Control.ResetInhibition, "ie_mean_before": num(ctl.IEBefore), "ie_mean_after": num(ctl.IEAt),
+			"f": num(ctl.F), "moved": ctl.Moved, "weight_ratio_before": num(ctl.RBefore)}
 	}
 	sum["build_s"], sum["sim_s"], sum["bio_s"] = buildS, simS, bioS
 	sum["sim_s_per_bio_s"] = simS / bioS

@@ -56,6 +56,11 @@ func TestValidateErrors(t *testing.T) {
 		{func(c *Config) { c.Phases.Recall.ResetMs = 3000 }, "phases.recall.reset_ms = 3000 is longer than the gap"},
 		{func(c *Config) { c.Phases.Recall.ResetRateHz = math.Inf(1) }, "phases.recall.reset_rate_hz"},
 		{func(c *Config) { c.Network.Preset = "no/such/net.toml" }, `network.preset = "no/such/net.toml"`},
+		{func(c *Config) { c.Phases.Recall.ResetMs = 100 }, "a reset needs both"},
+		{func(c *Config) { c.Phases.Imprint.ResetRateHz = 100 }, "phases.imprint: reset_ms = 0 and reset_rate_hz = 100"},
+		{func(c *Config) {
+			c.Run.FromCheckpoint, c.Run.FromPhase, c.Control.Kind, c.Control.AtPhase = "x.gob", "recall", ControlShuffle, "consolidate"
+		}, "would never act"},
 	} {
 		c := Defaults()
 		x.edit(c)
@@ -307,8 +312,11 @@ func TestControls(t *testing.T) {
 	if got := w["within"].(float64); math.Abs(got-2.5*j0) > 1e-6*j0 {
 		t.Errorf("within-assembly mean %v after imposing, want 2.5·J0 = %v", got, 2.5*j0)
 	}
-	if got := w["out"].(float64); math.Abs(got-jm*j0) > 1e-6*j0 { // disjoint: every synapse from k to the rest has J₋
-		t.Errorf("assembly→rest mean %v after imposing, want J₋·J0 = %v", got, jm*j0)
+	if got := w["in"].(float64); math.Abs(got-jm*j0) > 1e-6*j0 { // every synapse from outside k onto k has J₋
+		t.Errorf("rest→assembly mean %v after imposing, want J₋·J0 = %v", got, jm*j0)
+	}
+	if want := 1 - 0.1*(2.5-1)/0.9; math.Abs(jm-want) > 1e-12 {
+		t.Errorf("J₋ = %v, want Brunel–Wang's %v", jm, want)
 	}
 	if ie := w["ie_sum_members"].(float64) / w["ie_sum_rest"].(float64); math.Abs(ie-1) > 0.05 {
 		// equal weights: the summed I→E input differs only by the in-degrees
@@ -322,6 +330,9 @@ func TestControls(t *testing.T) {
 	sh := run(t, c)
 	rt, rs := trained["weight_ratio"].(float64), sh["weight_ratio"].(float64)
 	t.Logf("R trained %v, within-class shuffle %v, imposed %v", rt, rs, im["weight_ratio"])
+	if sh["control"].(map[string]any)["moved"].(float64) < 0.9 {
+		t.Errorf("the within-class shuffle moved a fraction %v of the weights", sh["control"].(map[string]any)["moved"])
+	}
 	if math.Abs(rs-rt) > 0.02*rt || !(rt > 1.02) {
 		t.Errorf("R after a within-class shuffle %v, trained %v: want equal within 2 %%", rs, rt)
 	}
