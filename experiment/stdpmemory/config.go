@@ -7,9 +7,11 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/engramsim/engram/analysis/assembly"
 	"github.com/engramsim/engram/config"
+	"github.com/engramsim/engram/experiment/spiking"
 	"github.com/engramsim/engram/model/spike"
 )
 
@@ -27,7 +29,15 @@ func (c *Config) DocSources() []config.DocSource {
 // Network is the [network] section.
 type Network struct {
 	// Preset names the plastic E/I network: "lkd-demo" (1000 E + 250 I at
-	// the paper's in-degrees) or "lkd2014" (4000 E + 1000 I, paper scale).
+	// the paper's in-degrees), "lkd-bistable" (lkd-demo without adaptation
+	// and with E→E weights bounded at 2 J_EE: it holds delay activity),
+	// "lkd2014" (4000 E + 1000 I, paper scale), or
+	// the path of a "spiking" experiment config (ending in .toml, relative
+	// to the working directory, e.g. a modified examples/lkd-demo.toml)
+	// whose network — populations E and I, an E→E projection, the plastic
+	// rules and the external Poisson inputs onto E (and I, for
+	// recall.reset_ms) — is used; its [run], [record] and [check] sections
+	// and its seed are ignored (network.seed sets the seed).
 	Preset string `toml:"preset"`
 	// Seed is the master seed of connectivity, patterns, cues and noise.
 	Seed uint64 `toml:"seed"`
@@ -83,6 +93,15 @@ type Imprint struct {
 	// RateHz is the extra external Poisson rate onto the members during a
 	// presentation, in Hz, on top of the baseline drive (LKD: 8000 on 4500).
 	RateHz float64 `toml:"rate_hz" unit:"Hz"`
+	// ResetMs is the length of a non-selective reset right after each
+	// presentation, in ms (0: none; at most off_ms): extra Poisson drive
+	// onto the I population, as in recall, so that an assembly that has
+	// become bistable does not stay on through the interval and keep
+	// potentiating itself (imprinting then controls how far R grows).
+	ResetMs float64 `toml:"reset_ms" unit:"ms"`
+	// ResetRateHz is the extra Poisson rate onto every I neuron during an
+	// imprinting reset, in Hz.
+	ResetRateHz float64 `toml:"reset_rate_hz" unit:"Hz"`
 }
 
 // Recall is the [phases.recall] section: cues of a random fraction of an
@@ -123,6 +142,15 @@ type Recall struct {
 	// LooseM is Pereira & Brunel's looser criterion m > loose_m, reported
 	// too (0.2).
 	LooseM float64 `toml:"loose_m"`
+	// ResetMs is the length of a non-selective reset at the start of each
+	// gap, in ms (0: none): extra Poisson drive onto the I population that
+	// silences the E neurons and ends whatever state the delay held, so
+	// that every trial starts from the background (a bistable network
+	// otherwise carries one trial's attractor into the next).
+	ResetMs float64 `toml:"reset_ms" unit:"ms"`
+	// ResetRateHz is the extra Poisson rate onto every I neuron during a
+	// reset, in Hz (through the I population's external weight).
+	ResetRateHz float64 `toml:"reset_rate_hz" unit:"Hz"`
 }
 
 // Phases is the [phases] section: the protocol in order (stdp-memory.md §3.2).
@@ -181,6 +209,31 @@ type Check struct {
 	WarmupMaxHz float64 `toml:"warmup_max_hz" unit:"Hz"`
 }
 
+// Control is the [control] section: a control transformation of the E→E
+// matrix at the start of a phase (stdp-memory.md §3.5), e.g. of the trained
+// matrix before recall, or of the untrained one for the Amit–Brunel
+// baseline (a run with imprint.blocks = 0).
+type Control struct {
+	// Kind is "" (none), "shuffle" (permute the E→E weights within each
+	// synapse class: within an assembly, between assemblies, from an
+	// assembly, onto an assembly, rest — the class means and weight
+	// distributions stay, the synapse-level structure goes), "shuffle-all"
+	// (permute all E→E weights: the weight distribution stays, the
+	// assemblies go, R ≈ 1; SM-9's shuffled control) or "impose"
+	// (Amit–Brunel: synapses within an assembly get ratio·J0, every other
+	// the rate-conserving J₋·J0, J0 the current mean E→E weight).
+	Kind string `toml:"kind"`
+	// Ratio is J₊ of kind "impose" (> 0; 1 gives the uniform matrix).
+	Ratio float64 `toml:"ratio"`
+	// AtPhase is the phase at whose start the control acts ("settle",
+	// "imprint", "consolidate" or "recall", default "recall").
+	AtPhase string `toml:"at_phase"`
+	// ResetInhibition also sets every I→E weight back to the preset's
+	// initial value at that moment (undoing iSTDP's changes), to separate
+	// the stored E→E structure from the learnt inhibition.
+	ResetInhibition bool `toml:"reset_inhibition"`
+}
+
 // Config is the "stdp-memory" experiment configuration.
 type Config struct {
 	// Network: the plastic network.
@@ -195,6 +248,8 @@ type Config struct {
 	Record Record `toml:"record"`
 	// Check: run-time checks.
 	Check Check `toml:"check"`
+	// Control: a control transformation of the weights (none by default).
+	Control Control `toml:"control"`
 }
 
 var allLKD = []string{spike.RuleVSTDP, spike.RuleNormalize, spike.RuleISTDP}
@@ -216,9 +271,10 @@ func Defaults() *Config {
 			Recall: Recall{StartMs: -1, Plasticity: []string{}, Fractions: []float64{0.1, 0.25, 0.5}, Trials: 5,
 				CueMs: 500, DelayMs: 2000, GapMs: 2000, RateHz: 8000, SuccessM: 0.3, Margin: 0.2, LooseM: 0.2},
 		},
-		Run:    Run{Checkpoints: true, FromPhase: "recall"},
-		Record: Record{BinMs: 50, WeightEveryMs: 10000, WeightSnapshots: true},
-		Check:  Check{MaxRateHz: 100, WindowMs: 100, WarmupMinHz: 0.5, WarmupMaxHz: 20},
+		Run:     Run{Checkpoints: true, FromPhase: "recall"},
+		Record:  Record{BinMs: 50, WeightEveryMs: 10000, WeightSnapshots: true},
+		Check:   Check{MaxRateHz: 100, WindowMs: 100, WarmupMinHz: 0.5, WarmupMaxHz: 20},
+		Control: Control{AtPhase: PhaseRecall},
 	}
 }
 
@@ -252,10 +308,18 @@ func (c *Config) baseSpec() (spike.Spec, error) {
 	switch c.Network.Preset {
 	case spike.PresetLKDDemo:
 		s = spike.LKDDemoSpec()
+	case spike.PresetLKDBistable:
+		s = spike.LKDBistableSpec()
 	case spike.PresetLKD2014:
 		s, _ = spike.Preset(spike.PresetLKD2014)
 	default:
-		return s, fmt.Errorf("network.preset = %q: known presets are %q and %q", c.Network.Preset, spike.PresetLKDDemo, spike.PresetLKD2014)
+		if !strings.HasSuffix(c.Network.Preset, ".toml") {
+			return s, fmt.Errorf("network.preset = %q: known presets are %q, %q and %q, or the path of a spiking config (.toml)", c.Network.Preset, spike.PresetLKDDemo, spike.PresetLKDBistable, spike.PresetLKD2014)
+		}
+		var err error
+		if s, err = networkFile(c.Network.Preset); err != nil {
+			return s, fmt.Errorf("network.preset = %q: %w", c.Network.Preset, err)
+		}
 	}
 	s.Seed = c.Network.Seed
 	return s, nil
@@ -353,6 +417,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("phases.imprint.off_ms = %v must be ≥ 0", im.OffMs)
 	case !finite(im.RateHz) || im.RateHz < 0:
 		return fmt.Errorf("phases.imprint.rate_hz = %v must be ≥ 0", im.RateHz)
+	case !finite(im.ResetMs) || im.ResetMs < 0 || im.ResetMs > im.OffMs:
+		return fmt.Errorf("phases.imprint.reset_ms = %v must be in [0, off_ms = %v]", im.ResetMs, im.OffMs)
+	case !finite(im.ResetRateHz) || im.ResetRateHz < 0:
+		return fmt.Errorf("phases.imprint.reset_rate_hz = %v must be finite and ≥ 0", im.ResetRateHz)
 	case im.Blocks > 1 && c.Patterns.Count == 1:
 		return fmt.Errorf("phases.imprint.blocks = %d with one assembly: shuffled blocks cannot avoid presenting it twice in a row", im.Blocks)
 	}
@@ -399,6 +467,29 @@ func (c *Config) Validate() error {
 	}
 	if !finite(c.Check.WarmupMinHz) || !finite(c.Check.WarmupMaxHz) || c.Check.WarmupMinHz < 0 || c.Check.WarmupMaxHz < c.Check.WarmupMinHz {
 		return fmt.Errorf("check: need 0 ≤ warmup_min_hz (%v) ≤ warmup_max_hz (%v)", c.Check.WarmupMinHz, c.Check.WarmupMaxHz)
+	}
+	if err := nonneg("phases.recall.reset_ms", rc.ResetMs); err != nil {
+		return err
+	}
+	if err := nonneg("phases.recall.reset_rate_hz", rc.ResetRateHz); err != nil {
+		return err
+	}
+	if rc.ResetMs > rc.GapMs {
+		return fmt.Errorf("phases.recall.reset_ms = %v is longer than the gap (gap_ms = %v) it starts", rc.ResetMs, rc.GapMs)
+	}
+	if err := c.Control.validate(); err != nil {
+		return err
+	}
+	for _, r := range []struct {
+		key      string
+		ms, rate float64
+	}{{"phases.imprint", im.ResetMs, im.ResetRateHz}, {"phases.recall", rc.ResetMs, rc.ResetRateHz}} {
+		if (r.ms > 0) != (r.rate > 0) {
+			return fmt.Errorf("%s: reset_ms = %v and reset_rate_hz = %v: a reset needs both (or neither)", r.key, r.ms, r.rate)
+		}
+	}
+	if c.Run.FromCheckpoint != "" && c.Control.active() && slices.Index(phaseOrder, c.Control.AtPhase) < slices.Index(phaseOrder, c.Run.FromPhase) {
+		return fmt.Errorf("control.at_phase = %q comes before run.from_phase = %q: the control would never act", c.Control.AtPhase, c.Run.FromPhase)
 	}
 	if c.Run.FromCheckpoint != "" {
 		k := slices.Index(phaseOrder, c.Run.FromPhase)
@@ -499,4 +590,33 @@ func (c *Config) layout(first int, t0 float64) ([]phaseWin, error) {
 		return nil, fmt.Errorf("phases: every phase has zero duration: nothing to run")
 	}
 	return out, nil
+}
+
+// networkFile reads the network of a "spiking" experiment config file.
+func networkFile(path string) (spike.Spec, error) {
+	data, err := config.ReadFile(path)
+	if err != nil {
+		return spike.Spec{}, err
+	}
+	sc := spiking.Defaults()
+	name, err := config.Load(path, data, sc, nil)
+	if err != nil {
+		return spike.Spec{}, err
+	}
+	if name != "spiking" {
+		return spike.Spec{}, fmt.Errorf("%s: experiment = %q, need a \"spiking\" config", path, name)
+	}
+	if err := sc.Validate(); err != nil {
+		return spike.Spec{}, fmt.Errorf("%s: %w", path, err)
+	}
+	s := sc.Spec()
+	for _, need := range []string{ePop, iPop} {
+		if s.PopIndex(need) < 0 {
+			return s, fmt.Errorf("%s: no population %q (the protocol drives assemblies of E and resets through I)", path, need)
+		}
+	}
+	if s.ProjIndex("E→E") < 0 {
+		return s, fmt.Errorf("%s: no projection E→E (the one that stores the assemblies)", path)
+	}
+	return s, nil
 }

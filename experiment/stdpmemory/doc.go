@@ -1,6 +1,9 @@
 // Package stdpmemory is the "stdp-memory" experiment: an associative
 // memory trained by spike-timing-dependent plasticity in the E/I network
-// of Litwin-Kumar & Doiron 2014 (stdp-memory.md §3). Random assemblies of
+// of Litwin-Kumar & Doiron 2014 (stdp-memory.md §3: presets lkd-demo,
+// lkd2014, lkd-bistable — lkd-demo without adaptation and with E→E bounded
+// at 2 J_EE, the one that holds delay activity — or any spiking config
+// file with populations E and I and an E→E projection). Random assemblies of
 // the E population (analysis/assembly) are imprinted by extra Poisson
 // drive, consolidated under spontaneous activity with all plasticity on,
 // and recalled from partial cues.
@@ -18,6 +21,30 @@
 //	consolidate  spontaneous activity, all plasticity on
 //	recall       for each assembly, cue fraction and trial (shuffled): +rate_hz on a random
 //	             fraction c of the members for cue_ms, a delay_ms delay, gap_ms of rest
+//
+// Imprinting and recall can end each presentation / delay with a
+// non-selective reset (reset_ms of +reset_rate_hz Poisson drive onto the I
+// population): in a bistable network it ends the state the delay held, so
+// every trial starts from the background and an imprinted assembly does not
+// keep potentiating itself through the interval.
+//
+// # Controls (stdp-memory.md §3.5)
+//
+// [control] transforms the E→E matrix at the start of a phase (at_phase,
+// default recall): kind = "shuffle" permutes the weights within each
+// synapse class (analysis/assembly.ShuffleWithinClasses: within an
+// assembly, between assemblies, from one, onto one, rest; pooled over the
+// assemblies), kind = "shuffle-all" permutes every E→E weight (R ≈ 1),
+// kind = "impose" sets the Amit–Brunel structure: J₊·J0 within
+// assemblies, Brunel & Wang's rate-conserving J₋ = 1 − f(J₊ − 1)/(1 − f)
+// times J0 on the other synapses onto members, J0 onto non-members
+// (analysis/assembly.Impose; on an
+// untrained network, imprint.blocks = 0, it is the static baseline whose
+// success versus J₊ gives R*), and reset_inhibition sets the I→E weights
+// back to the preset's value (undoing iSTDP). The summary's "control"
+// object reports J0, J₊, J₋, f, the fraction of weights moved, R before,
+// and the I→E means. A control is refused on an E→E projection with a p10
+// rule (its per-synapse reference weights would pull the matrix back).
 //
 // The whole protocol is laid out before the run as plain model/spike data:
 // assemblies are groups <name>k of E, imprinting and cues are Poisson
@@ -61,7 +88,12 @@
 //	                            recall.{success, success_loose, spurious, m_cued, m_other_max,
 //	                            rho_cued, m_cue_period, selectivity_hz, completion_hz} keyed by cue fraction
 //	                            ("0.25"), rates.{E_hz, I_hz} (the consolidation phase), by phase (with
-//	                            E_members_hz and E_nonmembers_hz: members of any assembly, the rest)
+//	                            E_members_hz and E_nonmembers_hz: members of any assembly, the rest),
+//	                            info.{mi_cue_bits (PT-corrected; null below P(P+1) trials), mi_cue_bits_pt,
+//	                            mi_cue_bits_plugin, mi_cue_bits_channel (symmetric channel with erasures),
+//	                            i_elem_bits, bits_per_synapse = α·i_elem, alpha = P/K_EE, chain_plugin_bits: I(C; R̂) ≤
+//	                            I(C; R) ≤ H(R) ≤ Σ_k H(r_k) with r_k = [m_k > success_m]} keyed by cue fraction
+//	                            (stdp-memory.md §5; I(ξ_i; delay count of neuron i) over uncued neurons)
 //	res/weight_ratio.tsv        t_ms, label, R, the four class means and the summed I→E weight
 //	                            onto assembly members and onto the other E neurons, over time
 //	res/assembly_weights.tsv    the same per assembly, with synapse counts
@@ -70,5 +102,6 @@
 //	rec/patterns.npy            uint8 (P, N_E) memberships
 //	rec/rates_hz.npy            population and assembly rates per bin (model/spike/monitor)
 //	rec/checkpoint_<phase>.gob, rec/weights_E-E_<phase>.npz
-//	figs/assembly_weights, weight_matrix, weights_over_time, weight_ratio, overlaps_recall, recall_success
+//	figs/assembly_weights, weight_matrix, weights_over_time, weight_ratio, overlaps_recall, raster_recall
+//	                            (E spikes of the first 8 trials, rows in assembly order), recall_success
 package stdpmemory

@@ -30,7 +30,20 @@ type overlapMon struct {
 	inAny    []bool  // E neuron in some assembly
 	nMembers int
 	memCount int64 // spikes of assembly members since the last reset
+	// the raster of the first recall trials: E spikes in steps [rasterA,
+	// rasterB), neurons as rows in assembly order (rasterRow), at most
+	// maxRasterSpikes
+	rasterA, rasterB int64
+	rasterRow        []int32
+	RT               []float64 // ms
+	RI               []int32
 }
+
+// maxRasterSpikes bounds the recall raster (12 B per spike).
+const maxRasterSpikes = 1 << 20
+
+// rasterTrials is how many recall trials the raster (and the overlap figure) show.
+const rasterTrials = 8
 
 func newOverlapMon(net *spike.Net, pat assembly.Patterns, from, binSteps int64, windows [][2]int64) *overlapMon {
 	o := &overlapMon{net: net, e: net.PopIndex(ePop), from: from, binSteps: binSteps, tr: assembly.NewTracker(pat),
@@ -73,6 +86,12 @@ func (o *overlapMon) Record(step int64) error {
 	sp := o.net.Spiked(o.e)
 	for _, i := range sp {
 		o.cnt[i]++
+	}
+	if step >= o.rasterA && step < o.rasterB && len(o.RT)+len(sp) <= maxRasterSpikes {
+		t := float64(step+1) * o.net.DtMs()
+		for _, i := range sp {
+			o.RT, o.RI = append(o.RT, t), append(o.RI, o.rasterRow[i])
+		}
 	}
 	for o.wpos < len(o.win) && o.win[o.wpos][1] <= step {
 		o.wpos++

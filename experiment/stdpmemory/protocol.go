@@ -38,8 +38,12 @@ type protocol struct {
 	samples []weightSample
 }
 
-// ePop is the name of the excitatory population of the LKD presets.
-const ePop = "E"
+// ePop and iPop are the names of the excitatory and inhibitory
+// populations of the LKD presets.
+const (
+	ePop = "E"
+	iPop = "I"
+)
 
 // build lays out the protocol from phase index first on, starting at t0 ms.
 func (c *Config) build(first int, t0 float64) (*protocol, error) {
@@ -56,17 +60,32 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 		return nil, err
 	}
 	p := &protocol{phases: phases, pat: pat}
-	var extW float64
+	var extW, extWI float64
+	var nE, nI int
 	for _, in := range s.Poisson {
-		if in.Target == ePop {
+		switch in.Target {
+		case ePop:
 			extW = in.Weight
+			nE++
+		case iPop:
+			extWI = in.Weight
+			nI++
 		}
+	}
+	// imprinting, cues and resets reuse the weight of the one external
+	// Poisson drive of E (and of I)
+	if nE != 1 || !(extW > 0) {
+		return nil, fmt.Errorf("network.preset = %q: %d Poisson inputs onto %s (weight %v); the protocol drives assemblies with the weight of exactly one external input", c.Network.Preset, nE, ePop, extW)
+	}
+	if (c.Phases.Imprint.ResetMs > 0 || c.Phases.Recall.ResetMs > 0) && (nI != 1 || !(extWI > 0)) {
+		return nil, fmt.Errorf("network.preset = %q: %d Poisson inputs onto %s (weight %v); a reset uses the weight of exactly one external input", c.Network.Preset, nI, iPop, extWI)
 	}
 	for k, m := range pat.Members {
 		g := fmt.Sprintf("%s%d", c.Patterns.Name, k)
 		p.groups = append(p.groups, g)
 		s.Groups = append(s.Groups, spike.GroupSpec{Name: g, Population: ePop, IDs: m})
 	}
+	var resets []spike.Segment // the non-selective resets of imprinting and recall, in time order
 	win := map[string]phaseWin{}
 	for _, ph := range phases {
 		win[ph.Name] = ph
@@ -84,6 +103,12 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 			RateHz: im.RateHz, Shuffle: len(names) > 1}
 		if err := s.ApplyBlocks([]spike.Blocks{b}); err != nil {
 			return nil, fmt.Errorf("phases.imprint: %w", err)
+		}
+		if im.ResetMs > 0 && im.ResetRateHz > 0 {
+			for n := 0; n < im.Blocks*len(names); n++ {
+				a := ph.StartMs + float64(n)*(im.OnMs+im.OffMs) + im.OnMs
+				resets = append(resets, spike.Segment{StartMs: a, StopMs: a + im.ResetMs, RateHz: im.ResetRateHz})
+			}
 		}
 		block := float64(len(names)) * (im.OnMs + im.OffMs)
 		for k := 1; k <= im.Blocks; k++ {
@@ -115,8 +140,15 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 			}
 			s.Poisson = append(s.Poisson, spike.PoissonSpec{Name: tr.Input, Target: ePop, Group: p.groups[tr.Assembly], Fraction: frac,
 				NSources: 1, Weight: extW, Sign: "exc", Schedule: []spike.Segment{{StartMs: t, StopMs: t + rc.CueMs, RateHz: rc.RateHz}}})
+			if rc.ResetMs > 0 && rc.ResetRateHz > 0 {
+				a := t + rc.CueMs + rc.DelayMs
+				resets = append(resets, spike.Segment{StartMs: a, StopMs: a + rc.ResetMs, RateHz: rc.ResetRateHz})
+			}
 			t += rc.CueMs + rc.DelayMs + rc.GapMs
 		}
+	}
+	if len(resets) > 0 {
+		s.Poisson = append(s.Poisson, spike.PoissonSpec{Name: "reset", Target: iPop, NSources: 1, Weight: extWI, Sign: "exc", Schedule: resets})
 	}
 	// plasticity: each rule acts in the phases that list it. A rule acts
 	// in the steps whose end time lies in a window, a phase [a, b) holds

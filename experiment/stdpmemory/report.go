@@ -80,7 +80,7 @@ func figures(env *experiment.Env, c *Config, p *protocol, om *overlapMon, sample
 	}
 	out = append(out, figRef{base + ".png", "R_k = ⟨w⟩ within k / ⟨w⟩ from k to non-members, averaged over assemblies (1 for uniform weights); dashed: phase starts."})
 	if len(res.Trials) > 0 {
-		nt := min(len(res.Trials), 8)
+		nt := min(len(res.Trials), rasterTrials)
 		t0, t1 := res.Trials[0].CueMs, res.Trials[nt-1].DelayMs[1]+c.Phases.Recall.GapMs
 		lo, hi := binRange(t0, t1, startStep, binSteps, dt, om.bins)
 		var series []plot.Series
@@ -104,6 +104,17 @@ func figures(env *experiment.Env, c *Config, p *protocol, om *overlapMon, sample
 		}
 		out = append(out, figRef{base + ".png", fmt.Sprintf("m_k(t) of every assembly in %g ms bins over the first %d recall trials (dashed: cue onsets; cued in order: %s). rec/overlaps.npy has every bin.",
 			c.Record.BinMs, nt, strings.Join(names, ", "))})
+		if len(om.RT) > 0 {
+			_, ends := p.pat.Order()
+			base = env.Path("figs", "raster_recall")
+			if _, err := plot.Raster(base, om.RT, om.RI, plot.RasterSpec{Title: "E spikes in the first recall trials, neurons ordered by assembly",
+				XLabel: "time (ms)", YLabel: fmt.Sprintf("E neuron (assembly order; %s from row 0)", strings.Join(p.groups, ", ")), NIDs: p.pat.N,
+				T0: float64(om.rasterA) * dt, T1: float64(om.rasterB) * dt}); err != nil {
+				return nil, err
+			}
+			out = append(out, figRef{base + ".png", fmt.Sprintf("E spikes over the first %d recall trials (cues in order: %s), rows ordered by assembly: the members of %s occupy rows [0, %v) … (ends %v), the neurons of no assembly the top rows. A cued assembly's rows light up with the cue and, for a memory, stay lit through the %g-ms delay until the reset.",
+				min(len(res.Trials), rasterTrials), strings.Join(names[:min(len(names), rasterTrials)], ", "), p.groups[0], ends[0], ends, c.Phases.Recall.DelayMs)})
+		}
 		var fx, fs, fl, fsp []float64
 		for _, fr := range res.ByFraction {
 			fx, fs, fl, fsp = append(fx, fr.Fraction), append(fs, fr.Success), append(fl, fr.Loose), append(fsp, fr.Spurious)

@@ -3,6 +3,7 @@ package stdpmemory
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/engramsim/engram/analysis/assembly"
 	"github.com/engramsim/engram/experiment"
@@ -24,6 +25,7 @@ type trialResult struct {
 	// Completion is the selectivity during the cue (uncued members −
 	// non-members, Hz): pattern completion while the cue is on.
 	Completion float64
+	cued       []int32 // the cued neurons, ascending
 }
 
 // fracResult aggregates the trials of one cue fraction.
@@ -59,6 +61,7 @@ func evaluate(c *Config, p *protocol, net *spike.Net, om *overlapMon, startStep,
 		r := trialResult{trial: tr, MeanM: make([]float64, P), MeanRho: make([]float64, P)}
 		_, cued, _ := net.PoissonMembers(tr.Input)
 		r.NCued = len(cued)
+		r.cued = slices.Sorted(slices.Values(cued))
 		lo, hi := binRange(tr.DelayMs[0], tr.DelayMs[1], startStep, binSteps, dt, om.bins)
 		r.Bins = max(hi-lo, 0)
 		for b := lo; b < hi; b++ {

@@ -3,15 +3,18 @@ package stdpmemory
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/engramsim/engram/analysis/assembly"
 	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/memlimit"
 	"github.com/engramsim/engram/model/spike"
 	"github.com/engramsim/engram/model/spike/monitor"
 	"github.com/engramsim/engram/progress"
@@ -34,7 +37,10 @@ func Def() experiment.Def {
 // EstimateBytes is the network's estimate (model/spike) plus the overlap
 // series (8 B per bin and assembly), the trials' delay counts (4 B per
 // trial and E neuron), the per-neuron bin counts and the weight copies
-// taken for the statistics and the matrix figure.
+// taken for the statistics and the matrix figure, plus
+// memlimit.RuntimeBytes (the runtime and binary; RunExperiment hands the
+// estimate to the collector with memlimit.Apply, so it bounds the peak
+// resident memory, TestEstimateBoundsPeakRSS).
 func (c *Config) EstimateBytes() int64 {
 	p, err := c.build(0, 0)
 	if err != nil {
@@ -44,8 +50,9 @@ func (c *Config) EstimateBytes() int64 {
 	bins := int64(p.endMs()/c.Record.BinMs) + 1
 	b := p.spec.EstimateBytes() + bins*int64(p.pat.P())*8 + int64(len(p.trials))*n*4 + 16*n
 	syn := int64(p.spec.ExpectedSynapses(p.spec.ProjIndex("E→E")))
-	b += 2*4*syn + 16*n*n // effective-weight copy, the dense matrix figure
-	return b
+	b += 2*4*syn + 16*n*n         // effective-weight copy, the dense matrix figure
+	b += 12*maxRasterSpikes + 4*n // the recall raster
+	return b + memlimit.RuntimeBytes
 }
 
 // phaseStat is what a completed phase reports.
@@ -107,6 +114,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
+	defer memlimit.Apply(c.EstimateBytes())()
 	t0 := time.Now()
 	first := 0
 	var ck []byte
@@ -168,6 +176,14 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		windows = append(windows, [2]int64{stepOf(tr.CueMs), stepOf(tr.DelayMs[0])}, [2]int64{stepOf(tr.DelayMs[0]), stepOf(tr.DelayMs[1])})
 	}
 	om := newOverlapMon(net, p.pat, startStep, binSteps, windows)
+	if n := min(len(p.trials), rasterTrials); n > 0 { // the raster of the first recall trials
+		om.rasterA, om.rasterB = stepOf(p.trials[0].CueMs), stepOf(p.trials[n-1].DelayMs[1]+c.Phases.Recall.GapMs)
+		order, _ := p.pat.Order()
+		om.rasterRow = make([]int32, p.pat.N)
+		for r, i := range order {
+			om.rasterRow[i] = int32(r)
+		}
+	}
 	rates, err := monitor.NewRates(net, monitor.RatesOptions{Label: "rates → rec/rates_hz.npy", Path: env.Path("rec", "rates_hz.npy"),
 		Groups: p.groups, BinSteps: binSteps, FromStep: startStep, Steps: endStep - startStep})
 	if err != nil {
@@ -195,7 +211,18 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	var stats []phaseStat
 	tSim := time.Now()
 	_, _ = om.takeCounts()
+	var ctl *controlResult
 	for _, ph := range p.phases {
+		if c.Control.active() && ph.Name == c.Control.AtPhase {
+			r, err := applyControl(c, net, p.pat)
+			if err != nil {
+				return fail(err)
+			}
+			ctl = &r
+			sample(strings.TrimSpace("control " + c.Control.Kind + map[bool]string{true: " reset_inhibition"}[c.Control.ResetInhibition]))
+			env.Logf("stdp-memory: control %q (reset_inhibition %v) applied at the start of phase %s (t = %.1f s): R = %.3f", c.Control.Kind, c.Control.ResetInhibition, ph.Name, net.TimeMs()/1000,
+				assembly.MeanRatio(samples[len(samples)-1].Classes))
+		}
 		if ph.Name == PhaseRecall {
 			w := ee.EffectiveWeights()
 			trained, trainedW = assembly.BlockMeans(ee.ColPtr, ee.PostIdx, w, p.pat), slices.Clone(w)
@@ -276,6 +303,20 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		return nil, err
 	}
 	sum := summary(c, p, samples, stats, res)
+	if strings.HasSuffix(c.Network.Preset, ".toml") {
+		if b, err := os.ReadFile(c.Network.Preset); err == nil {
+			sum["network_file_sha256"] = fmt.Sprintf("%x", sha256.Sum256(b))
+		}
+	}
+	if len(res.Trials) > 0 {
+		sum["info"] = infoSummary(infoOf(c, p, om, res), p.pat.P(), float64(ee.NNZ())/float64(p.pat.N))
+	}
+	if ctl != nil {
+		sum["control"] = map[string]any{"kind": c.Control.Kind, "at_phase": c.Control.AtPhase, "t_ms": ctl.TMs,
+			"j_plus": num(ctl.JPlus), "j_minus": num(ctl.JMinus), "j0": num(ctl.J0), "q_within": num(ctl.QWithin),
+			"reset_inhibition": c.Control.ResetInhibition, "ie_mean_before": num(ctl.IEBefore), "ie_mean_after": num(ctl.IEAt),
+			"f": num(ctl.F), "moved": ctl.Moved, "weight_ratio_before": num(ctl.RBefore)}
+	}
 	sum["build_s"], sum["sim_s"], sum["bio_s"] = buildS, simS, bioS
 	sum["sim_s_per_bio_s"] = simS / bioS
 	sum["synapses"] = net.SynapseCount()

@@ -2,6 +2,7 @@ package stdpmemory
 
 import (
 	"context"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -49,6 +50,17 @@ func TestValidateErrors(t *testing.T) {
 		{func(c *Config) { c.Phases.Imprint.OnMs = 0 }, "phases.imprint.on_ms"},
 		{func(c *Config) { c.Patterns.Count, c.Phases.Imprint.Blocks = 1, 2 }, "twice in a row"},
 		{func(c *Config) { c.Record.BinMs = 0.01 }, "record.bin_ms"},
+		{func(c *Config) { c.Control.Kind = "bogus" }, `control.kind = "bogus"`},
+		{func(c *Config) { c.Control.Kind = ControlImpose }, "control.ratio = 0 must be finite and > 0"},
+		{func(c *Config) { c.Control.Kind, c.Control.AtPhase = ControlShuffle, "warmup" }, `control.at_phase = "warmup"`},
+		{func(c *Config) { c.Phases.Recall.ResetMs = 3000 }, "phases.recall.reset_ms = 3000 is longer than the gap"},
+		{func(c *Config) { c.Phases.Recall.ResetRateHz = math.Inf(1) }, "phases.recall.reset_rate_hz"},
+		{func(c *Config) { c.Network.Preset = "no/such/net.toml" }, `network.preset = "no/such/net.toml"`},
+		{func(c *Config) { c.Phases.Recall.ResetMs = 100 }, "a reset needs both"},
+		{func(c *Config) { c.Phases.Imprint.ResetRateHz = 100 }, "phases.imprint: reset_ms = 0 and reset_rate_hz = 100"},
+		{func(c *Config) {
+			c.Run.FromCheckpoint, c.Run.FromPhase, c.Control.Kind, c.Control.AtPhase = "x.gob", "recall", ControlShuffle, "consolidate"
+		}, "would never act"},
 	} {
 		c := Defaults()
 		x.edit(c)
@@ -274,5 +286,79 @@ func TestWeightRatioTable(t *testing.T) {
 	}
 	if beforeRecall != sum["weight_ratio"].(float64) {
 		t.Errorf("R at the end of consolidation %v, summary %v", beforeRecall, sum["weight_ratio"])
+	}
+}
+
+// TestControls: "impose" at the start of recall replaces the trained E→E
+// matrix by the Amit–Brunel structure (within-assembly mean exactly
+// J₊·J0, J0 the trained mean, reported in the summary), "shuffle" keeps
+// the class structure (R of disjoint assemblies within 2 % of the trained
+// R, far from the R = 1 of "shuffle-all"), reset_inhibition restores the
+// preset's I→E weight; a reset pulse in the gaps is laid out as an input.
+func TestControls(t *testing.T) {
+	base := short()
+	base.Patterns.Disjoint = true
+	base.Phases.Recall.GapMs, base.Phases.Recall.ResetMs, base.Phases.Recall.ResetRateHz = 200, 100, 10000
+	trained := run(t, base)
+
+	c := short()
+	*c = *base
+	c.Control = Control{Kind: ControlImpose, Ratio: 2.5, AtPhase: PhaseRecall, ResetInhibition: true}
+	im := run(t, c)
+	ctl := im["control"].(map[string]any)
+	j0, jm := ctl["j0"].(float64), ctl["j_minus"].(float64)
+	w := im["weights"].(map[string]any)
+	// float32 storage of 2.5·J0: relative rounding ≤ 2^-24
+	if got := w["within"].(float64); math.Abs(got-2.5*j0) > 1e-6*j0 {
+		t.Errorf("within-assembly mean %v after imposing, want 2.5·J0 = %v", got, 2.5*j0)
+	}
+	if got := w["in"].(float64); math.Abs(got-jm*j0) > 1e-6*j0 { // every synapse from outside k onto k has J₋
+		t.Errorf("rest→assembly mean %v after imposing, want J₋·J0 = %v", got, jm*j0)
+	}
+	if want := 1 - 0.1*(2.5-1)/0.9; math.Abs(jm-want) > 1e-12 {
+		t.Errorf("J₋ = %v, want Brunel–Wang's %v", jm, want)
+	}
+	if ie := w["ie_sum_members"].(float64) / w["ie_sum_rest"].(float64); math.Abs(ie-1) > 0.05 {
+		// equal weights: the summed I→E input differs only by the in-degrees
+		t.Errorf("I→E onto members / onto the rest = %v after reset_inhibition, want ≈ 1", ie)
+	}
+	if before, after := ctl["ie_mean_before"].(float64), ctl["ie_mean_after"].(float64); !(after > 0) || before < after {
+		t.Errorf("I→E mean %v → %v: iSTDP only raises I→E above the preset's value (its lower bound)", before, after)
+	}
+
+	c.Control = Control{Kind: ControlShuffle, AtPhase: PhaseRecall}
+	sh := run(t, c)
+	rt, rs := trained["weight_ratio"].(float64), sh["weight_ratio"].(float64)
+	t.Logf("R trained %v, within-class shuffle %v, imposed %v", rt, rs, im["weight_ratio"])
+	if sh["control"].(map[string]any)["moved"].(float64) < 0.9 {
+		t.Errorf("the within-class shuffle moved a fraction %v of the weights", sh["control"].(map[string]any)["moved"])
+	}
+	if math.Abs(rs-rt) > 0.02*rt || !(rt > 1.02) {
+		t.Errorf("R after a within-class shuffle %v, trained %v: want equal within 2 %%", rs, rt)
+	}
+	c.Control = Control{Kind: ControlShuffleAll, AtPhase: PhaseRecall}
+	sa := run(t, c)
+	// a full permutation destroys the assemblies: R = 1 up to the sampling
+	// noise of the class means (≈ 10⁴ within-synapses per assembly)
+	if ra := sa["weight_ratio"].(float64); math.Abs(ra-1) > 0.02 {
+		t.Errorf("R after shuffling all E→E weights %v, want ≈ 1", ra)
+	}
+	p, err := base.build(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resets []spike.Segment
+	for _, in := range p.spec.Poisson {
+		if in.Name == "reset" {
+			resets = in.Schedule
+		}
+	}
+	if len(resets) != len(p.trials) {
+		t.Fatalf("%d reset segments for %d trials", len(resets), len(p.trials))
+	}
+	for i, tr := range p.trials {
+		if r := resets[i]; r.StartMs != tr.DelayMs[1] || r.StopMs != tr.DelayMs[1]+100 || r.RateHz != 10000 {
+			t.Errorf("trial %d: reset %+v, want [%v, %v) at 10 kHz", i, r, tr.DelayMs[1], tr.DelayMs[1]+100)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package spike
 import (
 	"bytes"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -908,4 +909,80 @@ func TestDiscRule(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSetWeights: replacing the weights of a projection with vstdp's lazy
+// LTP pending and tracked normalisation sums gives exactly the new weights
+// (no old pending LTP re-applied), tracked sums equal to fresh sums, and
+// rejects bad input.
+func TestSetWeights(t *testing.T) {
+	s := normNet(0, 100, 1)
+	net, err := Build(&s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if err := net.Run(int64(1311/net.DtMs()), nil); err != nil { // rules act from 1000 ms; the last normalisation pass is at 1300 ms
+		t.Fatal(err)
+	}
+	pr := net.projs[0]
+	nr := pr.rules[1].(*normRule)
+	old := slices.Clone(pr.EffectiveWeights())
+	if slices.Equal(old, pr.W) {
+		t.Fatal("no LTP pending: the test does not exercise the lazy rule")
+	}
+	nw := make([]float32, len(old))
+	for q := range nw {
+		nw[q] = 0.1 + 0.001*float32(q%97)
+	}
+	if err := pr.SetWeights(nw); err != nil {
+		t.Fatal(err)
+	}
+	if got := pr.EffectiveWeights(); !slices.Equal(got, nw) {
+		t.Error("effective weights after SetWeights differ from the ones set")
+	}
+	fresh := make([]float64, pr.NPost)
+	for q, w := range nw {
+		fresh[pr.PostIdx[q]] += float64(w)
+	}
+	for i := range fresh {
+		if nr.tracked && math.Abs(nr.sum[i]-fresh[i]) > 1e-12*fresh[i] {
+			t.Fatalf("row %d: tracked sum %v, fresh %v", i, nr.sum[i], fresh[i])
+		}
+	}
+	for _, bad := range [][]float32{nw[:3], append(slices.Clone(nw[:len(nw)-1]), -1), append(slices.Clone(nw[:len(nw)-1]), float32(math.NaN()))} {
+		if err := pr.SetWeights(bad); err == nil {
+			t.Errorf("SetWeights accepted %d weights ending in %v", len(bad), bad[len(bad)-1])
+		}
+	}
+}
+
+// TestLKDBistableSpec: lkd-bistable is lkd-demo with exactly the two
+// documented changes (E adaptation off, E→E upper bound 2·J_EE) and builds.
+func TestLKDBistableSpec(t *testing.T) {
+	a, b := LKDDemoSpec(), LKDBistableSpec()
+	ea, eb := a.Populations[0], b.Populations[0]
+	if eb.Neuron.AdaptA != 0 || eb.Neuron.AdaptBMV != 0 || eb.Neuron.ThresholdJumpMV != 0 || eb.Init.WMV != 0 {
+		t.Errorf("lkd-bistable E neuron keeps adaptation: %+v", eb.Neuron)
+	}
+	ea.Neuron.AdaptA, ea.Neuron.AdaptBMV, ea.Neuron.ThresholdJumpMV, ea.Neuron.TauThresholdMs, ea.Init.WMV = 0, 0, 0, 0, 0
+	if !reflect.DeepEqual(ea, eb) {
+		t.Errorf("E populations differ beyond adaptation:\n%+v\n%+v", ea, eb)
+	}
+	j := a.Projections[0].Weight.Mean
+	for i, r := range b.Projections[0].Plasticity {
+		if r.WMax != 2*j {
+			t.Errorf("E→E rule %s: w_max %v, want 2·J_EE = %v", r.Rule, r.WMax, 2*j)
+		}
+		a.Projections[0].Plasticity[i].WMax = r.WMax
+	}
+	a.Populations[0] = ea
+	if !reflect.DeepEqual(a.Canonical(), b.Canonical()) {
+		t.Error("lkd-bistable differs from lkd-demo in more than the documented changes")
+	}
+	net, err := Build(&b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net.Close()
 }

@@ -293,6 +293,8 @@ func Preset(name string) (s Spec, ok bool) {
 		return LKD2014Spec(4000, 1000, 0.2), true
 	case PresetLKDDemo:
 		return LKDDemoSpec(), true
+	case PresetLKDBistable:
+		return LKDBistableSpec(), true
 	case PresetZAG2015:
 		return ZAG2015Spec(4096), true
 	}

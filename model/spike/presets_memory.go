@@ -161,3 +161,36 @@ const LKDDemoP = 0.2 * 4999 / 1249
 // assemblies of the memory protocol have 100 members at f = 0.1 instead of
 // 200 at f = 0.05.
 func LKDDemoSpec() Spec { return LKD2014Spec(1000, 250, LKDDemoP) }
+
+// PresetLKDBistable names LKDBistableSpec.
+const PresetLKDBistable = "lkd-bistable"
+
+// LKDBistableWMax is the upper bound of the E→E weights of lkd-bistable in
+// units of the initial weight J_EE (LKD: 21.4/2.86 = 7.5).
+const LKDBistableWMax = 2.0
+
+// LKDBistableSpec is lkd-demo made able to hold delay activity [design]:
+// the E neurons lose their adaptation (a = b = 0, no threshold jump: plain
+// EIF with Δ_T = 2 mV) and the E→E weights are bounded above by
+// LKDBistableWMax·J_EE instead of 7.5·J_EE; everything else is
+// LKDDemoSpec. Why (results/stdp-memory/README.md): LKD's adaptation ends
+// every assembly up-state within a few hundred ms, so an Amit–Brunel
+// structure imposed on lkd-demo gives spontaneous switching between
+// assemblies (J₊ = 3) or permanent up-states (J₊ ≥ 6) but never a cued
+// state that persists while the background stays quiet; without
+// adaptation, J₊ = 2 does (recall of 5 of 5 cued assemblies at c = 0.5)
+// and 2.5 already lets one assembly win every trial. vSTDP with
+// normalisation drives the within-assembly weights to the upper bound and
+// the others down, so the bound sets where imprinting ends (R ≈ 2.5 for
+// disjoint assemblies) instead of a runaway to 65–130 Hz up-states.
+func LKDBistableSpec() Spec {
+	s := LKDDemoSpec()
+	e := &s.Populations[s.PopIndex("E")]
+	e.Neuron.AdaptA, e.Neuron.AdaptBMV, e.Neuron.ThresholdJumpMV, e.Neuron.TauThresholdMs = 0, 0, 0, 0
+	e.Init.WMV = 0
+	ee := &s.Projections[s.ProjIndex("E→E")]
+	for i := range ee.Plasticity {
+		ee.Plasticity[i].WMax = LKDBistableWMax * ee.Weight.Mean
+	}
+	return s
+}

@@ -356,3 +356,31 @@ func discCSR(nPre, nPost int, r float64) *conn.CSR {
 	}
 	return c
 }
+
+// SetWeights replaces the weight magnitudes (delivery order, len NNZ, each
+// finite and ≥ 0), e.g. to impose a structure or shuffle a trained matrix
+// as a control. Pending lazy increments (vstdp's LTP) are applied first
+// and dropped with the old weights, and tracked normalisation row sums are
+// recomputed; the normalisation targets and every other rule state are
+// kept (a later normalisation pulls the rows back to their targets). The
+// rules' bounds are not applied. Not safe concurrently with Step.
+func (pr *Projection) SetWeights(w []float32) error {
+	if len(w) != len(pr.PostIdx) {
+		return fmt.Errorf("projection %s: %d weights for %d synapses", pr.Name, len(w), len(pr.PostIdx))
+	}
+	for q, x := range w {
+		if !(x >= 0) || math.IsInf(float64(x), 0) {
+			return fmt.Errorf("projection %s: weight %d = %v must be finite and ≥ 0", pr.Name, q, x)
+		}
+	}
+	if pr.lazy != nil {
+		pr.lazy.settleAll(0, int32(pr.NPost), false)
+	}
+	copy(pr.EnsureWeights(), w)
+	for _, r := range pr.rules {
+		if nr, ok := r.(*normRule); ok && nr.tracked {
+			nr.rowSums(pr, 0, int32(nr.nPost), false)
+		}
+	}
+	return nil
+}
