@@ -23,6 +23,11 @@ func TestEncodePNG(t *testing.T) {
 	opaque := image.NewRGBA(image.Rect(0, 0, 800, 500))
 	trans := image.NewRGBA(image.Rect(0, 0, 17, 3))
 	nrgba := image.NewNRGBA(image.Rect(0, 0, 40, 30))
+	grey := image.NewRGBA(image.Rect(0, 0, 65, 40)) // opaque, R = G = B: written as grey
+	for i := 0; i < len(grey.Pix); i += 4 {
+		g := uint8(r.IntN(4) * 85)
+		grey.Pix[i], grey.Pix[i+1], grey.Pix[i+2], grey.Pix[i+3] = g, g, g, 0xff
+	}
 	for i := range gray.Pix {
 		gray.Pix[i] = uint8(r.IntN(256))
 	}
@@ -41,10 +46,15 @@ func TestEncodePNG(t *testing.T) {
 	for i := range nrgba.Pix {
 		nrgba.Pix[i] = uint8(r.IntN(256))
 	}
-	for _, img := range []image.Image{gray, opaque, trans, nrgba} {
+	wantType := []byte{0, 2, 6, 6, 0} // PNG colour types: grey, RGB, RGBA
+	for k, img := range []image.Image{gray, opaque, trans, nrgba, grey} {
 		var b bytes.Buffer
 		if err := encodePNG(&b, img); err != nil {
 			t.Fatal(err)
+		}
+		// signature (8 bytes), IHDR length and type (8), width, height, depth
+		if ct := b.Bytes()[25]; ct != wantType[k] {
+			t.Errorf("image %d (%T): colour type %d, want %d", k, img, ct, wantType[k])
 		}
 		back, err := png.Decode(&b)
 		if err != nil {
