@@ -162,7 +162,21 @@ func matrixImage[T cell](im ImageSpec, data []T, cm *colorMap) image.Image {
 	} else {
 		rgba = image.NewNRGBA(rect)
 	}
+	// colours of small whole values (the counts of a binned raster),
+	// computed once each: colorMap.color per cell took most of the time
+	var lut [1024]color.NRGBA
+	var have [1024]bool
+	colorOf := func(v float64) color.NRGBA {
+		if k := int(v); v >= 0 && v < float64(len(lut)) && float64(k) == v {
+			if !have[k] {
+				lut[k], have[k] = cm.color(v), true
+			}
+			return lut[k]
+		}
+		return cm.color(v)
+	}
 	for r := 0; r < rows; r++ {
+		y0 := (rows - 1 - r) * fy // row 0 at the bottom
 		for c := 0; c < cols; c++ {
 			sum, n := 0.0, 0
 			for i := r * by; i < min((r+1)*by, im.Rows); i++ {
@@ -175,16 +189,21 @@ func matrixImage[T cell](im ImageSpec, data []T, cm *colorMap) image.Image {
 			}
 			col := color.NRGBA{0xff, 0xff, 0xff, 0xff}
 			if n > 0 {
-				col = cm.color(sum / float64(n))
+				col = colorOf(sum / float64(n))
 			}
-			y0 := (rows - 1 - r) * fy // row 0 at the bottom
-			for y := y0; y < y0+fy; y++ {
-				for x := c * fx; x < (c+1)*fx; x++ {
-					if gray != nil {
-						gray.SetGray(x, y, color.Gray{Y: col.R})
-					} else {
-						rgba.SetNRGBA(x, y, col)
+			if gray != nil {
+				for y := y0; y < y0+fy; y++ {
+					p := gray.Pix[y*gray.Stride+c*fx : y*gray.Stride+(c+1)*fx]
+					for x := range p {
+						p[x] = col.R
 					}
+				}
+				continue
+			}
+			for y := y0; y < y0+fy; y++ {
+				p := rgba.Pix[y*rgba.Stride+4*c*fx : y*rgba.Stride+4*(c+1)*fx]
+				for x := 0; x+4 <= len(p); x += 4 {
+					p[x], p[x+1], p[x+2], p[x+3] = col.R, col.G, col.B, col.A
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"git.sr.ht/~sbinet/gg"
 	"image"
 	"image/color"
 	"math"
@@ -22,8 +23,15 @@ type pngCanvas struct {
 	transformed []bool // per Push level; the last entry is the current state
 }
 
+// newPNGCanvas returns a white PNGWidth × PNGHeight canvas. It hands
+// vgimg the image and its gg context: given only a size, vgimg allocates
+// the image and gg copies it into a second one.
 func newPNGCanvas() *pngCanvas {
-	return &pngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(figWidth, figHeight), vgimg.UseDPI(figDPI)), transformed: []bool{false}}
+	img := image.NewRGBA(image.Rect(0, 0, PNGWidth, PNGHeight))
+	ctx := gg.NewContextForRGBA(img)
+	ctx.SetLineCapButt() // as vgimg.NewWith sets up its own context
+	ctx.InvertY()
+	return &pngCanvas{Canvas: vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(figDPI)), transformed: []bool{false}}
 }
 
 func (c *pngCanvas) mark()                 { c.transformed[len(c.transformed)-1] = true }
