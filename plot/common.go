@@ -129,7 +129,8 @@ type dataFile struct {
 // The two renderings are drawn and encoded concurrently (they share only
 // read-only inputs; fig builds a fresh plot per canvas), and the data
 // files are written meanwhile; both renderings are complete in memory
-// before either image file is written (PNGs by encodePNG). The output
+// before either image file is written (PNGs by encodePNG), and then the
+// two are written at once (their syncs overlap). The output
 // does not depend on the scheduling: the files are byte-identical from
 // run to run.
 func writeFigure(base string, fig drawFunc, data ...dataFile) (files []string, err error) {
@@ -167,20 +168,28 @@ func writeFigure(base string, fig drawFunc, data ...dataFile) (files []string, e
 	if err := cmp.Or(pngErr, svgErr); err != nil {
 		return written, err
 	}
-	if err := writeAtomic(base+".png", func(af *store.AtomicFile) error {
-		_, err := af.W.Write(pngBuf.Bytes())
-		return err
-	}); err != nil {
-		return written, err
+	// the two image files are written (and synced) at once
+	var pngWErr, svgWErr error
+	wg.Go(func() {
+		pngWErr = writeAtomic(base+".png", func(af *store.AtomicFile) error {
+			_, err := af.W.Write(pngBuf.Bytes())
+			return err
+		})
+	})
+	wg.Go(func() {
+		svgWErr = writeAtomic(base+".svg", func(af *store.AtomicFile) error {
+			_, err := af.W.Write(svgBuf.Bytes())
+			return err
+		})
+	})
+	wg.Wait()
+	if pngWErr == nil {
+		files = append(files, base+".png")
 	}
-	files = append(files, base+".png")
-	if err := writeAtomic(base+".svg", func(af *store.AtomicFile) error {
-		_, err := af.W.Write(svgBuf.Bytes())
-		return err
-	}); err != nil {
-		return append(files, written...), err
+	if svgWErr == nil {
+		files = append(files, base+".svg")
 	}
-	return append(append(files, base+".svg"), written...), dataErr
+	return append(files, written...), cmp.Or(pngWErr, svgWErr, dataErr)
 }
 
 // svgCanvas is a vgsvg.Canvas that embeds images with encodePNG:
