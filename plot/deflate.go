@@ -16,16 +16,42 @@ import (
 // matches as compress/flate does, and codes the image in one block
 // instead of one per 64 KiB (BenchmarkEncodePNG has the times and sizes).
 //
-// Two passes over data: the first finds the runs and counts the symbols,
-// the second writes the codes; the output is allocated once, at its exact
-// size. The stream is deterministic: the same data give the same bytes.
-func zlibRLE(dst, data []byte) []byte {
-	runs, litFreq := findRuns(data)
-	litLen := huffmanLengths(litFreq[:], 15)
+// The stream is deterministic: the same data give the same bytes.
+func zlibRLE(dst, data []byte) []byte { return zlibRLERows(dst, [][]byte{data}, nil) }
+
+// zlibRLERows is zlibRLE of the concatenated rows, where a nil row stands
+// for blank (a PNG row equal to the row above: the filter byte and
+// zeros), which is then coded without being scanned or copied. Runs do
+// not continue from one row into the next.
+//
+// Two passes: the first finds the runs of each row and counts the
+// symbols, the second writes the codes; the output is allocated once, at
+// its exact size.
+func zlibRLERows(dst []byte, rows [][]byte, blank []byte) []byte {
+	var freq [286]int
+	runs := make([][]run, len(rows))
+	nBlank := 0
+	for i, r := range rows {
+		if r == nil {
+			nBlank++
+			continue
+		}
+		runs[i] = findRuns(r, &freq)
+	}
+	var blankRuns []run
+	if nBlank > 0 {
+		var bf [286]int
+		blankRuns = findRuns(blank, &bf)
+		for s, f := range bf {
+			freq[s] += nBlank * f
+		}
+	}
+	freq[256] = 1 // end of block
+	litLen := huffmanLengths(freq[:], 15)
 	// distance 1 is code 0; a second code keeps the tree complete
 	distLen := huffmanLengths([]int{1, 1}, 15)
 	var nbits int
-	for s, f := range litFreq {
+	for s, f := range freq {
 		nbits += f * int(litLen[s])
 		if s > 256 {
 			nbits += f * (int(lengthExtra(s)) + int(distLen[0]))
@@ -34,18 +60,30 @@ func zlibRLE(dst, data []byte) []byte {
 	out := slices.Grow(dst, nbits/8+1024) // + zlib header and trailer, block header ≤ 400 bytes
 	out = append(out, 0x78, 0x01)         // deflate, 32 KiB window, no dictionary, "fastest"
 	w := bitWriter{out: out}
-	writeBlock(&w, data, runs, litLen, distLen)
+	e := newBlockWriter(&w, litLen, distLen)
+	var sum adler32
+	bsum := blockSum(blank)
+	for i, r := range rows {
+		if r == nil {
+			e.data(blank, blankRuns)
+			sum.addBlock(bsum)
+			continue
+		}
+		e.data(r, runs[i])
+		sum.add(r, runs[i])
+	}
+	e.end()
 	out = w.flush()
-	return binary.BigEndian.AppendUint32(out, adler32Runs(data, runs))
+	return binary.BigEndian.AppendUint32(out, sum.value())
 }
 
 // A run is data[start] repeated n more times (n ≥ 3), coded as the literal
 // data[start] and matches at distance 1.
 type run struct{ start, n int }
 
-// findRuns returns the runs of data and the frequencies of the deflate
-// literal/length symbols that code it (including one end of block).
-func findRuns(data []byte) (runs []run, freq [286]int) {
+// findRuns returns the runs of data and adds to freq the frequencies of
+// the deflate literal/length symbols that code it.
+func findRuns(data []byte, freq *[286]int) (runs []run) {
 	for i := 0; i < len(data); {
 		c := data[i]
 		j := i + 1
@@ -76,8 +114,7 @@ func findRuns(data []byte) (runs []run, freq [286]int) {
 		}
 		i = j
 	}
-	freq[256] = 1 // end of block
-	return runs, freq
+	return runs
 }
 
 // forMatches cuts a run of n ≥ 3 repeats into match lengths 3–258.
@@ -92,11 +129,24 @@ func forMatches(n int, f func(l int)) {
 	}
 }
 
-// adler32Runs is the Adler-32 checksum (RFC 1950) of data, summing each
-// run in closed form.
-func adler32Runs(data []byte, runs []run) uint32 {
-	const mod = 65521
-	var s1, s2 uint64 = 1, 0
+// adler32 accumulates the Adler-32 checksum (RFC 1950).
+type adler32 struct {
+	s1, s2 uint64
+	init   bool
+}
+
+const adlerMod = 65521
+
+func (a *adler32) start() {
+	if !a.init {
+		a.s1, a.init = 1, true
+	}
+}
+
+// add adds data (with its runs), summing each run in closed form.
+func (a *adler32) add(data []byte, runs []run) {
+	a.start()
+	s1, s2 := a.s1, a.s2
 	lits := func(p []byte) {
 		for len(p) > 0 {
 			k := min(len(p), 4096) // no overflow of s2 before the reduction
@@ -104,7 +154,7 @@ func adler32Runs(data []byte, runs []run) uint32 {
 				s1 += uint64(c)
 				s2 += s1
 			}
-			s1, s2 = s1%mod, s2%mod
+			s1, s2 = s1%adlerMod, s2%adlerMod
 			p = p[k:]
 		}
 	}
@@ -113,12 +163,37 @@ func adler32Runs(data []byte, runs []run) uint32 {
 		lits(data[pos : r.start+1])
 		// n more copies of c: s1 += n·c, s2 += n·s1 + c·n(n+1)/2
 		n, c := uint64(r.n), uint64(data[r.start])
-		s2 = (s2 + n*s1 + c*(n*(n+1)/2)) % mod
-		s1 = (s1 + n*c) % mod
+		s2 = (s2 + n*s1 + c*(n*(n+1)/2)) % adlerMod
+		s1 = (s1 + n*c) % adlerMod
 		pos = r.start + 1 + r.n
 	}
 	lits(data[pos:])
-	return uint32(s2)<<16 | uint32(s1)
+	a.s1, a.s2 = s1, s2
+}
+
+// blockSums are the sums that add a block of bytes x₁…x_L to a checksum:
+// s1 += Σ xᵢ, s2 += L·s1 + Σ (L − i + 1)·xᵢ (all mod 65521).
+type blockSums struct{ l, sum, wsum uint64 }
+
+func blockSum(x []byte) blockSums {
+	var b blockSums
+	b.l = uint64(len(x)) % adlerMod
+	for i, c := range x {
+		b.sum = (b.sum + uint64(c)) % adlerMod
+		b.wsum = (b.wsum + uint64(len(x)-i)%adlerMod*uint64(c)) % adlerMod
+	}
+	return b
+}
+
+func (a *adler32) addBlock(b blockSums) {
+	a.start()
+	a.s2 = (a.s2 + b.l*a.s1 + b.wsum) % adlerMod
+	a.s1 = (a.s1 + b.sum) % adlerMod
+}
+
+func (a *adler32) value() uint32 {
+	a.start()
+	return uint32(a.s2%adlerMod)<<16 | uint32(a.s1%adlerMod)
 }
 
 // lengthSym returns the deflate length symbol (257–285) of a match
@@ -156,9 +231,17 @@ func lengthBase(s int) int {
 	return 3 + (4+(s-265)%4)<<nb
 }
 
-// writeBlock writes data (with its runs) as the final deflate block with
-// the given code lengths.
-func writeBlock(w *bitWriter, data []byte, runs []run, litLen, distLen []uint8) {
+// blockWriter writes the final deflate block with the given code lengths:
+// the header at creation, then data (with its runs), then end.
+type blockWriter struct {
+	w       *bitWriter
+	litLen  []uint8
+	litCode []uint32
+	d0      uint32
+	d0Len   uint
+}
+
+func newBlockWriter(w *bitWriter, litLen, distLen []uint8) *blockWriter {
 	nLit := 286
 	for nLit > 257 && litLen[nLit-1] == 0 {
 		nLit--
@@ -223,8 +306,13 @@ func writeBlock(w *bitWriter, data []byte, runs []run, litLen, distLen []uint8) 
 			w.bits(uint32(s.extra), uint(s.nExtra))
 		}
 	}
-	litCode := canonicalCodes(litLen)
 	d0, d0Len := distCode0(distLen)
+	return &blockWriter{w: w, litLen: litLen, litCode: canonicalCodes(litLen), d0: d0, d0Len: d0Len}
+}
+
+// data writes the codes of data, whose runs are runs.
+func (e *blockWriter) data(data []byte, runs []run) {
+	w, litLen, litCode := e.w, e.litLen, e.litCode
 	lits := func(p []byte) {
 		for _, c := range p {
 			w.bits(litCode[c], uint(litLen[c]))
@@ -239,13 +327,15 @@ func writeBlock(w *bitWriter, data []byte, runs []run, litLen, distLen []uint8) 
 			if ne := lengthExtra(s); ne > 0 {
 				w.bits(uint32(l-lengthBase(s)), ne)
 			}
-			w.bits(d0, d0Len) // distance 1: no extra bits
+			w.bits(e.d0, e.d0Len) // distance 1: no extra bits
 		})
 		pos = r.start + 1 + r.n
 	}
 	lits(data[pos:])
-	w.bits(litCode[256], uint(litLen[256]))
 }
+
+// end writes the end-of-block code.
+func (e *blockWriter) end() { e.w.bits(e.litCode[256], uint(e.litLen[256])) }
 
 // distCode0 returns the code of distance symbol 0 and its length.
 func distCode0(distLen []uint8) (uint32, uint) {

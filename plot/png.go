@@ -2,6 +2,7 @@ package plot
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"hash/crc32"
 	"image"
@@ -28,11 +29,22 @@ func encodePNG(w io.Writer, img image.Image) error {
 	// filter writes row y (0-based) with filter type Up: each byte minus
 	// the byte above (zero above the first row)
 	var filter func(y int, dst []byte)
+	// same[y]: row y has the pixels of row y−1, so its filtered bytes are
+	// zeros (known for *image.Gray and *image.RGBA)
+	same := make([]bool, height)
 	gray, _ := img.(*image.Gray)
 	rgba, _ := img.(*image.RGBA)
 	opaque, grey := false, false
-	if rgba != nil {
-		opaque, grey = classifyRGBA(rgba)
+	switch {
+	case gray != nil:
+		for y := 1; y < height; y++ {
+			same[y] = bytes.Equal(gray.Pix[y*gray.Stride:y*gray.Stride+width], gray.Pix[(y-1)*gray.Stride:(y-1)*gray.Stride+width])
+		}
+	case rgba != nil:
+		for y := 1; y < height; y++ {
+			same[y] = bytes.Equal(rgba.Pix[y*rgba.Stride:y*rgba.Stride+4*width], rgba.Pix[(y-1)*rgba.Stride:(y-1)*rgba.Stride+4*width])
+		}
+		opaque, grey = classifyRGBA(rgba, same)
 	}
 	switch {
 	case gray != nil:
@@ -95,6 +107,7 @@ func encodePNG(w io.Writer, img image.Image) error {
 		}
 	default:
 		ct, bpp = 6, 4
+		clear(same) // rows are converted pixel by pixel: no shortcut
 		prev := make([]byte, 4*width)
 		filter = func(y int, dst []byte) {
 			for x := 0; x < width; x++ {
@@ -116,14 +129,28 @@ func encodePNG(w io.Writer, img image.Image) error {
 	if err := writeChunk(bw, "IHDR", ihdr[:]); err != nil {
 		return err
 	}
+	// the filtered rows: filter type Up (2), then the differences; a row
+	// equal to the one above is all zeros, passed to zlibRLERows as nil
 	n := width * bpp
-	filtered := make([]byte, (n+1)*height)
-	for y := 0; y < height; y++ {
-		out := filtered[y*(n+1) : (y+1)*(n+1)]
-		out[0] = 2 // filter type Up
-		filter(y, out[1:])
+	changed := 0
+	for _, s := range same {
+		if !s {
+			changed++
+		}
 	}
-	z := zlibRLE(nil, filtered)
+	buf := make([]byte, (n+1)*changed)
+	rows := make([][]byte, height)
+	for y := range rows {
+		if same[y] {
+			continue
+		}
+		rows[y], buf = buf[:n+1:n+1], buf[n+1:]
+		rows[y][0] = 2
+		filter(y, rows[y][1:])
+	}
+	blank := make([]byte, n+1)
+	blank[0] = 2
+	z := zlibRLERows(nil, rows, blank)
 	for len(z) > 0 {
 		k := min(len(z), 1<<16) // IDAT chunks of at most 64 KiB
 		if err := writeChunk(bw, "IDAT", z[:k]); err != nil {
@@ -138,8 +165,9 @@ func encodePNG(w io.Writer, img image.Image) error {
 }
 
 // classifyRGBA reports whether every pixel of img is opaque and whether
-// every pixel is grey (R = G = B).
-func classifyRGBA(img *image.RGBA) (opaque, grey bool) {
+// every pixel is grey (R = G = B); rows with same[y] (equal to the row
+// above) are not looked at.
+func classifyRGBA(img *image.RGBA, same []bool) (opaque, grey bool) {
 	b := img.Bounds()
 	const (
 		alpha = 0xff000000ff000000 // the A bytes of two pixels
@@ -147,6 +175,9 @@ func classifyRGBA(img *image.RGBA) (opaque, grey bool) {
 	)
 	opaque, grey = true, true
 	for y := 0; y < b.Dy(); y++ {
+		if same[y] {
+			continue
+		}
 		p := img.Pix[y*img.Stride : y*img.Stride+4*b.Dx()]
 		x := 0
 		for ; x+8 <= len(p); x += 8 { // two pixels at a time

@@ -46,8 +46,23 @@ func TestEncodePNG(t *testing.T) {
 	for i := range nrgba.Pix {
 		nrgba.Pix[i] = uint8(r.IntN(256))
 	}
-	wantType := []byte{0, 2, 6, 6, 0} // PNG colour types: grey, RGB, RGBA
-	for k, img := range []image.Image{gray, opaque, trans, nrgba, grey} {
+	// rows repeated in bands (coded without being scanned: zlibRLERows'
+	// nil rows), in colour and in grey
+	bands := image.NewRGBA(image.Rect(0, 0, 33, 50))
+	bandsGrey := image.NewGray(image.Rect(0, 0, 33, 50))
+	for y := 0; y < 50; y++ {
+		for x := 0; x < 33; x++ {
+			if y%7 == 0 {
+				bands.SetRGBA(x, y, color.RGBA{uint8(r.IntN(256)), uint8(r.IntN(256)), 2, 0xff})
+				bandsGrey.SetGray(x, y, color.Gray{uint8(r.IntN(3))})
+			} else {
+				bands.SetRGBA(x, y, bands.RGBAAt(x, y-1))
+				bandsGrey.SetGray(x, y, bandsGrey.GrayAt(x, y-1))
+			}
+		}
+	}
+	wantType := []byte{0, 2, 6, 6, 0, 2, 0} // PNG colour types: grey, RGB, RGBA
+	for k, img := range []image.Image{gray, opaque, trans, nrgba, grey, bands, bandsGrey} {
 		var b bytes.Buffer
 		if err := encodePNG(&b, img); err != nil {
 			t.Fatal(err)
