@@ -365,8 +365,13 @@ func Raster(base string, times []float64, ids []int32, spec RasterSpec) ([]strin
 	if t1 <= t0 {
 		t0, t1 = math.Inf(1), math.Inf(-1)
 		for _, t := range times {
-			if !math.IsNaN(t) && !math.IsInf(t, 0) {
-				t0, t1 = math.Min(t0, t), math.Max(t1, t)
+			if t > math.Inf(-1) && t < math.Inf(1) { // finite (false for NaN)
+				if t < t0 {
+					t0 = t
+				}
+				if t > t1 {
+					t1 = t
+				}
 			}
 		}
 		switch {
@@ -394,10 +399,13 @@ func Raster(base string, times []float64, ids []int32, spec RasterSpec) ([]strin
 		}
 		per := (nIDs + maxRasterRows - 1) / maxRasterRows
 		rows := (nIDs + per - 1) / per
-		counts := make([]int32, rows*bins)
-		rowStart := make([]int32, nIDs) // id → offset of its row in counts (no division per spike)
-		for id := range rowStart {
-			rowStart[id] = int32(id / per * bins)
+		// count into the transposed matrix (bin-major): spikes come in time
+		// order, so consecutive increments stay within one bin's rows
+		// instead of striding across the whole matrix
+		countsT := make([]int32, rows*bins)
+		rowOf := make([]int32, nIDs) // id → its row (no division per spike)
+		for id := range rowOf {
+			rowOf[id] = int32(id / per)
 		}
 		for k, t := range times {
 			id := int(ids[k])
@@ -405,7 +413,18 @@ func Raster(base string, times []float64, ids []int32, spec RasterSpec) ([]strin
 				continue
 			}
 			b := min(int((t-t0)/(t1-t0)*float64(bins)), bins-1)
-			counts[int(rowStart[id])+b]++
+			countsT[b*rows+int(rowOf[id])]++
+		}
+		counts := make([]int32, rows*bins)
+		const tile = 32 // transpose by tiles of 32 bins: rows of the tile stay cached
+		for b0 := 0; b0 < bins; b0 += tile {
+			b1 := min(b0+tile, bins)
+			for r := 0; r < rows; r++ {
+				dst := counts[r*bins+b0 : r*bins+b1]
+				for i := range dst {
+					dst[i] = countsT[(b0+i)*rows+r]
+				}
+			}
 		}
 		// saturate at the 99th percentile of the counts (at least 1 spike):
 		// with a linear scale to the rare maximum, typical 0–2-spike cells
