@@ -110,6 +110,9 @@ func drawImage[T cell](base string, im ImageSpec, data []T, comments []string) (
 		cb := newPlot("", "", im.CLabel)
 		cb.HideX()
 		cb.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true, Colors: 256})
+		if pc, ok := dc.Canvas.(*pngCanvas); ok && pc.white(bar.Rectangle) {
+			cb.BackgroundColor = nil // the fill would leave every pixel as it is (see drawPlot)
+		}
 		cb.Draw(draw.Crop(bar, marginL, -marginR, marginB, -marginT))
 	}
 	npy := dataFile{base + ".npy", func() error { return store.WriteNPY(base+".npy", data, im.Rows, im.Cols) }}

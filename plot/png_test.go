@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 )
@@ -136,4 +137,30 @@ func xyOf(x, y []float64) plotter.XYs {
 		xy[k] = plotter.XY{X: x[k], Y: y[k]}
 	}
 	return xy
+}
+
+// pngCanvas.white is true on a fresh canvas, false for a rectangle that
+// touches a drawn line (also within its one-pixel margin) and true for one
+// away from it.
+func TestPNGCanvasWhite(t *testing.T) {
+	c := newPNGCanvas()
+	all := vg.Rectangle{Max: vg.Point{X: figWidth, Y: figHeight}}
+	if !c.white(all) {
+		t.Fatal("fresh canvas not white")
+	}
+	dc := draw.New(c)
+	dc.StrokeLine2(draw.LineStyle{Color: color.Black, Width: 1}, 100, 100, 200, 100)
+	for _, tc := range []struct {
+		r    vg.Rectangle
+		want bool
+	}{
+		{all, false},
+		{vg.Rectangle{Min: vg.Point{X: 150, Y: 90}, Max: vg.Point{X: 160, Y: 110}}, false},     // across the line
+		{vg.Rectangle{Min: vg.Point{X: 150, Y: 101.2}, Max: vg.Point{X: 160, Y: 110}}, false}, // its antialiased edge in the margin
+		{vg.Rectangle{Min: vg.Point{X: 300, Y: 200}, Max: vg.Point{X: 400, Y: 300}}, true},
+	} {
+		if got := c.white(tc.r); got != tc.want {
+			t.Errorf("white(%v) = %v, want %v", tc.r, got, tc.want)
+		}
+	}
 }

@@ -98,3 +98,26 @@ func (c *pngCanvas) DrawImage(rect vg.Rectangle, img image.Image) {
 		}
 	}
 }
+
+// white reports whether every pixel that r (in canvas coordinates, with
+// a pixel's margin) touches is opaque white, so that filling r with white
+// would change nothing. It is false while a transform is active.
+func (c *pngCanvas) white(r vg.Rectangle) bool {
+	img, ok := c.Image().(*image.RGBA)
+	if !ok || c.transformed[len(c.transformed)-1] {
+		return false
+	}
+	dpi := c.DPI()
+	h := float64(img.Bounds().Dy())
+	x0, x1 := int(math.Floor(r.Min.X.Dots(dpi)))-1, int(math.Ceil(r.Max.X.Dots(dpi)))+1
+	y0, y1 := int(math.Floor(h-r.Max.Y.Dots(dpi)))-1, int(math.Ceil(h-r.Min.Y.Dots(dpi)))+1
+	px := image.Rect(x0, y0, x1, y1).Intersect(img.Bounds())
+	for y := px.Min.Y; y < px.Max.Y; y++ {
+		for _, v := range img.Pix[img.PixOffset(px.Min.X, y):img.PixOffset(px.Max.X, y)] {
+			if v != 0xff {
+				return false
+			}
+		}
+	}
+	return true
+}
