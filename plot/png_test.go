@@ -155,7 +155,7 @@ func TestPNGCanvasWhite(t *testing.T) {
 		want bool
 	}{
 		{all, false},
-		{vg.Rectangle{Min: vg.Point{X: 150, Y: 90}, Max: vg.Point{X: 160, Y: 110}}, false},     // across the line
+		{vg.Rectangle{Min: vg.Point{X: 150, Y: 90}, Max: vg.Point{X: 160, Y: 110}}, false},    // across the line
 		{vg.Rectangle{Min: vg.Point{X: 150, Y: 101.2}, Max: vg.Point{X: 160, Y: 110}}, false}, // its antialiased edge in the margin
 		{vg.Rectangle{Min: vg.Point{X: 300, Y: 200}, Max: vg.Point{X: 400, Y: 300}}, true},
 	} {
