@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"reflect"
 	"strings"
+	"sync"
 )
 
 // The Go doc comment of a config field is its only documentation: Format
@@ -52,8 +53,15 @@ type Docs struct {
 // source file does not parse (a build problem: the embedded files are the
 // package's own sources).
 func ParseDocs(srcs ...DocSource) (*Docs, error) {
-	d := &Docs{fields: map[fieldKey]string{}}
-	fset := token.NewFileSet()
+	// the files are parsed concurrently (each into its own syntax tree) and
+	// added in order, as one after the other would
+	type job struct {
+		pkg, name string
+		src       []byte
+		f         *ast.File
+		err       error
+	}
+	var jobs []*job
 	for _, s := range srcs {
 		names, err := fs.Glob(s.Files, "*.go")
 		if err != nil {
@@ -67,19 +75,29 @@ func ParseDocs(srcs ...DocSource) (*Docs, error) {
 			if err != nil {
 				return nil, fmt.Errorf("config docs of %s: %v", s.Pkg, err)
 			}
-			const mode = parser.ParseComments | parser.SkipObjectResolution
-			var f *ast.File
-			if short, ok := bodiesBlanked(src); ok {
-				f, err = parser.ParseFile(fset, name, short, mode)
-			}
-			if f == nil || err != nil {
-				f, err = parser.ParseFile(fset, name, src, mode)
-			}
-			if err != nil {
-				return nil, fmt.Errorf("config docs of %s: %v", s.Pkg, err)
-			}
-			d.addFile(s.Pkg, f)
+			jobs = append(jobs, &job{pkg: s.Pkg, name: name, src: src})
 		}
+	}
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Go(func() {
+			const mode = parser.ParseComments | parser.SkipObjectResolution
+			fset := token.NewFileSet()
+			if short, ok := bodiesBlanked(j.src); ok {
+				j.f, j.err = parser.ParseFile(fset, j.name, short, mode)
+			}
+			if j.f == nil || j.err != nil {
+				j.f, j.err = parser.ParseFile(fset, j.name, j.src, mode)
+			}
+		})
+	}
+	wg.Wait()
+	d := &Docs{fields: map[fieldKey]string{}}
+	for _, j := range jobs {
+		if j.err != nil {
+			return nil, fmt.Errorf("config docs of %s: %v", j.pkg, j.err)
+		}
+		d.addFile(j.pkg, j.f)
 	}
 	return d, nil
 }
