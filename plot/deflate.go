@@ -29,19 +29,22 @@ func zlibRLE(dst, data []byte) []byte { return zlibRLERows(dst, [][]byte{data}, 
 // its exact size.
 func zlibRLERows(dst []byte, rows [][]byte, blank []byte) []byte {
 	var freq [286]int
-	runs := make([][]run, len(rows))
+	// the runs of all rows in one slice; row i's are all[at[i]:at[i+1]]
+	var all []run
+	at := make([]int, len(rows)+1)
 	nBlank := 0
 	for i, r := range rows {
 		if r == nil {
 			nBlank++
-			continue
+		} else {
+			all = findRuns(all, r, &freq)
 		}
-		runs[i] = findRuns(r, &freq)
+		at[i+1] = len(all)
 	}
 	var blankRuns []run
 	if nBlank > 0 {
 		var bf [286]int
-		blankRuns = findRuns(blank, &bf)
+		blankRuns = findRuns(nil, blank, &bf)
 		for s, f := range bf {
 			freq[s] += nBlank * f
 		}
@@ -69,8 +72,8 @@ func zlibRLERows(dst []byte, rows [][]byte, blank []byte) []byte {
 			sum.addBlock(bsum)
 			continue
 		}
-		e.data(r, runs[i])
-		sum.add(r, runs[i])
+		e.data(r, all[at[i]:at[i+1]])
+		sum.add(r, all[at[i]:at[i+1]])
 	}
 	e.end()
 	out = w.flush()
@@ -81,9 +84,9 @@ func zlibRLERows(dst []byte, rows [][]byte, blank []byte) []byte {
 // data[start] and matches at distance 1.
 type run struct{ start, n int }
 
-// findRuns returns the runs of data and adds to freq the frequencies of
-// the deflate literal/length symbols that code it.
-func findRuns(data []byte, freq *[286]int) (runs []run) {
+// findRuns appends the runs of data to runs and adds to freq the
+// frequencies of the deflate literal/length symbols that code data.
+func findRuns(runs []run, data []byte, freq *[286]int) []run {
 	for i := 0; i < len(data); {
 		c := data[i]
 		j := i + 1
