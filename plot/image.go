@@ -300,9 +300,25 @@ func countQuantile(counts []int32, q float64) (int32, int32) {
 	for _, v := range counts {
 		top = max(top, v)
 	}
+	// four interleaved tables: most cells hold the same few values, and
+	// an increment of one table entry waits for the previous one
+	var h [4][]int
+	for i := range h {
+		h[i] = make([]int, int(top)+1)
+	}
+	i := 0
+	for ; i+4 <= len(counts); i += 4 {
+		h[0][counts[i]]++
+		h[1][counts[i+1]]++
+		h[2][counts[i+2]]++
+		h[3][counts[i+3]]++
+	}
+	for ; i < len(counts); i++ {
+		h[0][counts[i]]++
+	}
 	hist := make([]int, int(top)+1)
-	for _, v := range counts {
-		hist[v]++
+	for v := range hist {
+		hist[v] = h[0][v] + h[1][v] + h[2][v] + h[3][v]
 	}
 	rank := int(q * float64(len(counts)-1))
 	for v, n := range hist {
@@ -402,13 +418,12 @@ func Raster(base string, times []float64, ids []int32, spec RasterSpec) ([]strin
 		}
 		per := (nIDs + maxRasterRows - 1) / maxRasterRows
 		rows := (nIDs + per - 1) / per
-		// count into the transposed matrix (bin-major): spikes come in time
-		// order, so consecutive increments stay within one bin's rows
-		// instead of striding across the whole matrix
-		countsT := make([]int32, rows*bins)
-		rowOf := make([]int32, nIDs) // id → its row (no division per spike)
-		for id := range rowOf {
-			rowOf[id] = int32(id / per)
+		// rows of a bin are a row stride apart, but consecutive bins share
+		// cache lines: the time-ordered spikes stay within ≈ 500 lines
+		counts := make([]int32, rows*bins)
+		rowStart := make([]int32, nIDs) // id → offset of its row (no division per spike)
+		for id := range rowStart {
+			rowStart[id] = int32(id / per * bins)
 		}
 		for k, t := range times {
 			id := int(ids[k])
@@ -416,18 +431,7 @@ func Raster(base string, times []float64, ids []int32, spec RasterSpec) ([]strin
 				continue
 			}
 			b := min(int((t-t0)/(t1-t0)*float64(bins)), bins-1)
-			countsT[b*rows+int(rowOf[id])]++
-		}
-		counts := make([]int32, rows*bins)
-		const tile = 32 // transpose by tiles of 32 bins: rows of the tile stay cached
-		for b0 := 0; b0 < bins; b0 += tile {
-			b1 := min(b0+tile, bins)
-			for r := 0; r < rows; r++ {
-				dst := counts[r*bins+b0 : r*bins+b1]
-				for i := range dst {
-					dst[i] = countsT[(b0+i)*rows+r]
-				}
-			}
+			counts[int(rowStart[id])+b]++
 		}
 		// saturate at the 99th percentile of the counts (at least 1 spike):
 		// with a linear scale to the rare maximum, typical 0–2-spike cells
