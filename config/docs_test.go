@@ -1,6 +1,12 @@
 package config
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"maps"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -115,4 +121,70 @@ func TestFormatLongDoc(t *testing.T) {
 	if _, err := Load("f", []byte(out), c, nil); err != nil || !reflect.DeepEqual(c, defaults()) {
 		t.Errorf("%v %+v", err, c)
 	}
+}
+
+// bodiesBlanked keeps every field doc: on every non-test Go file of the
+// packages with config structs (and this one), the blanked source parses
+// and gives exactly the docs of the full parse, and it is shorter to
+// parse (fewer nodes: the bodies are gone).
+func TestBodiesBlankedSameDocs(t *testing.T) {
+	dirs := []string{".", "../model/spike", "../model/spike/bridge", "../experiment/spiking", "../experiment/corrstim",
+		"../experiment/homeostasis", "../experiment/train", "../experiment/noisyrate", "../experiment/pbnet"}
+	files := 0
+	for _, dir := range dirs {
+		names, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range names {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			src, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			short, ok := bodiesBlanked(src)
+			if !ok || len(short) != len(src) {
+				t.Fatalf("%s: bodiesBlanked failed (ok %v, %d of %d bytes)", name, ok, len(short), len(src))
+			}
+			const mode = parser.ParseComments | parser.SkipObjectResolution
+			full, err := parser.ParseFile(token.NewFileSet(), name, src, mode)
+			if err != nil {
+				t.Fatal(err)
+			}
+			blank, err := parser.ParseFile(token.NewFileSet(), name, short, mode)
+			if err != nil {
+				t.Fatalf("%s blanked: %v", name, err)
+			}
+			d1, d2 := &Docs{fields: map[fieldKey]string{}}, &Docs{fields: map[fieldKey]string{}}
+			d1.addFile("p", full)
+			d2.addFile("p", blank)
+			if !maps.Equal(d1.fields, d2.fields) {
+				t.Errorf("%s: %d field docs from the full source, %d from the blanked one", name, len(d1.fields), len(d2.fields))
+			}
+			if n1, n2 := countNodes(full), countNodes(blank); len(full.Decls) > 0 && hasFuncBody(full) && n2 >= n1 {
+				t.Errorf("%s: %d syntax nodes blanked, %d in full", name, n2, n1)
+			}
+			files++
+		}
+	}
+	if files < 20 {
+		t.Errorf("checked %d files", files)
+	}
+}
+
+func countNodes(f *ast.File) int {
+	n := 0
+	ast.Inspect(f, func(ast.Node) bool { n++; return true })
+	return n
+}
+
+func hasFuncBody(f *ast.File) bool {
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && len(fd.Body.List) > 0 {
+			return true
+		}
+	}
+	return false
 }

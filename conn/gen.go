@@ -43,7 +43,9 @@ func (o GenOptions) rowRand(row int) *rand.Rand {
 // genRows fills a CSR row by row; rowFn appends row i's sorted pre indices
 // to buf and returns it. Rows are generated in parallel into per-chunk
 // buffers and concatenated, so the result is independent of Workers.
-func genRows(nRows, nCols int, o GenOptions, rowFn func(i int, r *rand.Rand, buf []int32, scratch []uint64) []int32) *CSR {
+// perRow is the expected number of entries per row (0 if unknown): each
+// chunk's buffer starts with room for them, instead of growing by copies.
+func genRows(nRows, nCols int, perRow float64, o GenOptions, rowFn func(i int, r *rand.Rand, buf []int32, scratch []uint64) []int32) *CSR {
 	w := par.Workers(o.Workers)
 	chunks := 4 * w
 	if chunks > nRows {
@@ -58,7 +60,7 @@ func genRows(nRows, nCols int, o GenOptions, rowFn func(i int, r *rand.Rand, buf
 		scratch := make([]uint64, (nCols+63)/64)
 		for ch := lo; ch < hi; ch++ {
 			a, b := ch*nRows/chunks, (ch+1)*nRows/chunks
-			var buf []int32
+			buf := make([]int32, 0, int(float64(b-a)*perRow*1.05)+16)
 			for i := a; i < b; i++ {
 				n0 := len(buf)
 				buf = rowFn(i, o.rowRand(i), buf, scratch)
@@ -89,7 +91,7 @@ func Bernoulli(nPost, nPre int, p float64, o GenOptions) (*CSR, error) {
 	}
 	noSelf := o.noSelf(nPost, nPre)
 	lq := math.Log1p(-p)
-	c := genRows(nPost, nPre, o, func(i int, r *rand.Rand, buf []int32, _ []uint64) []int32 {
+	c := genRows(nPost, nPre, p*float64(nPre), o, func(i int, r *rand.Rand, buf []int32, _ []uint64) []int32 {
 		if p == 0 {
 			return buf
 		}
@@ -135,7 +137,7 @@ func FixedInDegree(nPost, nPre, k int, o GenOptions) (*CSR, error) {
 	if k < 0 || (!o.Multapses && k > avail) {
 		return nil, fmt.Errorf("conn: in-degree %d impossible with %d available presynaptic neurons", k, avail)
 	}
-	c := genRows(nPost, nPre, o, func(i int, r *rand.Rand, buf []int32, bits []uint64) []int32 {
+	c := genRows(nPost, nPre, float64(k), o, func(i int, r *rand.Rand, buf []int32, bits []uint64) []int32 {
 		return sampleDistinct(buf, r, nPre, k, i, noSelf, o.Multapses, bits)
 	})
 	c.NPost, c.NPre = nPost, nPre

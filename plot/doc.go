@@ -56,8 +56,11 @@
 //   - Drawing stays cheap next to a simulation (bench_test.go has the
 //     figures of the coba spiking run and of the pb-dms demo): the PNG and
 //     SVG are rendered concurrently while the data files are written, PNGs
-//     are encoded with a fixed row filter at zlib's BestSpeed, images are
-//     drawn into the PNG by nearest-neighbour lookup,
+//     are encoded with the "Up" row filter and a run-length deflate
+//     (zlibRLE; rows equal to the row above are not even scanned; all-grey
+//     figures as grey PNGs), the PNG canvas starts white and its white
+//     backgrounds are not painted again, images are drawn into the
+//     PNG by nearest-neighbour lookup,
 //     long curves are stroked as chunks of 32 segments, matrices with more
 //     cells than the PNG has pixels are block-averaged for display (the
 //     .npy keeps every cell), and dot rasters above 5000 spikes draw

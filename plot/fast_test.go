@@ -264,3 +264,52 @@ func TestPNGCanvasImage(t *testing.T) {
 		t.Errorf("with a transform: %d pixels differ from vgimg", n)
 	}
 }
+
+// linePart gives the plot the same axis padding as plotter.Line's box per
+// point: figures drawn with either are pixel-identical, for noisy curves,
+// axis limits that cut points off, a log axis and a flat line.
+func TestLinePartSameFigure(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	x, y := noisyRate(r, 700, 400)
+	flat, pos := make([]float64, len(x)), make([]float64, len(x))
+	for i := range flat {
+		flat[i], pos[i] = 3, y[i]+1
+	}
+	lo, hi := 100.0, 600.0
+	ylo := 12.0
+	for _, tc := range []struct {
+		name string
+		y    []float64
+		set  func(p *gplot.Plot)
+	}{
+		{"noisy", y, func(*gplot.Plot) {}},
+		{"limits", y, func(p *gplot.Plot) { p.X.Min, p.X.Max, p.Y.Min = lo, hi, ylo }},
+		{"log", pos, func(p *gplot.Plot) { p.Y.Scale, p.Y.Tick.Marker = gplot.LogScale{}, gplot.LogTicks{Prec: -1} }},
+		{"flat", flat, func(*gplot.Plot) {}},
+	} {
+		var imgs [2][]byte
+		for k := range imgs {
+			p := newPlot("t", "x", "y")
+			xy := xyOf(x, tc.y)
+			ls := draw.LineStyle{Color: PaletteColor(0), Width: lineWidth}
+			for lo := 0; ; lo += lineChunk - 1 {
+				hi := min(lo+lineChunk+1, len(xy))
+				if k == 0 {
+					p.Add(&plotter.Line{XYs: xy[lo:hi:hi], LineStyle: ls})
+				} else {
+					p.Add(linePart{&plotter.Line{XYs: xy[lo:hi:hi], LineStyle: ls}})
+				}
+				if hi == len(xy) {
+					break
+				}
+			}
+			tc.set(p)
+			c := newPNGCanvas()
+			drawPlot(p, draw.New(c))
+			imgs[k] = c.Image().(*image.RGBA).Pix
+		}
+		if !bytes.Equal(imgs[0], imgs[1]) {
+			t.Errorf("%s: linePart changes the figure", tc.name)
+		}
+	}
+}

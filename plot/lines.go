@@ -265,11 +265,54 @@ const lineChunk = 32
 func addLine(p *gplot.Plot, xy plotter.XYs, ls draw.LineStyle) {
 	for lo := 0; ; lo += lineChunk - 1 {
 		hi := min(lo+lineChunk+1, len(xy))
-		p.Add(&plotter.Line{XYs: xy[lo:hi:hi], LineStyle: ls})
+		p.Add(linePart{&plotter.Line{XYs: xy[lo:hi:hi], LineStyle: ls}})
 		if hi == len(xy) {
 			return
 		}
 	}
+}
+
+// linePart is a plotter.Line that gives the plot only the glyph boxes of
+// its extreme points. The plot pads its axes by the boxes that reach
+// furthest left, right, down and up (gplot's padX and padY), and a line's
+// boxes, one per point, all have the same size, so these four decide; a
+// box per point of every part of every curve (twice, for the PNG and the
+// SVG) was only allocated and scanned.
+type linePart struct{ *plotter.Line }
+
+// GlyphBoxes implements gplot.GlyphBoxer, keeping the boxes that
+// gplot.Plot.GlyphBoxes keeps (inside the axes where the box has a size).
+func (l linePart) GlyphBoxes(p *gplot.Plot) []gplot.GlyphBox {
+	r := 0.5 * l.LineStyle.Width
+	rect := vg.Rectangle{Min: vg.Point{X: -r, Y: -r}, Max: vg.Point{X: r, Y: r}}
+	var ext [4]gplot.GlyphBox // least and greatest X, least and greatest Y
+	n := 0
+	for i := range l.XYs {
+		b := gplot.GlyphBox{X: p.X.Norm(l.XYs[i].X), Y: p.Y.Norm(l.XYs[i].Y), Rectangle: rect}
+		if b.Size().X > 0 && (b.X < 0 || b.X > 1) || b.Size().Y > 0 && (b.Y < 0 || b.Y > 1) {
+			continue
+		}
+		if n == 0 {
+			ext = [4]gplot.GlyphBox{b, b, b, b}
+		}
+		n++
+		if b.X < ext[0].X {
+			ext[0] = b
+		}
+		if b.X > ext[1].X {
+			ext[1] = b
+		}
+		if b.Y < ext[2].Y {
+			ext[2] = b
+		}
+		if b.Y > ext[3].Y {
+			ext[3] = b
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return ext[:]
 }
 
 // writeTable writes a TSV through store's atomic writer.

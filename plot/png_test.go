@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 )
@@ -23,6 +24,11 @@ func TestEncodePNG(t *testing.T) {
 	opaque := image.NewRGBA(image.Rect(0, 0, 800, 500))
 	trans := image.NewRGBA(image.Rect(0, 0, 17, 3))
 	nrgba := image.NewNRGBA(image.Rect(0, 0, 40, 30))
+	grey := image.NewRGBA(image.Rect(0, 0, 65, 40)) // opaque, R = G = B: written as grey
+	for i := 0; i < len(grey.Pix); i += 4 {
+		g := uint8(r.IntN(4) * 85)
+		grey.Pix[i], grey.Pix[i+1], grey.Pix[i+2], grey.Pix[i+3] = g, g, g, 0xff
+	}
 	for i := range gray.Pix {
 		gray.Pix[i] = uint8(r.IntN(256))
 	}
@@ -41,10 +47,30 @@ func TestEncodePNG(t *testing.T) {
 	for i := range nrgba.Pix {
 		nrgba.Pix[i] = uint8(r.IntN(256))
 	}
-	for _, img := range []image.Image{gray, opaque, trans, nrgba} {
+	// rows repeated in bands (coded without being scanned: zlibRLERows'
+	// nil rows), in colour and in grey
+	bands := image.NewRGBA(image.Rect(0, 0, 33, 50))
+	bandsGrey := image.NewGray(image.Rect(0, 0, 33, 50))
+	for y := 0; y < 50; y++ {
+		for x := 0; x < 33; x++ {
+			if y%7 == 0 {
+				bands.SetRGBA(x, y, color.RGBA{uint8(r.IntN(256)), uint8(r.IntN(256)), 2, 0xff})
+				bandsGrey.SetGray(x, y, color.Gray{uint8(r.IntN(3))})
+			} else {
+				bands.SetRGBA(x, y, bands.RGBAAt(x, y-1))
+				bandsGrey.SetGray(x, y, bandsGrey.GrayAt(x, y-1))
+			}
+		}
+	}
+	wantType := []byte{0, 2, 6, 6, 0, 2, 0} // PNG colour types: grey, RGB, RGBA
+	for k, img := range []image.Image{gray, opaque, trans, nrgba, grey, bands, bandsGrey} {
 		var b bytes.Buffer
 		if err := encodePNG(&b, img); err != nil {
 			t.Fatal(err)
+		}
+		// signature (8 bytes), IHDR length and type (8), width, height, depth
+		if ct := b.Bytes()[25]; ct != wantType[k] {
+			t.Errorf("image %d (%T): colour type %d, want %d", k, img, ct, wantType[k])
 		}
 		back, err := png.Decode(&b)
 		if err != nil {
@@ -111,4 +137,30 @@ func xyOf(x, y []float64) plotter.XYs {
 		xy[k] = plotter.XY{X: x[k], Y: y[k]}
 	}
 	return xy
+}
+
+// pngCanvas.white is true on a fresh canvas, false for a rectangle that
+// touches a drawn line (also within its one-pixel margin) and true for one
+// away from it.
+func TestPNGCanvasWhite(t *testing.T) {
+	c := newPNGCanvas()
+	all := vg.Rectangle{Max: vg.Point{X: figWidth, Y: figHeight}}
+	if !c.white(all) {
+		t.Fatal("fresh canvas not white")
+	}
+	dc := draw.New(c)
+	dc.StrokeLine2(draw.LineStyle{Color: color.Black, Width: 1}, 100, 100, 200, 100)
+	for _, tc := range []struct {
+		r    vg.Rectangle
+		want bool
+	}{
+		{all, false},
+		{vg.Rectangle{Min: vg.Point{X: 150, Y: 90}, Max: vg.Point{X: 160, Y: 110}}, false},    // across the line
+		{vg.Rectangle{Min: vg.Point{X: 150, Y: 101.2}, Max: vg.Point{X: 160, Y: 110}}, false}, // its antialiased edge in the margin
+		{vg.Rectangle{Min: vg.Point{X: 300, Y: 200}, Max: vg.Point{X: 400, Y: 300}}, true},
+	} {
+		if got := c.white(tc.r); got != tc.want {
+			t.Errorf("white(%v) = %v, want %v", tc.r, got, tc.want)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"git.sr.ht/~sbinet/gg"
 	"image"
 	"image/color"
 	"math"
@@ -22,8 +23,15 @@ type pngCanvas struct {
 	transformed []bool // per Push level; the last entry is the current state
 }
 
+// newPNGCanvas returns a white PNGWidth × PNGHeight canvas. It hands
+// vgimg the image and its gg context: given only a size, vgimg allocates
+// the image and gg copies it into a second one.
 func newPNGCanvas() *pngCanvas {
-	return &pngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(figWidth, figHeight), vgimg.UseDPI(figDPI)), transformed: []bool{false}}
+	img := image.NewRGBA(image.Rect(0, 0, PNGWidth, PNGHeight))
+	ctx := gg.NewContextForRGBA(img)
+	ctx.SetLineCapButt() // as vgimg.NewWith sets up its own context
+	ctx.InvertY()
+	return &pngCanvas{Canvas: vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(figDPI)), transformed: []bool{false}}
 }
 
 func (c *pngCanvas) mark()                 { c.transformed[len(c.transformed)-1] = true }
@@ -89,4 +97,27 @@ func (c *pngCanvas) DrawImage(rect vg.Rectangle, img image.Image) {
 			p[3] = uint8(uint32(s.A) + (uint32(p[3])*k+127)/255)
 		}
 	}
+}
+
+// white reports whether every pixel that r (in canvas coordinates, with
+// a pixel's margin) touches is opaque white, so that filling r with white
+// would change nothing. It is false while a transform is active.
+func (c *pngCanvas) white(r vg.Rectangle) bool {
+	img, ok := c.Image().(*image.RGBA)
+	if !ok || c.transformed[len(c.transformed)-1] {
+		return false
+	}
+	dpi := c.DPI()
+	h := float64(img.Bounds().Dy())
+	x0, x1 := int(math.Floor(r.Min.X.Dots(dpi)))-1, int(math.Ceil(r.Max.X.Dots(dpi)))+1
+	y0, y1 := int(math.Floor(h-r.Max.Y.Dots(dpi)))-1, int(math.Ceil(h-r.Min.Y.Dots(dpi)))+1
+	px := image.Rect(x0, y0, x1, y1).Intersect(img.Bounds())
+	for y := px.Min.Y; y < px.Max.Y; y++ {
+		for _, v := range img.Pix[img.PixOffset(px.Min.X, y):img.PixOffset(px.Max.X, y)] {
+			if v != 0xff {
+				return false
+			}
+		}
+	}
+	return true
 }

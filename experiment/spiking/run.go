@@ -289,16 +289,11 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	}
 	simS := time.Since(tSim).Seconds()
 	progress.Report(env.Progress, total, total)
-	if err := monitor.CloseAll(nil, mons...); err != nil {
-		return nil, err
-	}
-	if c.Run.Checkpoint {
-		if err := net.SaveFile(env.Path("rec", "checkpoint.gob")); err != nil {
-			return nil, err
-		}
-	}
 
-	// Statistics.
+	// Statistics and figures come from memory (the monitors keep what the
+	// figures plot), so the figures are drawn while the recordings are
+	// closed — flushed and synced, mostly waiting for the disk — and the
+	// activity statistics computed from rec/rates_hz.npy.
 	durMs := float64(steps) * dt
 	popSum := map[string]any{}
 	var rows [][]string
@@ -331,20 +326,6 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		rateHist = append(rateHist, plot.HistSeries{Name: p.Name, Values: perRate})
 		cvHist = append(cvHist, plot.HistSeries{Name: p.Name, Values: cvs})
 	}
-	sizes := make([]int, len(pops))
-	for k, p := range pops {
-		sizes[k] = p.N
-	}
-	if err := activityStats(env.Path("rec", "rates_hz.npy"), float64(binSteps)*dt, sizes, popSum, popNames(pops)); err != nil {
-		return nil, err
-	}
-	groupSum := map[string]any{}
-	for g, name := range c.Record.GroupRates {
-		groupSum[name] = map[string]any{"pop_rate_cv": jsonNum(rates.CV(len(pops) + g))}
-	}
-	if err := writePopulations(env.Path("rec", "populations.tsv"), pops); err != nil {
-		return nil, err
-	}
 	var rTimes []float64
 	var rIDs []int32
 	if spikes != nil {
@@ -359,9 +340,31 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	if weights != nil {
 		jobs = append(jobs, func() ([]figRef, error) { return weightFigures(env, weights, c.weightProjections()) })
 	}
-	figs, err := drawConcurrently(jobs)
+	drawn := drawConcurrently(jobs)
+	figs, err := drawn.afterward(func() error {
+		if err := monitor.CloseAll(nil, mons...); err != nil {
+			return err
+		}
+		if c.Run.Checkpoint {
+			if err := net.SaveFile(env.Path("rec", "checkpoint.gob")); err != nil {
+				return err
+			}
+		}
+		sizes := make([]int, len(pops))
+		for k, p := range pops {
+			sizes[k] = p.N
+		}
+		if err := activityStats(env.Path("rec", "rates_hz.npy"), float64(binSteps)*dt, sizes, popSum, popNames(pops)); err != nil {
+			return err
+		}
+		return writePopulations(env.Path("rec", "populations.tsv"), pops)
+	})
 	if err != nil {
 		return nil, err
+	}
+	groupSum := map[string]any{}
+	for g, name := range c.Record.GroupRates {
+		groupSum[name] = map[string]any{"pop_rate_cv": jsonNum(rates.CV(len(pops) + g))}
 	}
 	wSum := map[string]any{}
 	if weights != nil {
@@ -594,30 +597,52 @@ type figRef struct{ png, caption string }
 // figJob draws one figure (or a few) and returns its report entries.
 type figJob func() ([]figRef, error)
 
-// drawConcurrently runs the figure jobs at once (each writes its own files;
-// at most GOMAXPROCS at a time) and returns their entries in job order, so
-// the report does not depend on which finished first. Drawing and encoding
-// PNG/SVG dominate the time outside the simulation of short runs.
-func drawConcurrently(jobs []figJob) ([]figRef, error) {
-	res := make([][]figRef, len(jobs))
-	errs := make([]error, len(jobs))
+// drawing is a set of figure jobs running in the background.
+type drawing struct {
+	wg   sync.WaitGroup
+	res  [][]figRef
+	errs []error
+}
+
+// drawConcurrently starts the figure jobs (each writes its own files; at
+// most GOMAXPROCS at a time, in job order). Drawing and encoding PNG/SVG
+// dominate the time outside the simulation of short runs.
+func drawConcurrently(jobs []figJob) *drawing {
+	d := &drawing{res: make([][]figRef, len(jobs)), errs: make([]error, len(jobs))}
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
-	var wg sync.WaitGroup
-	for i, j := range jobs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			res[i], errs[i] = j()
-		}()
-	}
-	wg.Wait()
-	var out []figRef
-	for i := range jobs {
-		if errs[i] != nil {
-			return nil, errs[i]
+	d.wg.Add(len(jobs))
+	go func() {
+		for i, j := range jobs {
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; d.wg.Done() }()
+				d.res[i], d.errs[i] = j()
+			}()
 		}
-		out = append(out, res[i]...)
+	}()
+	return d
+}
+
+// afterward runs f while the figures are drawn, waits for them, and
+// returns their report entries in job order (so the report does not
+// depend on which finished first) and the first error: f's, else the
+// first job's in job order. It always waits for every job, so that no
+// file is written after it returns.
+func (d *drawing) afterward(f func() error) ([]figRef, error) {
+	var ferr error
+	if f != nil {
+		ferr = f()
+	}
+	d.wg.Wait()
+	if ferr != nil {
+		return nil, ferr
+	}
+	var out []figRef
+	for i := range d.res {
+		if d.errs[i] != nil {
+			return nil, d.errs[i]
+		}
+		out = append(out, d.res[i]...)
 	}
 	return out, nil
 }
