@@ -359,17 +359,24 @@ func byCell(plan *Plan, t *Table, idx [][]int, metric string, dims []int) [][]fl
 	return cells
 }
 
+// lineAxis returns the x values of a 1-D grid's axis and its label: the
+// values when they are all numbers (ok), else their indices, named in the
+// label.
+func lineAxis(ax Axis) (x []float64, ok bool, label string) {
+	x, ok = numeric(ax.Values)
+	if ok {
+		return x, true, ax.Key
+	}
+	x = make([]float64, len(ax.Values))
+	for i := range x {
+		x[i] = float64(i)
+	}
+	return x, false, ax.Key + " (index into " + valuesList(ax.Values) + ")"
+}
+
 func linePlot(figs string, plan *Plan, t *Table, idx [][]int, metric string) (string, error) {
 	ax := plan.Grid[0]
-	x, ok := numeric(ax.Values)
-	xlabel := ax.Key
-	if !ok {
-		x = make([]float64, len(ax.Values))
-		for i := range x {
-			x[i] = float64(i)
-		}
-		xlabel = ax.Key + " (index into " + valuesList(ax.Values) + ")"
-	}
+	x, ok, xlabel := lineAxis(ax)
 	cells := byCell(plan, t, idx, metric, []int{len(ax.Values)})
 	y := make([]float64, len(x))
 	var yerr []float64
@@ -414,15 +421,7 @@ func combinedPlot(figs string, plan *Plan, t *Table, idx [][]int, pl Plot) (stri
 		}
 	}
 	ax := plan.Grid[0]
-	x, ok := numeric(ax.Values)
-	xlabel := ax.Key
-	if !ok {
-		x = make([]float64, len(ax.Values))
-		for i := range x {
-			x[i] = float64(i)
-		}
-		xlabel = ax.Key + " (index into " + valuesList(ax.Values) + ")"
-	}
+	x, ok, xlabel := lineAxis(ax)
 	var series []plot.Series
 	for k, m := range pl.Metrics {
 		y, yerr := make([]float64, len(x)), []float64(nil)
