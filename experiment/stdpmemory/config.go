@@ -16,7 +16,7 @@ import (
 // docFiles is the source of the config structs: their field comments are
 // the docs `engram describe` prints.
 //
-//go:embed config.go
+//go:embed config.go zag.go
 var docFiles embed.FS
 
 // DocSources implements config.Documented.
@@ -27,7 +27,9 @@ func (c *Config) DocSources() []config.DocSource {
 // Network is the [network] section.
 type Network struct {
 	// Preset names the plastic E/I network: "lkd-demo" (1000 E + 250 I at
-	// the paper's in-degrees) or "lkd2014" (4000 E + 1000 I, paper scale).
+	// the paper's in-degrees), "lkd2014" (4000 E + 1000 I, paper scale) or
+	// "zag2015" (4096 E + 1024 I with 4096 input channels; patterns are
+	// sets of input channels, see [zag]).
 	Preset string `toml:"preset"`
 	// Seed is the master seed of connectivity, patterns, cues and noise.
 	Seed uint64 `toml:"seed"`
@@ -58,7 +60,8 @@ type Phase struct {
 	// DurationMs is the length of the phase in ms (0 skips it).
 	DurationMs float64 `toml:"duration_ms" unit:"ms"`
 	// Plasticity lists the rules acting during the phase, by rule name
-	// among the preset's ("vstdp", "normalize", "istdp"); empty: none.
+	// among the preset's (LKD: "vstdp", "normalize", "istdp"; zag2015:
+	// "p10", on input→E and E→E, and "global_istdp"); empty: none.
 	Plasticity []string `toml:"plasticity"`
 }
 
@@ -195,6 +198,8 @@ type Config struct {
 	Record Record `toml:"record"`
 	// Check: run-time checks.
 	Check Check `toml:"check"`
+	// Zag: the zag2015 preset's patterns, assemblies, rate checker and ablations.
+	Zag Zag `toml:"zag"`
 }
 
 var allLKD = []string{spike.RuleVSTDP, spike.RuleNormalize, spike.RuleISTDP}
@@ -219,6 +224,7 @@ func Defaults() *Config {
 		Run:    Run{Checkpoints: true, FromPhase: "recall"},
 		Record: Record{BinMs: 50, WeightEveryMs: 10000, WeightSnapshots: true},
 		Check:  Check{MaxRateHz: 100, WindowMs: 100, WarmupMinHz: 0.5, WarmupMaxHz: 20},
+		Zag:    zagDefaults(),
 	}
 }
 
@@ -254,8 +260,10 @@ func (c *Config) baseSpec() (spike.Spec, error) {
 		s = spike.LKDDemoSpec()
 	case spike.PresetLKD2014:
 		s, _ = spike.Preset(spike.PresetLKD2014)
+	case spike.PresetZAG2015:
+		s = c.zagSpec()
 	default:
-		return s, fmt.Errorf("network.preset = %q: known presets are %q and %q", c.Network.Preset, spike.PresetLKDDemo, spike.PresetLKD2014)
+		return s, fmt.Errorf("network.preset = %q: known presets are %q, %q and %q", c.Network.Preset, spike.PresetLKDDemo, spike.PresetLKD2014, spike.PresetZAG2015)
 	}
 	s.Seed = c.Network.Seed
 	return s, nil
@@ -272,6 +280,9 @@ func (c *Config) nE() int {
 
 // patterns draws the assemblies.
 func (c *Config) patterns() (assembly.Patterns, error) {
+	if c.isZag() {
+		return c.zagPatterns()
+	}
 	p := c.Patterns
 	pat, err := assembly.Random(c.Network.Seed, p.Name, assembly.Options{P: p.Count, N: c.nE(), F: p.F, Disjoint: p.Disjoint})
 	if err != nil {
@@ -292,6 +303,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("patterns.name is empty (it keys the assemblies' random streams)")
 	}
 	if _, err := c.patterns(); err != nil {
+		return err
+	}
+	if err := c.validateZag(); err != nil {
 		return err
 	}
 	rules := map[string]bool{}

@@ -36,6 +36,8 @@ type protocol struct {
 	spec    spike.Spec
 	trials  []trial
 	samples []weightSample
+	// zag is the zag2015 part (nil for the LKD presets)
+	zag *zagProto
 }
 
 // ePop is the name of the excitatory population of the LKD presets.
@@ -56,6 +58,9 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 		return nil, err
 	}
 	p := &protocol{phases: phases, pat: pat}
+	if c.isZag() {
+		return c.buildZag(p, s, phases)
+	}
 	var extW float64
 	for _, in := range s.Poisson {
 		if in.Target == ePop {
@@ -118,6 +123,15 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 			t += rc.CueMs + rc.DelayMs + rc.GapMs
 		}
 	}
+	return c.finish(p, s, phases)
+}
+
+// endMs is the end of the protocol.
+func (p *protocol) endMs() float64 { return p.phases[len(p.phases)-1].EndMs }
+
+// finish lays out the plasticity windows and the weight samples of p
+// (every preset) and validates the network.
+func (c *Config) finish(p *protocol, s spike.Spec, phases []phaseWin) (*protocol, error) {
 	// plasticity: each rule acts in the phases that list it. A rule acts
 	// in the steps whose end time lies in a window, a phase [a, b) holds
 	// the steps that start in it: the windows are shifted by half a step,
@@ -184,6 +198,3 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 	}
 	return p, nil
 }
-
-// endMs is the end of the protocol.
-func (p *protocol) endMs() float64 { return p.phases[len(p.phases)-1].EndMs }

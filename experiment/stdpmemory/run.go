@@ -72,29 +72,7 @@ func inhibitionOnto(ie *spike.Projection, pat assembly.Patterns) (members, rest 
 	if ie == nil {
 		return math.NaN(), math.NaN()
 	}
-	w := ie.EffectiveWeights()
-	sum := make([]float64, ie.NPost)
-	for q, x := range w {
-		sum[ie.PostIdx[q]] += float64(x)
-	}
-	in := make([]bool, ie.NPost)
-	for _, m := range pat.Members {
-		for _, i := range m {
-			in[i] = true
-		}
-	}
-	var sm, sr float64
-	var nm, nr int
-	for i, x := range sum {
-		if in[i] {
-			sm += x
-			nm++
-		} else {
-			sr += x
-			nr++
-		}
-	}
-	return sm / float64(nm), sr / float64(nr)
+	return inhibitionFrom(ie, ie.EffectiveWeights(), pat)
 }
 
 // RunExperiment runs the protocol of c: builds the network with every
@@ -174,6 +152,12 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		return nil, err
 	}
 	mons := []monitor.Monitor{om, rates}
+	var zev *zagEvoked
+	if p.zag != nil { // zag2015: post-hoc assemblies, ZAG's E rate checker
+		om.undefined = true
+		zev = newZagEvoked(p.zag, net, c.Zag.MaxERateHz, c.Zag.ERateTauMs)
+		mons = append(mons, zev)
+	}
 	monitor.Attach(net, mons...)
 	fail := func(err error) (experiment.Summary, error) {
 		_ = monitor.CloseAll(err, mons...)
@@ -186,6 +170,11 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	var trainedW []float32
 	ie := net.Projection("I→E")
 	sample := func(label string) {
+		if p.zag != nil && !p.zag.defined {
+			p.zag.hold(len(samples), ee, ie)
+			samples = append(samples, wSample{TMs: net.TimeMs(), Label: label})
+			return
+		}
 		w := ee.EffectiveWeights()
 		x := wSample{TMs: net.TimeMs(), Label: label, Classes: assembly.Classes(ee.ColPtr, ee.PostIdx, w, p.pat)}
 		x.IEMembers, x.IERest = inhibitionOnto(ie, p.pat)
@@ -219,6 +208,13 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 					ph.Name, ph.StartMs, ph.EndMs, net.TimeMs(), err)}
 			}
 		}
+		if zev != nil && ph.Name == PhaseImprint && ph.EndMs > ph.StartMs {
+			if err := zev.define(c, p); err != nil {
+				return fail(err)
+			}
+			om.setPatterns(p.pat)
+			p.zag.resolve(samples, ee, ie, p.pat)
+		}
 		for si < len(p.samples) && stepOf(p.samples[si].TMs) <= net.Steps() {
 			sample(p.samples[si].Label)
 			si++
@@ -233,6 +229,12 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		st.RateHz["nonmembers"] = math.NaN()
 		if n := p.pat.N - om.nMembers; n > 0 {
 			st.RateHz["nonmembers"] = float64(cnt[om.e]-mc) / float64(n) / durS
+		}
+		if mc < 0 { // zag2015: the assemblies were not known for the whole phase
+			st.RateHz["members"], st.RateHz["nonmembers"] = math.NaN(), math.NaN()
+		}
+		if zev != nil {
+			p.zag.maxRate[ph.Name] = zev.takeMax()
 		}
 		stats = append(stats, st)
 		env.Logf("stdp-memory: phase %-11s [%7.1f, %7.1f) s done: E %.2f Hz (assembly members %.2f, others %.2f), I %.2f Hz, R = %.3f", ph.Name, ph.StartMs/1000, ph.EndMs/1000,
@@ -279,6 +281,9 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	sum["build_s"], sum["sim_s"], sum["bio_s"] = buildS, simS, bioS
 	sum["sim_s_per_bio_s"] = simS / bioS
 	sum["synapses"] = net.SynapseCount()
+	if p.zag != nil {
+		sum["zag"] = p.zag.summary(c, p, net.Projection("S→E"))
+	}
 	if env.Report != nil {
 		addReport(env, c, p, stats, res, figs, sum)
 	}
