@@ -155,6 +155,8 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	var zev *zagEvoked
 	if p.zag != nil { // zag2015: post-hoc assemblies, ZAG's E rate checker
 		om.undefined = true
+		env.Logf("stdp-memory: zag2015: %d input patterns (%s, mean %.1f channels); the assemblies (mean size 0 until then) are defined at the end of imprinting",
+			p.zag.input.P(), c.Zag.Shape, meanSize(p.zag.input))
 		zev = newZagEvoked(p.zag, net, c.Zag.MaxERateHz, c.Zag.ERateTauMs)
 		mons = append(mons, zev)
 	}

@@ -65,6 +65,12 @@ const (
 
 var ablations = []string{AblateHeterosynaptic, AblateTransmitter, AblateConsolidation, AblateISTDP}
 
+// maxHeldBlocks is the largest number of imprinting blocks after which
+// the weight statistics are sampled on zag2015 (every ⌈blocks/20⌉-th
+// block): each sample before the end of imprinting is a copy of the E→E
+// and I→E weights (≈ 8 MB at 4096 E neurons).
+const maxHeldBlocks = 20
+
 // zagInput is the name of the zag2015 preset's input (source) population.
 const zagInput = "S"
 
@@ -287,7 +293,10 @@ func (c *Config) buildZag(p *protocol, s spike.Spec, phases []phaseWin) (*protoc
 			}
 		}
 	}
-	for k := 1; k <= im.Blocks; k++ {
+	// samples at block ends, at most maxHeldBlocks of them: they are held
+	// as weight copies until the assemblies are known
+	stride := (im.Blocks + maxHeldBlocks - 1) / maxHeldBlocks
+	for k := stride; k <= im.Blocks; k += stride {
 		p.samples = append(p.samples, weightSample{ph.StartMs + float64(k)*block, fmt.Sprintf("imprint block %d", k)})
 	}
 	if ph, ok := win[PhaseRecall]; ok && c.Phases.Recall.Trials > 0 && ph.EndMs > ph.StartMs {
