@@ -265,3 +265,46 @@ func TestZagShortRun(t *testing.T) {
 		t.Errorf("m_cued at c = 0.5: %v", rec["m_cued"])
 	}
 }
+
+// TestZagAblations: each ablation changes exactly its parameter on both
+// P10 projections (input→E and E→E, as the code's flags do) or removes the
+// global iSTDP from every phase (its rule is then built but off).
+func TestZagAblations(t *testing.T) {
+	def := spike.P10Defaults()
+	for _, a := range ablations {
+		c := zagShort()
+		c.Zag.Ablate = []string{a}
+		p, err := c.build(0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, pr := range p.spec.Projections {
+			for _, r := range pr.Plasticity {
+				switch r.Rule {
+				case spike.RuleP10:
+					n++
+					want := def
+					switch a {
+					case AblateHeterosynaptic:
+						want.Beta = 0
+					case AblateTransmitter:
+						want.Delta = 0
+					case AblateConsolidation:
+						want.ConsolidationPeriodMs = 0
+					}
+					if *r.P10 != want {
+						t.Errorf("%s: %s p10 = %+v, want %+v", a, pr.DisplayName(), *r.P10, want)
+					}
+				case spike.RuleGlobalISTDP:
+					if off := a == AblateISTDP; r.Off != off {
+						t.Errorf("%s: global_istdp off = %v, want %v (active %v)", a, r.Off, off, r.Active)
+					}
+				}
+			}
+		}
+		if n != 2 {
+			t.Errorf("%s: %d p10 rules, want 2 (input→E, E→E)", a, n)
+		}
+	}
+}
