@@ -22,7 +22,7 @@ import (
 func Def() experiment.Def {
 	return experiment.Def{
 		Name:          "stdp-memory",
-		Doc:           "associative memory trained by STDP: imprint assemblies in an LKD E/I network, consolidate, recall from partial cues (weight ratio, overlaps, success)",
+		Doc:           "associative memory trained by STDP: imprint assemblies in an LKD or ZAG E/I network, consolidate, recall from partial cues (weight ratio, overlaps, success)",
 		NewConfig:     func() experiment.Config { return Defaults() },
 		EstimateBytes: func(c experiment.Config) int64 { return c.(*Config).EstimateBytes() },
 		Run: func(ctx context.Context, c experiment.Config, env *experiment.Env) (experiment.Summary, error) {
