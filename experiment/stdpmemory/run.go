@@ -45,6 +45,9 @@ func (c *Config) EstimateBytes() int64 {
 	b := p.spec.EstimateBytes() + bins*int64(p.pat.P())*8 + int64(len(p.trials))*n*4 + 16*n
 	syn := int64(p.spec.ExpectedSynapses(p.spec.ProjIndex("E→E")))
 	b += 2*4*syn + 16*n*n // effective-weight copy, the dense matrix figure
+	if p.zag != nil {
+		b += p.zag.estimateBytes(p)
+	}
 	return b
 }
 

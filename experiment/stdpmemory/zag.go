@@ -472,6 +472,25 @@ func (z *zagProto) hold(index int, ee, ie *spike.Projection) {
 	z.held = append(z.held, h)
 }
 
+// estimateBytes is what the zag2015 part holds: the weight copies of the
+// samples before the end of imprinting (E→E and I→E, 4 B per synapse),
+// the evoked counts and rates (16 B per pattern and E neuron) and the cue
+// channels.
+func (z *zagProto) estimateBytes(p *protocol) int64 {
+	var held int64
+	for _, s := range p.samples {
+		if s.TMs < z.defineMs-1e-9 {
+			held++
+		}
+	}
+	syn := int64(p.spec.ExpectedSynapses(p.spec.ProjIndex("E→E")) + p.spec.ExpectedSynapses(p.spec.ProjIndex("I→E")))
+	b := held*4*syn + 16*int64(p.pat.P()*p.pat.N)
+	for _, c := range z.cues {
+		b += 4 * int64(len(c))
+	}
+	return b
+}
+
 // inhibitionFrom is inhibitionOnto on given I→E weights w.
 func inhibitionFrom(ie *spike.Projection, w []float32, pat assembly.Patterns) (members, rest float64) {
 	if ie == nil {
