@@ -18,7 +18,7 @@ import (
 // docFiles is the source of the config structs: their field comments are
 // the docs `engram describe` prints.
 //
-//go:embed config.go
+//go:embed config.go zag.go
 var docFiles embed.FS
 
 // DocSources implements config.Documented.
@@ -31,13 +31,14 @@ type Network struct {
 	// Preset names the plastic E/I network: "lkd-demo" (1000 E + 250 I at
 	// the paper's in-degrees), "lkd-bistable" (lkd-demo without adaptation
 	// and with E→E weights bounded at 2 J_EE: it holds delay activity),
-	// "lkd2014" (4000 E + 1000 I, paper scale), or
-	// the path of a "spiking" experiment config (ending in .toml, relative
-	// to the working directory, e.g. a modified examples/lkd-demo.toml)
-	// whose network — populations E and I, an E→E projection, the plastic
-	// rules and the external Poisson inputs onto E (and I, for
-	// recall.reset_ms) — is used; its [run], [record] and [check] sections
-	// and its seed are ignored (network.seed sets the seed).
+	// "lkd2014" (4000 E + 1000 I, paper scale), "zag2015" (4096 E + 1024 I
+	// with 4096 input channels; patterns are sets of input channels, see
+	// [zag]), or the path of a "spiking" experiment config (ending in .toml,
+	// relative to the working directory, e.g. a modified
+	// examples/lkd-demo.toml) whose network — populations E and I, an E→E
+	// projection, the plastic rules and the external Poisson inputs onto E
+	// (and I, for the resets) — is used; its [run], [record] and [check]
+	// sections and its seed are ignored (network.seed sets the seed).
 	Preset string `toml:"preset"`
 	// Seed is the master seed of connectivity, patterns, cues and noise.
 	Seed uint64 `toml:"seed"`
@@ -68,7 +69,8 @@ type Phase struct {
 	// DurationMs is the length of the phase in ms (0 skips it).
 	DurationMs float64 `toml:"duration_ms" unit:"ms"`
 	// Plasticity lists the rules acting during the phase, by rule name
-	// among the preset's ("vstdp", "normalize", "istdp"); empty: none.
+	// among the preset's (LKD: "vstdp", "normalize", "istdp"; zag2015:
+	// "p10", on input→E and E→E, and "global_istdp"); empty: none.
 	Plasticity []string `toml:"plasticity"`
 }
 
@@ -250,6 +252,8 @@ type Config struct {
 	Check Check `toml:"check"`
 	// Control: a control transformation of the weights (none by default).
 	Control Control `toml:"control"`
+	// Zag: the zag2015 preset's patterns, assemblies, rate checker and ablations.
+	Zag Zag `toml:"zag"`
 }
 
 var allLKD = []string{spike.RuleVSTDP, spike.RuleNormalize, spike.RuleISTDP}
@@ -275,6 +279,7 @@ func Defaults() *Config {
 		Record:  Record{BinMs: 50, WeightEveryMs: 10000, WeightSnapshots: true},
 		Check:   Check{MaxRateHz: 100, WindowMs: 100, WarmupMinHz: 0.5, WarmupMaxHz: 20},
 		Control: Control{AtPhase: PhaseRecall},
+		Zag:     zagDefaults(),
 	}
 }
 
@@ -312,9 +317,12 @@ func (c *Config) baseSpec() (spike.Spec, error) {
 		s = spike.LKDBistableSpec()
 	case spike.PresetLKD2014:
 		s, _ = spike.Preset(spike.PresetLKD2014)
+	case spike.PresetZAG2015:
+		s = c.zagSpec()
 	default:
 		if !strings.HasSuffix(c.Network.Preset, ".toml") {
-			return s, fmt.Errorf("network.preset = %q: known presets are %q, %q and %q, or the path of a spiking config (.toml)", c.Network.Preset, spike.PresetLKDDemo, spike.PresetLKDBistable, spike.PresetLKD2014)
+			return s, fmt.Errorf("network.preset = %q: known presets are %q, %q, %q and %q, or the path of a spiking config (.toml)", c.Network.Preset,
+				spike.PresetLKDDemo, spike.PresetLKDBistable, spike.PresetLKD2014, spike.PresetZAG2015)
 		}
 		var err error
 		if s, err = networkFile(c.Network.Preset); err != nil {
@@ -336,6 +344,9 @@ func (c *Config) nE() int {
 
 // patterns draws the assemblies.
 func (c *Config) patterns() (assembly.Patterns, error) {
+	if c.isZag() {
+		return c.zagPatterns()
+	}
 	p := c.Patterns
 	pat, err := assembly.Random(c.Network.Seed, p.Name, assembly.Options{P: p.Count, N: c.nE(), F: p.F, Disjoint: p.Disjoint})
 	if err != nil {
@@ -356,6 +367,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("patterns.name is empty (it keys the assemblies' random streams)")
 	}
 	if _, err := c.patterns(); err != nil {
+		return err
+	}
+	if err := c.validateZag(); err != nil {
 		return err
 	}
 	rules := map[string]bool{}
@@ -486,6 +500,9 @@ func (c *Config) Validate() error {
 	}{{"phases.imprint", im.ResetMs, im.ResetRateHz}, {"phases.recall", rc.ResetMs, rc.ResetRateHz}} {
 		if (r.ms > 0) != (r.rate > 0) {
 			return fmt.Errorf("%s: reset_ms = %v and reset_rate_hz = %v: a reset needs both (or neither)", r.key, r.ms, r.rate)
+		}
+		if r.ms > 0 && c.isZag() {
+			return fmt.Errorf("%s.reset_ms = %v: resets are not implemented for the %s preset", r.key, r.ms, c.Network.Preset)
 		}
 	}
 	if c.Run.FromCheckpoint != "" && c.Control.active() && slices.Index(phaseOrder, c.Control.AtPhase) < slices.Index(phaseOrder, c.Run.FromPhase) {

@@ -3,10 +3,37 @@
 // of Litwin-Kumar & Doiron 2014 (stdp-memory.md §3: presets lkd-demo,
 // lkd2014, lkd-bistable — lkd-demo without adaptation and with E→E bounded
 // at 2 J_EE, the one that holds delay activity — or any spiking config
-// file with populations E and I and an E→E projection). Random assemblies of
+// file with populations E and I and an E→E projection) or of Zenke, Agnes
+// & Gerstner 2015 (zag2015, below). Random assemblies of
 // the E population (analysis/assembly) are imprinted by extra Poisson
 // drive, consolidated under spontaneous activity with all plasticity on,
 // and recalled from partial cues.
+//
+// # zag2015
+//
+// With network.preset = "zag2015" (Zenke, Agnes & Gerstner 2015,
+// stdp-memory.md §1.2; model/spike ZAG2015Spec) the memories enter
+// through the input: a pattern is a set of the 4096 input channels (the
+// Poisson source population S, 5 Hz background, receptive-field discs
+// onto E) — a disc of f·4096 channels at a random centre (zag.shape =
+// "disc", a compact shape like ZAG's images) or random channels — and a
+// presentation or cue raises its channels' rate (rate inputs on groups of
+// S; phases.imprint.rate_hz = 25 is ZAG's stimulus scale). Cues raise a
+// random fraction c of the pattern's channels. The assembly of pattern k
+// is defined post hoc at the end of the imprinting phase (§3.3): the E
+// neurons whose rate during k's presentations (the last
+// zag.assembly_blocks blocks, default all) exceeds the mean over E
+// neurons by zag.assembly_sd = 2 SD. Until then the overlaps are NaN and
+// the weight samples are held as copies and evaluated on the assemblies
+// once they are known; weight ratios, overlaps, success and selectivity
+// refer to them (res/summary.json's zag block lists their sizes and
+// thresholds, the input→E weights from each pattern's channels onto its
+// assembly and onto the rest, and the checker's maximum per phase). ZAG's
+// rate checker stops the run when the E rate low-passed with 100 ms
+// exceeds zag.max_e_rate_hz = 20 Hz; zag.ablate switches off the
+// heterosynaptic term, the transmitter-induced term, consolidation or
+// the iSTDP (SM-11). A resumed zag2015 run must start at settle or
+// imprint (the assemblies need the imprinting presentations).
 //
 // # Protocol
 //

@@ -1,6 +1,8 @@
 package stdpmemory
 
 import (
+	"math"
+
 	"github.com/engramsim/engram/analysis/assembly"
 	"github.com/engramsim/engram/model/spike"
 )
@@ -37,6 +39,12 @@ type overlapMon struct {
 	rasterRow        []int32
 	RT               []float64 // ms
 	RI               []int32
+	// undefined is set while the assemblies are not known yet (zag2015
+	// before the end of imprinting): the overlaps are NaN
+	undefined bool
+	// memStale marks a member count that does not cover the whole
+	// interval since the last takeCounts
+	memStale bool
 }
 
 // maxRasterSpikes bounds the recall raster (12 B per spike).
@@ -108,7 +116,13 @@ func (o *overlapMon) Record(step int64) error {
 			o.rate[i] = float32(c) * scale
 			o.cnt[i] = 0
 		}
-		o.tr.Overlaps(o.m, o.rho, o.rate)
+		if o.undefined {
+			for k := range o.m {
+				o.m[k], o.rho[k] = math.NaN(), math.NaN()
+			}
+		} else {
+			o.tr.Overlaps(o.m, o.rho, o.rate)
+		}
 		for k := range o.m {
 			o.M = append(o.M, float32(o.m[k]))
 			o.Rho = append(o.Rho, float32(o.rho[k]))
@@ -122,7 +136,29 @@ func (o *overlapMon) Record(step int64) error {
 // members' count since the last call and resets them.
 func (o *overlapMon) takeCounts() ([]int64, int64) {
 	out, m := append([]int64(nil), o.popCount...), o.memCount
+	if o.undefined || o.memStale {
+		m = -1
+	}
 	clear(o.popCount)
 	o.memCount = 0
+	o.memStale = false
 	return out, m
+}
+
+// setPatterns replaces the assemblies (zag2015's post-hoc ones): the
+// following bins are overlaps with them, and the member count of the
+// current interval is reported as unknown (−1) by takeCounts.
+func (o *overlapMon) setPatterns(pat assembly.Patterns) {
+	o.tr = assembly.NewTracker(pat)
+	clear(o.inAny)
+	o.nMembers = 0
+	for _, m := range pat.Members {
+		for _, i := range m {
+			if !o.inAny[i] {
+				o.inAny[i] = true
+				o.nMembers++
+			}
+		}
+	}
+	o.undefined, o.memStale = false, true
 }

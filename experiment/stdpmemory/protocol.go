@@ -36,6 +36,8 @@ type protocol struct {
 	spec    spike.Spec
 	trials  []trial
 	samples []weightSample
+	// zag is the zag2015 part (nil for the LKD presets)
+	zag *zagProto
 }
 
 // ePop and iPop are the names of the excitatory and inhibitory
@@ -60,6 +62,9 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 		return nil, err
 	}
 	p := &protocol{phases: phases, pat: pat}
+	if c.isZag() {
+		return c.buildZag(p, s, phases)
+	}
 	var extW, extWI float64
 	var nE, nI int
 	for _, in := range s.Poisson {
@@ -150,6 +155,15 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 	if len(resets) > 0 {
 		s.Poisson = append(s.Poisson, spike.PoissonSpec{Name: "reset", Target: iPop, NSources: 1, Weight: extWI, Sign: "exc", Schedule: resets})
 	}
+	return c.finish(p, s, phases)
+}
+
+// endMs is the end of the protocol.
+func (p *protocol) endMs() float64 { return p.phases[len(p.phases)-1].EndMs }
+
+// finish lays out the plasticity windows and the weight samples of p
+// (every preset) and validates the network.
+func (c *Config) finish(p *protocol, s spike.Spec, phases []phaseWin) (*protocol, error) {
 	// plasticity: each rule acts in the phases that list it. A rule acts
 	// in the steps whose end time lies in a window, a phase [a, b) holds
 	// the steps that start in it: the windows are shifted by half a step,
@@ -216,6 +230,3 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 	}
 	return p, nil
 }
-
-// endMs is the end of the protocol.
-func (p *protocol) endMs() float64 { return p.phases[len(p.phases)-1].EndMs }

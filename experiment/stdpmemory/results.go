@@ -61,6 +61,9 @@ func evaluate(c *Config, p *protocol, net *spike.Net, om *overlapMon, startStep,
 		r := trialResult{trial: tr, MeanM: make([]float64, P), MeanRho: make([]float64, P)}
 		_, cued, _ := net.PoissonMembers(tr.Input)
 		r.NCued = len(cued)
+		if p.zag != nil { // the cued input channels
+			cued, r.NCued = nil, len(p.zag.cues[ti])
+		}
 		r.cued = slices.Sorted(slices.Values(cued))
 		lo, hi := binRange(tr.DelayMs[0], tr.DelayMs[1], startStep, binSteps, dt, om.bins)
 		r.Bins = max(hi-lo, 0)

@@ -25,7 +25,7 @@ import (
 func Def() experiment.Def {
 	return experiment.Def{
 		Name:          "stdp-memory",
-		Doc:           "associative memory trained by STDP: imprint assemblies in an LKD E/I network, consolidate, recall from partial cues (weight ratio, overlaps, success)",
+		Doc:           "associative memory trained by STDP: imprint assemblies in an LKD or ZAG E/I network, consolidate, recall from partial cues (weight ratio, overlaps, success)",
 		NewConfig:     func() experiment.Config { return Defaults() },
 		EstimateBytes: func(c experiment.Config) int64 { return c.(*Config).EstimateBytes() },
 		Run: func(ctx context.Context, c experiment.Config, env *experiment.Env) (experiment.Summary, error) {
@@ -52,6 +52,9 @@ func (c *Config) EstimateBytes() int64 {
 	syn := int64(p.spec.ExpectedSynapses(p.spec.ProjIndex("E→E")))
 	b += 2*4*syn + 16*n*n         // effective-weight copy, the dense matrix figure
 	b += 12*maxRasterSpikes + 4*n // the recall raster
+	if p.zag != nil {
+		b += p.zag.estimateBytes(p)
+	}
 	return b + memlimit.RuntimeBytes
 }
 
@@ -79,29 +82,7 @@ func inhibitionOnto(ie *spike.Projection, pat assembly.Patterns) (members, rest 
 	if ie == nil {
 		return math.NaN(), math.NaN()
 	}
-	w := ie.EffectiveWeights()
-	sum := make([]float64, ie.NPost)
-	for q, x := range w {
-		sum[ie.PostIdx[q]] += float64(x)
-	}
-	in := make([]bool, ie.NPost)
-	for _, m := range pat.Members {
-		for _, i := range m {
-			in[i] = true
-		}
-	}
-	var sm, sr float64
-	var nm, nr int
-	for i, x := range sum {
-		if in[i] {
-			sm += x
-			nm++
-		} else {
-			sr += x
-			nr++
-		}
-	}
-	return sm / float64(nm), sr / float64(nr)
+	return inhibitionFrom(ie, ie.EffectiveWeights(), pat)
 }
 
 // RunExperiment runs the protocol of c: builds the network with every
@@ -190,6 +171,14 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		return nil, err
 	}
 	mons := []monitor.Monitor{om, rates}
+	var zev *zagEvoked
+	if p.zag != nil { // zag2015: post-hoc assemblies, ZAG's E rate checker
+		om.undefined = true
+		env.Logf("stdp-memory: zag2015: %d input patterns (%s, mean %.1f channels); the assemblies (mean size 0 until then) are defined at the end of imprinting",
+			p.zag.input.P(), c.Zag.Shape, meanSize(p.zag.input))
+		zev = newZagEvoked(p.zag, net, c.Zag.MaxERateHz, c.Zag.ERateTauMs)
+		mons = append(mons, zev)
+	}
 	monitor.Attach(net, mons...)
 	fail := func(err error) (experiment.Summary, error) {
 		_ = monitor.CloseAll(err, mons...)
@@ -202,6 +191,11 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	var trainedW []float32
 	ie := net.Projection("I→E")
 	sample := func(label string) {
+		if p.zag != nil && !p.zag.defined {
+			p.zag.hold(len(samples), ee, ie)
+			samples = append(samples, wSample{TMs: net.TimeMs(), Label: label})
+			return
+		}
 		w := ee.EffectiveWeights()
 		x := wSample{TMs: net.TimeMs(), Label: label, Classes: assembly.Classes(ee.ColPtr, ee.PostIdx, w, p.pat)}
 		x.IEMembers, x.IERest = inhibitionOnto(ie, p.pat)
@@ -246,6 +240,13 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 					ph.Name, ph.StartMs, ph.EndMs, net.TimeMs(), err)}
 			}
 		}
+		if zev != nil && ph.Name == PhaseImprint && ph.EndMs > ph.StartMs {
+			if err := zev.define(c, p); err != nil {
+				return fail(err)
+			}
+			om.setPatterns(p.pat)
+			p.zag.resolve(samples, ee, ie, p.pat)
+		}
 		for si < len(p.samples) && stepOf(p.samples[si].TMs) <= net.Steps() {
 			sample(p.samples[si].Label)
 			si++
@@ -260,6 +261,12 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		st.RateHz["nonmembers"] = math.NaN()
 		if n := p.pat.N - om.nMembers; n > 0 {
 			st.RateHz["nonmembers"] = float64(cnt[om.e]-mc) / float64(n) / durS
+		}
+		if mc < 0 { // zag2015: the assemblies were not known for the whole phase
+			st.RateHz["members"], st.RateHz["nonmembers"] = math.NaN(), math.NaN()
+		}
+		if zev != nil {
+			p.zag.maxRate[ph.Name] = zev.takeMax()
 		}
 		stats = append(stats, st)
 		env.Logf("stdp-memory: phase %-11s [%7.1f, %7.1f) s done: E %.2f Hz (assembly members %.2f, others %.2f), I %.2f Hz, R = %.3f", ph.Name, ph.StartMs/1000, ph.EndMs/1000,
@@ -320,6 +327,9 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 	sum["build_s"], sum["sim_s"], sum["bio_s"] = buildS, simS, bioS
 	sum["sim_s_per_bio_s"] = simS / bioS
 	sum["synapses"] = net.SynapseCount()
+	if p.zag != nil {
+		sum["zag"] = p.zag.summary(c, p, net.Projection("S→E"))
+	}
 	if env.Report != nil {
 		addReport(env, c, p, stats, res, figs, sum)
 	}
