@@ -123,22 +123,10 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 	// recall: one input per trial, in a shuffled order
 	if ph, ok := win[PhaseRecall]; ok && c.Phases.Recall.Trials > 0 && ph.EndMs > ph.StartMs {
 		rc := c.Phases.Recall
-		for k := range p.groups {
-			for _, f := range rc.Fractions {
-				for r := 0; r < rc.Trials; r++ {
-					p.trials = append(p.trials, trial{Assembly: k, Fraction: f, Rep: r})
-				}
-			}
-		}
-		rng.New(c.Network.Seed, rng.Stimulus, rng.NameKey("recall order")).Shuffle(len(p.trials), func(i, j int) {
-			p.trials[i], p.trials[j] = p.trials[j], p.trials[i]
-		})
-		t := ph.StartMs
+		p.trials = c.recallTrials(p.groups, ph.StartMs)
 		for i := range p.trials {
 			tr := &p.trials[i]
-			tr.Input = fmt.Sprintf("cue %s c=%s #%d", p.groups[tr.Assembly], FractionKey(tr.Fraction), tr.Rep)
-			tr.CueMs = t
-			tr.DelayMs = [2]float64{t + rc.CueMs, t + rc.CueMs + rc.DelayMs}
+			t := tr.CueMs
 			frac := tr.Fraction
 			if frac == 1 {
 				frac = 0 // the whole group
@@ -149,13 +137,40 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 				a := t + rc.CueMs + rc.DelayMs
 				resets = append(resets, spike.Segment{StartMs: a, StopMs: a + rc.ResetMs, RateHz: rc.ResetRateHz})
 			}
-			t += rc.CueMs + rc.DelayMs + rc.GapMs
 		}
 	}
 	if len(resets) > 0 {
 		s.Poisson = append(s.Poisson, spike.PoissonSpec{Name: "reset", Target: iPop, NSources: 1, Weight: extWI, Sign: "exc", Schedule: resets})
 	}
 	return c.finish(p, s, phases)
+}
+
+// recallTrials lays out the recall trials from startMs: every assembly ×
+// cue fraction × repetition in an order shuffled by the stream "recall
+// order", each a cue of cue_ms, a delay of delay_ms and a gap of gap_ms,
+// with its input named "cue <group> c=<fraction> #<rep>".
+func (c *Config) recallTrials(groups []string, startMs float64) []trial {
+	rc := c.Phases.Recall
+	var trials []trial
+	for k := range groups {
+		for _, f := range rc.Fractions {
+			for r := 0; r < rc.Trials; r++ {
+				trials = append(trials, trial{Assembly: k, Fraction: f, Rep: r})
+			}
+		}
+	}
+	rng.New(c.Network.Seed, rng.Stimulus, rng.NameKey("recall order")).Shuffle(len(trials), func(i, j int) {
+		trials[i], trials[j] = trials[j], trials[i]
+	})
+	t := startMs
+	for i := range trials {
+		tr := &trials[i]
+		tr.Input = fmt.Sprintf("cue %s c=%s #%d", groups[tr.Assembly], FractionKey(tr.Fraction), tr.Rep)
+		tr.CueMs = t
+		tr.DelayMs = [2]float64{t + rc.CueMs, t + rc.CueMs + rc.DelayMs}
+		t += rc.CueMs + rc.DelayMs + rc.GapMs
+	}
+	return trials
 }
 
 // endMs is the end of the protocol.

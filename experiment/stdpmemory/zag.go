@@ -301,22 +301,10 @@ func (c *Config) buildZag(p *protocol, s spike.Spec, phases []phaseWin) (*protoc
 	}
 	if ph, ok := win[PhaseRecall]; ok && c.Phases.Recall.Trials > 0 && ph.EndMs > ph.StartMs {
 		rc := c.Phases.Recall
-		for k := range p.groups {
-			for _, f := range rc.Fractions {
-				for r := 0; r < rc.Trials; r++ {
-					p.trials = append(p.trials, trial{Assembly: k, Fraction: f, Rep: r})
-				}
-			}
-		}
-		rng.New(c.Network.Seed, rng.Stimulus, rng.NameKey("recall order")).Shuffle(len(p.trials), func(i, j int) {
-			p.trials[i], p.trials[j] = p.trials[j], p.trials[i]
-		})
-		t := ph.StartMs
+		p.trials = c.recallTrials(p.groups, ph.StartMs)
 		for i := range p.trials {
 			tr := &p.trials[i]
-			tr.Input = fmt.Sprintf("cue %s c=%s #%d", p.groups[tr.Assembly], FractionKey(tr.Fraction), tr.Rep)
-			tr.CueMs = t
-			tr.DelayMs = [2]float64{t + rc.CueMs, t + rc.CueMs + rc.DelayMs}
+			t := tr.CueMs
 			var cued []int32
 			r := rng.New(c.Network.Seed, rng.Stimulus, rng.NameKey(tr.Input))
 			for _, ch := range inp.Members[tr.Assembly] {
@@ -332,7 +320,6 @@ func (c *Config) buildZag(p *protocol, s spike.Spec, phases []phaseWin) (*protoc
 			s.Groups = append(s.Groups, spike.GroupSpec{Name: tr.Input, Population: zagInput, IDs: cued})
 			s.Rates = append(s.Rates, spike.RateSpec{Name: tr.Input, Target: zagInput, Group: tr.Input,
 				Schedule: []spike.Segment{{StartMs: t, StopMs: t + rc.CueMs, RateHz: rc.RateHz}}})
-			t += rc.CueMs + rc.DelayMs + rc.GapMs
 		}
 	}
 	return c.finish(p, s, phases)
