@@ -18,6 +18,7 @@ import (
 	"github.com/engramsim/engram/analysis/branching"
 	"github.com/engramsim/engram/analysis/powerlaw"
 	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/analyze"
 	"github.com/engramsim/engram/plot"
 	"github.com/engramsim/engram/progress"
 	"github.com/engramsim/engram/report"
@@ -70,7 +71,8 @@ For counts and rasters --bin-ms only records the bin width (then τ is also repo
 Inputs must be regular files (not pipes or devices). The memory needed is estimated from the header (arrays)
 or size (text) and checked against --mem-budget before the data are read, and again before the analysis.`
 
-func (f *activityInput) add(fs *pflag.FlagSet) {
+// addInputFlags binds the [input] keys of f to the input flags.
+func addInputFlags(fs *pflag.FlagSet, f *analyze.ActivityInput) {
 	if f.Kind == "" {
 		f.Kind = "auto"
 	}
@@ -82,36 +84,15 @@ func (f *activityInput) add(fs *pflag.FlagSet) {
 	fs.Float64Var(&f.DtMs, "dt-ms", f.DtMs, "integration step of an engram spike recording (default: from its config.resolved.toml)")
 }
 
-// options converts the flags.
-func (f *activityInput) options() (*activityio.Options, error) {
-	kind, err := activityio.ParseKind(f.Kind)
-	if err != nil {
-		return nil, fmt.Errorf("--input: %v", err)
-	}
-	trials, err := activityio.ParseTrials(f.Trials)
-	if err != nil {
-		return nil, fmt.Errorf("--trials: %v", err)
-	}
-	o := &activityio.Options{Kind: kind, Array: f.Array, Trials: trials, BinMs: f.BinMs, DtMs: f.DtMs}
-	switch strings.ToLower(f.Bin) {
-	case "":
-	case "mean-iei", "iei":
-		o.BinMeanIEI = true
-	default:
-		return nil, fmt.Errorf("--bin %q: want mean-iei (or give a width with --bin-ms)", f.Bin)
-	}
-	return o, nil
-}
-
-// read opens path (once), checks the memory reading it needs against the
+// readActivity opens path (once), checks the memory reading it needs against the
 // budget from its header or size alone, and then reads it. Spike binning
 // and sparse long tables are limited to the cells the budget leaves.
 //
 // When the layout gives the shape (arrays), ahead, if not nil, is called
 // with it before the data are read, so that the analysis's own estimate can
 // refuse the input unread too.
-func (f *activityInput) read(mem *memCheck, path string, ahead func(trials, bins int) error) (*activityio.Activity, error) {
-	o, err := f.options()
+func readActivity(f *analyze.ActivityInput, mem *memCheck, path string, ahead func(trials, bins int) error) (*activityio.Activity, error) {
+	o, err := f.Options()
 	if err != nil {
 		return nil, err
 	}
@@ -229,11 +210,6 @@ func countsBytes(trials, bins int) int64 { return int64(trials) * (8*int64(bins)
 // activityBytes is the memory the counts of act hold.
 func activityBytes(act *activityio.Activity) int64 { return countsBytes(act.Trials(), act.Bins()) }
 
-// settings returns the input flags as report/summary rows.
-func (f *activityInput) settings() map[string]any {
-	return map[string]any{"input": f.Kind, "array": f.Array, "trials": f.Trials, "bin": f.Bin, "bin_ms": f.BinMs, "dt_ms": f.DtMs}
-}
-
 // analysisRun is a computed analysis waiting to be printed and written.
 type analysisRun struct {
 	name     string         // e.g. "analyze-branching"
@@ -313,7 +289,7 @@ func (r *analysisRun) writeTo(env *experiment.Env) (experiment.Summary, error) {
 // defaults have none, for engram describe).
 func analyzeDef[C experiment.Config](name, doc string, newConfig func() C, input func(C) (string, string), compute func(*analyzeEnv, C) (*analysisRun, error)) experiment.Def {
 	return experiment.Typed(name, doc, newConfig, func(_ context.Context, c C, env *experiment.Env) (experiment.Summary, error) {
-		if err := needFile(input(c)); err != nil {
+		if err := analyze.NeedFile(input(c)); err != nil {
 			return nil, err
 		}
 		ae := &analyzeEnv{budget: env.MemBudget, logf: env.Logf,
@@ -330,29 +306,31 @@ func analyzeDef[C experiment.Config](name, doc string, newConfig func() C, input
 // analyzeExperiments are the analyze subcommands as experiments.
 func analyzeExperiments() []experiment.Def {
 	return []experiment.Def{
-		analyzeDef("analyze-branching", "Branching ratio m of recorded activity by multistep regression (engram analyze branching)", defaultBranching,
-			func(c *branchingConfig) (string, string) { return "input.file", c.Input.File },
-			func(ae *analyzeEnv, c *branchingConfig) (*analysisRun, error) {
+		analyzeDef("analyze-branching", "Branching ratio m of recorded activity by multistep regression (engram analyze branching)", analyze.DefaultBranching,
+			func(c *analyze.BranchingConfig) (string, string) { return "input.file", c.Input.File },
+			func(ae *analyzeEnv, c *analyze.BranchingConfig) (*analysisRun, error) {
 				return computeBranching(ae, c.Input, c.MR, false, 0)
 			}),
-		analyzeDef("analyze-timescale", "Autocorrelation time of recorded activity: MR fit and integrated τ (engram analyze timescale)", defaultTimescale,
-			func(c *timescaleConfig) (string, string) { return "input.file", c.Input.File },
-			func(ae *analyzeEnv, c *timescaleConfig) (*analysisRun, error) {
+		analyzeDef("analyze-timescale", "Autocorrelation time of recorded activity: MR fit and integrated τ (engram analyze timescale)", analyze.DefaultTimescale,
+			func(c *analyze.TimescaleConfig) (string, string) { return "input.file", c.Input.File },
+			func(ae *analyzeEnv, c *analyze.TimescaleConfig) (*analysisRun, error) {
 				return computeBranching(ae, c.Input, c.MR, true, c.TauInt.WindowC)
 			}),
-		analyzeDef("analyze-avalanches", "Avalanche size/duration power laws and ⟨S⟩(D) scaling of recorded activity (engram analyze avalanches)", defaultAvalanches,
-			func(c *avalanchesConfig) (string, string) { return "input.file", c.Input.File }, computeAvalanches),
-		analyzeDef("analyze-mi", "Mutual information I(X;Y) by a discrete or continuous estimator (engram analyze mi)", defaultMI,
-			func(c *miConfig) (string, string) { return "input.x", c.Input.X },
-			func(ae *analyzeEnv, c *miConfig) (*analysisRun, error) { return computeInfo(ae, "mi", c.Input, c.MI) }),
-		analyzeDef("analyze-entropy", "Entropy H(X) by a discrete or continuous estimator (engram analyze entropy)", defaultEntropy,
-			func(c *entropyConfig) (string, string) { return "input.x", c.Input.X }, computeEntropy),
-		analyzeDef("analyze-corr", "Pairwise count correlations, P(K), cumulants and CuBIC of per-neuron activity (engram analyze corr)", defaultCorr,
-			func(c *corrConfig) (string, string) { return "input.file", c.Input.File }, computeCorr),
-		analyzeDef("analyze-ising", "Pairwise maximum-entropy (Ising) model of binary words (engram analyze ising)", defaultIsing,
-			func(c *isingConfig) (string, string) { return "input.file", c.Input.File }, computeIsing),
-		analyzeDef("analyze-powerlaw", "Power-law fit of a list of values with comparisons and goodness of fit (engram analyze powerlaw)", defaultPowerlaw,
-			func(c *powerlawConfig) (string, string) { return "input.file", c.Input.File }, computePowerlaw),
+		analyzeDef("analyze-avalanches", "Avalanche size/duration power laws and ⟨S⟩(D) scaling of recorded activity (engram analyze avalanches)", analyze.DefaultAvalanches,
+			func(c *analyze.AvalanchesConfig) (string, string) { return "input.file", c.Input.File }, computeAvalanches),
+		analyzeDef("analyze-mi", "Mutual information I(X;Y) by a discrete or continuous estimator (engram analyze mi)", analyze.DefaultMI,
+			func(c *analyze.MIConfig) (string, string) { return "input.x", c.Input.X },
+			func(ae *analyzeEnv, c *analyze.MIConfig) (*analysisRun, error) {
+				return computeInfo(ae, "mi", c.Input, c.MI)
+			}),
+		analyzeDef("analyze-entropy", "Entropy H(X) by a discrete or continuous estimator (engram analyze entropy)", analyze.DefaultEntropy,
+			func(c *analyze.EntropyConfig) (string, string) { return "input.x", c.Input.X }, computeEntropy),
+		analyzeDef("analyze-corr", "Pairwise count correlations, P(K), cumulants and CuBIC of per-neuron activity (engram analyze corr)", analyze.DefaultCorr,
+			func(c *analyze.CorrConfig) (string, string) { return "input.file", c.Input.File }, computeCorr),
+		analyzeDef("analyze-ising", "Pairwise maximum-entropy (Ising) model of binary words (engram analyze ising)", analyze.DefaultIsing,
+			func(c *analyze.IsingConfig) (string, string) { return "input.file", c.Input.File }, computeIsing),
+		analyzeDef("analyze-powerlaw", "Power-law fit of a list of values with comparisons and goodness of fit (engram analyze powerlaw)", analyze.DefaultPowerlaw,
+			func(c *analyze.PowerlawConfig) (string, string) { return "input.file", c.Input.File }, computePowerlaw),
 	}
 }
 
@@ -400,27 +378,10 @@ func (e *analyzeEnv) memCheck(name, file string) *memCheck {
 	return &memCheck{name: name, file: file, budget: e.budget}
 }
 
-// parseModels parses --fit.
-func parseModels(s string) ([]branching.Model, error) {
-	var ms []branching.Model
-	for _, f := range strings.Split(s, ",") {
-		switch m := branching.Model(strings.TrimSpace(f)); m {
-		case branching.Exp, branching.ExpOffset, branching.Complex, branching.TwoTimescales:
-			if slices.Contains(ms, m) {
-				return nil, fmt.Errorf("--fit: model %q listed twice", m)
-			}
-			ms = append(ms, m)
-		default:
-			return nil, fmt.Errorf("--fit: unknown model %q (want exp, exp_offset, complex, two_timescales)", f)
-		}
-	}
-	return ms, nil
-}
-
 // ---- branching / timescale ----------------------------------------------
 
 func (a *app) analyzeBranchingCmd(noRunDir *bool, timescale bool) *cobra.Command {
-	f := defaultTimescale() // analyze branching uses its input and mr
+	f := analyze.DefaultTimescale() // analyze branching uses its input and mr
 	cmd := &cobra.Command{
 		Use:   "branching <file>",
 		Short: "Branching ratio m by multistep regression (MR), with the conventional and naive estimators",
@@ -441,7 +402,7 @@ JSON keys: tau_bins, tau_stderr_bins, tau_ms, tau_int_bins, tau_int_ms, tau_int_
 	}
 	cmd.Args = cobra.ExactArgs(1)
 	fs := cmd.Flags()
-	f.Input.add(fs)
+	addInputFlags(fs, &f.Input)
 	fs.StringVar(&f.MR.Method, "method", f.MR.Method, "MR coefficients: sm (stationary mean, pooled; default) or ts (trial-separated)")
 	fs.StringVar(&f.MR.Fit, "fit", f.MR.Fit, "fit models, comma-separated (exp, exp_offset, complex, two_timescales: τ of the larger-|A| component); the first is the headline estimate")
 	fs.IntVar(&f.MR.KMin, "kmin", f.MR.KMin, "smallest lag k in bins (default 1)")
@@ -468,13 +429,13 @@ JSON keys: tau_bins, tau_stderr_bins, tau_ms, tau_int_bins, tau_int_ms, tau_int_
 // computeBranching estimates the branching ratio (and with timescale the
 // integrated autocorrelation time with Sokal's window constant window) of
 // the activity in in.File.
-func computeBranching(ae *analyzeEnv, in activityInput, f mrSettings, timescale bool, window float64) (*analysisRun, error) {
+func computeBranching(ae *analyzeEnv, in analyze.ActivityInput, f analyze.MRSettings, timescale bool, window float64) (*analysisRun, error) {
 	file := in.File
 	method := branching.Method(f.Method)
 	if method != branching.StationaryMean && method != branching.TrialSeparated {
 		return nil, fmt.Errorf("--method %q: want ts or sm", f.Method)
 	}
-	models, err := parseModels(f.Fit)
+	models, err := analyze.ParseModels(f.Fit)
 	if err != nil {
 		return nil, err
 	}
@@ -506,7 +467,7 @@ func computeBranching(ae *analyzeEnv, in activityInput, f mrSettings, timescale 
 		}
 		return mem.check(live, detail)
 	}
-	act, err := in.read(mem, file, ahead)
+	act, err := readActivity(&in, mem, file, ahead)
 	if err != nil {
 		return nil, err
 	}
@@ -539,7 +500,7 @@ func computeBranching(ae *analyzeEnv, in activityInput, f mrSettings, timescale 
 		"input": act.Source, "trials": act.Trials(), "bins": act.Bins(), "bin_ms": nanIfZero(act.BinMs),
 		"m_mr": res.M, "tau_stderr_bins": res.TauStdErr / res.Dt, "uncertainty_method": res.UncertaintyMethod,
 		"m_conventional_stderr": res.MConventionalStdErr, "k_step": res.KStep, "num_boot": res.NumBoot, "seed": res.Seed,
-		"settings": in.settings(), "fits": fitSummaries(res),
+		"settings": in.Settings(), "fits": fitSummaries(res),
 	}
 	if res.Naive != nil {
 		r.summary["naive_nonempty_fraction"] = res.Naive.NonEmptyFraction
@@ -603,7 +564,7 @@ func branchingLive(t, l int, o *branching.Options, timescale bool) (int64, strin
 }
 
 // branchingError adds the file and the relevant flag to a library error.
-func branchingError(file string, act *activityio.Activity, f mrSettings, err error) error {
+func branchingError(file string, act *activityio.Activity, f analyze.MRSettings, err error) error {
 	switch {
 	case errors.Is(err, branching.ErrTooShort) && act.Hint != "":
 		return fmt.Errorf("%s: %w (read as %d trials of %d bins: %s)", file, err, act.Trials(), act.Bins(), act.Hint)
@@ -782,7 +743,7 @@ func writeTextTSV(path string, header []string, rows [][]string) error {
 // ---- avalanches ---------------------------------------------------------
 
 func (a *app) analyzeAvalanchesCmd(noRunDir *bool) *cobra.Command {
-	cfg := defaultAvalanches()
+	cfg := analyze.DefaultAvalanches()
 	f := &cfg.Avalanches
 	cmd := &cobra.Command{
 		Use:   "avalanches <file>",
@@ -795,7 +756,7 @@ JSON keys: n_avalanches, size_alpha, duration_alpha, gamma_fit, gamma_predicted.
 		Args: cobra.ExactArgs(1),
 	}
 	fs := cmd.Flags()
-	cfg.Input.add(fs)
+	addInputFlags(fs, &cfg.Input)
 	fs.Float64Var(&f.Threshold, "threshold", f.Threshold, "a bin is active when its count exceeds this (0: non-empty bins)")
 	fs.BoolVar(&f.Continuous, "continuous", f.Continuous, "fit continuous power laws (default discrete, for integer sizes)")
 	fs.Float64Var(&f.SizeXMin, "size-xmin", f.SizeXMin, "fix x_min of the size fit (0: KS scan)")
@@ -817,7 +778,7 @@ JSON keys: n_avalanches, size_alpha, duration_alpha, gamma_fit, gamma_predicted.
 
 // computeAvalanches extracts and fits the avalanches of the activity in
 // cfg.Input.File.
-func computeAvalanches(ae *analyzeEnv, cfg *avalanchesConfig) (*analysisRun, error) {
+func computeAvalanches(ae *analyzeEnv, cfg *analyze.AvalanchesConfig) (*analysisRun, error) {
 	f, in, file := &cfg.Avalanches, &cfg.Input, cfg.Input.File
 	if f.Threshold < 0 || math.IsNaN(f.Threshold) {
 		return nil, fmt.Errorf("--threshold %v must be ≥ 0", f.Threshold)
@@ -831,7 +792,7 @@ func computeAvalanches(ae *analyzeEnv, cfg *avalanchesConfig) (*analysisRun, err
 		}
 	}
 	mem := ae.memCheck("avalanches", file)
-	act, err := in.read(mem, file, nil) // counts are ≥ 0 (activityio checks)
+	act, err := readActivity(in, mem, file, nil) // counts are ≥ 0 (activityio checks)
 	if err != nil {
 		return nil, err
 	}
@@ -889,7 +850,7 @@ func computeAvalanches(ae *analyzeEnv, cfg *avalanchesConfig) (*analysisRun, err
 		"size_alpha_stderr": res.SizeAlphaStdErr, "size_xmin": res.Size.XMin, "size_n_tail": res.Size.NTail, "size_ks_distance": res.Size.KS,
 		"duration_alpha_stderr": res.DurationAlphaStdErr, "duration_xmin": res.Duration.XMin, "duration_n_tail": res.Duration.NTail,
 		"duration_ks_distance": res.Duration.KS, "gamma_fit_stderr": res.GammaFitStdErr, "gamma_predicted_stderr": res.GammaPredictedStdErr,
-		"discrete": !f.Continuous, "settings": in.settings(),
+		"discrete": !f.Continuous, "settings": in.Settings(),
 	}
 	if len(byBin) > 0 {
 		rows := make([]any, len(byBin))
@@ -1037,7 +998,7 @@ func ccdfSpec(title, xlabel string, data []float64, fit *powerlaw.Result) plot.L
 // ---- power law ----------------------------------------------------------
 
 func (a *app) analyzePowerlawCmd(noRunDir *bool) *cobra.Command {
-	cfg := defaultPowerlaw()
+	cfg := analyze.DefaultPowerlaw()
 	f := &cfg.Powerlaw
 	cmd := &cobra.Command{
 		Use:   "powerlaw <file>",
@@ -1080,7 +1041,7 @@ with --gof also gof_p.`,
 }
 
 // computePowerlaw fits a power law to the values in cfg.Input.File.
-func computePowerlaw(ae *analyzeEnv, cfg *powerlawConfig) (*analysisRun, error) {
+func computePowerlaw(ae *analyzeEnv, cfg *analyze.PowerlawConfig) (*analysisRun, error) {
 	f, file := &cfg.Powerlaw, cfg.Input.File
 	if !(f.Scale > 0) || math.IsInf(f.Scale, 0) {
 		return nil, fmt.Errorf("--scale %v must be positive and finite", f.Scale)

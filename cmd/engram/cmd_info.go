@@ -15,6 +15,7 @@ import (
 	"github.com/engramsim/engram/analysis/info"
 	"github.com/engramsim/engram/analysis/spiketrain"
 	"github.com/engramsim/engram/experiment"
+	"github.com/engramsim/engram/experiment/analyze"
 	"github.com/engramsim/engram/plot"
 	"github.com/engramsim/engram/report"
 	"github.com/engramsim/engram/store"
@@ -26,12 +27,6 @@ import (
 // --mem-budget before reading (from the header or size) and before
 // computing, nothing is written for bad input, and --json prints the
 // headline keys at the top level.
-
-// estimator kinds of mi/entropy
-var (
-	discreteEstimators   = []string{"plugin", "miller-madow", "panzeri-treves", "quadratic-extrapolation", "shuffle", "nsb"}
-	continuousEstimators = []string{"gaussian", "gaussian-wishart", "gaussian-copula", "ksg1", "ksg2", "kl"}
-)
 
 const infoInputHelp = `
 
@@ -206,7 +201,7 @@ func (s *samples) labels(k int) ([]int, [][]int, error) {
 }
 
 func (a *app) analyzeMICmd(noRunDir *bool) *cobra.Command {
-	cfg := defaultMI()
+	cfg := analyze.DefaultMI()
 	f, in := &cfg.MI, &cfg.Input
 	cmd := &cobra.Command{
 		Use:   "mi <X> [Y]",
@@ -222,7 +217,7 @@ replicates.sd_bits, replicates.n.` + infoInputHelp,
 		Args: cobra.RangeArgs(1, 2),
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&f.Estimator, "estimator", f.Estimator, "estimator: "+strings.Join(append(slices.Clone(continuousEstimators[:5]), discreteEstimators...), ", "))
+	fs.StringVar(&f.Estimator, "estimator", f.Estimator, "estimator: "+strings.Join(append(slices.Clone(analyze.ContinuousEstimators[:5]), analyze.DiscreteEstimators...), ", "))
 	fs.StringVar(&in.Columns, "columns", in.Columns, "with one text file: the X and Y columns, e.g. x,y (names or 1-based indices)")
 	fs.IntVar(&f.K, "k", f.K, "neighbours of the KSG estimators (k < N)")
 	fs.IntVar(&f.Bins, "bins", f.Bins, "discrete: alphabet size of X (0: largest label + 1)")
@@ -248,7 +243,7 @@ replicates.sd_bits, replicates.n.` + infoInputHelp,
 }
 
 func (a *app) analyzeEntropyCmd(noRunDir *bool) *cobra.Command {
-	cfg := defaultEntropy()
+	cfg := analyze.DefaultEntropy()
 	f, in := &cfg.Entropy, &cfg.Input
 	cmd := &cobra.Command{
 		Use:   "entropy <X>",
@@ -286,7 +281,7 @@ JSON keys: h_nats, h_bits, h_stderr_bits, bias_correction_bits, estimator, n (an
 //
 // what is mi or entropy; the files are in.X and (mi, unless in.Columns
 // reads both from X) in.Y.
-func computeInfo(ae *analyzeEnv, what string, in infoInput, fs infoSettings) (*analysisRun, error) {
+func computeInfo(ae *analyzeEnv, what string, in analyze.InfoInput, fs analyze.InfoSettings) (*analysisRun, error) {
 	f := &fs
 	args := []string{in.X}
 	if in.Y != "" {
@@ -299,9 +294,9 @@ func computeInfo(ae *analyzeEnv, what string, in infoInput, fs infoSettings) (*a
 	if what == "mi" && est == "kl" {
 		return nil, fmt.Errorf("--estimator kl estimates entropy; for information use ksg1 or ksg2")
 	}
-	continuous := slices.Contains(continuousEstimators, est)
-	if !continuous && !slices.Contains(discreteEstimators, est) {
-		return nil, fmt.Errorf("--estimator %q: unknown (want %s)", f.Estimator, strings.Join(append(slices.Clone(continuousEstimators), discreteEstimators...), ", "))
+	continuous := slices.Contains(analyze.ContinuousEstimators, est)
+	if !continuous && !slices.Contains(analyze.DiscreteEstimators, est) {
+		return nil, fmt.Errorf("--estimator %q: unknown (want %s)", f.Estimator, strings.Join(append(slices.Clone(analyze.ContinuousEstimators), analyze.DiscreteEstimators...), ", "))
 	}
 	if f.K < 1 {
 		return nil, fmt.Errorf("--k %d must be ≥ 1", f.K)
@@ -442,7 +437,7 @@ func filepathExt(p string) string {
 // alphabetBytes bounds the histograms of the discrete estimators (the
 // joint alphabet of X and Y), which labels far above the sample count
 // could make huge.
-func alphabetBytes(x, y *samples, f *infoSettings) (int64, error) {
+func alphabetBytes(x, y *samples, f *analyze.InfoSettings) (int64, error) {
 	mx := func(s *samples, given int) float64 {
 		if given > 0 {
 			return float64(given)
@@ -467,7 +462,7 @@ func alphabetBytes(x, y *samples, f *infoSettings) (int64, error) {
 	return int64(k) * 8 * 3, nil
 }
 
-func runEstimator(what, est string, x, y *samples, k int, f *infoSettings, seed uint64) (info.Estimate, error) {
+func runEstimator(what, est string, x, y *samples, k int, f *analyze.InfoSettings, seed uint64) (info.Estimate, error) {
 	knn := &info.KNNOptions{K: f.K, Noise: f.Noise, Seed: seed}
 	if f.Noise == 0 {
 		knn.Noise = -1
@@ -579,7 +574,7 @@ trials × neurons × bins, trials concatenated; text: one row per neuron). Input
 neuron × bin matrix is bounded by --mem-budget.`
 
 func (a *app) analyzeCorrCmd(noRunDir *bool) *cobra.Command {
-	cfg := defaultCorr()
+	cfg := analyze.DefaultCorr()
 	f := &cfg.Corr
 	cmd := &cobra.Command{
 		Use:   "corr <spikes|raster>",
@@ -595,7 +590,7 @@ cubic_aborted (cubic_xi_hat is null when k₂ < k₁).` + perNeuronHelp,
 		Args: cobra.ExactArgs(1),
 	}
 	fs := cmd.Flags()
-	cfg.Input.add(fs)
+	addInputFlags(fs, &cfg.Input)
 	fs.Float64Var(&f.Alpha, "alpha", f.Alpha, "CuBIC significance level in (0, 1]")
 	fs.IntVar(&f.MaxOrder, "max-order", f.MaxOrder, "CuBIC: largest order tested (ξ_max)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
@@ -610,8 +605,8 @@ cubic_aborted (cubic_xi_hat is null when k₂ < k₁).` + perNeuronHelp,
 }
 
 // readBinned opens a per-neuron input and reads it as neurons × bins.
-func (f *activityInput) readBinned(mem *memCheck, path string) (*spiketrain.Binned, error) {
-	o, err := f.options()
+func readBinned(f *analyze.ActivityInput, mem *memCheck, path string) (*spiketrain.Binned, error) {
+	o, err := f.Options()
 	if err != nil {
 		return nil, err
 	}
@@ -633,7 +628,7 @@ func (f *activityInput) readBinned(mem *memCheck, path string) (*spiketrain.Binn
 
 // computeCorr computes the count correlations of the per-neuron activity
 // in cfg.Input.File.
-func computeCorr(ae *analyzeEnv, cfg *corrConfig) (*analysisRun, error) {
+func computeCorr(ae *analyzeEnv, cfg *analyze.CorrConfig) (*analysisRun, error) {
 	f, in, file := &cfg.Corr, &cfg.Input, cfg.Input.File
 	if !(f.Alpha > 0 && f.Alpha <= 1) {
 		return nil, fmt.Errorf("--alpha %v must be in (0, 1]", f.Alpha)
@@ -642,7 +637,7 @@ func computeCorr(ae *analyzeEnv, cfg *corrConfig) (*analysisRun, error) {
 		return nil, fmt.Errorf("--max-order %d must be ≥ 1", f.MaxOrder)
 	}
 	mem := ae.memCheck("corr", file)
-	b, err := in.readBinned(mem, file)
+	b, err := readBinned(in, mem, file)
 	if err != nil {
 		return nil, err
 	}
@@ -688,7 +683,7 @@ func computeCorr(ae *analyzeEnv, cfg *corrConfig) (*analysisRun, error) {
 		r.warnings = append(r.warnings, fmt.Sprintf("%d of %d neurons have constant counts and are left out of ρ", ps.Silent, b.Neurons))
 	}
 	r.summary = map[string]any{"silent": ps.Silent, "mean_count_per_bin": ps.MeanCountBin, "p_k": pk, "p_k_independent": ind,
-		"alpha": f.Alpha, "max_order": f.MaxOrder, "settings": in.settings()}
+		"alpha": f.Alpha, "max_order": f.MaxOrder, "settings": in.Settings()}
 	r.write = func(env *experiment.Env) error { return writeCorr(env, file, b, ps, pk, ind, ks, cub) }
 	return r, nil
 }
@@ -785,7 +780,7 @@ func fmtList(v []float64) string {
 // ---- ising ---------------------------------------------------------------
 
 func (a *app) analyzeIsingCmd(noRunDir *bool) *cobra.Command {
-	cfg := defaultIsing()
+	cfg := analyze.DefaultIsing()
 	f := &cfg.Ising
 	cmd := &cobra.Command{
 		Use:   "ising <raster|spikes>",
@@ -798,7 +793,7 @@ JSON keys: units, samples, method, converged, i_n_bits, i_2_bits, ratio, kl_bits
 		Args: cobra.ExactArgs(1),
 	}
 	fs := cmd.Flags()
-	cfg.Input.add(fs)
+	addInputFlags(fs, &cfg.Input)
 	fs.IntSliceVar(&f.Units, "units", f.Units, "neurons to fit, e.g. 0,1,2 (default: all)")
 	fs.Float64Var(&f.Penalty, "penalty", f.Penalty, "L2 penalty on parameters without a finite ML value (exact; default 1e-3) or on every J (pseudo-likelihood; default 1e-4)")
 	fs.BoolVar(&f.PseudoLikelihood, "pseudo-likelihood", f.PseudoLikelihood, "use pseudo-likelihood also for ≤ 20 units")
@@ -815,13 +810,13 @@ JSON keys: units, samples, method, converged, i_n_bits, i_2_bits, ratio, kl_bits
 
 // computeIsing fits the pairwise maximum-entropy model to the binary words
 // of the activity in cfg.Input.File.
-func computeIsing(ae *analyzeEnv, cfg *isingConfig) (*analysisRun, error) {
+func computeIsing(ae *analyzeEnv, cfg *analyze.IsingConfig) (*analysisRun, error) {
 	f, in, file := &cfg.Ising, &cfg.Input, cfg.Input.File
 	if f.Penalty < 0 || math.IsNaN(f.Penalty) {
 		return nil, fmt.Errorf("--penalty %v must be ≥ 0", f.Penalty)
 	}
 	mem := ae.memCheck("ising", file)
-	b, err := in.readBinned(mem, file)
+	b, err := readBinned(in, mem, file)
 	if err != nil {
 		return nil, err
 	}
@@ -884,7 +879,7 @@ func computeIsing(ae *analyzeEnv, cfg *isingConfig) (*analysisRun, error) {
 		r.warnings = append(r.warnings, fmt.Sprintf("%d words for 2^%d states: S_N (and I_N, KL) are biased by undersampling", fit.Samples, nu))
 	}
 	r.summary = map[string]any{"unit_ids": units, "iterations": fit.Iterations, "max_gradient": fit.MaxGradient, "h": fit.Model.H,
-		"p_k_data": fit.PKData, "p_k_model": fit.PKModel, "settings": in.settings()}
+		"p_k_data": fit.PKData, "p_k_model": fit.PKModel, "settings": in.Settings()}
 	r.write = func(env *experiment.Env) error { return writeIsing(env, file, units, fit) }
 	return r, nil
 }
@@ -930,4 +925,9 @@ func writeIsing(env *experiment.Env, file string, units []int, fit *corr.IsingFi
 		return err
 	}
 	return r.Figure(env.Path("figs", "p_k.png"), "P(K) observed and predicted by the pairwise model (data: figs/p_k.tsv, res/p_k.tsv)")
+}
+
+// computeEntropy is computeInfo for analyze entropy.
+func computeEntropy(ae *analyzeEnv, c *analyze.EntropyConfig) (*analysisRun, error) {
+	return computeInfo(ae, "entropy", analyze.InfoInput{X: c.Input.X, Columns: c.Input.Columns, Replicates: c.Input.Replicates}, c.Entropy.General())
 }
