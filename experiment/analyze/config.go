@@ -143,14 +143,17 @@ type TimescaleConfig struct {
 	TauInt TauIntSettings `toml:"tau_int"`
 }
 
+// DefaultMR is the default [mr] section (sm, exp_offset,exp, automatic bootstrap, branching.DefaultCoefficientSeed).
 func DefaultMR() MRSettings {
 	return MRSettings{Method: string(branching.StationaryMean), Fit: "exp_offset,exp", Bootstrap: -1, Seed: branching.DefaultCoefficientSeed}
 }
 
+// DefaultBranching is the default config of analyze-branching.
 func DefaultBranching() *BranchingConfig {
 	return &BranchingConfig{Input: ActivityInput{Kind: "auto"}, MR: DefaultMR()}
 }
 
+// DefaultTimescale is the default config of analyze-timescale.
 func DefaultTimescale() *TimescaleConfig {
 	return &TimescaleConfig{Input: ActivityInput{Kind: "auto"}, MR: DefaultMR(), TauInt: TauIntSettings{WindowC: 5}}
 }
@@ -226,6 +229,7 @@ type AvalanchesConfig struct {
 	Avalanches AvalancheSettings `toml:"avalanches"`
 }
 
+// DefaultAvalanches is the default config of analyze-avalanches.
 func DefaultAvalanches() *AvalanchesConfig {
 	return &AvalanchesConfig{Input: ActivityInput{Kind: "auto"}, Avalanches: AvalancheSettings{GammaMinCount: 10}}
 }
@@ -308,6 +312,7 @@ type PowerlawConfig struct {
 	Powerlaw PowerlawSettings `toml:"powerlaw"`
 }
 
+// DefaultPowerlaw is the default config of analyze-powerlaw.
 func DefaultPowerlaw() *PowerlawConfig {
 	return &PowerlawConfig{Powerlaw: PowerlawSettings{Scale: 1, Seed: 1}}
 }
@@ -365,6 +370,7 @@ type CorrConfig struct {
 	Corr CorrSettings `toml:"corr"`
 }
 
+// DefaultCorr is the default config of analyze-corr.
 func DefaultCorr() *CorrConfig {
 	return &CorrConfig{Input: ActivityInput{Kind: "auto"}, Corr: CorrSettings{Alpha: 0.05, MaxOrder: 100}}
 }
@@ -412,6 +418,7 @@ type IsingConfig struct {
 	Ising IsingSettings `toml:"ising"`
 }
 
+// DefaultIsing is the default config of analyze-ising.
 func DefaultIsing() *IsingConfig { return &IsingConfig{Input: ActivityInput{Kind: "auto"}} }
 
 // Validate implements experiment.Config.
@@ -494,6 +501,7 @@ type MIConfig struct {
 	MI InfoSettings `toml:"mi"`
 }
 
+// DefaultMI is the default config of analyze-mi.
 func DefaultMI() *MIConfig {
 	return &MIConfig{MI: InfoSettings{Estimator: "ksg1", K: 4, Noise: 1e-8, PTBins: "alphabet", Seed: 1}}
 }
@@ -580,6 +588,7 @@ type EntropyConfig struct {
 	Entropy EntropySettings `toml:"entropy"`
 }
 
+// DefaultEntropy is the default config of analyze-entropy.
 func DefaultEntropy() *EntropyConfig {
 	return &EntropyConfig{Entropy: EntropySettings{Estimator: "miller-madow", K: 4, Noise: 1e-8, Seed: 1}}
 }
