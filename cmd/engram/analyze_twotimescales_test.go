@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/engramsim/engram/experiment/analyze"
 	"math"
 	"strings"
 	"testing"
@@ -10,10 +11,10 @@ import (
 // it as the headline fit, and exposes both timescales and amplitudes in
 // summary.fits.two_timescales.params; an unknown name lists it.
 func TestAnalyzeBranchingTwoTimescales(t *testing.T) {
-	if _, err := parseModels("two_timescales,exp"); err != nil {
+	if _, err := analyze.ParseModels("two_timescales,exp"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := parseModels("two_timescale"); err == nil || !strings.Contains(err.Error(), "two_timescales") {
+	if _, err := analyze.ParseModels("two_timescale"); err == nil || !strings.Contains(err.Error(), "two_timescales") {
 		t.Errorf("unknown model: err = %v, want it to list two_timescales", err)
 	}
 	dir := t.TempDir()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/engramsim/engram/experiment/analyze"
 	"github.com/spf13/cobra"
 
 	"github.com/engramsim/engram/experiment"
@@ -16,7 +17,7 @@ func extraExperiments() []experiment.Def {
 	d = append(d, inferExperiments()...)
 	d = append(d, spikingExperiments()...)
 	d = append(d, infoExperiments()...)
-	d = append(d, analyzeExperiments()...)
+	d = append(d, analyze.Experiments()...)
 	d = append(d, train.Def())
 	return d
 }

@@ -1,4 +1,10 @@
-package main
+// Package analyze holds the analyze experiments (analyze-branching,
+// analyze-timescale, analyze-avalanches, analyze-powerlaw, analyze-mi,
+// analyze-entropy, analyze-corr, analyze-ising): their configs hold the
+// input file and the subcommand's settings, one key per flag, so that
+// `engram run` and `engram sweep` take them (e.g. a sweep over mr.k_max).
+// The subcommands of cmd/engram bind their flags to the same fields.
+package analyze
 
 import (
 	"embed"
@@ -13,24 +19,18 @@ import (
 	"github.com/engramsim/engram/config"
 )
 
-// The analyze subcommands as experiments (analyze-branching,
-// analyze-timescale, analyze-avalanches, analyze-powerlaw): their configs
-// hold the input file and the subcommand's settings, one key per flag, so
-// that `engram run` and `engram sweep` take them (e.g. a sweep over
-// mr.k_max). The subcommands bind their flags to the same fields.
-
 // analyzeDocFiles is the source of the analyze configs (config.DocSource).
 //
-//go:embed analyze_config.go
+//go:embed config.go
 var analyzeDocFiles embed.FS
 
 func analyzeDocSources() []config.DocSource {
-	return []config.DocSource{{Pkg: reflect.TypeFor[activityInput]().PkgPath(), Files: analyzeDocFiles}}
+	return []config.DocSource{{Pkg: reflect.TypeFor[ActivityInput]().PkgPath(), Files: analyzeDocFiles}}
 }
 
-// activityInput is the [input] section of the analyses of recorded
+// ActivityInput is the [input] section of the analyses of recorded
 // activity (the flags --input, --array, --trials, --bin-ms, --bin, --dt-ms).
-type activityInput struct {
+type ActivityInput struct {
 	// File is the recorded activity: counts, a raster or spike times (see
 	// engram analyze branching --help); a relative path is relative to the
 	// working directory.
@@ -56,8 +56,8 @@ type activityInput struct {
 }
 
 // validate checks the section's keys (the file is opened by the run,
-// needFile says when it is missing: describe shows the defaults without one).
-func (f *activityInput) validate() error {
+// NeedFile says when it is missing: describe shows the defaults without one).
+func (f *ActivityInput) validate() error {
 	switch {
 	case f.BinMs < 0 || math.IsNaN(f.BinMs) || math.IsInf(f.BinMs, 0):
 		return fmt.Errorf("input.bin_ms = %v must be a finite width ≥ 0 (0: unknown)", f.BinMs)
@@ -76,9 +76,9 @@ func (f *activityInput) validate() error {
 	return nil
 }
 
-// mrSettings is the [mr] section: multistep regression (the flags
+// MRSettings is the [mr] section: multistep regression (the flags
 // --method, --fit, --kmin, --kmax, --kstep, --bootstrap, --seed).
-type mrSettings struct {
+type MRSettings struct {
 	// Method is how the coefficients r_k are estimated: sm (stationary
 	// mean, pooled over trials) or ts (trial-separated).
 	Method string `toml:"method"`
@@ -100,11 +100,11 @@ type mrSettings struct {
 	Seed uint64 `toml:"seed"`
 }
 
-func (m *mrSettings) validate() error {
+func (m *MRSettings) validate() error {
 	if m.Method != string(branching.StationaryMean) && m.Method != string(branching.TrialSeparated) {
 		return fmt.Errorf("mr.method = %q: want sm or ts", m.Method)
 	}
-	if _, err := parseModels(m.Fit); err != nil {
+	if _, err := ParseModels(m.Fit); err != nil {
 		return fmt.Errorf("mr.fit = %q: %v", m.Fit, strings.TrimPrefix(err.Error(), "--fit: "))
 	}
 	if m.KMin < 0 || m.KMax < 0 || m.KStep < 0 {
@@ -116,47 +116,50 @@ func (m *mrSettings) validate() error {
 	return nil
 }
 
-// tauIntSettings is the [tau_int] section of analyze-timescale.
-type tauIntSettings struct {
+// TauIntSettings is the [tau_int] section of analyze-timescale.
+type TauIntSettings struct {
 	// WindowC is Sokal's window constant c: the sum runs to the first
 	// K ≥ c·τ_int (> 0; typical 5).
 	WindowC float64 `toml:"window_c"`
 }
 
-// branchingConfig is the config of experiment analyze-branching (engram
+// BranchingConfig is the config of experiment analyze-branching (engram
 // analyze branching).
-type branchingConfig struct {
+type BranchingConfig struct {
 	// Input: the recorded activity.
-	Input activityInput `toml:"input"`
+	Input ActivityInput `toml:"input"`
 	// MR: the multistep-regression estimate.
-	MR mrSettings `toml:"mr"`
+	MR MRSettings `toml:"mr"`
 }
 
-// timescaleConfig is the config of experiment analyze-timescale (engram
+// TimescaleConfig is the config of experiment analyze-timescale (engram
 // analyze timescale).
-type timescaleConfig struct {
+type TimescaleConfig struct {
 	// Input: the recorded activity.
-	Input activityInput `toml:"input"`
+	Input ActivityInput `toml:"input"`
 	// MR: the multistep-regression fit of τ.
-	MR mrSettings `toml:"mr"`
+	MR MRSettings `toml:"mr"`
 	// TauInt: the integrated autocorrelation time.
-	TauInt tauIntSettings `toml:"tau_int"`
+	TauInt TauIntSettings `toml:"tau_int"`
 }
 
-func defaultMR() mrSettings {
-	return mrSettings{Method: string(branching.StationaryMean), Fit: "exp_offset,exp", Bootstrap: -1, Seed: branching.DefaultCoefficientSeed}
+// DefaultMR is the default [mr] section (sm, exp_offset,exp, automatic bootstrap, branching.DefaultCoefficientSeed).
+func DefaultMR() MRSettings {
+	return MRSettings{Method: string(branching.StationaryMean), Fit: "exp_offset,exp", Bootstrap: -1, Seed: branching.DefaultCoefficientSeed}
 }
 
-func defaultBranching() *branchingConfig {
-	return &branchingConfig{Input: activityInput{Kind: "auto"}, MR: defaultMR()}
+// DefaultBranching is the default config of analyze-branching.
+func DefaultBranching() *BranchingConfig {
+	return &BranchingConfig{Input: ActivityInput{Kind: "auto"}, MR: DefaultMR()}
 }
 
-func defaultTimescale() *timescaleConfig {
-	return &timescaleConfig{Input: activityInput{Kind: "auto"}, MR: defaultMR(), TauInt: tauIntSettings{WindowC: 5}}
+// DefaultTimescale is the default config of analyze-timescale.
+func DefaultTimescale() *TimescaleConfig {
+	return &TimescaleConfig{Input: ActivityInput{Kind: "auto"}, MR: DefaultMR(), TauInt: TauIntSettings{WindowC: 5}}
 }
 
 // Validate implements experiment.Config.
-func (c *branchingConfig) Validate() error {
+func (c *BranchingConfig) Validate() error {
 	if err := c.Input.validate(); err != nil {
 		return err
 	}
@@ -164,8 +167,8 @@ func (c *branchingConfig) Validate() error {
 }
 
 // Validate implements experiment.Config.
-func (c *timescaleConfig) Validate() error {
-	if err := (&branchingConfig{Input: c.Input, MR: c.MR}).Validate(); err != nil {
+func (c *TimescaleConfig) Validate() error {
+	if err := (&BranchingConfig{Input: c.Input, MR: c.MR}).Validate(); err != nil {
 		return err
 	}
 	if !(c.TauInt.WindowC > 0) || math.IsInf(c.TauInt.WindowC, 0) {
@@ -175,26 +178,26 @@ func (c *timescaleConfig) Validate() error {
 }
 
 // SeedValue implements experiment.Config: the bootstrap's seed.
-func (c *branchingConfig) SeedValue() uint64 { return c.MR.Seed }
+func (c *BranchingConfig) SeedValue() uint64 { return c.MR.Seed }
 
 // SetSeed implements experiment.Config.
-func (c *branchingConfig) SetSeed(s uint64) { c.MR.Seed = s }
+func (c *BranchingConfig) SetSeed(s uint64) { c.MR.Seed = s }
 
 // SeedValue implements experiment.Config: the bootstrap's seed.
-func (c *timescaleConfig) SeedValue() uint64 { return c.MR.Seed }
+func (c *TimescaleConfig) SeedValue() uint64 { return c.MR.Seed }
 
 // SetSeed implements experiment.Config.
-func (c *timescaleConfig) SetSeed(s uint64) { c.MR.Seed = s }
+func (c *TimescaleConfig) SetSeed(s uint64) { c.MR.Seed = s }
 
 // DocSources implements config.Documented.
-func (c *branchingConfig) DocSources() []config.DocSource { return analyzeDocSources() }
+func (c *BranchingConfig) DocSources() []config.DocSource { return analyzeDocSources() }
 
 // DocSources implements config.Documented.
-func (c *timescaleConfig) DocSources() []config.DocSource { return analyzeDocSources() }
+func (c *TimescaleConfig) DocSources() []config.DocSource { return analyzeDocSources() }
 
-// avalancheSettings is the [avalanches] section (the flags of engram
+// AvalancheSettings is the [avalanches] section (the flags of engram
 // analyze avalanches).
-type avalancheSettings struct {
+type AvalancheSettings struct {
 	// Threshold is the count a bin must exceed to be active (0: non-empty
 	// bins), ≥ 0.
 	Threshold float64 `toml:"threshold"`
@@ -218,20 +221,21 @@ type avalancheSettings struct {
 	Rebin []int `toml:"rebin"`
 }
 
-// avalanchesConfig is the config of experiment analyze-avalanches.
-type avalanchesConfig struct {
+// AvalanchesConfig is the config of experiment analyze-avalanches.
+type AvalanchesConfig struct {
 	// Input: the recorded activity.
-	Input activityInput `toml:"input"`
+	Input ActivityInput `toml:"input"`
 	// Avalanches: extraction and fits.
-	Avalanches avalancheSettings `toml:"avalanches"`
+	Avalanches AvalancheSettings `toml:"avalanches"`
 }
 
-func defaultAvalanches() *avalanchesConfig {
-	return &avalanchesConfig{Input: activityInput{Kind: "auto"}, Avalanches: avalancheSettings{GammaMinCount: 10}}
+// DefaultAvalanches is the default config of analyze-avalanches.
+func DefaultAvalanches() *AvalanchesConfig {
+	return &AvalanchesConfig{Input: ActivityInput{Kind: "auto"}, Avalanches: AvalancheSettings{GammaMinCount: 10}}
 }
 
 // Validate implements experiment.Config.
-func (c *avalanchesConfig) Validate() error {
+func (c *AvalanchesConfig) Validate() error {
 	if err := c.Input.validate(); err != nil {
 		return err
 	}
@@ -252,16 +256,16 @@ func (c *avalanchesConfig) Validate() error {
 
 // SeedValue implements experiment.Config: the analysis draws no random
 // numbers (0).
-func (c *avalanchesConfig) SeedValue() uint64 { return 0 }
+func (c *AvalanchesConfig) SeedValue() uint64 { return 0 }
 
 // SetSeed implements experiment.Config (a no-op).
-func (c *avalanchesConfig) SetSeed(uint64) {}
+func (c *AvalanchesConfig) SetSeed(uint64) {}
 
 // DocSources implements config.Documented.
-func (c *avalanchesConfig) DocSources() []config.DocSource { return analyzeDocSources() }
+func (c *AvalanchesConfig) DocSources() []config.DocSource { return analyzeDocSources() }
 
-// valuesInput is the [input] section of analyze-powerlaw.
-type valuesInput struct {
+// ValuesInput is the [input] section of analyze-powerlaw.
+type ValuesInput struct {
 	// File holds the values: one per line (text), a 1-D .npy or an .npz
 	// member; a relative path is relative to the working directory.
 	File string `toml:"file"`
@@ -272,9 +276,9 @@ type valuesInput struct {
 	Column string `toml:"column"`
 }
 
-// powerlawSettings is the [powerlaw] section (the flags of engram analyze
+// PowerlawSettings is the [powerlaw] section (the flags of engram analyze
 // powerlaw).
-type powerlawSettings struct {
+type PowerlawSettings struct {
 	// Discrete fits the discrete power law (integer data ≥ 1); with
 	// neither discrete nor continuous the data decide.
 	Discrete bool `toml:"discrete"`
@@ -300,20 +304,21 @@ type powerlawSettings struct {
 	Seed uint64 `toml:"seed"`
 }
 
-// powerlawConfig is the config of experiment analyze-powerlaw.
-type powerlawConfig struct {
+// PowerlawConfig is the config of experiment analyze-powerlaw.
+type PowerlawConfig struct {
 	// Input: the values.
-	Input valuesInput `toml:"input"`
+	Input ValuesInput `toml:"input"`
 	// Powerlaw: the fit.
-	Powerlaw powerlawSettings `toml:"powerlaw"`
+	Powerlaw PowerlawSettings `toml:"powerlaw"`
 }
 
-func defaultPowerlaw() *powerlawConfig {
-	return &powerlawConfig{Powerlaw: powerlawSettings{Scale: 1, Seed: 1}}
+// DefaultPowerlaw is the default config of analyze-powerlaw.
+func DefaultPowerlaw() *PowerlawConfig {
+	return &PowerlawConfig{Powerlaw: PowerlawSettings{Scale: 1, Seed: 1}}
 }
 
 // Validate implements experiment.Config.
-func (c *powerlawConfig) Validate() error {
+func (c *PowerlawConfig) Validate() error {
 	p := c.Powerlaw
 	switch {
 	case p.Discrete && p.Continuous:
@@ -331,46 +336,47 @@ func (c *powerlawConfig) Validate() error {
 }
 
 // SeedValue implements experiment.Config: the goodness-of-fit seed.
-func (c *powerlawConfig) SeedValue() uint64 { return c.Powerlaw.Seed }
+func (c *PowerlawConfig) SeedValue() uint64 { return c.Powerlaw.Seed }
 
 // SetSeed implements experiment.Config.
-func (c *powerlawConfig) SetSeed(s uint64) { c.Powerlaw.Seed = s }
+func (c *PowerlawConfig) SetSeed(s uint64) { c.Powerlaw.Seed = s }
 
 // DocSources implements config.Documented.
-func (c *powerlawConfig) DocSources() []config.DocSource { return analyzeDocSources() }
+func (c *PowerlawConfig) DocSources() []config.DocSource { return analyzeDocSources() }
 
-// needFile is the error of an analysis run without its input file (key
+// NeedFile is the error of an analysis run without its input file (key
 // names it).
-func needFile(key, file string) error {
+func NeedFile(key, file string) error {
 	if file == "" {
 		return fmt.Errorf("%s is empty: give the path of the data to analyse", key)
 	}
 	return nil
 }
 
-// corrSettings is the [corr] section (the flags of engram analyze corr).
-type corrSettings struct {
+// CorrSettings is the [corr] section (the flags of engram analyze corr).
+type CorrSettings struct {
 	// Alpha is CuBIC's significance level, in (0, 1].
 	Alpha float64 `toml:"alpha"`
 	// MaxOrder is the largest correlation order CuBIC tests (ξ_max), ≥ 1.
 	MaxOrder int `toml:"max_order"`
 }
 
-// corrConfig is the config of experiment analyze-corr.
-type corrConfig struct {
+// CorrConfig is the config of experiment analyze-corr.
+type CorrConfig struct {
 	// Input: the per-neuron activity (spike times binned at bin_ms, or a
 	// raster).
-	Input activityInput `toml:"input"`
+	Input ActivityInput `toml:"input"`
 	// Corr: the CuBIC test.
-	Corr corrSettings `toml:"corr"`
+	Corr CorrSettings `toml:"corr"`
 }
 
-func defaultCorr() *corrConfig {
-	return &corrConfig{Input: activityInput{Kind: "auto"}, Corr: corrSettings{Alpha: 0.05, MaxOrder: 100}}
+// DefaultCorr is the default config of analyze-corr.
+func DefaultCorr() *CorrConfig {
+	return &CorrConfig{Input: ActivityInput{Kind: "auto"}, Corr: CorrSettings{Alpha: 0.05, MaxOrder: 100}}
 }
 
 // Validate implements experiment.Config.
-func (c *corrConfig) Validate() error {
+func (c *CorrConfig) Validate() error {
 	if err := c.Input.validate(); err != nil {
 		return err
 	}
@@ -384,16 +390,16 @@ func (c *corrConfig) Validate() error {
 }
 
 // SeedValue implements experiment.Config: no random numbers (0).
-func (c *corrConfig) SeedValue() uint64 { return 0 }
+func (c *CorrConfig) SeedValue() uint64 { return 0 }
 
 // SetSeed implements experiment.Config (a no-op).
-func (c *corrConfig) SetSeed(uint64) {}
+func (c *CorrConfig) SetSeed(uint64) {}
 
 // DocSources implements config.Documented.
-func (c *corrConfig) DocSources() []config.DocSource { return analyzeDocSources() }
+func (c *CorrConfig) DocSources() []config.DocSource { return analyzeDocSources() }
 
-// isingSettings is the [ising] section (the flags of engram analyze ising).
-type isingSettings struct {
+// IsingSettings is the [ising] section (the flags of engram analyze ising).
+type IsingSettings struct {
 	// Units are the neurons fitted, e.g. [0, 1, 2] ([]: all).
 	Units []int `toml:"units"`
 	// Penalty is the L2 penalty on parameters without a finite ML value
@@ -404,18 +410,19 @@ type isingSettings struct {
 	PseudoLikelihood bool `toml:"pseudo_likelihood"`
 }
 
-// isingConfig is the config of experiment analyze-ising.
-type isingConfig struct {
+// IsingConfig is the config of experiment analyze-ising.
+type IsingConfig struct {
 	// Input: the per-neuron activity (counts clipped to binary words).
-	Input activityInput `toml:"input"`
+	Input ActivityInput `toml:"input"`
 	// Ising: the fit.
-	Ising isingSettings `toml:"ising"`
+	Ising IsingSettings `toml:"ising"`
 }
 
-func defaultIsing() *isingConfig { return &isingConfig{Input: activityInput{Kind: "auto"}} }
+// DefaultIsing is the default config of analyze-ising.
+func DefaultIsing() *IsingConfig { return &IsingConfig{Input: ActivityInput{Kind: "auto"}} }
 
 // Validate implements experiment.Config.
-func (c *isingConfig) Validate() error {
+func (c *IsingConfig) Validate() error {
 	if err := c.Input.validate(); err != nil {
 		return err
 	}
@@ -436,16 +443,16 @@ func (c *isingConfig) Validate() error {
 }
 
 // SeedValue implements experiment.Config: no random numbers (0).
-func (c *isingConfig) SeedValue() uint64 { return 0 }
+func (c *IsingConfig) SeedValue() uint64 { return 0 }
 
 // SetSeed implements experiment.Config (a no-op).
-func (c *isingConfig) SetSeed(uint64) {}
+func (c *IsingConfig) SetSeed(uint64) {}
 
 // DocSources implements config.Documented.
-func (c *isingConfig) DocSources() []config.DocSource { return analyzeDocSources() }
+func (c *IsingConfig) DocSources() []config.DocSource { return analyzeDocSources() }
 
-// infoInput is the [input] section of analyze-mi.
-type infoInput struct {
+// InfoInput is the [input] section of analyze-mi.
+type InfoInput struct {
 	// X is the first variable: an .npy array (samples × dims floats for
 	// continuous estimators, 1-D integers ≥ 0 for discrete ones), or one
 	// delimited text table with columns; a relative path is relative to
@@ -462,8 +469,8 @@ type infoInput struct {
 	Replicates bool `toml:"replicates"`
 }
 
-// infoSettings is the [mi] section (the flags of engram analyze mi).
-type infoSettings struct {
+// InfoSettings is the [mi] section (the flags of engram analyze mi).
+type InfoSettings struct {
 	// Estimator is gaussian, gaussian-wishart, gaussian-copula, ksg1,
 	// ksg2 (continuous), plugin, miller-madow, panzeri-treves,
 	// quadratic-extrapolation, nsb or shuffle (discrete).
@@ -486,19 +493,20 @@ type infoSettings struct {
 	Seed uint64 `toml:"seed"`
 }
 
-// miConfig is the config of experiment analyze-mi.
-type miConfig struct {
+// MIConfig is the config of experiment analyze-mi.
+type MIConfig struct {
 	// Input: the two variables.
-	Input infoInput `toml:"input"`
+	Input InfoInput `toml:"input"`
 	// MI: the estimator.
-	MI infoSettings `toml:"mi"`
+	MI InfoSettings `toml:"mi"`
 }
 
-func defaultMI() *miConfig {
-	return &miConfig{MI: infoSettings{Estimator: "ksg1", K: 4, Noise: 1e-8, PTBins: "alphabet", Seed: 1}}
+// DefaultMI is the default config of analyze-mi.
+func DefaultMI() *MIConfig {
+	return &MIConfig{MI: InfoSettings{Estimator: "ksg1", K: 4, Noise: 1e-8, PTBins: "alphabet", Seed: 1}}
 }
 
-func (f *infoSettings) validate(section string) error {
+func (f *InfoSettings) validate(section string) error {
 	switch {
 	case f.K < 1:
 		return fmt.Errorf("%s.k = %d must be ≥ 1", section, f.K)
@@ -510,14 +518,14 @@ func (f *infoSettings) validate(section string) error {
 		return fmt.Errorf("%s.noise = %v must be finite", section, f.Noise)
 	}
 	est := strings.ToLower(f.Estimator)
-	if !slices.Contains(continuousEstimators, est) && !slices.Contains(discreteEstimators, est) {
-		return fmt.Errorf("%s.estimator = %q: unknown (want %s)", section, f.Estimator, strings.Join(append(slices.Clone(continuousEstimators), discreteEstimators...), ", "))
+	if !slices.Contains(ContinuousEstimators, est) && !slices.Contains(DiscreteEstimators, est) {
+		return fmt.Errorf("%s.estimator = %q: unknown (want %s)", section, f.Estimator, strings.Join(append(slices.Clone(ContinuousEstimators), DiscreteEstimators...), ", "))
 	}
 	return nil
 }
 
 // Validate implements experiment.Config.
-func (c *miConfig) Validate() error {
+func (c *MIConfig) Validate() error {
 	if err := c.MI.validate("mi"); err != nil {
 		return err
 	}
@@ -531,16 +539,16 @@ func (c *miConfig) Validate() error {
 }
 
 // SeedValue implements experiment.Config.
-func (c *miConfig) SeedValue() uint64 { return c.MI.Seed }
+func (c *MIConfig) SeedValue() uint64 { return c.MI.Seed }
 
 // SetSeed implements experiment.Config.
-func (c *miConfig) SetSeed(s uint64) { c.MI.Seed = s }
+func (c *MIConfig) SetSeed(s uint64) { c.MI.Seed = s }
 
 // DocSources implements config.Documented.
-func (c *miConfig) DocSources() []config.DocSource { return analyzeDocSources() }
+func (c *MIConfig) DocSources() []config.DocSource { return analyzeDocSources() }
 
-// entropyInput is the [input] section of analyze-entropy.
-type entropyInput struct {
+// EntropyInput is the [input] section of analyze-entropy.
+type EntropyInput struct {
 	// X is the variable: an .npy array (integers ≥ 0 for discrete
 	// estimators, samples × dims floats for continuous ones) or a
 	// delimited text table with columns; a relative path is relative to
@@ -554,9 +562,9 @@ type entropyInput struct {
 	Replicates bool `toml:"replicates"`
 }
 
-// entropySettings is the [entropy] section (the flags of engram analyze
+// EntropySettings is the [entropy] section (the flags of engram analyze
 // entropy).
-type entropySettings struct {
+type EntropySettings struct {
 	// Estimator is plugin, miller-madow, quadratic-extrapolation, nsb
 	// (discrete), gaussian, gaussian-wishart or kl (continuous).
 	Estimator string `toml:"estimator"`
@@ -572,26 +580,27 @@ type entropySettings struct {
 	Seed uint64 `toml:"seed"`
 }
 
-// entropyConfig is the config of experiment analyze-entropy.
-type entropyConfig struct {
+// EntropyConfig is the config of experiment analyze-entropy.
+type EntropyConfig struct {
 	// Input: the variable.
-	Input entropyInput `toml:"input"`
+	Input EntropyInput `toml:"input"`
 	// Entropy: the estimator.
-	Entropy entropySettings `toml:"entropy"`
+	Entropy EntropySettings `toml:"entropy"`
 }
 
-func defaultEntropy() *entropyConfig {
-	return &entropyConfig{Entropy: entropySettings{Estimator: "miller-madow", K: 4, Noise: 1e-8, Seed: 1}}
+// DefaultEntropy is the default config of analyze-entropy.
+func DefaultEntropy() *EntropyConfig {
+	return &EntropyConfig{Entropy: EntropySettings{Estimator: "miller-madow", K: 4, Noise: 1e-8, Seed: 1}}
 }
 
-// general is the estimator settings as computeInfo takes them.
-func (e *entropySettings) general() infoSettings {
-	return infoSettings{Estimator: e.Estimator, K: e.K, Bins: e.Bins, Noise: e.Noise, PTBins: "alphabet", Seed: e.Seed}
+// General is the estimator settings as the mi/entropy computation takes them.
+func (e *EntropySettings) General() InfoSettings {
+	return InfoSettings{Estimator: e.Estimator, K: e.K, Bins: e.Bins, Noise: e.Noise, PTBins: "alphabet", Seed: e.Seed}
 }
 
 // Validate implements experiment.Config.
-func (c *entropyConfig) Validate() error {
-	g := c.Entropy.general()
+func (c *EntropyConfig) Validate() error {
+	g := c.Entropy.General()
 	if err := g.validate("entropy"); err != nil {
 		return err
 	}
@@ -602,15 +611,60 @@ func (c *entropyConfig) Validate() error {
 }
 
 // SeedValue implements experiment.Config.
-func (c *entropyConfig) SeedValue() uint64 { return c.Entropy.Seed }
+func (c *EntropyConfig) SeedValue() uint64 { return c.Entropy.Seed }
 
 // SetSeed implements experiment.Config.
-func (c *entropyConfig) SetSeed(s uint64) { c.Entropy.Seed = s }
+func (c *EntropyConfig) SetSeed(s uint64) { c.Entropy.Seed = s }
 
 // DocSources implements config.Documented.
-func (c *entropyConfig) DocSources() []config.DocSource { return analyzeDocSources() }
+func (c *EntropyConfig) DocSources() []config.DocSource { return analyzeDocSources() }
 
-// computeEntropy is computeInfo for analyze entropy.
-func computeEntropy(ae *analyzeEnv, c *entropyConfig) (*analysisRun, error) {
-	return computeInfo(ae, "entropy", infoInput{X: c.Input.X, Columns: c.Input.Columns, Replicates: c.Input.Replicates}, c.Entropy.general())
+// Options converts the flags.
+func (f *ActivityInput) Options() (*activityio.Options, error) {
+	kind, err := activityio.ParseKind(f.Kind)
+	if err != nil {
+		return nil, fmt.Errorf("--input: %v", err)
+	}
+	trials, err := activityio.ParseTrials(f.Trials)
+	if err != nil {
+		return nil, fmt.Errorf("--trials: %v", err)
+	}
+	o := &activityio.Options{Kind: kind, Array: f.Array, Trials: trials, BinMs: f.BinMs, DtMs: f.DtMs}
+	switch strings.ToLower(f.Bin) {
+	case "":
+	case "mean-iei", "iei":
+		o.BinMeanIEI = true
+	default:
+		return nil, fmt.Errorf("--bin %q: want mean-iei (or give a width with --bin-ms)", f.Bin)
+	}
+	return o, nil
 }
+
+// Settings returns the input flags as report/summary rows.
+func (f *ActivityInput) Settings() map[string]any {
+	return map[string]any{"input": f.Kind, "array": f.Array, "trials": f.Trials, "bin": f.Bin, "bin_ms": f.BinMs, "dt_ms": f.DtMs}
+}
+
+// ParseModels parses --fit.
+func ParseModels(s string) ([]branching.Model, error) {
+	var ms []branching.Model
+	for _, f := range strings.Split(s, ",") {
+		switch m := branching.Model(strings.TrimSpace(f)); m {
+		case branching.Exp, branching.ExpOffset, branching.Complex, branching.TwoTimescales:
+			if slices.Contains(ms, m) {
+				return nil, fmt.Errorf("--fit: model %q listed twice", m)
+			}
+			ms = append(ms, m)
+		default:
+			return nil, fmt.Errorf("--fit: unknown model %q (want exp, exp_offset, complex, two_timescales)", f)
+		}
+	}
+	return ms, nil
+}
+
+// DiscreteEstimators and ContinuousEstimators are the estimator kinds of
+// mi/entropy.
+var (
+	DiscreteEstimators   = []string{"plugin", "miller-madow", "panzeri-treves", "quadratic-extrapolation", "shuffle", "nsb"}
+	ContinuousEstimators = []string{"gaussian", "gaussian-wishart", "gaussian-copula", "ksg1", "ksg2", "kl"}
+)
