@@ -131,6 +131,12 @@ mem = "500M"
 time = "5"
 EOF
 
+# the same sweep with 6× longer points for the kill-and-resume test: a point
+# must still be running when its first progress line appears (the 8-s
+# points finish in 2–3 s on an unloaded machine, before scancel lands)
+sed 's/^run.duration_ms = 8000.0$/run.duration_ms = 48000.0/' "$T/sweep.toml" >"$T/sweep-long.toml"
+grep -q '^run.duration_ms = 48000.0$' "$T/sweep-long.toml" || { fail "sweep-long.toml"; exit 1; }
+
 check_points() { # dir n: every point complete with its Slurm ids
   local d=$1 n=$2 ok=0
   for p in "$d"/points/p*; do
@@ -179,7 +185,7 @@ grep -q "engram spiking: .*% (" "$T"/sw1/logs/slurm-*_0.log || fail "no plain pr
 grep -c "JobState=COMPLETED" "$T/jobcomp.txt" | grep -qx 4 || fail "jobcomp: $(grep -c COMPLETED "$T/jobcomp.txt") completed tasks, want 4"
 
 echo "== 2. kill a task mid-run, then --resume"
-"$E" sweep "$T/sweep.toml" --slurm --no-follow --out "$T/sw2" --progress-every 2s >"$T/sw2.out" 2>"$T/sw2.err" || fail "submit: $(cat "$T/sw2.err")"
+"$E" sweep "$T/sweep-long.toml" --slurm --no-follow --out "$T/sw2" --progress-every 2s >"$T/sw2.out" 2>"$T/sw2.err" || fail "submit: $(cat "$T/sw2.err")"
 JOB=$(sed -n 's/^job \([0-9]*\) submitted.*/\1/p' "$T/sw2.out")
 [ -n "$JOB" ] || fail "no job id in: $(cat "$T/sw2.out")"
 for _ in $(seq 100); do grep -q "engram spiking: " "$T/sw2/logs/slurm-${JOB}_1.log" 2>/dev/null && break; sleep 0.2; done
@@ -189,7 +195,7 @@ for _ in $(seq 150); do [ -z "$(squeue -h -j "$JOB" 2>/dev/null)" ] && break; sl
 [ -d "$T/sw2/points/p0001" ] && fail "the killed point p0001 has a run directory"
 [ -f "$T/sw2/points/p0001.interrupted/rec/checkpoint.gob" ] || echo "  (no checkpoint: the task was killed before it could write one)"
 before=$(cd "$T/sw2/points" && cat p0000/provenance.json p0002/provenance.json p0003/provenance.json | md5sum)
-"$E" sweep "$T/sweep.toml" --slurm --resume --out "$T/sw2" --poll 1s >"$T/sw2r.out" 2>"$T/sw2r.err" || { fail "--resume exited $?"; cat "$T/sw2r.err"; }
+"$E" sweep "$T/sweep-long.toml" --slurm --resume --out "$T/sw2" --poll 1s >"$T/sw2r.out" 2>"$T/sw2r.err" || { fail "--resume exited $?"; cat "$T/sw2r.err"; }
 sed 's/^/  /' "$T/sw2r.err"
 grep -q "(1 tasks: 1)" "$T/sw2r.err" || fail "--resume did not submit exactly the killed point"
 check_points "$T/sw2" 4
