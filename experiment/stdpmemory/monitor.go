@@ -39,6 +39,7 @@ type overlapMon struct {
 	rasterRow        []int32
 	RT               []float64 // ms
 	RI               []int32
+	rasterFull       bool // maxRasterSpikes reached: rasterB moved to the step it was reached
 	// undefined is set while the assemblies are not known yet (zag2015
 	// before the end of imprinting): the overlaps are NaN
 	undefined bool
@@ -95,7 +96,12 @@ func (o *overlapMon) Record(step int64) error {
 	for _, i := range sp {
 		o.cnt[i]++
 	}
-	if step >= o.rasterA && step < o.rasterB && len(o.RT)+len(sp) <= maxRasterSpikes {
+	if step >= o.rasterA && step < o.rasterB && !o.rasterFull {
+		if len(o.RT)+len(sp) > maxRasterSpikes {
+			o.rasterFull, o.rasterB = true, step // the raster ends here, without holes
+		}
+	}
+	if step >= o.rasterA && step < o.rasterB {
 		t := float64(step+1) * o.net.DtMs()
 		for _, i := range sp {
 			o.RT, o.RI = append(o.RT, t), append(o.RI, o.rasterRow[i])

@@ -1,6 +1,7 @@
 package stdpmemory
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -109,11 +110,13 @@ func (c *Config) build(first int, t0 float64) (*protocol, error) {
 		if err := s.ApplyBlocks([]spike.Blocks{b}); err != nil {
 			return nil, fmt.Errorf("phases.imprint: %w", err)
 		}
-		if im.ResetMs > 0 && im.ResetRateHz > 0 {
-			for n := 0; n < im.Blocks*len(names); n++ {
-				a := ph.StartMs + float64(n)*(im.OnMs+im.OffMs) + im.OnMs
-				resets = append(resets, spike.Segment{StartMs: a, StopMs: a + im.ResetMs, RateHz: im.ResetRateHz})
+		if im.ResetMs > 0 && im.ResetRateHz > 0 { // right after every presentation, as laid out by ApplyBlocks
+			for _, segs := range b.Segments(s.Seed) {
+				for _, sg := range segs {
+					resets = append(resets, spike.Segment{StartMs: sg.StopMs, StopMs: sg.StopMs + im.ResetMs, RateHz: im.ResetRateHz})
+				}
 			}
+			slices.SortFunc(resets, func(x, y spike.Segment) int { return cmp.Compare(x.StartMs, y.StartMs) })
 		}
 		block := float64(len(names)) * (im.OnMs + im.OffMs)
 		for k := 1; k <= im.Blocks; k++ {

@@ -362,3 +362,37 @@ func TestControls(t *testing.T) {
 		}
 	}
 }
+
+// TestImprintResets: with phases.imprint.reset_ms every presentation is
+// followed at once by a reset of that length, and no reset starts elsewhere
+// in the imprinting phase.
+func TestImprintResets(t *testing.T) {
+	c := short()
+	c.Phases.Imprint.ResetMs, c.Phases.Imprint.ResetRateHz = 100, 20000
+	p, err := c.build(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ends := map[float64]bool{}
+	n := 0
+	var resets []spike.Segment
+	for _, in := range p.spec.Poisson {
+		if strings.HasPrefix(in.Name, "imprint ") {
+			for _, sg := range in.Schedule {
+				ends[sg.StopMs] = true
+				n++
+			}
+		}
+		if in.Name == "reset" {
+			resets = in.Schedule
+		}
+	}
+	if n != c.Phases.Imprint.Blocks*c.Patterns.Count || len(resets) != n {
+		t.Fatalf("%d presentations, %d resets, want %d of each", n, len(resets), c.Phases.Imprint.Blocks*c.Patterns.Count)
+	}
+	for i, r := range resets {
+		if !ends[r.StartMs] || r.StopMs != r.StartMs+100 || r.RateHz != 20000 || (i > 0 && r.StartMs <= resets[i-1].StartMs) {
+			t.Errorf("reset %d %+v: not a 100-ms reset at the end of a presentation, in time order", i, r)
+		}
+	}
+}
