@@ -302,6 +302,9 @@ func writeReport(dir string, plan *Plan, t *Table) error {
 		}
 		if len(plan.Grid) == 1 {
 			for _, pl := range plan.Report.Plots {
+				if pl.X != "" {
+					continue
+				}
 				png, err := combinedPlot(figs, plan, t, idx, pl)
 				if err != nil {
 					return err
@@ -311,8 +314,31 @@ func writeReport(dir string, plan *Plan, t *Table) error {
 				}
 			}
 		}
-	} else if len(plan.Report.Plots) > 0 && t.Complete > 0 {
-		rep.Paragraph("The [[report.plot]] figures need a sweep over one [grid] key (and repeats): this design has none.")
+	} else if gridPlots(plan) > 0 && t.Complete > 0 {
+		rep.Paragraph("The [[report.plot]] figures without an x key need a sweep over one [grid] key (and repeats): this design has none.")
+	}
+	if t.Complete > 0 {
+		scatters := false
+		for _, pl := range plan.Report.Plots {
+			if pl.X == "" {
+				continue
+			}
+			if !scatters {
+				rep.Section("Metric against metric")
+				scatters = true
+			}
+			figs := filepath.Join(dir, "figs")
+			if err := os.MkdirAll(figs, 0o755); err != nil {
+				return err
+			}
+			png, n, err := scatterPlot(figs, plan, t, pl)
+			if err != nil {
+				return err
+			}
+			if err := rep.Figure(png, fmt.Sprintf("%s (%s against %s; one point per run, %d runs)", pl.Title, strings.Join(pl.Metrics, ", "), pl.X, n)); err != nil {
+				return err
+			}
+		}
 	}
 	rep.Section("Points")
 	rep.Table("", t.Header[:len(plan.Keys)+2], func() [][]string {
@@ -652,4 +678,106 @@ func heatMap(figs string, plan *Plan, t *Table, idx [][]int, metric string) (str
 		return "", err
 	}
 	return files[0], nil
+}
+
+// gridPlots counts the [[report.plot]] entries drawn against a 1-D grid's
+// key (those without x).
+func gridPlots(plan *Plan) int {
+	n := 0
+	for _, pl := range plan.Report.Plots {
+		if pl.X == "" {
+			n++
+		}
+	}
+	return n
+}
+
+// runValue is point i's value of name: a swept key's value (if numeric)
+// or a metric's.
+func runValue(plan *Plan, t *Table, i int, name string) (float64, bool) {
+	for _, v := range plan.Points[i].Values {
+		if v.Key == name {
+			x, ok := numeric([]any{v.Value})
+			if !ok {
+				return 0, false
+			}
+			return x[0], true
+		}
+	}
+	if t.values[i] == nil {
+		return 0, false
+	}
+	m, ok := t.values[i][name]
+	if !ok || m.Missing {
+		return 0, false
+	}
+	return m.Value, true
+}
+
+// scatterPlot draws a [[report.plot]] with an x key: each metric against
+// x, one point per complete run (in point order; runs missing either
+// value are left out). It returns the PNG and the number of runs drawn.
+func scatterPlot(figs string, plan *Plan, t *Table, pl Plot) (string, int, error) {
+	isKey := contains(plan.Keys, pl.X)
+	for _, m := range append(append([]string{pl.X}, pl.Metrics...), pl.Errors...) {
+		if m == "" || m == pl.X && isKey {
+			continue
+		}
+		if !contains(t.Metrics, m) {
+			msg := fmt.Sprintf("[[report.plot]] %s: no point has a metric %q", pl.Name, m)
+			if m == pl.X {
+				msg = fmt.Sprintf("[[report.plot]] %s: x = %q is neither a swept key (%s) nor a metric", pl.Name, m, strings.Join(plan.Keys, ", "))
+			}
+			if s := config.Suggest(m, append(append([]string(nil), t.Metrics...), plan.Keys...)); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			return "", 0, fmt.Errorf("%s", msg)
+		}
+	}
+	var series []plot.Series
+	runs := map[int]bool{}
+	for k, m := range pl.Metrics {
+		var xs, ys, es []float64
+		for i := range plan.Points {
+			x, ok1 := runValue(plan, t, i, pl.X)
+			y, ok2 := runValue(plan, t, i, m)
+			if !ok1 || !ok2 {
+				continue
+			}
+			e := math.NaN()
+			if len(pl.Errors) > 0 && pl.Errors[k] != "" {
+				if v, ok := runValue(plan, t, i, pl.Errors[k]); ok {
+					e = v
+				}
+			}
+			xs, ys, es = append(xs, x), append(ys, y), append(es, e)
+			runs[i] = true
+		}
+		name := m
+		if len(pl.Labels) > 0 {
+			name = pl.Labels[k]
+		}
+		if len(pl.Errors) == 0 || pl.Errors[k] == "" {
+			es = nil
+		}
+		series = append(series, plot.Series{Name: name, X: xs, Y: ys, YErr: es, Points: true, Color: k})
+	}
+	title := pl.Title
+	if title == "" {
+		title = pl.Name
+	}
+	xlabel := pl.XLabel
+	if xlabel == "" {
+		xlabel = pl.X
+	}
+	drawn := false
+	for _, sr := range series {
+		drawn = drawn || anyFinite(sr.Y)
+	}
+	files, err := plot.Lines(filepath.Join(figs, pl.Name), plot.LineSpec{Title: title, XLabel: xlabel, YLabel: pl.YLabel,
+		LogX: pl.LogX && drawn, LogY: pl.LogY && drawn, Legend: true, Series: series})
+	if err != nil {
+		return "", 0, err
+	}
+	return files[0], len(runs), nil
 }

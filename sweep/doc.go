@@ -38,6 +38,11 @@
 //	labels = ["simulation", "theory"]     # legend ([] = the metric names)
 //	errors = ["drive.m_ols_sd", ""]       # error-bar metric per line ("" = none)
 //	y_label = "branching ratio m"
+//	[[report.plot]]                       # metrics against a metric or swept key (any design)
+//	name = "acc_vs_m"
+//	x = "populations.E.mr_m"              # one point per run, repeats not averaged
+//	metrics = ["task.current.acc", "task.kback_2.acc"]
+//	errors = ["task.current.acc_se", "task.kback_2.acc_se"]
 //
 // Keys are config keys as --set takes them (dotted, array entries by name
 // or index); [grid], [zip], [[list]] and [random] combine as a Cartesian
@@ -56,7 +61,7 @@
 // resumed without redoing or losing a finished point.
 //
 // Figures: for a 1-D grid a line plot per metric (by increasing value of
-// a numeric key) and one per [[report.plot]]; for a 2-D grid a heat map
+// a numeric key) and one per [[report.plot]] without x; for a 2-D grid a heat map
 // per metric whose axes are the swept values: evenly spaced numbers as
 // cells of one width centred on them; unevenly spaced numbers as cells
 // bounded at the midpoints between them (drawn to scale, a tick at each

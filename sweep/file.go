@@ -75,6 +75,14 @@ type Plot struct {
 	// LogX and LogY draw logarithmic axes.
 	LogX bool `toml:"log_x"`
 	LogY bool `toml:"log_y"`
+	// X, if set, plots the metrics against this metric or swept key
+	// instead of the key of a 1-D grid: a scatter of every complete run
+	// (one point per run, repeats not averaged; errors are per run), for
+	// any design — e.g. task accuracy against the branching ratio m̂ of
+	// a [zip] sweep.
+	X string `toml:"x"`
+	// XLabel labels the x axis of such a plot ("" = X).
+	XLabel string `toml:"x_label"`
 }
 
 // check validates a [[report.plot]] entry (i is its index).

@@ -114,3 +114,71 @@ func testRegistry() *experiment.Registry {
 	reg.Add(pbdms.Def(pbdms.PaperDefaults))
 	return reg
 }
+
+// A [[report.plot]] with x draws every complete run's metrics against a
+// metric or a swept key, for a design that is not a 1-D grid (a [zip] with
+// repeats, as examples/input-vs-recurrence.sweep.toml): one point per run,
+// in point order, repeats not averaged; a run missing a value is left out.
+func TestScatterPlotAgainstMetric(t *testing.T) {
+	p, dir := testPlan(t, "repeats = 2\n[zip]\nnetwork.p = [5, 6]\nrule.A = [1.0, 2.0]\n"+
+		"[[report.plot]]\nname = \"acc_vs_m\"\nx = \"m\"\nmetrics = [\"acc\"]\nerrors = [\"acc_se\"]\n"+
+		"[[report.plot]]\nname = \"m_vs_p\"\nx = \"network.p\"\nmetrics = [\"m\"]\n")
+	sd := filepath.Join(dir, "out")
+	if err := Init(sd, p, false); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Points) != 4 {
+		t.Fatalf("%d points", len(p.Points))
+	}
+	for i, pt := range p.Points {
+		if i == 3 {
+			continue // missing: left out of both figures
+		}
+		rd := filepath.Join(sd, pt.RunDir(), "res")
+		os.MkdirAll(rd, 0o755)
+		sum := map[string]any{"m": 0.5 + 0.1*float64(i), "acc": float64(i) / 10, "acc_se": 0.01}
+		if err := runner.NewSummaryFile("pb-dms", 1, "ok", sum).Write(filepath.Join(rd, "summary.json")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Collect(sd); err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(sd, "figs", name+".tsv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	var want strings.Builder
+	for i := range 3 {
+		want.WriteString("acc\t" + Cell(0.5+0.1*float64(i)) + "\t" + Cell(float64(i)/10) + "\t0.01\n")
+	}
+	if got := read("acc_vs_m"); got != "series\tx\ty\tyerr\n"+want.String() {
+		t.Errorf("figs/acc_vs_m.tsv lacks the runs' values:\n%s\nwant rows (x, y, yerr):\n%s", got, want.String())
+	}
+	// network.p of points 0…2: each zip row twice (repeats), so 5, 5, 6
+	got := read("m_vs_p")
+	for i, x := range []string{"5", "5", "6"} {
+		if !strings.Contains(got, "m\t"+x+"\t"+Cell(0.5+0.1*float64(i))+"\n") {
+			t.Errorf("figs/m_vs_p.tsv lacks run %d (%s):\n%s", i, x, got)
+		}
+	}
+	rep, err := os.ReadFile(filepath.Join(sd, ReportFile))
+	if err != nil || !strings.Contains(string(rep), "3 runs") || strings.Contains(string(rep), "need a sweep over one [grid] key") {
+		t.Errorf("report: %v\n%.2000s", err, rep)
+	}
+	// an x that is neither a key nor a metric is named
+	p2, dir2 := testPlan(t, "repeats = 2\n[zip]\nnetwork.p = [5, 6]\nrule.A = [1.0, 2.0]\n[[report.plot]]\nname = \"x\"\nx = \"mm\"\nmetrics = [\"m\"]\n")
+	sd2 := filepath.Join(dir2, "out")
+	if err := Init(sd2, p2, false); err != nil {
+		t.Fatal(err)
+	}
+	rd := filepath.Join(sd2, p2.Points[0].RunDir(), "res")
+	os.MkdirAll(rd, 0o755)
+	runner.NewSummaryFile("pb-dms", 1, "ok", map[string]any{"m": 1.0}).Write(filepath.Join(rd, "summary.json"))
+	if _, err := Collect(sd2); err == nil || !strings.Contains(err.Error(), `x = "mm" is neither a swept key`) || !strings.Contains(err.Error(), `did you mean "m"`) {
+		t.Errorf("unknown x: %v", err)
+	}
+}
