@@ -2,8 +2,10 @@ package spiking
 
 import (
 	"fmt"
+	"github.com/engramsim/engram/analysis/avalanche"
 	"math"
 	"math/cmplx"
+	"strings"
 
 	"gonum.org/v1/gonum/dsp/fourier"
 
@@ -45,7 +47,7 @@ const minActivityBins = 100
 //
 // Values that cannot be computed (too few bins, no spikes, a failed fit)
 // are NaN (null in the nested summary, "NaN" in the metrics).
-func activityStats(path string, binMs float64, sizes []int, popSum map[string]any, names []string) error {
+func activityStats(path string, binMs float64, sizes []int, popSum map[string]any, names []string, avalanches bool) error {
 	arr, err := store.ReadNPY(path)
 	if err != nil {
 		return err
@@ -88,6 +90,9 @@ func activityStats(path string, binMs float64, sizes []int, popSum map[string]an
 			ps[fmt.Sprintf("pop_fano_%ddt", f)] = fanoOfSums(counts, f)
 		}
 		ps["osc_peak_hz"], ps["osc_power"] = spectralPeak(counts, binMs)
+		if avalanches {
+			ps["avalanches"] = avalancheSummary(counts, binMs)
+		}
 		res, err := branching.Analyze([][]float64{counts}, &branching.Options{Dt: binMs, DtUnit: "ms", NumBoot: -1})
 		if err != nil {
 			continue
@@ -179,4 +184,41 @@ func spectralPeak(x []float64, binMs float64) (peakHz, frac float64) {
 		}
 	}
 	return peakHz, in / total
+}
+
+// avalancheSummary is the record.avalanches entry of a population: the
+// avalanches of its counts (threshold 0) and their exponents; the
+// exponents are NaN and "error" says why when there are too few.
+func avalancheSummary(counts []float64, binMs float64) map[string]any {
+	nan := math.NaN()
+	out := map[string]any{"n": 0, "bin_ms": binMs, "size_alpha": nan, "size_alpha_stderr": nan, "size_xmin": nan,
+		"duration_alpha": nan, "duration_alpha_stderr": nan, "duration_xmin": nan, "gamma_fit": nan, "gamma_fit_stderr": nan,
+		"gamma_predicted": nan, "gamma_predicted_stderr": nan, "empty_bin_fraction": nan}
+	empty := 0
+	for _, c := range counts {
+		if c == 0 {
+			empty++
+		}
+	}
+	out["empty_bin_fraction"] = float64(empty) / float64(len(counts))
+	av, err := avalanche.Extract(counts, 0)
+	if err != nil {
+		out["error"] = err.Error()
+		return out
+	}
+	out["n"] = len(av)
+	s, d := avalanche.SizesDurations(av)
+	res, err := avalanche.Analyze(s, d, &avalanche.Options{BinWidth: binMs, BinUnit: "ms"})
+	if err != nil {
+		out["error"] = err.Error()
+		return out
+	}
+	out["size_alpha"], out["size_alpha_stderr"], out["size_xmin"] = jsonNum(res.SizeAlpha), jsonNum(res.SizeAlphaStdErr), jsonNum(res.Size.XMin)
+	out["duration_alpha"], out["duration_alpha_stderr"], out["duration_xmin"] = jsonNum(res.DurationAlpha), jsonNum(res.DurationAlphaStdErr), jsonNum(res.Duration.XMin)
+	out["gamma_fit"], out["gamma_fit_stderr"] = jsonNum(res.GammaFit), jsonNum(res.GammaFitStdErr)
+	out["gamma_predicted"], out["gamma_predicted_stderr"] = jsonNum(res.GammaPredicted), jsonNum(res.GammaPredictedStdErr)
+	if len(res.Warnings) > 0 {
+		out["warnings"] = strings.Join(res.Warnings, "; ")
+	}
+	return out
 }

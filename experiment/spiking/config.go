@@ -153,6 +153,14 @@ type Record struct {
 	RateBinMs float64 `toml:"rate_bin_ms" unit:"ms"`
 	// FanoWindowMs is the counting window of the Fano factor in ms (typically 100).
 	FanoWindowMs float64 `toml:"fano_window_ms" unit:"ms"`
+	// Avalanches adds to each population's summary the neuronal avalanches
+	// of its population counts in rate_bin_ms bins after the transient
+	// (runs of non-empty bins, threshold 0, Beggs & Plenz 2003): their
+	// number, the discrete power-law exponents of sizes and durations
+	// (± SE, x_min by KS scan; analysis/avalanche), the fitted ⟨S⟩(D)
+	// exponent and the crackling-noise prediction. Meaningful where the
+	// population is silent in many bins (low rates, small bins).
+	Avalanches bool `toml:"avalanches"`
 	// RasterMaxSpikes caps the spikes kept in memory for the raster figure.
 	RasterMaxSpikes int `toml:"raster_max_spikes"`
 	// GroupRates lists groups whose rates are recorded after the

@@ -354,7 +354,7 @@ func RunExperiment(ctx context.Context, c *Config, env *experiment.Env) (experim
 		for k, p := range pops {
 			sizes[k] = p.N
 		}
-		if err := activityStats(env.Path("rec", "rates_hz.npy"), float64(binSteps)*dt, sizes, popSum, popNames(pops)); err != nil {
+		if err := activityStats(env.Path("rec", "rates_hz.npy"), float64(binSteps)*dt, sizes, popSum, popNames(pops), c.Record.Avalanches); err != nil {
 			return err
 		}
 		return writePopulations(env.Path("rec", "populations.tsv"), pops)
